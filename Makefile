@@ -1,0 +1,63 @@
+# Mutasi — every command a developer or CI needs. `make demo` and `make test` are the two that matter.
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+
+.PHONY: install demo test lint types contracts-check unit component integration e2e bench schemas up down stack-up stack-down clean
+
+$(UV):
+	python3.11 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3.11 -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: uv.lock pyproject.toml $(UV)
+	$(UV) sync --frozen --all-packages
+	@touch $@
+
+install: $(VENV)/.installed ## create .venv with exactly the locked versions
+
+demo: install ## a whole programme round on the local stack (no Docker), then a summary line
+	$(VENV)/bin/mutasi demo --stack
+
+test: install lint types contracts-check ## lint, types, import contracts, unit, component, integration, e2e
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: install
+	$(VENV)/bin/mypy libs services cli
+
+contracts-check: install
+	$(VENV)/bin/lint-imports
+
+unit: install
+	$(VENV)/bin/pytest -q tests/unit
+component: install
+	$(VENV)/bin/pytest -q tests/component
+integration: install
+	$(VENV)/bin/pytest -q tests/integration
+e2e: install
+	$(VENV)/bin/pytest -q tests/e2e
+
+bench: install ## benchmarks; machine-readable JSON lines on stdout and in out/bench.jsonl
+	$(PY) -m bench
+
+schemas: install ## regenerate the committed JSON Schemas and examples of every topic
+	$(PY) -m mutasi.contracts.schemagen
+
+stack-up: install
+	$(VENV)/bin/mutasi stack up
+stack-down: install
+	$(VENV)/bin/mutasi stack down
+
+up: ## Docker host only: Apache Kafka, MongoDB replica set, the four services, Prometheus, Grafana
+	docker compose -f deploy/compose.yaml up -d --build
+down:
+	docker compose -f deploy/compose.yaml down -v
+
+clean:
+	rm -rf $(VENV) .run out .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Mutasi event contracts: the only thing services share about each other."""

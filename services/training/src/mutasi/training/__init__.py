@@ -1,0 +1,1 @@
+"""Mutasi training service."""
