@@ -1,0 +1,26 @@
+"""What every demo step gets: service clients, the dataset, a run folder, progress output and shared facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mutasi.cli.demo.dataset import Dataset
+
+
+@dataclass
+class DemoContext:
+    """Passed to each step's `prepare` and `run`; `facts` carries results from earlier steps."""
+
+    dataset: Dataset
+    clients: dict[str, httpx.AsyncClient]  # service name -> client with base_url and X-Agency-Id set
+    run_dir: Path  # write spreadsheets and reports here
+    progress: Callable[[str], None]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, service: str) -> httpx.AsyncClient:
+        return self.clients[service]

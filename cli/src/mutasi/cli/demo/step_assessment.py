@@ -1,0 +1,198 @@
+"""Demo step "assessment": write the SKJ, employee and assessment spreadsheets, import them over HTTP, read the 9-box.
+
+Only the import path is used (the same XLSX files an HR officer would upload), never the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import httpx
+from openpyxl import Workbook
+
+from mutasi.cli.demo.context import DemoContext
+from mutasi.cli.demo.dataset import MANAGERIAL, SOCIO_CULTURAL, Dataset, Employee
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def prepare(ctx: DemoContext) -> None:
+    """Nothing to set up: the agency's default policy (per-competency cap, pemetaan family) applies."""
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def skj_rows(data: Dataset) -> list[dict[str, Any]]:
+    """One row per post: identity, type, jenjang and required technical levels (managerial levels by default)."""
+    units = {u.unit_id: u.name for u in data.units}
+    rows = []
+    for p in data.posts:
+        row: dict[str, Any] = {
+            "jabatan_id": p.post_id,
+            "nama_jabatan": p.name,
+            "unit_id": p.unit_id,
+            "nama_unit": units.get(p.unit_id, p.unit_id),
+            "jenis_jabatan": p.post_type,
+            "jenjang": _jenjang(p.name) if p.post_type == "fungsional" else "",
+            "bidang": p.field,
+            "eselon": p.eselon or "",
+        }
+        row.update({code: level for code, level in p.technical.items()})
+        rows.append(row)
+    return rows
+
+
+def _jenjang(name: str) -> str:
+    lowered = name.lower()
+    for jenjang in ("ahli utama", "ahli madya", "ahli muda", "ahli pertama", "penyelia", "mahir", "terampil"):
+        if jenjang in lowered:
+            return jenjang.replace(" ", "_")
+    return "ahli_pertama"
+
+
+def employee_row(e: Employee) -> dict[str, Any]:
+    """The employee template row (SIASN field names)."""
+    row: dict[str, Any] = {
+        "nip": e.nip,
+        "nama": e.name,
+        "jenis_kelamin": e.sex,
+        "jenis_pegawai": e.employee_type,
+        "golongan": e.golongan,
+        "tmt_golongan": _iso(e.tmt_golongan),
+        "unit_id": e.unit_id,
+        "jabatan_id": e.post_id,
+        "tmt_jabatan": _iso(e.tmt_post),
+        "tingkat_pendidikan": e.education_level,
+        "jurusan": e.education_field,
+        "tmt_cpns": _iso(e.tmt_cpns),
+        "tmt_pns": _iso(e.tmt_pns),
+        "hukdis": e.discipline,
+        "hukdis_sampai": _iso(e.discipline_until),
+        "bup": e.bup_age,
+        "tugas_belajar": _yn(e.on_study_leave),
+        "cltn": _yn(e.on_cltn),
+        "proses_peradilan": _yn(e.in_court_process),
+        "temuan_audit": _yn(e.audit_finding_open),
+    }
+    for n, (year, predicate) in enumerate(sorted(e.predicates)[-2:], start=1):
+        row[f"predikat_tahun_{n}"] = year
+        row[f"predikat_{n}"] = predicate
+    return row
+
+
+def _yn(flag: bool) -> str:
+    return "ya" if flag else "tidak"
+
+
+def employee_rows(data: Dataset) -> list[dict[str, Any]]:
+    post_types = {p.post_id: p.post_type for p in data.posts}
+    return [{**employee_row(e), "jenis_jabatan": post_types.get(e.post_id, "")} for e in data.employees]
+
+
+def assessment_rows(data: Dataset) -> list[dict[str, Any]]:
+    """One row per assessment-centre result: levels per competency, potential and the SKP ratings."""
+    rows = []
+    for a in data.assessments:
+        row: dict[str, Any] = {
+            "nip": a.nip,
+            "tanggal_asesmen": _iso(a.assessed_on),
+            "metode": a.method,
+            "lembaga_asesor": a.assessor_body,
+            "potensial": a.potential,
+            "hasil_kerja": a.hasil_kerja,
+            "perilaku_kerja": a.perilaku_kerja,
+        }
+        row.update({code: a.levels.get(code, "") for code in (*MANAGERIAL, *SOCIO_CULTURAL)})
+        row.update({code: level for code, level in a.levels.items() if code.startswith("tek_")})
+        rows.append(row)
+    return rows
+
+
+def write_xlsx(path: Path, rows: list[dict[str, Any]]) -> bytes:
+    """Write rows under the union of their keys (technical columns vary by post) and return the bytes."""
+    header = list(dict.fromkeys(k for r in rows for k in r))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("data")
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row.get(h, "") for h in header])
+    book.save(path)
+    return path.read_bytes()
+
+
+async def upload(ctx: DemoContext, kind: str, content: bytes, filename: str) -> dict[str, Any]:
+    """POST the file; partial imports are accepted so one bad synthetic row cannot stop the round."""
+    client: httpx.AsyncClient = ctx.client("assessment")
+    key = f"demo-{kind}-{hashlib.sha256(content).hexdigest()[:16]}"
+    r = await client.post(
+        f"/v1/imports/{kind}",
+        content=content,
+        params={"filename": filename, "accept_partial": "true"},
+        headers={"Content-Type": XLSX, "Idempotency-Key": key},
+        timeout=600.0,
+    )
+    if r.status_code >= 400 and r.status_code != 422:
+        r.raise_for_status()
+    result: dict[str, Any] = r.json()
+    ctx.progress(
+        f"assessment: {kind} {result['rows_accepted']}/{result['rows_read']} rows accepted, "
+        f"{result['rows_rejected']} rejected"
+    )
+    for error in result["errors"][:3]:
+        ctx.progress(f"  baris {error['row']} {error['column']}: {error['message_en']}")
+    return result
+
+
+async def _example(ctx: DemoContext, client: httpx.AsyncClient) -> dict[str, Any]:
+    """The programme description's IT graduate: JPM here vs an information-systems post, and the box."""
+    data = ctx.dataset
+    if not data.it_graduates_in_admin:
+        return {}
+    nip = data.it_graduates_in_admin[0]
+    target = next((p.post_id for p in data.posts if p.field in ("informatika", "sistem_informasi")), None)
+    record = (await client.get(f"/v1/employees/{nip}")).json()
+    latest = record.get("latest") or {}
+    example = {"nip": nip, "jpm_current": latest.get("jpm"), "box": latest.get("box")}
+    if target and latest:
+        there = (await client.get(f"/v1/employees/{nip}/jpm", params={"post_id": target})).json()
+        example.update(
+            {"target_post": target, "jpm_target": there.get("jpm"), "target_category": there.get("category")}
+        )
+    return example
+
+
+async def run(ctx: DemoContext) -> dict[str, Any]:
+    """Import SKJ → employees → assessments, then read the agency 9-box (JSON and PNG)."""
+    data, folder = ctx.dataset, ctx.run_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    ctx.progress(f"assessment: writing spreadsheets for {len(data.employees)} ASN into {folder}")
+    skj = await upload(ctx, "skj", write_xlsx(folder / "skj.xlsx", skj_rows(data)), "skj.xlsx")
+    employees = await upload(ctx, "employees", write_xlsx(folder / "pegawai.xlsx", employee_rows(data)), "pegawai.xlsx")
+    assessed = await upload(
+        ctx, "assessments", write_xlsx(folder / "asesmen.xlsx", assessment_rows(data)), "asesmen.xlsx"
+    )
+    client = ctx.client("assessment")
+    grid = (await client.get("/v1/talent-grid", params={"names": "false"})).json()
+    (folder / "kotak_talenta.png").write_bytes((await client.get("/v1/talent-grid.png")).content)
+    boxes = {b["box"]: b["count"] for b in sorted(grid["boxes"], key=lambda b: b["box"])}
+    ctx.progress("assessment: 9-box " + " ".join(f"{n}:{c}" for n, c in boxes.items()))
+    summary = {
+        "posts": skj["rows_accepted"],
+        "registered": employees["rows_accepted"],
+        "assessed": assessed["rows_accepted"],
+        "completed": assessed["counts"].get("completed", 0),
+        "rejected_rows": {
+            "skj": skj["rows_rejected"],
+            "employees": employees["rows_rejected"],
+            "assessments": assessed["rows_rejected"],
+        },
+        "boxes": boxes,
+        "expired": grid["expired"],
+        "example": await _example(ctx, client),
+    }
+    ctx.facts["assessment"] = summary
+    return summary

@@ -1,0 +1,203 @@
+"""ServiceKit: one service's broker, database, relay, consumer and metrics, assembled into one ASGI app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.specification import AsyncAPI
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from mutasi.chassis.consumer import EventConsumer, Handler
+from mutasi.chassis.context import flow
+from mutasi.chassis.http import install_error_handlers
+from mutasi.chassis.logs import configure_logging
+from mutasi.chassis.memory import MemoryDatabase
+from mutasi.chassis.metrics import ServiceMetrics
+from mutasi.chassis.mongo import MongoDatabase
+from mutasi.chassis.relay import OutboxRelay
+from mutasi.chassis.settings import ServiceSettings
+from mutasi.chassis.store import IDEMPOTENCY, INBOX, OUTBOX, Database, IdempotencyConflict, UnitOfWork
+from mutasi.contracts.topics import Topic
+
+log = logging.getLogger("mutasi.kit")
+Startup = Callable[["ServiceKit"], Awaitable[None]]
+
+
+class ServiceKit:
+    """Built by a service's composition root; nothing connects until the app's lifespan starts."""
+
+    def __init__(self, settings: ServiceSettings, *, service: str, version: str = "1") -> None:
+        if settings.service_name == "service":  # a subclass that did not name itself
+            settings.service_name = service
+        self.settings = settings
+        self.service = service
+        self.version = version
+        self.metrics = ServiceMetrics(service)
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap,
+            enable_idempotence=settings.kafka_enable_idempotence,
+            client_id=f"mutasi-{service}",
+            middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry, app_name=f"mutasi-{service}")],
+            description=f"Mutasi {service} service",
+            logger=logging.getLogger(f"mutasi.{service}.broker"),
+        )
+        self._db: Database | None = None
+        self.relay: OutboxRelay | None = None
+        self.consumer = EventConsumer(service, settings, self.broker, self.database, self.metrics, self._wake)
+        self._indexes: list[tuple[str, list[tuple[str, int]], bool]] = [
+            (INBOX, [("event_id", 1)], True),
+            (OUTBOX, [("event_id", 1)], True),
+            (OUTBOX, [("sent", 1), ("seq", 1)], False),
+            (IDEMPOTENCY, [("key", 1)], True),
+        ]
+        self._errors: dict[type[Exception], int] = {IdempotencyConflict: 409}
+        self._startup: list[Startup] = []
+        self.consumed: list[Topic] = []
+        self.produced: list[Topic] = []
+        self.state: dict[str, Any] = {}  # service-owned objects built by the composition root
+
+    # --- composition -----------------------------------------------------------------------
+    def index(self, collection: str, keys: Sequence[tuple[str, int]], unique: bool = False) -> None:
+        self._indexes.append((collection, list(keys), unique))
+
+    def consume(self, topic: Topic, handler: Handler) -> None:
+        self.consumed.append(topic)
+        self.consumer.subscribe(topic, handler)
+
+    def produce(self, *topics: Topic) -> None:
+        """Declare the topics this service publishes (for the AsyncAPI document)."""
+        for topic in topics:
+            self.produced.append(topic)
+            self.broker.publisher(
+                topic.name,
+                title=f"{self.service}:{topic.name}",
+                description=topic.description,
+                schema=topic.payload,
+            )
+
+    def map_error(self, exc_type: type[Exception], status: int) -> None:
+        self._errors[exc_type] = status
+
+    def on_startup(self, fn: Startup) -> None:
+        self._startup.append(fn)
+
+    # --- runtime ---------------------------------------------------------------------------
+    def database(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("service not started")
+        return self._db
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work; events it emits are published right after it commits."""
+        uow = self.database().uow(self.service, self.settings.default_program_id)
+        uow.after_commit = self._wake
+        return uow
+
+    def _wake(self) -> None:
+        if self.relay is not None:
+            self.relay.wake()
+
+    async def start(self, *, start_broker: bool = True) -> None:
+        s = self.settings
+        self._db = (
+            MemoryDatabase() if s.mongo_uri.startswith("memory://") else MongoDatabase(s.mongo_uri, s.resolved_database)
+        )
+        await self._db.connect()
+        for collection, keys, unique in self._indexes:
+            await self._db.ensure_index(collection, keys, unique)
+        for fn in self._startup:
+            await fn(self)
+        if start_broker:
+            await self.broker.start()
+        self.relay = OutboxRelay(self._db, self.broker, self.metrics, s.relay_interval_s, s.relay_batch)
+        self.relay.start()
+        self.relay.wake()
+
+    async def stop(self, *, stop_broker: bool = True) -> None:
+        if self.relay is not None:
+            await self.relay.stop()
+        if stop_broker:
+            await self.broker.stop()
+        if self._db is not None:
+            await self._db.close()
+
+    async def ready(self) -> dict[str, bool]:
+        db_ok = self._db is not None and await self._db.ping()
+        try:
+            broker_ok = bool(await self.broker.ping(timeout=2.0))
+        except Exception:
+            broker_ok = False
+        return {"database": db_ok, "broker": broker_ok}
+
+    def asyncapi(self) -> str:
+        spec = AsyncAPI(self.broker, title=f"Mutasi {self.service}", version=self.version)
+        return spec.to_specification().to_json()
+
+    # --- the ASGI app ----------------------------------------------------------------------
+    def build_app(
+        self, *, routers: Sequence[APIRouter], title: str, description: str = "", manage_broker: bool = True
+    ) -> FastAPI:
+        configure_logging(self.service, self.settings.log_level)
+
+        @asynccontextmanager
+        async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+            await self.start(start_broker=manage_broker)
+            log.info("started", extra={"http_port": self.settings.http_port})
+            try:
+                yield
+            finally:
+                await self.stop(stop_broker=manage_broker)
+
+        app = FastAPI(title=title, description=description, version=self.version, lifespan=lifespan)
+        app.state.kit = self
+        install_error_handlers(app, self._errors)
+
+        @app.middleware("http")
+        async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+            with flow(request.headers.get("x-correlation-id")) as cid:
+                response = await call_next(request)
+            response.headers["X-Correlation-Id"] = cid
+            return response
+
+        for router in routers:
+            app.include_router(router)
+        app.include_router(self._ops_router())
+        return app
+
+    def _ops_router(self) -> APIRouter:
+        router = APIRouter(tags=["operations"])
+
+        @router.get("/health/live")
+        async def live() -> dict[str, str]:
+            return {"status": "ok"}
+
+        @router.get("/health/ready")
+        async def ready(response: Response) -> dict[str, Any]:
+            checks = await self.ready()
+            ok = all(checks.values())
+            response.status_code = 200 if ok else 503
+            return {"status": "ok" if ok else "unavailable", **checks}
+
+        @router.get("/metrics", response_class=Response)
+        async def metrics() -> Response:
+            return Response(generate_latest(self.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+        @router.get("/asyncapi.json", response_class=Response)
+        async def asyncapi() -> Response:
+            return Response(self.asyncapi(), media_type="application/json")
+
+        return router
+
+
+def get_kit(request: Request) -> ServiceKit:
+    kit: ServiceKit = request.app.state.kit
+    return kit
+
+
+KitDep = Annotated[ServiceKit, Depends(get_kit)]

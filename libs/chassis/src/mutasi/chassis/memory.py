@@ -1,0 +1,189 @@
+"""An in-memory database with the same semantics as the MongoDB adapter, for unit and component tests."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mutasi.chassis.docfilter import MISSING, apply_update, get_path, matches, seed_from_filter, sort_key
+from mutasi.chassis.store import Doc, Filter, SortSpec, UnitOfWork, storable
+
+Journal = dict[tuple[str, int], Doc | None]
+
+
+class DuplicateKey(Exception):
+    """A unique index was violated (the in-memory twin of pymongo's DuplicateKeyError)."""
+
+
+class MemoryCollection:
+    """Documents of one collection; writes are journaled so a unit of work can roll them back."""
+
+    def __init__(self, name: str, store: dict[int, Doc], ids: itertools.count[int]) -> None:
+        self.name = name
+        self._docs = store
+        self._ids = ids
+        self.journal: Journal | None = None
+        self.unique: list[tuple[str, ...]] = []
+
+    def _remember(self, doc_id: int) -> None:
+        if self.journal is not None and (self.name, doc_id) not in self.journal:
+            prior = self._docs.get(doc_id)
+            self.journal[(self.name, doc_id)] = copy.deepcopy(prior) if prior is not None else None
+
+    def _select(self, query: Filter, sort: SortSpec | None = None) -> list[tuple[int, Doc]]:
+        found = [(i, d) for i, d in self._docs.items() if matches(d, query)]
+        for field, direction in reversed(list(sort or [])):
+            by_field = sort_key([(field, 1)])
+            found.sort(key=lambda pair: by_field(pair[1]), reverse=direction < 0)
+        return found
+
+    def _check_unique(self, doc: Doc, own_id: int | None) -> None:
+        for fields in self.unique:
+            key = tuple(get_path(doc, f) for f in fields)
+            for i, other in self._docs.items():
+                if i != own_id and tuple(get_path(other, f) for f in fields) == key:
+                    raise DuplicateKey(f"{self.name}: duplicate {dict(zip(fields, key, strict=True))}")
+
+    def _put(self, doc_id: int, doc: Doc) -> None:
+        self._check_unique(doc, doc_id)
+        self._remember(doc_id)
+        self._docs[doc_id] = doc
+
+    async def find_one(self, query: Filter, sort: SortSpec | None = None) -> Doc | None:
+        found = self._select(query, sort)
+        return copy.deepcopy(found[0][1]) if found else None
+
+    async def find(self, query: Filter, sort: SortSpec | None = None, limit: int = 0) -> list[Doc]:
+        found = self._select(query, sort)
+        return [copy.deepcopy(d) for _, d in (found[:limit] if limit else found)]
+
+    async def count(self, query: Filter) -> int:
+        return sum(1 for d in self._docs.values() if matches(d, query))
+
+    async def distinct(self, field: str, query: Filter) -> list[Any]:
+        values: list[Any] = []
+        for _, doc in self._select(query):
+            value = get_path(doc, field)
+            for v in value if isinstance(value, list) else [value]:
+                if v is not None and v is not MISSING and v not in values:
+                    values.append(v)
+        return values
+
+    async def insert_one(self, doc: Doc) -> None:
+        self._put(next(self._ids), storable(doc))
+
+    async def insert_many(self, docs: Sequence[Doc]) -> None:
+        for doc in docs:
+            await self.insert_one(doc)
+
+    async def replace_one(self, query: Filter, doc: Doc, upsert: bool = False) -> int:
+        found = self._select(query)
+        if found:
+            self._put(found[0][0], storable(doc))
+            return 1
+        if upsert:
+            self._put(next(self._ids), {**seed_from_filter(query), **storable(doc)})
+        return 0
+
+    async def update_one(self, query: Filter, update: Mapping[str, Any], upsert: bool = False) -> int:
+        found = self._select(query)
+        if found:
+            doc_id, doc = found[0]
+            new = copy.deepcopy(doc)
+            apply_update(new, storable(update))
+            self._put(doc_id, new)
+            return 1
+        if upsert:
+            new = seed_from_filter(query)
+            apply_update(new, storable(update), inserting=True)
+            self._put(next(self._ids), new)
+        return 0
+
+    async def update_many(self, query: Filter, update: Mapping[str, Any]) -> int:
+        found = self._select(query)
+        for doc_id, doc in found:
+            new = copy.deepcopy(doc)
+            apply_update(new, storable(update))
+            self._put(doc_id, new)
+        return len(found)
+
+    async def delete_many(self, query: Filter) -> int:
+        found = self._select(query)
+        for doc_id, _ in found:
+            self._remember(doc_id)
+            del self._docs[doc_id]
+        return len(found)
+
+    async def bulk_upsert(self, docs: Sequence[Doc], key_fields: Sequence[str]) -> int:
+        index = {tuple(get_path(d, f) for f in key_fields): i for i, d in self._docs.items()}
+        for doc in docs:
+            stored = storable(doc)
+            key = tuple(get_path(stored, f) for f in key_fields)
+            doc_id = index.get(key)
+            if doc_id is None:
+                doc_id = index[key] = next(self._ids)
+            self._put(doc_id, stored)
+        return len(docs)
+
+
+class MemoryUnitOfWork(UnitOfWork):
+    """Writes apply at once and are undone from the journal on rollback."""
+
+    def __init__(self, db: MemoryDatabase, service: str, default_program_id: str | None) -> None:
+        super().__init__(service, default_program_id)
+        self._db = db
+        self._journal: Journal = {}
+        self._views: dict[str, MemoryCollection] = {}
+
+    def collection(self, name: str) -> MemoryCollection:
+        if name not in self._views:
+            base = self._db.raw(name)
+            view = MemoryCollection(name, base._docs, base._ids)
+            view.unique = base.unique
+            view.journal = self._journal
+            self._views[name] = view
+        return self._views[name]
+
+    async def _commit(self) -> None:
+        self._journal.clear()
+
+    async def rollback(self) -> None:
+        await super().rollback()
+        for (name, doc_id), prior in self._journal.items():
+            docs = self._db.raw(name)._docs
+            if prior is None:
+                docs.pop(doc_id, None)
+            else:
+                docs[doc_id] = prior
+        self._journal.clear()
+
+
+class MemoryDatabase:
+    """A whole service database in memory (mongo_uri = memory://)."""
+
+    def __init__(self) -> None:
+        self._collections: dict[str, MemoryCollection] = {}
+        self._ids = itertools.count(1)
+
+    async def connect(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def ping(self) -> bool:
+        return True
+
+    async def ensure_index(self, collection: str, keys: Sequence[tuple[str, int]], unique: bool) -> None:
+        if unique:
+            self.raw(collection).unique.append(tuple(k for k, _ in keys))
+
+    def uow(self, service: str, default_program_id: str | None = None) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self, service, default_program_id)
+
+    def raw(self, name: str) -> MemoryCollection:
+        if name not in self._collections:
+            self._collections[name] = MemoryCollection(name, {}, self._ids)
+        return self._collections[name]

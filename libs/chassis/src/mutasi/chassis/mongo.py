@@ -1,0 +1,145 @@
+"""The MongoDB adapter of the storage port, on PyMongo's async API (AsyncMongoClient)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pymongo import AsyncMongoClient, ReplaceOne
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from mutasi.chassis.store import Doc, Filter, SortSpec, UnitOfWork, storable
+
+NO_ID = {"_id": 0}
+
+
+class MongoCollection:
+    """A collection bound to the unit of work's session (or to none, outside a transaction)."""
+
+    def __init__(self, collection: AsyncCollection[Doc], session: AsyncClientSession | None) -> None:
+        self._c = collection
+        self._s = session
+
+    async def find_one(self, query: Filter, sort: SortSpec | None = None) -> Doc | None:
+        return await self._c.find_one(dict(query), NO_ID, sort=list(sort) if sort else None, session=self._s)
+
+    async def find(self, query: Filter, sort: SortSpec | None = None, limit: int = 0) -> list[Doc]:
+        cursor = self._c.find(dict(query), NO_ID, sort=list(sort) if sort else None, limit=limit, session=self._s)
+        return await cursor.to_list()
+
+    async def count(self, query: Filter) -> int:
+        return await self._c.count_documents(dict(query), session=self._s)
+
+    async def distinct(self, field: str, query: Filter) -> list[Any]:
+        return await self._c.distinct(field, dict(query), session=self._s)
+
+    async def insert_one(self, doc: Doc) -> None:
+        await self._c.insert_one(storable(doc), session=self._s)
+
+    async def insert_many(self, docs: Sequence[Doc]) -> None:
+        if docs:
+            await self._c.insert_many([storable(d) for d in docs], ordered=True, session=self._s)
+
+    async def replace_one(self, query: Filter, doc: Doc, upsert: bool = False) -> int:
+        result = await self._c.replace_one(dict(query), storable(doc), upsert=upsert, session=self._s)
+        return result.matched_count
+
+    async def update_one(self, query: Filter, update: Mapping[str, Any], upsert: bool = False) -> int:
+        result = await self._c.update_one(dict(query), storable(update), upsert=upsert, session=self._s)
+        return result.matched_count
+
+    async def update_many(self, query: Filter, update: Mapping[str, Any]) -> int:
+        result = await self._c.update_many(dict(query), storable(update), session=self._s)
+        return result.matched_count
+
+    async def delete_many(self, query: Filter) -> int:
+        result = await self._c.delete_many(dict(query), session=self._s)
+        return result.deleted_count
+
+    async def bulk_upsert(self, docs: Sequence[Doc], key_fields: Sequence[str]) -> int:
+        if not docs:
+            return 0
+        ops = []
+        for doc in docs:
+            stored = storable(doc)
+            ops.append(ReplaceOne({f: stored[f] for f in key_fields}, stored, upsert=True))
+        await self._c.bulk_write(ops, ordered=False, session=self._s)
+        return len(ops)
+
+
+class MongoUnitOfWork(UnitOfWork):
+    """A MongoDB multi-document transaction (the server must be a replica set)."""
+
+    def __init__(self, db: MongoDatabase, service: str, default_program_id: str | None) -> None:
+        super().__init__(service, default_program_id)
+        self._db = db
+        self._session: AsyncClientSession | None = None
+
+    async def __aenter__(self) -> MongoUnitOfWork:
+        self._session = self._db.client.start_session()
+        await self._session.start_transaction()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await super().__aexit__(*exc)
+        finally:
+            if self._session is not None:
+                await self._session.end_session()
+
+    def collection(self, name: str) -> MongoCollection:
+        return MongoCollection(self._db.database[name], self._session)
+
+    async def _commit(self) -> None:
+        assert self._session is not None, "use the unit of work as `async with`"
+        await self._session.commit_transaction()
+
+    async def rollback(self) -> None:
+        await super().rollback()
+        if self._session is not None and self._session.in_transaction:
+            await self._session.abort_transaction()
+
+
+class MongoDatabase:
+    """One service's own MongoDB database."""
+
+    def __init__(self, uri: str, name: str) -> None:
+        self._uri = uri
+        self._name = name
+        self._client: AsyncMongoClient[Doc] | None = None
+
+    @property
+    def client(self) -> AsyncMongoClient[Doc]:
+        if self._client is None:
+            raise RuntimeError("database not connected")
+        return self._client
+
+    @property
+    def database(self) -> AsyncDatabase[Doc]:
+        return self.client[self._name]
+
+    async def connect(self) -> None:
+        self._client = AsyncMongoClient(self._uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    async def ping(self) -> bool:
+        try:
+            await self.client.admin.command("ping")
+        except Exception:
+            return False
+        return True
+
+    async def ensure_index(self, collection: str, keys: Sequence[tuple[str, int]], unique: bool) -> None:
+        await self.database[collection].create_index(list(keys), unique=unique)
+
+    def uow(self, service: str, default_program_id: str | None = None) -> MongoUnitOfWork:
+        return MongoUnitOfWork(self, service, default_program_id)
+
+    def raw(self, name: str) -> MongoCollection:
+        return MongoCollection(self.database[name], None)

@@ -1,0 +1,50 @@
+"""The settings base every service subclasses (pydantic-settings, env prefix MUTASI_<SERVICE>_)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def service_settings_config(service: str) -> SettingsConfigDict:
+    """Settings config for one service: env prefix `MUTASI_<SERVICE>_`, unknown env ignored."""
+    return SettingsConfigDict(env_prefix=f"MUTASI_{service.upper()}_", extra="ignore")
+
+
+class ServiceSettings(BaseSettings):
+    """Fields every service has; only the composition root reads them."""
+
+    model_config = SettingsConfigDict(env_prefix="MUTASI_", extra="ignore")
+
+    service_name: str = Field("service", description="Service name; set by each subclass.")
+    kafka_bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated.")
+    kafka_enable_idempotence: bool = Field(
+        False, description="Idempotent producer; keep off for Tansu, which rejects it (ARCHITECTURE §6)."
+    )
+    kafka_session_timeout_ms: int = Field(
+        10_000, description="Consumer-group session timeout; a join waits about half of it on Tansu."
+    )
+    kafka_heartbeat_interval_ms: int = Field(3_000, description="Consumer-group heartbeat interval.")
+    kafka_auto_offset_reset: str = Field("earliest", description="Where a new consumer group starts.")
+    group_id: str | None = Field(None, description="Consumer group id; default mutasi-<service>.")
+    mongo_uri: str = Field(
+        "mongodb://127.0.0.1:27017/?directConnection=true",
+        description="MongoDB URI (a replica set: transactions are required); memory:// for tests.",
+    )
+    database: str | None = Field(None, description="Database name; default mutasi_<service>.")
+    http_host: str = Field("127.0.0.1", description="HTTP bind address.")
+    http_port: int = Field(8000, description="HTTP port.")
+    relay_interval_s: float = Field(0.5, description="Outbox relay poll interval when not woken by a commit.")
+    relay_batch: int = Field(500, description="Outbox entries published per relay pass.")
+    retry_attempts: int = Field(5, description="Attempts for a transient failure before the message is nacked.")
+    retry_backoff_s: float = Field(0.2, description="First backoff; doubles on each attempt.")
+    log_level: str = Field("INFO", description="Log level.")
+    default_program_id: str | None = Field(None, description="Programme id stamped on events without one.")
+
+    @property
+    def resolved_group_id(self) -> str:
+        return self.group_id or f"mutasi-{self.service_name}"
+
+    @property
+    def resolved_database(self) -> str:
+        return self.database or f"mutasi_{self.service_name}"

@@ -1,0 +1,34 @@
+"""Value types shared by several payloads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from mutasi.contracts.envelope import Payload
+
+
+class PostRef(Payload):
+    """A post (jabatan) and the unit (OPD) it sits in, as names subscribers can show."""
+
+    post_id: str = Field(description="Agency-local post id from the peta jabatan.")
+    post_name: str = Field(description="Post name (nomenklatur jabatan).")
+    unit_id: str = Field(description="Unit (OPD) id.")
+    unit_name: str = Field(description="Unit (OPD) name.")
+    post_type: str = Field(description="jpt_pratama | administrator | pengawas | fungsional | pelaksana.")
+    eselon: str | None = Field(None, description="Eselon of a structural post, e.g. III.b.")
+
+
+class PredicateYear(Payload):
+    """One annual SKP performance predicate (PermenPANRB 6/2022)."""
+
+    year: int = Field(description="Appraisal year.")
+    predicate: str = Field(description="Sangat Baik | Baik | Butuh Perbaikan | Kurang/Misconduct | Sangat Kurang.")
+
+
+class DatedValue(Payload):
+    """A number recorded on a date, e.g. a JPM measured at an assessment."""
+
+    on: date
+    value: float

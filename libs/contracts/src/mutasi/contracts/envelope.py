@@ -1,0 +1,42 @@
+"""The CloudEvents 1.0 structured-mode envelope every Mutasi message body uses."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+P = TypeVar("P", bound=BaseModel)
+
+
+class Payload(BaseModel):
+    """Base of every event payload: tolerant when read (unknown fields ignored), explicit when written."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class CloudEvent(BaseModel, Generic[P]):
+    """CloudEvents 1.0 envelope plus the Mutasi extension attributes."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    specversion: Literal["1.0"] = Field("1.0", description="CloudEvents specification version.")
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="Unique event id; consumers dedupe on it.")
+    source: str = Field(description="Producing service, e.g. /mutasi/placement.")
+    type: str = Field(description="Event type, equal to the topic name, e.g. mutasi.mutation-decided.v1.")
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC), description="When the fact happened (UTC).")
+    subject: str = Field(description="What the event is about: the employee's NIP (also the partition key).")
+    datacontenttype: Literal["application/json"] = "application/json"
+    dataschema: str | None = Field(None, description="Relative path of the payload's JSON Schema.")
+    agencyid: str = Field(description="Agency (pemda) the fact belongs to; every read is scoped by it.")
+    programid: str | None = Field(None, description="Mutation programme / round the fact belongs to.")
+    correlationid: str = Field(description="Id shared by every event of one business flow.")
+    causationid: str | None = Field(None, description="Id of the event or request that caused this one.")
+    data: P = Field(description="The versioned payload.")
+
+
+def event_model(payload: type[BaseModel]) -> type[CloudEvent[Any]]:
+    """The concrete envelope class for one payload type (for validating or building messages)."""
+    return CloudEvent[payload]  # type: ignore[valid-type]

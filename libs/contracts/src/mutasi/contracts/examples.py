@@ -1,0 +1,184 @@
+"""One realistic, checked-in example message per topic (validated by tests; read by subscribers' authors)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.common import PostRef, PredicateYear
+from mutasi.contracts.envelope import event_model
+from mutasi.contracts.evaluation import EvaluationRecordedV1, FollowUpRecommendedV1
+from mutasi.contracts.placement import MutationDecidedV1, RoundAnnouncedV1
+from mutasi.contracts.topics import (
+    ASSESSMENT_COMPLETED,
+    EVALUATION_RECORDED,
+    FOLLOW_UP_RECOMMENDED,
+    MUTATION_DECIDED,
+    ROUND_ANNOUNCED,
+    TRAINING_ASSIGNED,
+    TRAINING_COMPLETED,
+    Topic,
+)
+from mutasi.contracts.training import PlannedTraining, TrainingAssignedV1, TrainingCompletedV1
+
+EXAMPLES_DIR = Path(__file__).parent / "examples"
+NIP = "199103152015031002"
+ADMIN_POST = PostRef(
+    post_id="SETDA-ADM-07",
+    post_name="Penata Layanan Operasional",
+    unit_id="SETDA",
+    unit_name="Sekretariat Daerah",
+    post_type="pelaksana",
+)
+IT_POST = PostRef(
+    post_id="KOMINFO-APTIKA-02",
+    post_name="Pranata Komputer Ahli Pertama",
+    unit_id="KOMINFO",
+    unit_name="Dinas Komunikasi dan Informatika",
+    post_type="fungsional",
+)
+COMPETENCIES = {
+    "integritas": 3,
+    "kerja_sama": 3,
+    "komunikasi": 2,
+    "orientasi_hasil": 3,
+    "pelayanan_publik": 2,
+    "pengembangan_diri": 3,
+    "mengelola_perubahan": 2,
+    "pengambilan_keputusan": 2,
+    "perekat_bangsa": 3,
+    "tek_sistem_informasi": 4,
+}
+PREDICATES = [PredicateYear(year=2024, predicate="Baik"), PredicateYear(year=2025, predicate="Baik")]
+
+PAYLOADS: dict[str, BaseModel] = {
+    ASSESSMENT_COMPLETED.name: AssessmentCompletedV1(
+        assessment_id="asm-7f3a",
+        nip=NIP,
+        name="Rudi Hartono",
+        employee_type="PNS",
+        golongan="III/a",
+        current_post=ADMIN_POST,
+        months_in_post=52,
+        tmt_pns=date(2016, 3, 1),
+        education_level="S1",
+        education_field="informatika",
+        discipline_active=False,
+        years_to_bup=23.3,
+        predicates=PREDICATES,
+        performance="sesuai",
+        potential="tinggi",
+        competencies=COMPETENCIES,
+        jpm_current=88.9,
+        jpm_category="Cukup Optimal",
+        talent_box=8,
+        box_recommendation="Dipertahankan; rotasi/perluasan jabatan; bimbingan kinerja",
+        assessed_on=date(2026, 9, 14),
+        valid_until=date(2029, 9, 14),
+    ),
+    ROUND_ANNOUNCED.name: RoundAnnouncedV1(
+        round_id="rnd-2026-2",
+        name="Mutasi ASN Kota Sawahlunto 2026 tahap II",
+        period="2026-II",
+        preferences_open_until=date(2026, 12, 15),
+    ),
+    MUTATION_DECIDED.name: MutationDecidedV1(
+        decision_id="dec-0192",
+        round_id="rnd-2026-2",
+        nip=NIP,
+        name="Rudi Hartono",
+        from_post=ADMIN_POST,
+        to_post=IT_POST,
+        kind="rotasi",
+        effective_date=date(2027, 1, 2),
+        reason_summary="Latar belakang S1 Informatika sesuai dengan jabatan pengelolaan sistem informasi.",
+        fit_score=86.5,
+        score_parts={"jpm": 40.0, "education": 25.0, "box": 10.0, "preference": 11.5},
+        competencies=COMPETENCIES,
+        target_standard={"komunikasi": 3, "tek_sistem_informasi": 3},
+        predicates_before=PREDICATES,
+        jpm_before=62.0,
+        jpm_target=96.0,
+        talent_box=6,
+    ),
+    TRAINING_ASSIGNED.name: TrainingAssignedV1(
+        plan_id="pln-0042",
+        nip=NIP,
+        decision_id="dec-0192",
+        total_jp=40,
+        mentor_nip="198207112006041001",
+        items=[
+            PlannedTraining(
+                offering_id="CM-01",
+                title="Lokakarya Manajemen Perubahan",
+                kind="managerial",
+                jp=16,
+                starts_on=date(2027, 1, 11),
+                competencies=["mengelola_perubahan"],
+            ),
+            PlannedTraining(
+                offering_id="KOM-02",
+                title="Komunikasi Efektif",
+                kind="managerial",
+                jp=24,
+                starts_on=date(2027, 2, 1),
+                competencies=["komunikasi"],
+            ),
+        ],
+        gaps={"komunikasi": 1},
+    ),
+    TRAINING_COMPLETED.name: TrainingCompletedV1(
+        plan_id="pln-0042",
+        nip=NIP,
+        offering_id="CM-01",
+        title="Lokakarya Manajemen Perubahan",
+        jp=16,
+        completed_on=date(2027, 1, 13),
+        competencies=["mengelola_perubahan"],
+        plan_completed=False,
+    ),
+    EVALUATION_RECORDED.name: EvaluationRecordedV1(
+        evaluation_id="evl-0311",
+        decision_id="dec-0192",
+        nip=NIP,
+        checkpoint_month=3,
+        recorded_on=date(2027, 4, 5),
+        predicate="Sangat Baik",
+        predicate_before="Baik",
+        jpm_before=62.0,
+        jpm_after=97.0,
+        outcome="improved",
+    ),
+    FOLLOW_UP_RECOMMENDED.name: FollowUpRecommendedV1(
+        follow_up_id="fu-0017",
+        evaluation_id="evl-0311",
+        decision_id="dec-0192",
+        nip=NIP,
+        reason="talent_pool",
+        detail="Kinerja meningkat setelah mutasi; masukkan ke kelompok rencana suksesi.",
+    ),
+}
+
+
+def example_event(topic: Topic) -> dict[str, Any]:
+    """The example message of `topic` as its JSON body."""
+    payload = PAYLOADS[topic.name]
+    event = event_model(type(payload))(
+        id="0d6f2c1e-5b7a-4e0e-9a51-3c1d2e4f5a6b",
+        source=f"/mutasi/{topic.producer}",
+        type=topic.name,
+        time=datetime(2026, 11, 28, 8, 0, tzinfo=UTC),
+        subject=str(getattr(payload, topic.key)),
+        dataschema=topic.schema_file,
+        agencyid="sawahlunto",
+        programid="rnd-2026-2",
+        correlationid="c6a1d7a0-5e2b-4b8f-8d7e-1f2a3b4c5d6e",
+        data=payload,
+    )
+    result: dict[str, Any] = json.loads(event.model_dump_json())
+    return result

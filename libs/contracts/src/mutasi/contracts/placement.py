@@ -1,0 +1,45 @@
+"""Payloads the placement service produces."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from mutasi.contracts.common import PostRef, PredicateYear
+from mutasi.contracts.envelope import Payload
+
+
+class RoundAnnouncedV1(Payload):
+    """A mutation round is announced: every ASN in scope can read their status and give preferences."""
+
+    round_id: str = Field(description="Round id.")
+    name: str = Field(description="Round name shown to people.")
+    period: str = Field(description="Period label, e.g. 2026-II.")
+    preferences_open_until: date = Field(description="Last day to submit preferences.")
+    scope_units: list[str] = Field(default_factory=list, description="Unit ids in scope; empty = whole agency.")
+
+
+class MutationDecidedV1(Payload):
+    """A person's move is decided (approved by two approvers); what subscribers need to act on it."""
+
+    decision_id: str = Field(description="Decision id; a superseding decision names the one it replaces.")
+    round_id: str = Field(description="Round the decision belongs to.")
+    nip: str = Field(description="NIP (18 digits), the partition key.")
+    name: str = Field(description="Employee name.")
+    from_post: PostRef = Field(description="Post before the move.")
+    to_post: PostRef = Field(description="Post after the move.")
+    kind: str = Field(description="rotasi | promosi | demosi (HR practice terms).")
+    effective_date: date = Field(description="TMT of the move.")
+    reason_summary: str = Field(description="Short reason shown to the person (Indonesian).")
+    fit_score: float = Field(description="Fit score of the chosen assignment (0..100).")
+    score_parts: dict[str, float] = Field(default_factory=dict, description="Fit score by part.")
+    override_reason: str | None = Field(None, description="Approver's written reason if the plan was overridden.")
+    supersedes: str | None = Field(None, description="Decision id this decision replaces (objection upheld).")
+    cancelled: bool = Field(False, description="True when the superseding decision cancels the move.")
+    competencies: dict[str, int] = Field(default_factory=dict, description="Person's competency levels.")
+    target_standard: dict[str, int] = Field(default_factory=dict, description="New post's standard levels.")
+    predicates_before: list[PredicateYear] = Field(default_factory=list, description="SKP predicates before.")
+    jpm_before: float | None = Field(None, description="JPM against the old post.")
+    jpm_target: float | None = Field(None, description="JPM against the new post at decision time.")
+    talent_box: int | None = Field(None, description="9-box box at decision time.")

@@ -1,0 +1,41 @@
+"""Generates the committed JSON Schema of every topic's envelope (run by `make schemas`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mutasi.contracts.envelope import event_model
+from mutasi.contracts.topics import ALL, Topic
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def schema_for(topic: Topic) -> dict[str, Any]:
+    """The JSON Schema of a whole message on `topic`: envelope with the payload inlined as `data`."""
+    schema = event_model(topic.payload).model_json_schema()
+    schema["title"] = topic.name
+    schema["description"] = topic.description
+    schema["$id"] = topic.schema_file
+    return schema
+
+
+def render(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    from mutasi.contracts.examples import EXAMPLES_DIR, example_event
+
+    EXAMPLES_DIR.mkdir(exist_ok=True)
+    for topic in ALL:
+        path = PACKAGE_DIR / topic.schema_file
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(render(schema_for(topic)), encoding="utf-8")
+        (EXAMPLES_DIR / f"{topic.name}.json").write_text(render(example_event(topic)), encoding="utf-8")
+        print(f"wrote {topic.schema_file} and examples/{topic.name}.json")
+
+
+if __name__ == "__main__":
+    main()

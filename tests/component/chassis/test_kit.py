@@ -1,0 +1,134 @@
+"""The chassis plumbing, exercised through a toy service on TestKafkaBroker and the in-memory database."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from faststream.kafka.annotations import KafkaMessage
+
+from mutasi.chassis.testing import publish_event, publish_raw, running_service
+from mutasi.contracts import topics
+from mutasi.contracts.examples import PAYLOADS
+from mutasi.contracts.placement import MutationDecidedV1
+
+from .toy import ToySettings, create_app
+
+DECIDED: MutationDecidedV1 = PAYLOADS[topics.MUTATION_DECIDED.name]  # type: ignore[assignment]
+
+
+def toy_app():  # type: ignore[no-untyped-def]
+    return create_app(ToySettings(mongo_uri="memory://"))
+
+
+def dlq_spy(app: Any) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
+
+    @app.state.kit.broker.subscriber(topics.MUTATION_DECIDED.dlq)
+    async def spy(msg: KafkaMessage) -> None:
+        seen.append({"body": msg.body, "headers": dict(msg.headers)})
+
+    return seen
+
+
+async def test_event_is_handled_and_its_consequence_published_through_the_outbox() -> None:
+    async with running_service(toy_app()) as svc:
+        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED)
+        emitted = await svc.published(topics.TRAINING_ASSIGNED)
+    assert [e["data"]["nip"] for e in emitted] == [DECIDED.nip]
+    assert emitted[0]["type"] == topics.TRAINING_ASSIGNED.name
+    assert emitted[0]["agencyid"] == "sawahlunto"
+    assert emitted[0]["correlationid"] == "test-correlation"
+
+
+async def test_duplicate_delivery_changes_nothing() -> None:
+    app = toy_app()
+    async with running_service(app) as svc:
+        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED, event_id="evt-1")
+        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED, event_id="evt-1")
+        plans = await svc.kit.database().raw("plans").count({})
+        emitted = await svc.published(topics.TRAINING_ASSIGNED)
+        duplicates = svc.kit.metrics.events_duplicate.labels(topics.MUTATION_DECIDED.name)._value.get()
+    assert plans == 1
+    assert len(emitted) == 1
+    assert duplicates == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "error_fragment"),
+    [
+        (b"not json at all", "body is not JSON"),
+        (json.dumps({"specversion": "1.0", "type": "x"}).encode(), "data"),
+    ],
+)
+async def test_malformed_message_goes_to_the_dlq_with_its_error_and_the_next_good_one_is_processed(
+    body: bytes, error_fragment: str
+) -> None:
+    app = toy_app()
+    seen = dlq_spy(app)
+    async with running_service(app) as svc:
+        await publish_raw(svc, topics.MUTATION_DECIDED, body, key=b"k1")
+        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED)
+        plans = await svc.kit.database().raw("plans").count({})
+    assert len(seen) == 1
+    assert seen[0]["body"] == body
+    assert error_fragment in seen[0]["headers"]["x-mutasi-error"]
+    assert seen[0]["headers"]["x-mutasi-original-topic"] == topics.MUTATION_DECIDED.name
+    assert plans == 1
+
+
+async def test_rejected_and_failing_handlers_dead_letter_and_roll_back() -> None:
+    app = toy_app()
+    seen = dlq_spy(app)
+    async with running_service(app) as svc:
+        for nip in ("000000000000000000", "111111111111111111"):
+            await publish_event(svc, topics.MUTATION_DECIDED, DECIDED.model_copy(update={"nip": nip}))
+        inbox = await svc.kit.database().raw("inbox").count({})
+    assert [s["headers"]["x-mutasi-reason"] for s in seen] == ["rejected", "handler_error"]
+    assert inbox == 0
+
+
+async def test_idempotency_key_returns_the_first_response_and_refuses_another_body() -> None:
+    async with running_service(toy_app()) as svc:
+        first = await svc.http.post("/v1/notes", json={"nip": "1", "text": "a"}, headers={"Idempotency-Key": "k"})
+        again = await svc.http.post("/v1/notes", json={"nip": "1", "text": "a"}, headers={"Idempotency-Key": "k"})
+        other = await svc.http.post("/v1/notes", json={"nip": "1", "text": "b"}, headers={"Idempotency-Key": "k"})
+        listed = await svc.http.get("/v1/notes")
+    assert first.status_code == 201
+    assert again.json() == first.json()
+    assert other.status_code == 409
+    assert other.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert len(listed.json()) == 1
+
+
+async def test_requests_are_scoped_by_agency_and_need_one() -> None:
+    async with running_service(toy_app()) as svc:
+        await svc.http.post("/v1/notes", json={"nip": "1", "text": "a"})
+        other_agency = await svc.http.get("/v1/notes", headers={"X-Agency-Id": "kota-solok"})
+        missing = await svc.http.get("/v1/notes", headers={"X-Agency-Id": ""})
+    assert other_agency.json() == []
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["field"] == "header.X-Agency-Id"
+
+
+async def test_bad_body_names_the_field_and_the_reason() -> None:
+    async with running_service(toy_app()) as svc:
+        r = await svc.http.post("/v1/notes", json={"nip": "1"})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "body.text"
+    assert "required" in r.json()["errors"][0]["reason"].lower()
+
+
+async def test_operations_endpoints_report_health_metrics_and_asyncapi() -> None:
+    async with running_service(toy_app()) as svc:
+        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED)
+        live = await svc.http.get("/health/live")
+        metrics = await svc.http.get("/metrics")
+        asyncapi = await svc.http.get("/asyncapi.json")
+    assert live.json() == {"status": "ok"}
+    assert 'mutasi_toy_events_consumed_total{topic="mutasi.mutation-decided.v1"} 1.0' in metrics.text
+    assert 'mutasi_toy_outbox_published_total{topic="mutasi.training-assigned.v1"} 1.0' in metrics.text
+    channels = json.dumps(asyncapi.json()["channels"])
+    assert topics.MUTATION_DECIDED.name in channels
+    assert topics.TRAINING_ASSIGNED.name in channels

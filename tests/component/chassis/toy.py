@@ -1,0 +1,74 @@
+"""A toy service built only from the chassis, to test the plumbing apart from any real service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Header
+from pydantic import BaseModel
+
+from mutasi.chassis.consumer import EventRejected
+from mutasi.chassis.http import CallerDep
+from mutasi.chassis.kit import KitDep, ServiceKit
+from mutasi.chassis.settings import ServiceSettings, service_settings_config
+from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts import topics
+from mutasi.contracts.envelope import CloudEvent
+from mutasi.contracts.training import TrainingAssignedV1
+
+
+class ToySettings(ServiceSettings):
+    model_config = service_settings_config("toy")
+    service_name: str = "toy"
+
+
+class NoteIn(BaseModel):
+    nip: str
+    text: str
+
+
+router = APIRouter()
+
+
+@router.post("/v1/notes", status_code=201)
+async def create_note(
+    body: NoteIn, who: CallerDep, kit: KitDep, idempotency_key: str | None = Header(None)
+) -> dict[str, Any]:
+    async with kit.uow() as uow:
+        if idempotency_key and (stored := await uow.idempotent_response(idempotency_key, body.model_dump())):
+            return stored
+        count = await uow.collection("notes").count({"agency_id": who.agency_id})
+        note = {"agency_id": who.agency_id, "note_id": f"n{count + 1}", **body.model_dump()}
+        await uow.collection("notes").insert_one(note)
+        if idempotency_key:
+            await uow.remember_response(idempotency_key, body.model_dump(), note)
+        await uow.commit()
+    return note
+
+
+@router.get("/v1/notes")
+async def list_notes(who: CallerDep, kit: KitDep) -> list[dict[str, Any]]:
+    async with kit.uow() as uow:
+        return await uow.collection("notes").find({"agency_id": who.agency_id}, sort=[("note_id", 1)])
+
+
+async def on_mutation_decided(event: CloudEvent[Any], uow: UnitOfWork) -> None:
+    data = event.data
+    if data.nip == "000000000000000000":
+        raise EventRejected("no such person")
+    if data.nip == "111111111111111111":
+        raise KeyError("a bug in the handler")
+    await uow.collection("plans").insert_one({"agency_id": event.agencyid, "nip": data.nip})
+    uow.emit(
+        topics.TRAINING_ASSIGNED,
+        TrainingAssignedV1(plan_id=f"p-{data.nip}", nip=data.nip, decision_id=data.decision_id, items=[], total_jp=0),
+        agency_id=event.agencyid,
+    )
+
+
+def create_app(settings: ToySettings) -> FastAPI:
+    kit = ServiceKit(settings, service="toy")
+    kit.index("notes", [("agency_id", 1), ("note_id", 1)], unique=True)
+    kit.consume(topics.MUTATION_DECIDED, on_mutation_decided)
+    kit.produce(topics.TRAINING_ASSIGNED)
+    return kit.build_app(routers=[router], title="toy")
