@@ -12,8 +12,7 @@ from mutasi.chassis.testing import publish_event, publish_raw, running_service
 from mutasi.contracts import topics
 from mutasi.contracts.examples import PAYLOADS
 from mutasi.contracts.placement import MutationDecidedV1
-
-from .toy import ToySettings, create_app
+from tests.support.toy import ToySettings, create_app
 
 DECIDED: MutationDecidedV1 = PAYLOADS[topics.MUTATION_DECIDED.name]  # type: ignore[assignment]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from datetime import date
 
 # Competency codes shared by every service (PermenPANRB 38/2017): eight managerial, one socio-cultural.
@@ -44,7 +45,7 @@ class Post:
     education_fields: tuple[str, ...]  # accepted fields, e.g. ("informatika", "sistem_informasi")
     kebutuhan: float  # needed headcount from ABK (decimal kept)
     bezetting: int  # current staff on this post
-    technical: dict[str, int] = field(default_factory=dict)  # technical competency -> required level
+    technical: dict[str, int] = dataclasses.field(default_factory=dict)  # technical competency -> required level
 
 
 @dataclass(frozen=True)

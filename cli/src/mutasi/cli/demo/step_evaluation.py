@@ -111,11 +111,13 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
         ctx.progress("evaluation: tidak ada ASN yang dimutasi; tidak ada yang dievaluasi")
         return {"evaluated": 0, "follow_ups": 0, "report": None}
     schedules = await _schedules(client, moved, ctx)
+    if not schedules:
+        raise RuntimeError("evaluation: no schedule arrived for the moved ASN (is mutation-decided flowing?)")
     gate = asyncio.Semaphore(PARALLEL)
     results = await asyncio.gather(*(_evaluate_person(client, s, ctx.dataset.seed, gate) for s in schedules))
     reasons = sum((r for _, r in results), Counter[str]())
     ctx.progress(f"evaluation: {sum(n for n, _ in results)} checkpoint dicatat; tindak lanjut {dict(reasons)}")
-    round_id = Counter(s["round_id"] for s in schedules).most_common(1)[0][0]
+    round_id = ctx.facts.get("placement_round") or Counter(s["round_id"] for s in schedules).most_common(1)[0][0]
     # The simulated checkpoints lie in the future; report as of the last one so the page reads consistently.
     as_of = {"as_of": max(c["due_on"] for s in schedules for c in s["checkpoints"])}
     report = (await client.get(f"/v1/reports/{round_id}", params=as_of)).raise_for_status().json()

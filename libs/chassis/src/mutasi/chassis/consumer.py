@@ -75,7 +75,9 @@ class EventConsumer:
         on_message.__name__ = f"on_{topic.name.replace('.', '_').replace('-', '_')}"
         self._broker.subscriber(
             topic.name,
-            group_id=s.resolved_group_id,
+            # One group per (service, topic): each FastStream subscriber is its own consumer, and
+            # separate groups keep one topic's rebalance from pausing another's.
+            group_id=f"{s.resolved_group_id}.{topic.name}",
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset=cast(Literal["latest", "earliest", "none"], s.kafka_auto_offset_reset),
             session_timeout_ms=s.kafka_session_timeout_ms,

@@ -25,7 +25,7 @@ class MemoryCollection:
         self._docs = store
         self._ids = ids
         self.journal: Journal | None = None
-        self.unique: list[tuple[str, ...]] = []
+        self.unique: dict[tuple[str, ...], dict[tuple[Any, ...], int]] = {}  # key fields -> key -> doc id
 
     def _remember(self, doc_id: int) -> None:
         if self.journal is not None and (self.name, doc_id) not in self.journal:
@@ -40,15 +40,29 @@ class MemoryCollection:
         return found
 
     def _check_unique(self, doc: Doc, own_id: int | None) -> None:
-        for fields in self.unique:
-            key = tuple(get_path(doc, f) for f in fields)
-            for i, other in self._docs.items():
-                if i != own_id and tuple(get_path(other, f) for f in fields) == key:
-                    raise DuplicateKey(f"{self.name}: duplicate {dict(zip(fields, key, strict=True))}")
+        for fields, index in self.unique.items():
+            key = tuple(_hashable(get_path(doc, f)) for f in fields)
+            holder = index.get(key)
+            if holder is not None and holder != own_id and holder in self._docs:
+                raise DuplicateKey(f"{self.name}: duplicate {dict(zip(fields, key, strict=True))}")
+
+    def _index(self, doc_id: int, old: Doc | None, new: Doc | None) -> None:
+        for fields, index in self.unique.items():
+            if old is not None:
+                index.pop(tuple(_hashable(get_path(old, f)) for f in fields), None)
+            if new is not None:
+                index[tuple(_hashable(get_path(new, f)) for f in fields)] = doc_id
+
+    def rebuild_indexes(self) -> None:
+        for index in self.unique.values():
+            index.clear()
+        for doc_id, doc in self._docs.items():
+            self._index(doc_id, None, doc)
 
     def _put(self, doc_id: int, doc: Doc) -> None:
         self._check_unique(doc, doc_id)
         self._remember(doc_id)
+        self._index(doc_id, self._docs.get(doc_id), doc)
         self._docs[doc_id] = doc
 
     async def find_one(self, query: Filter, sort: SortSpec | None = None) -> Doc | None:
@@ -111,8 +125,9 @@ class MemoryCollection:
 
     async def delete_many(self, query: Filter) -> int:
         found = self._select(query)
-        for doc_id, _ in found:
+        for doc_id, doc in found:
             self._remember(doc_id)
+            self._index(doc_id, doc, None)
             del self._docs[doc_id]
         return len(found)
 
@@ -126,6 +141,14 @@ class MemoryCollection:
                 doc_id = index[key] = next(self._ids)
             self._put(doc_id, stored)
         return len(docs)
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
 
 
 class MemoryUnitOfWork(UnitOfWork):
@@ -151,12 +174,16 @@ class MemoryUnitOfWork(UnitOfWork):
 
     async def rollback(self) -> None:
         await super().rollback()
+        touched = set()
         for (name, doc_id), prior in self._journal.items():
             docs = self._db.raw(name)._docs
+            touched.add(name)
             if prior is None:
                 docs.pop(doc_id, None)
             else:
                 docs[doc_id] = prior
+        for name in touched:
+            self._db.raw(name).rebuild_indexes()
         self._journal.clear()
 
 
@@ -178,7 +205,9 @@ class MemoryDatabase:
 
     async def ensure_index(self, collection: str, keys: Sequence[tuple[str, int]], unique: bool) -> None:
         if unique:
-            self.raw(collection).unique.append(tuple(k for k, _ in keys))
+            raw = self.raw(collection)
+            raw.unique.setdefault(tuple(k for k, _ in keys), {})
+            raw.rebuild_indexes()
 
     def uow(self, service: str, default_program_id: str | None = None) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self, service, default_program_id)

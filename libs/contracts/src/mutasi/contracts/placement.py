@@ -34,6 +34,9 @@ class MutationDecidedV1(Payload):
     reason_summary: str = Field(description="Short reason shown to the person (Indonesian).")
     fit_score: float = Field(description="Fit score of the chosen assignment (0..100).")
     score_parts: dict[str, float] = Field(default_factory=dict, description="Fit score by part.")
+    score_weights: dict[str, float] = Field(
+        default_factory=dict, description="Weight of each part in force for this decision (for learning)."
+    )
     override_reason: str | None = Field(None, description="Approver's written reason if the plan was overridden.")
     supersedes: str | None = Field(None, description="Decision id this decision replaces (objection upheld).")
     cancelled: bool = Field(False, description="True when the superseding decision cancels the move.")

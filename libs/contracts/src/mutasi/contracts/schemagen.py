@@ -21,6 +21,11 @@ def schema_for(topic: Topic) -> dict[str, Any]:
     return schema
 
 
+def released_path(topic: Topic) -> Path:
+    """The schema as first released for this topic version: what existing subscribers were written against."""
+    return PACKAGE_DIR / "schemas" / "released" / f"{topic.name}.json"
+
+
 def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -34,6 +39,10 @@ def main() -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(render(schema_for(topic)), encoding="utf-8")
         (EXAMPLES_DIR / f"{topic.name}.json").write_text(render(example_event(topic)), encoding="utf-8")
+        released = released_path(topic)
+        if not released.exists():  # first release of this topic version; never rewritten afterwards
+            released.parent.mkdir(exist_ok=True)
+            released.write_text(render(schema_for(topic)), encoding="utf-8")
         print(f"wrote {topic.schema_file} and examples/{topic.name}.json")
 
 

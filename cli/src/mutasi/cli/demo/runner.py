@@ -1,0 +1,91 @@
+"""Runs the demo round step by step against running services and prints one `demo:` summary line."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mutasi.cli.demo.context import DemoContext
+from mutasi.cli.demo.synth import generate
+
+# Order of the programme (ARCHITECTURE §1): posts and catalogue first, then assessment -> placement ->
+# training -> evaluation. Each step module lives beside this file and is owned by its service's team.
+PREPARE = ("placement", "training", "assessment", "evaluation")
+RUN = ("assessment", "placement", "training", "evaluation")
+SUMMARY = (
+    ("assessed", "assessment", "assessed"),
+    ("decided", "placement", "decided"),
+    ("moved", "placement", "moved"),
+    ("trained", "training", "trained"),
+    ("evaluated", "evaluation", "evaluated"),
+    ("follow_ups", "evaluation", "follow_ups"),
+)
+
+
+class DemoFailed(Exception):
+    """A step produced nothing; `make demo` must exit non-zero."""
+
+
+async def run_demo(
+    urls: dict[str, str],
+    run_dir: Path,
+    say: Callable[[str], None],
+    seed: int = 2026,
+    size: int = 2500,
+    today: date | None = None,
+) -> dict[str, dict[str, Any]]:
+    started = time.monotonic()
+    dataset = generate(seed=seed, size=size, today=today)
+    say(
+        f"dataset: {dataset.agency_name}: {len(dataset.units)} OPD, {len(dataset.posts)} posts, "
+        f"{len(dataset.employees)} ASN, {len(dataset.assessments)} assessments, {len(dataset.offerings)} offerings "
+        f"(seed {seed})"
+    )
+    headers = {"X-Agency-Id": dataset.agency_id, "X-User": "demo-hr", "X-Role": "hr"}
+    clients = {s: httpx.AsyncClient(base_url=u, headers=headers, timeout=300) for s, u in urls.items()}
+    ctx = DemoContext(dataset=dataset, clients=clients, run_dir=run_dir, progress=say)
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        for service in PREPARE:
+            step = importlib.import_module(f"mutasi.cli.demo.step_{service}")
+            say(f"[prepare {service}]")
+            await step.prepare(ctx)
+        for service in RUN:
+            step = importlib.import_module(f"mutasi.cli.demo.step_{service}")
+            t0 = time.monotonic()
+            say(f"[{service}]")
+            results[service] = dict(await step.run(ctx))
+            say(f"[{service}] done in {time.monotonic() - t0:.1f}s: {_brief(results[service])}")
+    finally:
+        for client in clients.values():
+            await client.aclose()
+    wall = time.monotonic() - started
+    counts = {label: results.get(svc, {}).get(key, 0) for label, svc, key in SUMMARY}
+    gain = results.get("placement", {}).get("gain_over_greedy_pct")
+    coverage = results.get("training", {}).get("gap_coverage_pct")
+    boxes = results.get("assessment", {}).get("boxes", {})
+    parts = [f"{k}={v}" for k, v in counts.items()]
+    if gain is not None:
+        parts.append(f"gain_over_greedy={gain:.1f}%")
+    if coverage is not None:
+        parts.append(f"gaps_covered={coverage:.0f}%")
+    if boxes:
+        parts.append("boxes=" + ",".join(f"{b}:{boxes.get(b, boxes.get(str(b), 0))}" for b in range(1, 10)))
+    report = results.get("evaluation", {}).get("report")
+    if report:
+        say(f"programme report: {report}")
+    say(f"demo: {' '.join(parts)} wall={wall:.1f}s")
+    empty = [label for label, value in counts.items() if not value]
+    if empty:
+        raise DemoFailed(f"these steps produced nothing: {', '.join(empty)}")
+    return results
+
+
+def _brief(result: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in result.items() if isinstance(v, int | float | str) and len(str(v)) < 60)

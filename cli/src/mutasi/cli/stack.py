@@ -1,0 +1,179 @@
+"""The local stack: Tansu, SecantusDB and the four services as processes, with pids and logs in one run folder."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import httpx
+
+from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secantus, start_tansu, stop
+
+SERVICES = ("assessment", "placement", "training", "evaluation")
+STATE_FILE = "stack.json"
+
+
+@dataclass
+class StackState:
+    """What `stack up` started; written to `<run_dir>/stack.json` so `down` and `status` can find it."""
+
+    run_dir: str
+    kafka: str
+    mongo_uri: str
+    pids: dict[str, int] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def save(self) -> None:
+        (Path(self.run_dir) / STATE_FILE).write_text(json.dumps(asdict(self), indent=2))
+
+    @classmethod
+    def load(cls, run_dir: Path) -> StackState | None:
+        path = run_dir / STATE_FILE
+        return cls(**json.loads(path.read_text())) if path.exists() else None
+
+
+def service_env(service: str, kafka: str, mongo_uri: str, port: int, log_level: str = "INFO") -> dict[str, str]:
+    """Environment of one service process: where Kafka and MongoDB are, its port, fast group joins."""
+    prefix = f"MUTASI_{service.upper()}_"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MUTASI_")}
+    env.update(
+        {
+            f"{prefix}KAFKA_BOOTSTRAP": kafka,
+            f"{prefix}MONGO_URI": mongo_uri,
+            f"{prefix}HTTP_PORT": str(port),
+            # Tansu: a group join waits about half the session timeout (ARCHITECTURE §6).
+            f"{prefix}KAFKA_SESSION_TIMEOUT_MS": "2000",
+            f"{prefix}KAFKA_HEARTBEAT_INTERVAL_MS": "300",
+            f"{prefix}RELAY_INTERVAL_S": "0.2",
+            f"{prefix}LOG_LEVEL": log_level,
+        }
+    )
+    return env
+
+
+def start_service(state: StackState, service: str) -> subprocess.Popen[bytes]:
+    port = state.ports.get(service) or free_port()
+    state.ports[service] = port
+    env = service_env(service, state.kafka, state.mongo_uri, port)
+    proc = spawn([sys.executable, "-m", f"mutasi.{service}"], Path(state.run_dir) / "logs" / f"{service}.log", env)
+    state.pids[service] = proc.pid
+    return proc
+
+
+def wait_ready(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {proc.returncode}; see its log")
+        try:
+            r = httpx.get(f"{url}/health/ready", timeout=2)
+            if r.status_code == 200:
+                return
+            last = r.text
+        except httpx.HTTPError as exc:
+            last = str(exc)
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} not ready after {timeout:.0f}s: {last}")
+
+
+def up(run_dir: Path, say: Callable[[str], None] = print) -> StackState:
+    """Start everything and wait until every service answers ready."""
+    existing = StackState.load(run_dir)
+    if existing is not None and any(_alive(pid) for pid in existing.pids.values()):
+        raise RuntimeError(f"a stack is already running from {run_dir}; run `mutasi stack down` first")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    logs = run_dir / "logs"
+    kafka = start_tansu(logs / "tansu.log")
+    say(f"  kafka (Tansu)        127.0.0.1:{kafka.port}")
+    mongo = start_secantus(logs / "secantus.log")
+    say(f"  mongodb (SecantusDB) 127.0.0.1:{mongo.port}")
+    state = StackState(
+        str(run_dir),
+        kafka.url,
+        mongo.url,
+        {"kafka": kafka.proc.pid, "mongo": mongo.proc.pid},
+        {"kafka": kafka.port, "mongo": mongo.port},
+    )
+    state.save()
+    create_topics_sync(kafka.url)
+    procs = {s: start_service(state, s) for s in SERVICES}
+    state.save()
+    for service, proc in procs.items():
+        wait_ready(state.url(service), 60, proc)
+        say(f"  {service:<20} {state.url(service)}  ready")
+    return state
+
+
+def down(run_dir: Path) -> list[str]:
+    """Stop everything `up` started (services first, then the servers); returns what was stopped."""
+    state = StackState.load(run_dir)
+    if state is None:
+        return []
+    stopped = []
+    for name in [*SERVICES, "kafka", "mongo"]:
+        pid = state.pids.get(name)
+        if pid and _alive(pid):
+            _terminate(pid)
+            stopped.append(name)
+    (run_dir / STATE_FILE).unlink(missing_ok=True)
+    return stopped
+
+
+def status(run_dir: Path) -> dict[str, str]:
+    state = StackState.load(run_dir)
+    if state is None:
+        return {}
+    report = {}
+    for name, pid in state.pids.items():
+        if not _alive(pid):
+            report[name] = f"stopped (pid {pid})"
+        elif name in SERVICES:
+            try:
+                ok = httpx.get(f"{state.url(name)}/health/ready", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            report[name] = f"{'ready' if ok else 'not ready'} (pid {pid}, {state.url(name)})"
+        else:
+            report[name] = f"running (pid {pid}, port {state.ports[name]})"
+    return report
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:  # a zombie of ours counts as gone
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return True
+
+
+def _terminate(pid: int, timeout: float = 10) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except OSError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+__all__ = ["SERVICES", "StackState", "down", "service_env", "status", "stop", "up", "wait_ready"]

@@ -1,0 +1,115 @@
+"""The chassis against real Kafka and MongoDB protocols: transactions, inbox, outbox relay and DLQ."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from mutasi.chassis.kit import ServiceKit
+from mutasi.contracts import topics
+from mutasi.contracts.examples import PAYLOADS, example_event
+from mutasi.contracts.placement import MutationDecidedV1
+from mutasi.contracts.training import TrainingAssignedV1
+from tests.support.toy import ToySettings, create_app
+from tests.support.wire import Wire, consume, eventually, produce
+
+pytestmark = pytest.mark.integration
+DECIDED: MutationDecidedV1 = PAYLOADS[topics.MUTATION_DECIDED.name]  # type: ignore[assignment]
+
+
+def toy_kit(wire: Wire) -> ServiceKit:
+    kit: ServiceKit = create_app(ToySettings(**wire.settings())).state.kit
+    return kit
+
+
+def decided_event(nip: str, event_id: str) -> bytes:
+    body = example_event(topics.MUTATION_DECIDED)
+    body["id"] = event_id
+    body["subject"] = nip
+    body["data"]["nip"] = nip
+    return json.dumps(body).encode()
+
+
+async def test_a_unit_of_work_that_does_not_commit_leaves_nothing(wire: Wire) -> None:
+    kit = toy_kit(wire)
+    await kit.start(start_broker=False)
+    try:
+        async with kit.uow() as uow:
+            await uow.collection("plans").insert_one({"nip": "1"})
+            uow.emit(
+                topics.TRAINING_ASSIGNED,
+                TrainingAssignedV1(plan_id="p", nip="1", items=[], total_jp=0),
+                agency_id="sawahlunto",
+            )
+        async with kit.uow() as uow:
+            await uow.collection("plans").insert_one({"nip": "2"})
+            await uow.commit()
+        plans = await kit.database().raw("plans").find({})
+        outbox = await kit.database().raw("outbox").count({})
+    finally:
+        await kit.stop(stop_broker=False)
+    assert [p["nip"] for p in plans] == ["2"]
+    assert outbox == 0
+
+
+async def test_outbox_entries_survive_a_restart_and_are_published_keyed_by_nip(wire: Wire) -> None:
+    settings = wire.settings()
+    first: ServiceKit = create_app(ToySettings(**settings)).state.kit
+    await first.start(start_broker=False)  # no relay publishing: the "crash" comes before it
+    await first.relay.stop()  # type: ignore[union-attr]
+    nip = "199001012015031001"
+    async with first.uow() as uow:
+        uow.emit(
+            topics.TRAINING_ASSIGNED,
+            TrainingAssignedV1(plan_id="p-restart", nip=nip, items=[], total_jp=0),
+            agency_id="sawahlunto",
+        )
+        await uow.commit()
+    await first.stop(stop_broker=False)
+
+    second: ServiceKit = create_app(ToySettings(**settings)).state.kit
+    await second.start()
+    try:
+        await eventually(lambda: second.database().raw("outbox").count({"sent": True}))
+    finally:
+        await second.stop()
+
+    def is_mine(r: Any) -> bool:
+        return bool(json.loads(r.value)["data"]["plan_id"] == "p-restart")
+
+    records = await consume(wire.kafka, topics.TRAINING_ASSIGNED.name, lambda rs: any(map(is_mine, rs)))
+    mine = [r for r in records if is_mine(r)]
+    assert len(mine) == 1
+    assert mine[0].key == nip.encode()
+
+
+async def test_subscriber_processes_once_despite_redelivery_and_dead_letters_poison(wire: Wire) -> None:
+    kit = toy_kit(wire)
+    await kit.start()
+    try:
+        nip = "198505052010012002"
+        event = decided_event(nip, "evt-wire-dup")
+        await produce(wire.kafka, topics.MUTATION_DECIDED.name, event, nip.encode())
+        await produce(wire.kafka, topics.MUTATION_DECIDED.name, b"{not json", b"poison")
+        await produce(wire.kafka, topics.MUTATION_DECIDED.name, event, nip.encode())
+        nip2 = "198505052010012003"
+        await produce(wire.kafka, topics.MUTATION_DECIDED.name, decided_event(nip2, "evt-wire-2"), nip2.encode())
+
+        async def both_handled() -> Any:
+            return await kit.database().raw("plans").count({"nip": nip2})
+
+        await eventually(both_handled, timeout=30)
+        plans = await kit.database().raw("plans").count({"nip": nip})
+        inbox = await kit.database().raw("inbox").count({"event_id": "evt-wire-dup"})
+    finally:
+        await kit.stop()
+    dead = await consume(wire.kafka, topics.MUTATION_DECIDED.dlq, lambda rs: any(r.key == b"poison" for r in rs))
+    poison = [r for r in dead if r.key == b"poison"]
+    assert plans == 1
+    assert inbox == 1
+    assert len(poison) == 1
+    assert poison[0].value == b"{not json"
+    headers = {k: v.decode() for k, v in poison[0].headers}
+    assert "body is not JSON" in headers["x-mutasi-error"]
