@@ -81,6 +81,7 @@ async def run_demo(
     if report:
         say(f"programme report: {report}")
     say(f"demo: {' '.join(parts)} wall={wall:.1f}s")
+    results["facts"] = dict(ctx.facts)
     empty = [label for label, value in counts.items() if not value]
     if empty:
         raise DemoFailed(f"these steps produced nothing: {', '.join(empty)}")

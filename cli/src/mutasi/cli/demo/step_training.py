@@ -65,16 +65,18 @@ async def prepare(ctx: DemoContext) -> None:
 
 
 async def _plans(client: httpx.AsyncClient, moved: set[str], ctx: DemoContext) -> list[dict[str, Any]]:
-    """Waits until an active plan exists for every moved NIP (or the wait runs out)."""
+    """Waits until a current (not superseded) plan exists for every moved NIP (or the wait runs out)."""
     deadline = asyncio.get_running_loop().time() + WAIT_S
     while True:
         found: list[dict[str, Any]] = []
         offset = 0
         while True:
-            r = await client.get("/v1/plans", params={"status": "active", "limit": 1000, "offset": offset})
+            r = await client.get("/v1/plans", params={"limit": 1000, "offset": offset})
             r.raise_for_status()
             page = r.json()
-            found += [p for p in page["plans"] if p["nip"] in moved and p["kind"] == "move"]
+            found += [
+                p for p in page["plans"] if p["nip"] in moved and p["kind"] == "move" and p["status"] != "superseded"
+            ]
             offset += 1000
             if offset >= page["total"]:
                 break

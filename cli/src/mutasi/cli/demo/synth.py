@@ -312,7 +312,7 @@ class _Generator:
             sex=sex,
             employee_type=kind,
             golongan=GOLONGAN[rank],
-            tmt_golongan=today - timedelta(days=rng.randint(60, 4 * 365)),
+            tmt_golongan=max(tmt_cpns, today - timedelta(days=rng.randint(60, 4 * 365))),
             post_id=post.post_id,
             unit_id=post.unit_id,
             tmt_post=max(tmt_post, tmt_cpns),
