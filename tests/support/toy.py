@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Header
 from pydantic import BaseModel
+from pymongo.errors import AutoReconnect
 
 from mutasi.chassis.consumer import EventRejected
 from mutasi.chassis.http import CallerDep
@@ -15,6 +16,9 @@ from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
 from mutasi.contracts.envelope import CloudEvent
 from mutasi.contracts.training import TrainingAssignedV1
+
+# NIP -> how many more times the handler fails with a transient database error before it succeeds.
+TRANSIENT_FAILURES: dict[str, int] = {}
 
 
 class ToySettings(ServiceSettings):
@@ -58,6 +62,9 @@ async def on_mutation_decided(event: CloudEvent[Any], uow: UnitOfWork) -> None:
         raise EventRejected("no such person")
     if data.nip == "111111111111111111":
         raise KeyError("a bug in the handler")
+    if data.nip.startswith("222") and TRANSIENT_FAILURES[data.nip] > 0:
+        TRANSIENT_FAILURES[data.nip] -= 1
+        raise AutoReconnect("primary stepped down")
     await uow.collection("plans").insert_one({"agency_id": event.agencyid, "nip": data.nip})
     uow.emit(
         topics.TRAINING_ASSIGNED,

@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 from faststream.kafka.annotations import KafkaMessage
+from pymongo.errors import AutoReconnect
 
 from mutasi.chassis.testing import publish_event, publish_raw, running_service
 from mutasi.contracts import topics
 from mutasi.contracts.examples import PAYLOADS
 from mutasi.contracts.placement import MutationDecidedV1
-from tests.support.toy import ToySettings, create_app
+from tests.support.toy import TRANSIENT_FAILURES, ToySettings, create_app
 
 DECIDED: MutationDecidedV1 = PAYLOADS[topics.MUTATION_DECIDED.name]  # type: ignore[assignment]
 
@@ -131,3 +132,28 @@ async def test_operations_endpoints_report_health_metrics_and_asyncapi() -> None
     channels = json.dumps(asyncapi.json()["channels"])
     assert topics.MUTATION_DECIDED.name in channels
     assert topics.TRAINING_ASSIGNED.name in channels
+
+
+async def test_a_transient_database_error_is_retried_with_backoff_until_it_succeeds() -> None:
+    nip = "222000000000000001"
+    TRANSIENT_FAILURES[nip] = 2
+    app = create_app(ToySettings(mongo_uri="memory://", retry_backoff_s=0.001))
+    async with running_service(app) as svc:
+        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED.model_copy(update={"nip": nip}))
+        plans = await svc.kit.database().raw("plans").count({"nip": nip})
+        retried = svc.kit.metrics.events_retried.labels(topics.MUTATION_DECIDED.name)._value.get()
+    assert plans == 1
+    assert retried == 2
+
+
+async def test_a_persistent_transient_error_is_not_acked_so_the_message_is_redelivered() -> None:
+    nip = "222000000000000002"
+    TRANSIENT_FAILURES[nip] = 99
+    app = create_app(ToySettings(mongo_uri="memory://", retry_backoff_s=0.001, retry_attempts=3))
+    seen = dlq_spy(app)
+    async with running_service(app) as svc:
+        with pytest.raises(AutoReconnect):
+            await publish_event(svc, topics.MUTATION_DECIDED, DECIDED.model_copy(update={"nip": nip}))
+        inbox = await svc.kit.database().raw("inbox").count({})
+    assert inbox == 0
+    assert seen == []
