@@ -26,7 +26,10 @@ class ServiceSettings(BaseSettings):
     )
     kafka_heartbeat_interval_ms: int = Field(3_000, description="Consumer-group heartbeat interval.")
     kafka_auto_offset_reset: str = Field("earliest", description="Where a new consumer group starts.")
-    group_id: str | None = Field(None, description="Consumer group id; default mutasi-<service>.")
+    group_id: str | None = Field(
+        None,
+        description="Consumer group prefix; each topic is consumed as group <group_id>.<topic>. Default mutasi-<service>.",
+    )
     mongo_uri: str = Field(
         "mongodb://127.0.0.1:27017/?directConnection=true",
         description="MongoDB URI (a replica set: transactions are required); memory:// for tests.",

@@ -38,7 +38,7 @@ ASSESSMENT_COMPLETED = Topic(
     "mutasi.assessment-completed.v1",
     AssessmentCompletedV1,
     "assessment",
-    ("placement",),
+    ("placement", "training"),
     "nip",
     "assessment team",
     "An ASN's competency assessment is complete (JPM, 9-box, placement snapshot).",
