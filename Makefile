@@ -5,14 +5,16 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv, pinned, in a bootstrap venv of its own: the same on every machine, whatever else is installed there.
+UV := .tools/bin/uv
 
 .PHONY: install demo test lint types contracts-check unit component integration e2e bench schemas up down stack-up stack-down clean
 
 $(UV):
-	python3.11 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3.11 -m pip install --quiet "uv==$(UV_VERSION)"
+	python3.11 -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-$(VENV)/.installed: uv.lock pyproject.toml $(UV)
+$(VENV)/.installed: uv.lock pyproject.toml $(wildcard */*/pyproject.toml) cli/pyproject.toml | $(UV)
 	$(UV) sync --frozen --all-packages
 	@touch $@
 
@@ -60,4 +62,4 @@ down:
 	docker compose -f deploy/compose.yaml down -v
 
 clean:
-	rm -rf $(VENV) .run out .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .tools .run out .mypy_cache .ruff_cache .pytest_cache
