@@ -28,7 +28,8 @@ class ServiceSettings(BaseSettings):
     kafka_auto_offset_reset: str = Field("earliest", description="Where a new consumer group starts.")
     group_id: str | None = Field(
         None,
-        description="Consumer group prefix; each topic is consumed as group <group_id>.<topic>. Default mutasi-<service>.",
+        description="Consumer group prefix: each topic is consumed as group <group_id>.<topic> "
+        "(default mutasi-<service>).",
     )
     mongo_uri: str = Field(
         "mongodb://127.0.0.1:27017/?directConnection=true",
