@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ("assessment", "placement", "training", "evaluation")
+MODULES = ("chassis", "assessment", "placement", "training", "evaluation")
 
 
 def main(names: list[str]) -> int:

@@ -113,3 +113,22 @@ async def test_subscriber_processes_once_despite_redelivery_and_dead_letters_poi
     assert poison[0].value == b"{not json"
     headers = {k: v.decode() for k, v in poison[0].headers}
     assert "body is not JSON" in headers["x-mutasi-error"]
+
+
+async def test_partitions_processed_concurrently_still_handle_every_event_once(wire: Wire) -> None:
+    kit: ServiceKit = create_app(ToySettings(**wire.settings(kafka_consumer_workers=3))).state.kit
+    await kit.start()
+    nips = [f"4{i:017d}" for i in range(30)]
+    try:
+        for i, nip in enumerate(nips):
+            await produce(wire.kafka, topics.MUTATION_DECIDED.name, decided_event(nip, f"evt-conc-{i}"), nip.encode())
+        await produce(wire.kafka, topics.MUTATION_DECIDED.name, decided_event(nips[0], "evt-conc-0"), nips[0].encode())
+
+        async def all_handled() -> Any:
+            return await kit.database().raw("plans").count({"nip": {"$in": nips}}) >= len(nips)
+
+        await eventually(all_handled, timeout=60)
+        plans = await kit.database().raw("plans").find({"nip": {"$in": nips}})
+    finally:
+        await kit.stop()
+    assert sorted(p["nip"] for p in plans) == nips

@@ -82,6 +82,7 @@ class EventConsumer:
             auto_offset_reset=cast(Literal["latest", "earliest", "none"], s.kafka_auto_offset_reset),
             session_timeout_ms=s.kafka_session_timeout_ms,
             heartbeat_interval_ms=s.kafka_heartbeat_interval_ms,
+            max_workers=s.kafka_consumer_workers if s.kafka_consumer_workers > 1 else None,
             title=f"{self._service}:{topic.name}",
             description=topic.description,
         )(on_message)

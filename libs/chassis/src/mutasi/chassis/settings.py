@@ -25,6 +25,12 @@ class ServiceSettings(BaseSettings):
         10_000, description="Consumer-group session timeout; a join waits about half of it on Tansu."
     )
     kafka_heartbeat_interval_ms: int = Field(3_000, description="Consumer-group heartbeat interval.")
+    kafka_consumer_workers: int = Field(
+        1,
+        ge=1,
+        description="Partitions of one topic processed concurrently (order within a partition, i.e. per NIP, "
+        "is kept). 1 = strictly sequential.",
+    )
     kafka_auto_offset_reset: str = Field("earliest", description="Where a new consumer group starts.")
     group_id: str | None = Field(
         None,
