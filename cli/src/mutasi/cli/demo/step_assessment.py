@@ -19,7 +19,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def prepare(ctx: DemoContext) -> None:
-    """Nothing to set up: the agency's default policy (per-competency cap, pemetaan family) applies."""
+    """Choose the agency's JPM policy: technical competencies weigh by level (an agency choice, DOMAIN §5.2)."""
+    weights = {"ahli_madya": 0.4, "ahli_muda": 0.5, "ahli_pertama": 0.6, "pelaksana": 0.5}
+    r = await ctx.client("assessment").put("/v1/policy", json={"jpm_technical_weight": weights})
+    r.raise_for_status()
+    ctx.progress(
+        f"assessment: policy {r.json()['jpm_cap']} cap, {r.json()['jpm_family']} categories, weights {weights}"
+    )
 
 
 def _iso(value: Any) -> str:
@@ -147,21 +153,39 @@ async def upload(ctx: DemoContext, kind: str, content: bytes, filename: str) -> 
     return result
 
 
+def _target_post(data: Dataset, current_post_id: str) -> str | None:
+    """An information-systems post of the same kind as the current one (else a functional one)."""
+    kinds = {p.post_id: p.post_type for p in data.posts}
+    it_posts = [p for p in data.posts if p.field in ("informatika", "sistem_informasi")]
+    for kind in (kinds.get(current_post_id), "fungsional"):
+        match = next((p.post_id for p in it_posts if p.post_type == kind), None)
+        if match:
+            return match
+    return it_posts[0].post_id if it_posts else None
+
+
 async def _example(ctx: DemoContext, client: httpx.AsyncClient) -> dict[str, Any]:
     """The programme description's IT graduate: JPM here vs an information-systems post, and the box."""
     data = ctx.dataset
     if not data.it_graduates_in_admin:
         return {}
     nip = data.it_graduates_in_admin[0]
-    target = next((p.post_id for p in data.posts if p.field in ("informatika", "sistem_informasi")), None)
-    record = (await client.get(f"/v1/employees/{nip}")).json()
+    r = await client.get(f"/v1/employees/{nip}")
+    if r.status_code != 200:
+        return {"nip": nip, "registered": False}
+    record = r.json()
     latest = record.get("latest") or {}
-    example = {"nip": nip, "jpm_current": latest.get("jpm"), "box": latest.get("box")}
+    example = {"nip": nip, "post": record["post_id"], "jpm_current": latest.get("jpm"), "box": latest.get("box")}
+    target = _target_post(data, record["post_id"])
     if target and latest:
         there = (await client.get(f"/v1/employees/{nip}/jpm", params={"post_id": target})).json()
         example.update(
             {"target_post": target, "jpm_target": there.get("jpm"), "target_category": there.get("category")}
         )
+    ctx.progress(
+        f"assessment: IT graduate {nip}: JPM {example.get('jpm_current')} in {example['post']}, "
+        f"{example.get('jpm_target')} in {target}, box {example.get('box')}"
+    )
     return example
 
 

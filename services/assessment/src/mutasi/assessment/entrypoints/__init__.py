@@ -1,1 +1,1 @@
-"""entrypoints of the assessment service."""
+"""HTTP routes and Kafka subscribers of the assessment service."""

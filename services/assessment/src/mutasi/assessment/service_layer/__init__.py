@@ -1,1 +1,1 @@
-"""service layer of the assessment service."""
+"""Use cases of the assessment service, over the chassis unit of work."""

@@ -1,0 +1,63 @@
+"""The composition root: settings → policy, kit, indexes, subscriber, routes; nothing is built at import time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import FastAPI
+
+from mutasi.assessment.adapters.repositories import INDEXES
+from mutasi.assessment.adapters.tables import UnreadableFile
+from mutasi.assessment.adapters.telemetry import PrometheusTelemetry
+from mutasi.assessment.domain.errors import InvalidInput, NotFound
+from mutasi.assessment.domain.jpm import JpmPolicy
+from mutasi.assessment.domain.rules import StandardLevelRules, TalentCutoffs, ValidityRules
+from mutasi.assessment.entrypoints import imports_routes, read_routes
+from mutasi.assessment.entrypoints.subscribers import on_follow_up_recommended
+from mutasi.assessment.service_layer.deps import Deps
+from mutasi.assessment.service_layer.policy import Policy, make_policy
+from mutasi.assessment.settings import AssessmentSettings
+from mutasi.chassis.kit import ServiceKit
+from mutasi.contracts import topics
+
+
+def default_policy(settings: AssessmentSettings) -> Policy:
+    """The service-wide defaults every agency starts from."""
+    base = Policy(JpmPolicy(), TalentCutoffs(), ValidityRules(settings.validity_years), StandardLevelRules())
+    return make_policy(
+        {
+            "jpm_cap": settings.jpm_cap,
+            "jpm_family": settings.jpm_family,
+            "jpm_technical_weight": settings.jpm_technical_weight,
+            "potential_medium_from": settings.potential_medium_from,
+            "potential_high_from": settings.potential_high_from,
+        },
+        base,
+    )
+
+
+def create_app(settings: AssessmentSettings) -> FastAPI:
+    """Build the assessment service's ASGI app (connections open in the app's lifespan)."""
+    kit = ServiceKit(settings, service="assessment", version="1")
+    fixed_today = settings.today
+    deps = Deps(
+        uow=kit.uow,
+        defaults=default_policy(settings),
+        today=lambda: fixed_today or date.today(),
+        telemetry=PrometheusTelemetry(kit.metrics),
+        batch_size=settings.import_batch_size,
+        max_upload_mb=settings.max_upload_mb,
+    )
+    kit.state["deps"] = deps
+    for collection, keys, unique in INDEXES:
+        kit.index(collection, keys, unique=unique)
+    kit.consume(topics.FOLLOW_UP_RECOMMENDED, on_follow_up_recommended(deps))
+    kit.produce(topics.ASSESSMENT_COMPLETED)
+    kit.map_error(InvalidInput, 422)
+    kit.map_error(UnreadableFile, 422)
+    kit.map_error(NotFound, 404)
+    return kit.build_app(
+        routers=[imports_routes.router, read_routes.router],
+        title="Mutasi assessment",
+        description="ASN registry, competency standards (SKJ), assessments, Job-Person Match and the 9-box.",
+    )

@@ -1,0 +1,90 @@
+"""SKP performance predicates: the hasil kerja × perilaku kerja matrix and the Kinerja axis."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from mutasi.assessment.domain.errors import InvalidInput, Reason
+from mutasi.assessment.domain.rules import TalentCutoffs
+
+
+class Rating(StrEnum):
+    """A rating against expectations, used for hasil kerja, perilaku kerja and the Kinerja axis."""
+
+    DI_ATAS = "di_atas"
+    SESUAI = "sesuai"
+    DI_BAWAH = "di_bawah"
+
+
+class Predicate(StrEnum):
+    """The five SKP predicates; the value is the spelling used in e-Kinerja and SIASN."""
+
+    SANGAT_BAIK = "Sangat Baik"
+    BAIK = "Baik"
+    BUTUH_PERBAIKAN = "Butuh Perbaikan"
+    KURANG = "Kurang/Misconduct"
+    SANGAT_KURANG = "Sangat Kurang"
+
+
+# (hasil kerja, perilaku kerja) -> predicate; DOMAIN §7.1, several implementations agree [V].
+PREDICATE_MATRIX: dict[tuple[Rating, Rating], Predicate] = {
+    (Rating.DI_ATAS, Rating.DI_BAWAH): Predicate.KURANG,
+    (Rating.DI_ATAS, Rating.SESUAI): Predicate.BAIK,
+    (Rating.DI_ATAS, Rating.DI_ATAS): Predicate.SANGAT_BAIK,
+    (Rating.SESUAI, Rating.DI_BAWAH): Predicate.KURANG,
+    (Rating.SESUAI, Rating.SESUAI): Predicate.BAIK,
+    (Rating.SESUAI, Rating.DI_ATAS): Predicate.BAIK,
+    (Rating.DI_BAWAH, Rating.DI_BAWAH): Predicate.SANGAT_KURANG,
+    (Rating.DI_BAWAH, Rating.SESUAI): Predicate.BUTUH_PERBAIKAN,
+    (Rating.DI_BAWAH, Rating.DI_ATAS): Predicate.BUTUH_PERBAIKAN,
+}
+
+_NAMES = ", ".join(p.value for p in Predicate)
+_PREDICATE_ALIASES = {p.value.lower(): p for p in Predicate} | {
+    "kurang": Predicate.KURANG,
+    "misconduct": Predicate.KURANG,
+    "sangat_baik": Predicate.SANGAT_BAIK,
+    "butuh_perbaikan": Predicate.BUTUH_PERBAIKAN,
+    "sangat_kurang": Predicate.SANGAT_KURANG,
+}
+
+
+def predicate(hasil_kerja: Rating, perilaku_kerja: Rating) -> Predicate:
+    """The SKP predicate for one appraisal from its two ratings."""
+    return PREDICATE_MATRIX[(hasil_kerja, perilaku_kerja)]
+
+
+def parse_rating(text: str, field: str) -> Rating:
+    """Accept 'di atas', 'Di_Atas', 'sesuai', …; anything else is an error naming the field."""
+    key = text.strip().lower().replace(" ", "_")
+    for rating in Rating:
+        if rating.value == key:
+            return rating
+    raise InvalidInput(
+        field,
+        Reason(
+            "RATING_UNKNOWN",
+            f"Nilai '{text}' tidak dikenal; gunakan di_atas, sesuai atau di_bawah",
+            f"Unknown value '{text}'; use di_atas, sesuai or di_bawah",
+        ),
+    )
+
+
+def parse_predicate(text: str, field: str) -> Predicate:
+    """Accept the e-Kinerja spellings (case-insensitive, 'Kurang' for Kurang/Misconduct)."""
+    found = _PREDICATE_ALIASES.get(text.strip().lower())
+    if found is None:
+        raise InvalidInput(
+            field,
+            Reason(
+                "PREDICATE_UNKNOWN",
+                f"Predikat '{text}' tidak dikenal; gunakan {_NAMES}",
+                f"Unknown predicate '{text}'; use {_NAMES}",
+            ),
+        )
+    return found
+
+
+def kinerja_axis(latest: Predicate, cutoffs: TalentCutoffs) -> Rating:
+    """The 9-box Kinerja rating from the most recent predicate, through the configured mapping."""
+    return Rating(cutoffs.kinerja_by_predicate[latest.value])

@@ -1,0 +1,39 @@
+"""What use cases receive: a unit-of-work factory, the default policy, a clock, telemetry and batch size."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol, TypeVar
+
+from mutasi.assessment.service_layer.policy import Policy
+from mutasi.chassis.store import UnitOfWork
+
+T = TypeVar("T")
+
+
+class Telemetry(Protocol):
+    """Business metrics per agency (recorded by the adapter on the service's Prometheus registry)."""
+
+    def import_rows(self, agency_id: str, kind: str, accepted: int, rejected: int) -> None: ...
+    def assessments(self, agency_id: str, recorded: int, completed: int) -> None: ...
+    def expired(self, agency_id: str, count: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Dependencies handed to every use case by the composition root."""
+
+    uow: Callable[[], UnitOfWork]
+    defaults: Policy
+    today: Callable[[], date]
+    telemetry: Telemetry
+    batch_size: int = 2000
+    max_upload_mb: int = 50
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most `size` items (one transaction each)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,141 @@
+"""Import a file: validate every row, store good rows (all-or-nothing unless partial is asked), log the import."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from mutasi.assessment.adapters.repositories import IMPORT_ERRORS, IMPORTS
+from mutasi.assessment.domain.cells import RowError
+from mutasi.assessment.domain.rows import Cells, RowsOutcome, header_errors
+from mutasi.assessment.service_layer.deps import Deps
+from mutasi.assessment.service_layer.policy import policy_for
+from mutasi.assessment.service_layer.store_assessments import store_assessments, validate_assessments
+from mutasi.assessment.service_layer.store_employees import store_employees, validate_employees
+from mutasi.assessment.service_layer.store_posts import store_posts, validate_posts
+
+NO_ROWS = RowError(2, "", "NO_ROWS", "Berkas tidak berisi baris data", "The file has no data rows")
+Validator = Callable[[Deps, Any, str, Iterable[Cells]], Awaitable[RowsOutcome[Any]]]
+Storer = Callable[[Deps, Any, str, list[Any], str], Awaitable[dict[str, int]]]
+STEPS: dict[str, tuple[Validator, Storer]] = {
+    "skj": (validate_posts, store_posts),
+    "employees": (validate_employees, store_employees),
+    "assessments": (validate_assessments, store_assessments),
+}
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """One uploaded file, already split into a header and text rows by the spreadsheet adapter."""
+
+    agency_id: str
+    kind: str
+    filename: str
+    content_sha256: str
+    header: list[str]
+    rows: Iterable[Cells]
+    accept_partial: bool = False
+    idempotency_key: str | None = None
+
+    @property
+    def scoped_key(self) -> str:
+        """Idempotency keys are stored service-wide; prefixing the agency keeps agencies apart."""
+        return f"{self.agency_id}:{self.idempotency_key}"
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What makes two requests the same request (for idempotency keys)."""
+        return {"kind": self.kind, "sha256": self.content_sha256, "accept_partial": self.accept_partial}
+
+
+async def run_import(deps: Deps, req: ImportRequest) -> dict[str, Any]:
+    """Validate, store and log one import; a repeated Idempotency-Key returns the first answer."""
+    if req.idempotency_key:
+        async with deps.uow() as uow:
+            earlier = await uow.idempotent_response(req.scoped_key, req.fingerprint())
+        if earlier is not None:
+            return earlier
+    async with deps.uow() as uow:
+        policy = await policy_for(uow, req.agency_id, deps.defaults)
+    validate, store = STEPS[req.kind]
+    outcome: RowsOutcome[Any] = RowsOutcome(errors=header_errors(req.kind, req.header))
+    if not outcome.errors:
+        outcome = await validate(deps, policy, req.agency_id, req.rows)
+    if not outcome.errors and outcome.rows_read == 0:
+        outcome.errors.append(NO_ROWS)
+    import_id = uuid.uuid4().hex
+    stored = bool(outcome.accepted) and (not outcome.errors or req.accept_partial)
+    counts = await store(deps, policy, req.agency_id, outcome.accepted, import_id) if stored else {}
+    result = _result(req, import_id, outcome, stored, counts)
+    await _log(deps, req, result, outcome)
+    deps.telemetry.import_rows(req.agency_id, req.kind, len(outcome.accepted), len(outcome.rejected_rows))
+    return result
+
+
+def _result(
+    req: ImportRequest, import_id: str, outcome: RowsOutcome[Any], stored: bool, counts: dict[str, int]
+) -> dict[str, Any]:
+    rejected = len(outcome.rejected_rows)
+    if stored:
+        message = f"{len(outcome.accepted)} baris disimpan, {rejected} baris ditolak"
+    elif outcome.errors:
+        message = (
+            f"Tidak ada yang disimpan: {rejected} baris salah (kirim accept_partial=true untuk menyimpan yang benar)"
+        )
+    else:
+        message = "Berkas tidak berisi baris data"
+    return {
+        "import_id": import_id,
+        "kind": req.kind,
+        "filename": req.filename,
+        "rows_read": outcome.rows_read,
+        "rows_accepted": len(outcome.accepted),
+        "rows_rejected": rejected,
+        "stored": stored,
+        "accept_partial": req.accept_partial,
+        "counts": {"created": 0, "updated": 0, "unchanged": 0, **counts},
+        "message": message,
+        "errors": [_error(e) for e in outcome.errors],
+        "errors_xlsx": f"/v1/imports/{import_id}/errors.xlsx" if outcome.errors else None,
+    }
+
+
+def _error(e: RowError) -> dict[str, Any]:
+    """A row error with the `field`/`reason` pair every 4xx body of the API carries."""
+    return {**asdict(e), "field": f"baris {e.row}.{e.column}", "reason": f"{e.message_id} / {e.message_en}"}
+
+
+async def _log(deps: Deps, req: ImportRequest, result: dict[str, Any], outcome: RowsOutcome[Any]) -> None:
+    """The import record, the bad rows for the annotated workbook, and the idempotent answer: one transaction."""
+    by_row: dict[int, list[dict[str, Any]]] = {}
+    for error in result["errors"]:
+        by_row.setdefault(error["row"], []).append(error)
+    bad = [
+        {
+            "agency_id": req.agency_id,
+            "import_id": result["import_id"],
+            "row": row,
+            "cells": dict(outcome.bad_cells.get(row, {})),
+            "errors": errors,
+        }
+        for row, errors in sorted(by_row.items())
+    ]
+    summary = {k: v for k, v in result.items() if k != "errors"}
+    async with deps.uow() as uow:
+        await uow.collection(IMPORTS).insert_one(
+            {**summary, "agency_id": req.agency_id, "header": req.header, "at": datetime.now(UTC)}
+        )
+        for start in range(0, len(bad), deps.batch_size):
+            await uow.collection(IMPORT_ERRORS).insert_many(bad[start : start + deps.batch_size])
+        if req.idempotency_key:
+            await uow.remember_response(req.scoped_key, req.fingerprint(), result)
+        await uow.commit()
+
+
+def http_status(result: dict[str, Any]) -> int:
+    """201 all stored, 200 stored with rejected rows (partial), 422 nothing stored because of errors."""
+    if result["stored"]:
+        return 200 if result["errors"] else 201
+    return 422

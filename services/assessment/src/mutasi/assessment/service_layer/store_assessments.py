@@ -1,0 +1,205 @@
+"""Assessment import: evaluate each result against the current post, store it, link follow-ups, announce it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from mutasi.assessment.adapters.documents import (
+    assessment_content,
+    assessment_from_doc,
+    employee_from_doc,
+    evaluation_doc,
+    fingerprint,
+)
+from mutasi.assessment.adapters.repositories import (
+    ASSESSMENTS,
+    EMPLOYEES,
+    FOLLOW_UPS,
+    by_key,
+    load_posts,
+    registered_nips,
+)
+from mutasi.assessment.domain.assessment import Assessment, Evaluation, evaluate
+from mutasi.assessment.domain.assessment_rows import validate_assessment_rows
+from mutasi.assessment.domain.competency import CompetencyStandard, Post
+from mutasi.assessment.domain.employee import Employee
+from mutasi.assessment.domain.rows import Cells, RowsOutcome
+from mutasi.assessment.service_layer.deps import Deps, chunks
+from mutasi.assessment.service_layer.policy import Policy
+from mutasi.assessment.service_layer.snapshot import completed_event
+from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts import topics
+
+Doc = dict[str, Any]
+
+
+async def validate_assessments(
+    deps: Deps, policy: Policy, agency_id: str, rows: Iterable[Cells]
+) -> RowsOutcome[Assessment]:
+    """Rows of the assessment template; the NIP must be in the registry."""
+    async with deps.uow() as uow:
+        known = await registered_nips(uow, agency_id)
+    return validate_assessment_rows(rows, known, policy.validity, deps.today())
+
+
+def assessment_id(a: Assessment) -> str:
+    """Deterministic, so importing the same result twice finds the first one."""
+    return f"{a.nip}-{a.assessed_on.isoformat()}-{a.method}"
+
+
+@dataclass
+class Batch:
+    """What one transaction of an assessment import has loaded and will write."""
+
+    employees: dict[str, Doc]
+    existing: dict[str, Doc]
+    follow_ups: dict[str, Doc]
+    assessments: list[Doc]
+    counts: dict[str, int]
+
+
+def assess(
+    employee_doc: Doc, a: Assessment, posts: dict[str, tuple[Post, CompetencyStandard]], policy: Policy, today: date
+) -> tuple[Employee, Post, Evaluation]:
+    """Evaluate a result against the employee's current post with the agency policy."""
+    employee = employee_from_doc(employee_doc)
+    post, standard = posts[employee.post_id]
+    level_key = post.jenjang or post.post_type.value
+    ev = evaluate(a, standard, employee.latest_predicate, policy.jpm, policy.cutoffs, today, level_key)
+    return employee, post, ev
+
+
+async def refresh_latest(
+    uow: UnitOfWork, deps: Deps, policy: Policy, agency_id: str, docs: list[Doc], only_changed: bool = False
+) -> int:
+    """Recompute each employee's latest result (post, predicate or policy may differ) and re-announce it.
+
+    Employees whose record changed are always re-announced (the snapshot changed); after a policy change only
+    those whose result changed (`only_changed`).
+    """
+    with_latest = [d for d in docs if d.get("latest")]
+    if not with_latest:
+        return 0
+    posts = await load_posts(uow, agency_id)
+    ids = (d["latest"]["assessment_id"] for d in with_latest)
+    stored = await by_key(uow, ASSESSMENTS, agency_id, "assessment_id", ids)
+    announced = 0
+    for doc in with_latest:
+        found = stored.get(doc["latest"]["assessment_id"])
+        if found is None:
+            continue
+        a = assessment_from_doc(found)
+        employee, post, ev = assess(doc, a, posts, policy, deps.today())
+        fresh = summary(found["assessment_id"], a, ev)
+        unchanged = fresh == doc["latest"]
+        doc["latest"] = fresh
+        if ev.box is not None and not ev.expired and not (only_changed and unchanged):
+            event = completed_event(found["assessment_id"], employee, post, a, ev)
+            uow.emit(topics.ASSESSMENT_COMPLETED, event, agency_id=agency_id, subject=a.nip)
+            announced += 1
+    return announced
+
+
+def summary(aid: str, a: Assessment, ev: Evaluation) -> Doc:
+    """The latest-assessment summary kept on the employee for grids and worklists."""
+    return {"assessment_id": aid, "assessed_on": a.assessed_on.isoformat(), **evaluation_doc(ev, a)}
+
+
+def _is_latest(employee: Doc, a: Assessment) -> bool:
+    latest = employee.get("latest")
+    return latest is None or latest["assessed_on"] <= a.assessed_on.isoformat()
+
+
+def _follow_up_for(batch: Batch, a: Assessment) -> str | None:
+    follow = batch.follow_ups.get(a.nip)
+    if follow is not None and follow["received_on"] <= a.assessed_on.isoformat():
+        return str(follow["follow_up_id"])
+    return None
+
+
+async def _record(
+    uow: UnitOfWork,
+    deps: Deps,
+    policy: Policy,
+    agency_id: str,
+    batch: Batch,
+    posts: dict[str, tuple[Post, CompetencyStandard]],
+    a: Assessment,
+    import_id: str,
+) -> None:
+    aid = assessment_id(a)
+    content = assessment_content(a)
+    old = batch.existing.get(aid)
+    if old is not None and old.get("fingerprint") == fingerprint(content):
+        batch.counts["unchanged"] += 1
+        return
+    batch.counts["updated" if old else "created"] += 1
+    a = replace(a, follow_up_id=(old or {}).get("follow_up_id") or _follow_up_for(batch, a))
+    employee_doc = batch.employees[a.nip]
+    employee, post, ev = assess(employee_doc, a, posts, policy, deps.today())
+    batch.assessments.append(
+        {
+            **content,
+            "agency_id": agency_id,
+            "assessment_id": aid,
+            "follow_up_id": a.follow_up_id,
+            "fingerprint": fingerprint(content),
+            "unit_id": employee.unit_id,
+            "result": evaluation_doc(ev, a),
+            "import_id": import_id,
+            "recorded_at": datetime.now(UTC),
+        }
+    )
+    if _is_latest(employee_doc, a):
+        employee_doc["latest"] = summary(aid, a, ev)
+        if a.follow_up_id:
+            employee_doc["reassessment"] = None
+        if ev.box is not None and not ev.expired:
+            uow.emit(
+                topics.ASSESSMENT_COMPLETED,
+                completed_event(aid, employee, post, a, ev),
+                agency_id=agency_id,
+                subject=a.nip,
+            )
+            batch.counts["completed"] += 1
+    if a.follow_up_id and a.follow_up_id == _follow_up_for(batch, a):
+        await uow.collection(FOLLOW_UPS).update_one(
+            {"agency_id": agency_id, "follow_up_id": a.follow_up_id},
+            {"$set": {"status": "answered", "assessment_id": aid, "answered_on": deps.today()}},
+        )
+
+
+async def store_assessments(
+    deps: Deps, policy: Policy, agency_id: str, items: list[Assessment], import_id: str
+) -> dict[str, int]:
+    """Store results in bulk; each complete, unexpired, latest result emits `assessment-completed`."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "completed": 0}
+    async with deps.uow() as uow:
+        posts = await load_posts(uow, agency_id)
+    for part in chunks(sorted(items, key=lambda a: (a.nip, a.assessed_on)), deps.batch_size):
+        async with deps.uow() as uow:
+            batch = Batch(
+                employees=await by_key(uow, EMPLOYEES, agency_id, "nip", (a.nip for a in part)),
+                existing=await by_key(uow, ASSESSMENTS, agency_id, "assessment_id", map(assessment_id, part)),
+                follow_ups=await open_follow_ups(uow, agency_id, [a.nip for a in part]),
+                assessments=[],
+                counts=counts,
+            )
+            for a in part:
+                await _record(uow, deps, policy, agency_id, batch, posts, a, import_id)
+            await uow.collection(ASSESSMENTS).bulk_upsert(batch.assessments, ["agency_id", "assessment_id"])
+            touched = [batch.employees[d["nip"]] for d in batch.assessments]
+            await uow.collection(EMPLOYEES).bulk_upsert(
+                list({d["nip"]: d for d in touched}.values()), ["agency_id", "nip"]
+            )
+            await uow.commit()
+    deps.telemetry.assessments(agency_id, counts["created"] + counts["updated"], counts["completed"])
+    return counts
+
+
+async def open_follow_ups(uow: UnitOfWork, agency_id: str, nips: list[str]) -> dict[str, Doc]:
+    """Open re-assessment requests of these employees, keyed by NIP (one per employee is linked at a time)."""
+    return await by_key(uow, FOLLOW_UPS, agency_id, "nip", nips, extra={"status": "open"})

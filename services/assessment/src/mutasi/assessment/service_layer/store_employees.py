@@ -1,0 +1,103 @@
+"""Employee import: validate rows against the agency's posts, upsert changed employees, keep their history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from mutasi.assessment.adapters.documents import employee_content, fingerprint
+from mutasi.assessment.adapters.repositories import EMPLOYEES, HISTORY, by_key, load_posts
+from mutasi.assessment.domain.employee import Employee
+from mutasi.assessment.domain.employee_rows import validate_employee_rows
+from mutasi.assessment.domain.rows import Cells, RowsOutcome
+from mutasi.assessment.service_layer.deps import Deps, chunks
+from mutasi.assessment.service_layer.policy import Policy
+from mutasi.assessment.service_layer.store_assessments import refresh_latest
+
+
+async def validate_employees(
+    deps: Deps, policy: Policy, agency_id: str, rows: Iterable[Cells]
+) -> RowsOutcome[Employee]:
+    """Rows of the employee template; posts and units must already be in the agency's SKJ."""
+    async with deps.uow() as uow:
+        posts = {post_id: post for post_id, (post, _) in (await load_posts(uow, agency_id)).items()}
+    return validate_employee_rows(rows, agency_id, posts, deps.today())
+
+
+def _history(old: dict[str, Any], import_id: str) -> dict[str, Any]:
+    content = {k: old.get(k) for k in ("fingerprint", *employee_content_keys())}
+    return {
+        "agency_id": old["agency_id"],
+        "nip": old["nip"],
+        "version": old["version"],
+        "content": content,
+        "replaced_at": datetime.now(UTC),
+        "replaced_by_import": import_id,
+    }
+
+
+def employee_content_keys() -> tuple[str, ...]:
+    """Field names of an employee's imported content."""
+    return (
+        "name",
+        "sex",
+        "employee_type",
+        "golongan",
+        "tmt_golongan",
+        "post_id",
+        "unit_id",
+        "post_type",
+        "tmt_post",
+        "education_level",
+        "education_field",
+        "tmt_cpns",
+        "tmt_pns",
+        "discipline",
+        "discipline_until",
+        "predicates",
+        "bup_age",
+        "on_study_leave",
+        "on_cltn",
+        "in_court_process",
+        "audit_finding_open",
+    )
+
+
+async def store_employees(
+    deps: Deps, policy: Policy, agency_id: str, items: list[Employee], import_id: str
+) -> dict[str, int]:
+    """Unchanged rows are skipped; a changed row updates the employee and files the old version in history."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "reannounced": 0}
+    for part in chunks(sorted(items, key=lambda e: e.nip), deps.batch_size):
+        async with deps.uow() as uow:
+            existing = await by_key(uow, EMPLOYEES, agency_id, "nip", (e.nip for e in part))
+            docs, history = [], []
+            for employee in part:
+                content = employee_content(employee)
+                print_ = fingerprint(content)
+                old = existing.get(employee.nip)
+                if old is not None and old.get("fingerprint") == print_:
+                    counts["unchanged"] += 1
+                    continue
+                counts["updated" if old else "created"] += 1
+                if old is not None:
+                    history.append(_history(old, import_id))
+                version = old["version"] + 1 if old else 1
+                docs.append(
+                    {
+                        **(old or {}),
+                        **content,
+                        "agency_id": agency_id,
+                        "fingerprint": print_,
+                        "version": version,
+                        "import_id": import_id,
+                        "updated_at": datetime.now(UTC),
+                    }
+                )
+            changed = [d for d in docs if d["version"] > 1]
+            counts["reannounced"] += await refresh_latest(uow, deps, policy, agency_id, changed)
+            await uow.collection(EMPLOYEES).bulk_upsert(docs, ["agency_id", "nip"])
+            await uow.collection(HISTORY).insert_many(history)
+            await uow.commit()
+    return counts

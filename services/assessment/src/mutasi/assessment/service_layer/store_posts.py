@@ -1,0 +1,43 @@
+"""SKJ import: validate posts and standards, then upsert changed posts in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from mutasi.assessment.adapters.documents import fingerprint, post_doc
+from mutasi.assessment.adapters.repositories import POSTS, by_key
+from mutasi.assessment.domain.rows import Cells, RowsOutcome
+from mutasi.assessment.domain.skj_rows import PostStandard, validate_skj_rows
+from mutasi.assessment.service_layer.deps import Deps, chunks
+from mutasi.assessment.service_layer.policy import Policy
+
+
+async def validate_posts(
+    deps: Deps, policy: Policy, agency_id: str, rows: Iterable[Cells]
+) -> RowsOutcome[PostStandard]:
+    """Rows of the SKJ template into posts with their standards."""
+    return validate_skj_rows(rows, policy.standards)
+
+
+async def store_posts(
+    deps: Deps, policy: Policy, agency_id: str, items: list[PostStandard], import_id: str
+) -> dict[str, int]:
+    """Create or update posts whose content changed; identical rows change nothing."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for part in chunks(sorted(items, key=lambda i: i.post.post_id), deps.batch_size):
+        async with deps.uow() as uow:
+            existing = await by_key(uow, POSTS, agency_id, "post_id", (i.post.post_id for i in part))
+            docs = []
+            for item in part:
+                doc = post_doc(agency_id, item)
+                doc["fingerprint"] = fingerprint(doc)
+                old = existing.get(item.post.post_id)
+                if old is not None and old.get("fingerprint") == doc["fingerprint"]:
+                    counts["unchanged"] += 1
+                    continue
+                counts["updated" if old else "created"] += 1
+                docs.append({**doc, "import_id": import_id, "updated_at": datetime.now(UTC)})
+            await uow.collection(POSTS).bulk_upsert(docs, ["agency_id", "post_id"])
+            await uow.commit()
+    return counts

@@ -1,0 +1,95 @@
+"""Use cases over the chassis in-memory database: all-or-nothing imports, history, follow-ups, re-evaluation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mutasi.assessment.adapters.repositories import EMPLOYEES, FOLLOW_UPS, HISTORY
+from mutasi.assessment.bootstrap import default_policy
+from mutasi.assessment.domain.competency import MANAGERIAL
+from mutasi.assessment.service_layer.deps import Deps
+from mutasi.assessment.service_layer.follow_ups import request_reassessment
+from mutasi.assessment.service_layer.imports import ImportRequest, run_import
+from mutasi.assessment.settings import AssessmentSettings
+from mutasi.chassis.memory import MemoryDatabase
+from tests.unit.assessment.assessment_factories import TODAY, assessment_row, employee_row
+
+
+class CountingTelemetry:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, int, int]] = []
+
+    def import_rows(self, agency_id: str, kind: str, accepted: int, rejected: int) -> None:
+        self.rows.append((agency_id, kind, accepted, rejected))
+
+    def assessments(self, agency_id: str, recorded: int, completed: int) -> None:
+        return None
+
+    def expired(self, agency_id: str, count: int) -> None:
+        return None
+
+
+@pytest.fixture
+def deps() -> Deps:
+    db = MemoryDatabase()
+    policy = default_policy(AssessmentSettings(mongo_uri="memory://"))
+    return Deps(uow=lambda: db.uow("assessment"), defaults=policy, today=lambda: TODAY,
+                telemetry=CountingTelemetry(), batch_size=2)  # fmt: skip
+
+
+def request(kind: str, rows: list[dict[str, Any]], partial: bool = False, sha: str = "x") -> ImportRequest:
+    return ImportRequest("sawahlunto", kind, f"{kind}.xlsx", sha, list(rows[0]), rows, partial)
+
+
+SKJ = [
+    {"jabatan_id": "setda-pelaksana-adm", "nama_jabatan": "Penata", "unit_id": "setda", "jenis_jabatan": "pelaksana",
+     "tek_kearsipan": "3"},
+    {"jabatan_id": "kominfo-pelaksana-si", "nama_jabatan": "Pengelola SI", "unit_id": "diskominfo",
+     "jenis_jabatan": "pelaksana", "tek_sistem_informasi": "3"},
+]  # fmt: skip
+
+
+async def count(deps: Deps, collection: str) -> int:
+    async with deps.uow() as uow:
+        return await uow.collection(collection).count({"agency_id": "sawahlunto"})
+
+
+async def test_a_bad_row_keeps_the_whole_file_out_unless_partial_is_asked(deps: Deps) -> None:
+    await run_import(deps, request("skj", SKJ))
+    rows = [employee_row(), employee_row(nip="199001012015031002", bup="99")]
+    rejected = await run_import(deps, request("employees", rows))
+    assert (rejected["stored"], await count(deps, EMPLOYEES)) == (False, 0)
+    partial = await run_import(deps, request("employees", rows, partial=True))
+    assert (partial["stored"], await count(deps, EMPLOYEES)) == (True, 1)
+    assert isinstance(deps.telemetry, CountingTelemetry)
+    assert deps.telemetry.rows[-1] == ("sawahlunto", "employees", 1, 1)
+
+
+async def test_imports_in_several_batches_and_keeps_history_of_changes(deps: Deps) -> None:
+    await run_import(deps, request("skj", SKJ))
+    nips = [f"19900101201503100{i}" for i in range(1, 6)]
+    await run_import(deps, request("employees", [employee_row(nip=n) for n in nips]))
+    changed = await run_import(deps, request("employees", [employee_row(nip=n, nama="Baru") for n in nips]))
+    assert changed["counts"]["updated"] == 5
+    assert (await count(deps, EMPLOYEES), await count(deps, HISTORY)) == (5, 5)
+
+
+async def test_a_new_assessment_after_a_follow_up_links_it(deps: Deps) -> None:
+    await run_import(deps, request("skj", SKJ))
+    await run_import(deps, request("employees", [employee_row()]))
+    async with deps.uow() as uow:
+        follow_up = {"follow_up_id": "fu-9", "nip": "199001012015031001", "reason": "re_assessment", "detail": "x"}
+        assert await request_reassessment(uow, "sawahlunto", follow_up, TODAY)
+        assert not await request_reassessment(uow, "sawahlunto", {**follow_up, "reason": "talent_pool"}, TODAY)
+        await uow.commit()
+    row = assessment_row(tanggal_asesmen=TODAY.isoformat(), **{c: "3" for c in MANAGERIAL})
+    await run_import(deps, request("assessments", [row]))
+    async with deps.uow() as uow:
+        answered = await uow.collection(FOLLOW_UPS).find_one({"follow_up_id": "fu-9"})
+        employee = await uow.collection(EMPLOYEES).find_one({"nip": "199001012015031001"})
+    assert answered is not None
+    assert answered["status"] == "answered"
+    assert employee is not None
+    assert employee["reassessment"] is None
