@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,11 @@ async def _plans(client: httpx.AsyncClient, moved: set[str], ctx: DemoContext) -
         await asyncio.sleep(1.0)
 
 
-async def _complete(client: httpx.AsyncClient, plan: dict[str, Any], seed: int, gate: asyncio.Semaphore) -> int:
-    done = 0
+async def _complete(
+    client: httpx.AsyncClient, plan: dict[str, Any], seed: int, gate: asyncio.Semaphore
+) -> Counter[int]:
+    """Completes most open items of one plan; returns how many per calendar year of completion."""
+    done: Counter[int] = Counter()
     async with gate:
         for item in plan["items"]:
             if item["status"] != "planned" or random.Random(f"{seed}-{item['item_id']}").random() > COMPLETION_RATE:
@@ -97,7 +101,7 @@ async def _complete(client: httpx.AsyncClient, plan: dict[str, Any], seed: int, 
             r = await client.post(url, json=body, headers={"Idempotency-Key": f"demo-{item['item_id']}"})
             if r.status_code >= 400:
                 raise RuntimeError(f"training: completion {item['item_id']}: {r.status_code} {r.text}")
-            done += 1
+            done[int(body["completed_on"][:4])] += 1
     return done
 
 
@@ -113,8 +117,10 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     gate = asyncio.Semaphore(PARALLEL)
     completed = await asyncio.gather(*(_complete(client, p, ctx.dataset.seed, gate) for p in plans))
     trained = sum(1 for n in completed if n)
-    ctx.progress(f"training: {sum(completed)} pelatihan selesai dicatat untuk {trained} ASN")
-    summary = (await client.get("/v1/summary")).json()
+    by_year = sum(completed, Counter[int]())
+    ctx.progress(f"training: {by_year.total()} pelatihan selesai dicatat untuk {trained} ASN")
+    year = by_year.most_common(1)[0][0] if by_year else ctx.dataset.today.year
+    summary = (await client.get("/v1/summary", params={"year": year})).json()
     export = await client.get("/v1/exports/attendance.xlsx")
     if export.status_code == 200:
         (ctx.run_dir / "training-attendance.xlsx").write_bytes(export.content)
@@ -123,11 +129,12 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
         "trained": trained,
         "plans": len(plans),
         "gap_coverage_pct": round(100 * summary["gap_coverage"], 1),
-        "completions": sum(completed),
+        "completions": by_year.total(),
         "completion_rate_pct": round(100 * summary["completion_rate"], 1),
         "assigned_jp": summary["assigned_jp"],
         "with_mentor": mentors,
         "uncovered_gaps": summary["uncovered_gaps"],
         "uncovered_by_reason": summary["uncovered_by_reason"],
+        "jp_year": year,
         "people_under_20_jp": summary["people_under_minimum"],
     }

@@ -23,6 +23,7 @@ class PlannedTraining(Payload):
     ends_on: date | None = Field(None, description="Last day of the session.")
     due_on: date | None = Field(None, description="When it should be completed.")
     purpose: str | None = Field(None, description="change_management (the workshop) | gap.")
+    provider: str | None = Field(None, description="Who delivers it (BPSDM, LAN, a dinas, …).")
 
 
 class TrainingAssignedV1(Payload):

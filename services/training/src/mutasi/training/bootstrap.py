@@ -1,0 +1,97 @@
+"""The composition root: settings in, one FastAPI app (HTTP, Kafka subscribers, outbox relay) out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+
+from fastapi import FastAPI
+
+from mutasi.chassis.kit import ServiceKit
+from mutasi.contracts import topics
+from mutasi.training.adapters.cpsat_coverer import CpSatCoverer
+from mutasi.training.adapters.repository import INDEXES, PLANS
+from mutasi.training.domain.covering import Coverer, GreedyCoverer, MemoCoverer
+from mutasi.training.domain.errors import CatalogueRejected, Conflict, InvalidInput, NotFound
+from mutasi.training.entrypoints import routes
+from mutasi.training.entrypoints.metrics import TrainingMetrics
+from mutasi.training.entrypoints.subscribers import Subscribers
+from mutasi.training.service_layer import views
+from mutasi.training.service_layer.services import TrainingService
+from mutasi.training.settings import TrainingSettings
+
+log = logging.getLogger("mutasi.training")
+
+
+def create_app(settings: TrainingSettings | None = None) -> FastAPI:
+    settings = settings or TrainingSettings()
+    kit = ServiceKit(settings, service="training", version="1")
+    for collection, keys, unique in INDEXES:
+        kit.index(collection, keys, unique=unique)
+    inner: Coverer = CpSatCoverer(settings.optimiser_time_limit_s) if settings.optimiser == "cpsat" else GreedyCoverer()
+    pinned = settings.today
+
+    def today() -> date:
+        return pinned or datetime.now(UTC).date()
+
+    service = TrainingService(settings.rules(), MemoCoverer(inner), today)
+    metrics = TrainingMetrics(kit.metrics)
+    kit.state.update(service=service, metrics=metrics)
+    subscribers = Subscribers(service, metrics)
+    kit.consume(topics.MUTATION_DECIDED, subscribers.on_mutation_decided)
+    kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
+    kit.consume(topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed)
+    kit.produce(topics.TRAINING_ASSIGNED, topics.TRAINING_COMPLETED)
+    kit.map_error(InvalidInput, 422)
+    kit.map_error(CatalogueRejected, 422)
+    kit.map_error(NotFound, 404)
+    kit.map_error(Conflict, 409)
+    app = kit.build_app(
+        routers=[routes.router],
+        title="Mutasi training",
+        description="Development plans for moved ASN: change-management workshop, training from the competency "
+        "gap, a mentor, progress and the 20 JP a year right.",
+    )
+    if settings.metrics_refresh_s > 0:
+        _refresh_gauges_while_running(app, kit, service, metrics, settings.metrics_refresh_s)
+    return app
+
+
+async def refresh_gauges(kit: ServiceKit, service: TrainingService, metrics: TrainingMetrics) -> None:
+    """The programme gauges change with the calendar (JP per year), not only with events."""
+    async with kit.uow() as uow:
+        agencies = await uow.collection(PLANS).distinct("agency_id", {})
+        for agency in agencies:
+            today = service.today()
+            metrics.observe_summary(agency, await views.summary(uow, agency, None, today.year, service.rules))
+
+
+def _refresh_gauges_while_running(
+    app: FastAPI, kit: ServiceKit, service: TrainingService, metrics: TrainingMetrics, every_s: float
+) -> None:
+    inner = app.router.lifespan_context
+
+    async def loop() -> None:
+        while True:
+            try:
+                await refresh_gauges(kit, service, metrics)
+            except Exception:
+                log.exception("gauge refresh failed")
+            await asyncio.sleep(every_s)
+
+    @asynccontextmanager
+    async def lifespan(a: FastAPI) -> AsyncIterator[None]:
+        async with inner(a):
+            task = asyncio.create_task(loop(), name="training-gauges")
+            try:
+                yield
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    app.router.lifespan_context = lifespan

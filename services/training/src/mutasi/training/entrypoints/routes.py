@@ -1,0 +1,224 @@
+"""HTTP routes under /v1: thin handlers that parse, call the service layer and shape the answer."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+
+from mutasi.chassis.consumer import is_transient
+from mutasi.chassis.http import Caller, CallerDep
+from mutasi.chassis.kit import KitDep, ServiceKit
+from mutasi.chassis.store import UnitOfWork
+from mutasi.training.entrypoints.metrics import TrainingMetrics
+from mutasi.training.entrypoints.schemas import AttendanceIn, CompletionIn
+from mutasi.training.service_layer import commands, views
+from mutasi.training.service_layer.services import TrainingService
+
+router = APIRouter(prefix="/v1", tags=["training"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Retry-safe key for this write.")]
+UnitFilter = Annotated[str | None, Query(description="Receiving unit (OPD) id; default: the whole agency.")]
+
+
+def _service(kit: ServiceKit) -> TrainingService:
+    service: TrainingService = kit.state["service"]
+    return service
+
+
+def _staff_only(who: Caller) -> None:
+    if who.role == "employee":
+        raise HTTPException(
+            403,
+            {
+                "message": "employees read only their own record",
+                "errors": [
+                    {
+                        "field": "header.X-Role",
+                        "reason": "pegawai hanya melihat datanya sendiri / employees see only themselves",
+                    }
+                ],
+            },
+        )
+
+
+async def _write(
+    kit: ServiceKit, key: str | None, fingerprint: Any, act: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """Run a write in one unit of work; a repeated Idempotency-Key returns the first answer unchanged. A write
+    conflict with a concurrent event handler (a transient transaction error) is retried from the start."""
+    for attempt in range(1, max(1, kit.settings.retry_attempts)):
+        try:
+            return await _write_once(kit, key, fingerprint, act)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            await asyncio.sleep(kit.settings.retry_backoff_s * 2 ** (attempt - 1))
+    return await _write_once(kit, key, fingerprint, act)
+
+
+async def _write_once(
+    kit: ServiceKit, key: str | None, fingerprint: Any, act: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    async with kit.uow() as uow:
+        if key and (stored := await uow.idempotent_response(key, fingerprint)) is not None:
+            return {**stored, "replayed": True}
+        answer = await act(uow)
+        if key:
+            await uow.remember_response(key, fingerprint, answer)
+        await uow.commit()
+    return answer
+
+
+@router.post(
+    "/catalogue/import",
+    summary="Import the catalogue workbook (sheets `offerings` and `sessions`)",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+    },
+)
+async def import_catalogue(request: Request, kit: KitDep, who: CallerDep, key: IdempotencyKey = None) -> Any:
+    """All or nothing: 200 with the offerings stored, or 422 listing every bad cell (sheet, row, column, reason)."""
+    _staff_only(who)
+    data = await request.body()
+    fingerprint = {"agency": who.agency_id, "sha256": hashlib.sha256(data).hexdigest()}
+    return await _write(
+        kit,
+        f"{who.agency_id}:{key}" if key else None,
+        fingerprint,
+        lambda uow: _service(kit).import_catalogue(uow, who.agency_id, data),
+    )
+
+
+@router.get("/catalogue/offerings", summary="The agency's offerings with sessions and seats taken")
+async def offerings(kit: KitDep, who: CallerDep) -> Any:
+    async with kit.uow() as uow:
+        return await views.catalogue(uow, who.agency_id)
+
+
+@router.post("/sessions/{session_id}/cancel", summary="Cancel a session and re-plan everyone booked on it")
+async def cancel_session(session_id: str, kit: KitDep, who: CallerDep, key: IdempotencyKey = None) -> Any:
+    _staff_only(who)
+    command = commands.CancelSession(session_id)
+    return await _write(
+        kit,
+        f"{who.agency_id}:{key}" if key else None,
+        {"cancel": session_id},
+        lambda uow: _service(kit).cancel_session(uow, who.agency_id, command),
+    )
+
+
+@router.post("/plans/replan-open", summary="Re-plan open gaps and unscheduled workshops with today's catalogue")
+async def replan_open(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None, key: IdempotencyKey = None) -> Any:
+    """After a catalogue import adds offerings or sessions: emits training-assigned for each plan that changed."""
+    _staff_only(who)
+    return await _write(
+        kit,
+        f"{who.agency_id}:{key}" if key else None,
+        {"replan_open": unit_id},
+        lambda uow: _service(kit).replan_open(uow, who.agency_id, unit_id),
+    )
+
+
+@router.get("/people/{nip}", summary="A person's plans, mentor, JP per year and reminders")
+async def person(nip: str, kit: KitDep, who: CallerDep) -> Any:
+    if who.role == "employee" and who.nip != nip:
+        _staff_only(who)
+    service = _service(kit)
+    async with kit.uow() as uow:
+        return await views.person(uow, who.agency_id, nip, service.today(), service.rules)
+
+
+@router.get("/plans", summary="Plans in the agency or one receiving unit")
+async def plans(
+    kit: KitDep,
+    who: CallerDep,
+    unit_id: UnitFilter = None,
+    status: Annotated[str | None, Query(pattern="^(active|completed|superseded)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Any:
+    _staff_only(who)
+    async with kit.uow() as uow:
+        return await views.plans(uow, who.agency_id, unit_id, status, limit, offset)
+
+
+@router.get("/plans/{plan_id}", summary="One plan with its items, gaps, open gaps and mentor")
+async def plan(plan_id: str, kit: KitDep, who: CallerDep) -> Any:
+    async with kit.uow() as uow:
+        found = await views.plan(uow, who.agency_id, plan_id)
+    if who.role == "employee" and who.nip != found["nip"]:
+        _staff_only(who)
+    return found
+
+
+@router.post("/plans/{plan_id}/items/{item_id}/attendance", summary="Record attendance of a plan item")
+async def attendance(
+    plan_id: str, item_id: str, body: AttendanceIn, kit: KitDep, who: CallerDep, key: IdempotencyKey = None
+) -> Any:
+    _staff_only(who)
+    command = commands.RecordAttendance(plan_id, item_id, body.attended_on)
+    return await _write(
+        kit,
+        f"{who.agency_id}:{key}" if key else None,
+        {"attend": [plan_id, item_id, body.model_dump(mode="json")]},
+        lambda uow: _service(kit).record_attendance(uow, who.agency_id, command),
+    )
+
+
+@router.post("/plans/{plan_id}/items/{item_id}/completion", summary="Record completion (emits training-completed)")
+async def completion(
+    plan_id: str, item_id: str, body: CompletionIn, kit: KitDep, who: CallerDep, key: IdempotencyKey = None
+) -> Any:
+    """200 with the JP credited and the year's total; repeating the same completion changes nothing."""
+    _staff_only(who)
+    command = commands.RecordCompletion(plan_id, item_id, body.completed_on, body.evidence_ref)
+    answer = await _write(
+        kit,
+        f"{who.agency_id}:{key}" if key else None,
+        {"complete": [plan_id, item_id, body.model_dump(mode="json")]},
+        lambda uow: _service(kit).record_completion(uow, who.agency_id, command),
+    )
+    if answer.get("newly_completed") and not answer.get("replayed"):
+        metrics: TrainingMetrics = kit.state["metrics"]
+        metrics.observe_completion(answer["jp"])
+    return answer
+
+
+@router.get("/reminders", summary="Overdue items and people below the yearly JP minimum")
+async def reminders(
+    kit: KitDep,
+    who: CallerDep,
+    unit_id: UnitFilter = None,
+    as_of: Annotated[date | None, Query(description="Date to judge by; default today.")] = None,
+) -> Any:
+    _staff_only(who)
+    service = _service(kit)
+    async with kit.uow() as uow:
+        return await views.reminder_list(uow, who.agency_id, unit_id, as_of or service.today(), service.rules)
+
+
+@router.get("/summary", summary="Plans, assigned JP, completion rate, people under the JP minimum, open gaps")
+async def summary(
+    kit: KitDep,
+    who: CallerDep,
+    unit_id: UnitFilter = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="Calendar year for the JP minimum.")] = None,
+) -> Any:
+    _staff_only(who)
+    service = _service(kit)
+    async with kit.uow() as uow:
+        return await views.summary(uow, who.agency_id, unit_id, year or service.today().year, service.rules)
+
+
+@router.get("/exports/attendance.xlsx", summary="Who attends what and when (XLSX)", response_class=Response)
+async def attendance_export(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None) -> Response:
+    _staff_only(who)
+    async with kit.uow() as uow:
+        data = await views.attendance_export(uow, who.agency_id, unit_id)
+    name = f"training-attendance-{who.agency_id}{'-' + unit_id if unit_id else ''}.xlsx"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,69 @@
+"""Kafka subscribers: turn each event into a command and hand it to the service layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mutasi.chassis.consumer import EventRejected
+from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.envelope import CloudEvent
+from mutasi.contracts.evaluation import FollowUpRecommendedV1
+from mutasi.contracts.placement import MutationDecidedV1
+from mutasi.training.domain.errors import InvalidInput
+from mutasi.training.domain.mentor import Colleague, post_rank
+from mutasi.training.domain.plan import Move
+from mutasi.training.entrypoints.metrics import TrainingMetrics
+from mutasi.training.service_layer import commands
+from mutasi.training.service_layer.services import TrainingService
+
+TRAINING_REASONS = frozenset({"more_training"})
+
+
+def move_from(event: CloudEvent[MutationDecidedV1]) -> commands.PlanMove:
+    d = event.data
+    move = Move(
+        decision_id=d.decision_id,
+        agency_id=event.agencyid,
+        nip=d.nip,
+        name=d.name,
+        target_post_id=d.to_post.post_id,
+        target_post_name=d.to_post.post_name,
+        target_unit_id=d.to_post.unit_id,
+        effective_date=d.effective_date,
+        decided_at=event.time,
+        levels=d.competencies,
+        standard=d.target_standard,
+        post_rank=post_rank(d.to_post.post_type),
+    )
+    return commands.PlanMove(move, cancelled=d.cancelled, supersedes=d.supersedes)
+
+
+class Subscribers:
+    """One handler per consumed topic; a payload the domain rejects goes to the DLQ with the reason."""
+
+    def __init__(self, service: TrainingService, metrics: TrainingMetrics) -> None:
+        self.service = service
+        self.metrics = metrics
+
+    async def on_mutation_decided(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
+        try:
+            result = await self.service.plan_move(uow, event.agencyid, move_from(event))
+        except InvalidInput as exc:
+            raise EventRejected(str(exc)) from exc
+        self.metrics.observe(result)
+
+    async def on_follow_up_recommended(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
+        d: FollowUpRecommendedV1 = event.data
+        if d.reason not in TRAINING_REASONS:
+            return
+        command = commands.PlanFollowUp(d.follow_up_id, d.nip, d.competencies)
+        self.metrics.observe(await self.service.plan_follow_up(uow, event.agencyid, command))
+
+    async def on_assessment_completed(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
+        d: AssessmentCompletedV1 = event.data
+        post = d.current_post
+        colleague = Colleague(
+            d.nip, d.name, post.unit_id, post.post_id, d.competencies, None, post_rank(post.post_type)
+        )
+        await self.service.remember_colleague(uow, event.agencyid, commands.RememberColleague(colleague, event.time))

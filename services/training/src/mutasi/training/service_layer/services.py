@@ -1,0 +1,216 @@
+"""Use cases of the training service: each runs inside one unit of work and emits what it decided."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts import topics
+from mutasi.training.adapters.repository import TrainingRepository
+from mutasi.training.adapters.spreadsheets import read_catalogue
+from mutasi.training.domain.covering import Coverer
+from mutasi.training.domain.errors import CatalogueRejected, NotFound
+from mutasi.training.domain.mentor import Colleague
+from mutasi.training.domain.plan import DevelopmentPlan, PlanItem
+from mutasi.training.domain.planning import Planner
+from mutasi.training.domain.progress import jp_by_year, record_attendance, record_completion
+from mutasi.training.domain.record import (
+    Outcome,
+    PersonRecord,
+    Result,
+    on_follow_up,
+    on_move_cancelled,
+    on_mutation_decided,
+)
+from mutasi.training.domain.rules import TrainingRules
+from mutasi.training.service_layer import commands, messages
+
+log = logging.getLogger("mutasi.training")
+
+
+class TrainingService:
+    """Holds the rules, the coverer and the clock; everything else comes from the unit of work."""
+
+    def __init__(self, rules: TrainingRules, coverer: Coverer, today: Callable[[], date]) -> None:
+        self.rules = rules
+        self.coverer = coverer
+        self.today = today
+
+    async def _planner(self, repo: TrainingRepository) -> Planner:
+        return Planner(await repo.catalogue(), await repo.seats(), self.coverer, self.rules)
+
+    # ---- catalogue ----
+    async def import_catalogue(self, uow: UnitOfWork, agency_id: str, data: bytes) -> dict[str, Any]:
+        """All or nothing: with any bad cell nothing is stored and every bad cell is reported; otherwise each
+        offering is stored, replacing one with the same id."""
+        parsed = read_catalogue(data)
+        if parsed.errors:
+            raise CatalogueRejected(
+                [
+                    {
+                        "field": f"{e.sheet}!{e.column or '-'}{e.row}",
+                        "reason": f"{e.reason_id} / {e.reason_en}",
+                        **e.__dict__,
+                    }
+                    for e in parsed.errors
+                ]
+            )
+        repo = TrainingRepository(uow, agency_id)
+        stored = await repo.save_offerings(parsed.offerings)
+        report = {
+            "imported": stored,
+            "sessions": sum(len(o.sessions) for o in parsed.offerings),
+            "offering_ids": [o.offering_id for o in parsed.offerings],
+        }
+        await repo.record_import({**report, "on": self.today().isoformat()})
+        return report
+
+    async def cancel_session(self, uow: UnitOfWork, agency_id: str, cmd: commands.CancelSession) -> dict[str, Any]:
+        """Mark the session cancelled and re-plan everyone booked on it."""
+        repo = TrainingRepository(uow, agency_id)
+        planner = await self._planner(repo)
+        offering = planner.catalogue.offering_of_session(cmd.session_id)
+        if offering is None:
+            raise NotFound("session", cmd.session_id, "session_id")
+        planner.catalogue = planner.catalogue.with_session_cancelled(cmd.session_id)
+        await repo.save_offerings([planner.catalogue.offerings[offering.offering_id]])
+        replanned = []
+        for plan in await repo.plans_with_session(cmd.session_id):
+            if planner.replan_cancelled_session(plan, cmd.session_id, self.today()):
+                replanned.append(plan)
+                uow.emit(topics.TRAINING_ASSIGNED, messages.training_assigned(plan), agency_id=agency_id)
+        await repo.save_plans(replanned)
+        await repo.save_seats(planner.seats)
+        return {"session_id": cmd.session_id, "replanned_plan_ids": [p.plan_id for p in replanned]}
+
+    async def replan_open(self, uow: UnitOfWork, agency_id: str, unit_id: str | None) -> dict[str, Any]:
+        """Re-plan active plans with open gaps or an unscheduled workshop against today's catalogue."""
+        repo = TrainingRepository(uow, agency_id)
+        planner = await self._planner(repo)
+        query: dict[str, Any] = {"status": "active", **({"target_unit_id": unit_id} if unit_id else {})}
+        candidates = [
+            d["nip"]
+            for d in await repo.plan_docs(query)
+            if d["uncovered"] or any(_unscheduled_workshop(i) for i in d["items"])
+        ]
+        replanned = []
+        for nip in sorted(set(candidates)):
+            record = await repo.person(nip)
+            for plan in record.plans:
+                if planner.fill_open(plan, self.today(), record.offerings_done_or_open()):
+                    replanned.append(plan)
+                    uow.emit(topics.TRAINING_ASSIGNED, messages.training_assigned(plan), agency_id=agency_id)
+        await repo.save_plans(replanned)
+        await repo.save_seats(planner.seats)
+        return {"replanned_plan_ids": [p.plan_id for p in replanned], "checked": len(set(candidates))}
+
+    # ---- events ----
+    async def plan_move(self, uow: UnitOfWork, agency_id: str, cmd: commands.PlanMove) -> Result:
+        move = cmd.move
+        repo = TrainingRepository(uow, agency_id)
+        record = await repo.person(move.nip)
+        planner = await self._planner(repo)
+        if cmd.cancelled:
+            result = on_move_cancelled(record, move.decision_id, move.decided_at, planner)
+            if result.superseded is not None:
+                await repo.save_plans([result.superseded])
+                uow.emit(
+                    topics.TRAINING_ASSIGNED,
+                    messages.training_assigned(result.superseded, withdrawn=True),
+                    agency_id=agency_id,
+                )
+        else:
+            colleagues = await repo.colleagues(move.target_unit_id)
+            load = await repo.mentor_load(move.target_unit_id)
+            result = on_mutation_decided(record, move, planner, colleagues, load)
+            if result.plan is not None:
+                await repo.save_plans([p for p in (result.superseded, result.plan) if p is not None])
+                replaces = result.superseded.plan_id if result.superseded else None
+                uow.emit(
+                    topics.TRAINING_ASSIGNED, messages.training_assigned(result.plan, replaces), agency_id=agency_id
+                )
+            if result.outcome in (Outcome.PLANNED, Outcome.REPLANNED):
+                await repo.save_colleague(
+                    Colleague(
+                        move.nip, move.name, move.target_unit_id, move.target_post_id, move.levels, None, move.post_rank
+                    ),
+                    move.decided_at,
+                )
+        await repo.save_seats(planner.seats)
+        log.info("decision handled", extra={"decision_id": move.decision_id, "outcome": result.outcome.value})
+        return result
+
+    async def plan_follow_up(self, uow: UnitOfWork, agency_id: str, cmd: commands.PlanFollowUp) -> Result:
+        repo = TrainingRepository(uow, agency_id)
+        record = await repo.person(cmd.nip)
+        planner = await self._planner(repo)
+        result = on_follow_up(record, cmd.follow_up_id, cmd.open_gaps, self.today(), planner)
+        if result.plan is not None:
+            await repo.save_plans([result.plan])
+            await repo.save_seats(planner.seats)
+            uow.emit(topics.TRAINING_ASSIGNED, messages.training_assigned(result.plan), agency_id=agency_id)
+        log.info("follow-up handled", extra={"follow_up_id": cmd.follow_up_id, "outcome": result.outcome.value})
+        return result
+
+    async def remember_colleague(self, uow: UnitOfWork, agency_id: str, cmd: commands.RememberColleague) -> bool:
+        return await TrainingRepository(uow, agency_id).save_colleague(cmd.colleague, cmd.as_of)
+
+    # ---- progress ----
+    async def _plan_and_item(
+        self, repo: TrainingRepository, plan_id: str, item_id: str
+    ) -> tuple[PersonRecord, DevelopmentPlan, PlanItem]:
+        found = await repo.plan_docs({"plan_id": plan_id})
+        if not found:
+            raise NotFound("plan", plan_id, "plan_id")
+        record = await repo.person(found[0]["nip"])
+        plan = record.plan(plan_id)
+        item = plan.item(item_id) if plan else None
+        if plan is None or item is None:
+            raise NotFound("item", item_id, "item_id")
+        return record, plan, item
+
+    async def record_attendance(
+        self, uow: UnitOfWork, agency_id: str, cmd: commands.RecordAttendance
+    ) -> dict[str, Any]:
+        repo = TrainingRepository(uow, agency_id)
+        _, plan, item = await self._plan_and_item(repo, cmd.plan_id, cmd.item_id)
+        if record_attendance(item, cmd.attended_on, self.today(), self.rules.record_max_days_ahead):
+            await repo.save_plans([plan])
+        return {"plan_id": plan.plan_id, "item_id": item.item_id, "status": item.status.value}
+
+    async def record_completion(
+        self, uow: UnitOfWork, agency_id: str, cmd: commands.RecordCompletion
+    ) -> dict[str, Any]:
+        repo = TrainingRepository(uow, agency_id)
+        record, plan, item = await self._plan_and_item(repo, cmd.plan_id, cmd.item_id)
+        entry = record_completion(
+            plan, item, cmd.completed_on, cmd.evidence_ref, self.today(), self.rules.record_max_days_ahead
+        )
+        year = cmd.completed_on.year
+        year_jp = jp_by_year([*record.ledger, *([entry] if entry else [])]).get(year, 0)
+        if entry is not None:
+            await repo.add_entry(plan.nip, entry)
+            await repo.save_plans([plan])
+            uow.emit(topics.TRAINING_COMPLETED, messages.training_completed(plan, entry, year_jp), agency_id=agency_id)
+        return {
+            "plan_id": plan.plan_id,
+            "item_id": item.item_id,
+            "status": item.status.value,
+            "jp": item.jp,
+            "year": year,
+            "year_jp": year_jp,
+            "plan_status": plan.status.value,
+            "newly_completed": entry is not None,
+        }
+
+
+def _unscheduled_workshop(item: dict[str, Any]) -> bool:
+    return bool(
+        item["purpose"] == "change_management"
+        and item["status"] == "planned"
+        and item["session_id"] is None
+        and item["starts_on"] is None
+    )

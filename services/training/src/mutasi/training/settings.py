@@ -1,0 +1,72 @@
+"""Settings of the training service (env prefix MUTASI_TRAINING_); only the composition root reads them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from mutasi.chassis.settings import ServiceSettings, service_settings_config
+from mutasi.training.domain.rules import TrainingRules
+
+
+class TrainingSettings(ServiceSettings):
+    """Limits per moved person, the yearly JP right and the optimiser; every number is configuration."""
+
+    model_config = service_settings_config("training")
+
+    service_name: str = Field("training", description="Service name.")
+    jp_limit_per_person: int = Field(80, ge=0, description="Most JP one development plan may assign to a person.")
+    budget_per_person: int = Field(
+        15_000_000, ge=0, description="Most rupiah one plan may spend on a person (agency training budget rule)."
+    )
+    max_mentees_per_mentor: int = Field(3, ge=1, description="K: most active mentees one mentor may have.")
+    jp_minimum_per_year: int = Field(
+        20, ge=0, description="Yearly competency-development minimum per PNS, in JP (PP 11/2017 Pasal 203(4))."
+    )
+    jp_minimum_source: str = Field(
+        "PP 11/2017 Pasal 203(4): paling sedikit 20 JP per tahun",
+        description="The regulation the yearly minimum comes from, quoted in reminders.",
+    )
+    workshop_jp: int = Field(
+        24, ge=0, description="JP of the change-management workshop when the catalogue has none ([U]: not verified)."
+    )
+    workshop_title: str = Field(
+        "Pelatihan Manajemen Perubahan bagi ASN yang dimutasi",
+        description="Title of the built-in workshop (model: Peraturan LAN 4/2024).",
+    )
+    workshop_due_days: int = Field(60, ge=0, description="Days after the TMT an unscheduled workshop is due.")
+    self_paced_days: int = Field(90, ge=0, description="Days a self-paced (nonklasikal) offering is due after start.")
+    overdue_grace_days: int = Field(14, ge=0, description="Days after the due date before an item is overdue.")
+    record_max_days_ahead: int | None = Field(
+        None,
+        ge=0,
+        description="How far after today attendance/completion dates may lie; unset = no limit (a simulated "
+        "round such as the demo records the year ahead); 0 in production rejects dates after today.",
+    )
+    optimiser: Literal["cpsat", "greedy"] = Field(
+        "cpsat", description="cpsat: exact per-person covering (OR-Tools CP-SAT); greedy: no solver."
+    )
+    optimiser_time_limit_s: float = Field(2.0, gt=0, description="CP-SAT time limit per person before greedy.")
+    metrics_refresh_s: float = Field(
+        60.0, ge=0, description="How often the programme gauges are recomputed while running; 0 = never."
+    )
+    today: date | None = Field(
+        None, description="Pin the service's calendar date (demos, tests); None = the real date (UTC)."
+    )
+
+    def rules(self) -> TrainingRules:
+        return TrainingRules(
+            jp_limit_per_person=self.jp_limit_per_person,
+            budget_per_person=self.budget_per_person,
+            max_mentees_per_mentor=self.max_mentees_per_mentor,
+            jp_minimum_per_year=self.jp_minimum_per_year,
+            jp_minimum_source=self.jp_minimum_source,
+            workshop_title=self.workshop_title,
+            workshop_jp=self.workshop_jp,
+            workshop_due_days=self.workshop_due_days,
+            self_paced_days=self.self_paced_days,
+            overdue_grace_days=self.overdue_grace_days,
+            record_max_days_ahead=self.record_max_days_ahead,
+        )
