@@ -1,0 +1,126 @@
+"""Repositories over the chassis collections; every query carries the agency id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from mutasi.chassis.store import Collection, Database
+from mutasi.evaluation.adapters import documents as docs
+from mutasi.evaluation.domain.followup import FollowUp
+from mutasi.evaluation.domain.recording import Evaluation
+from mutasi.evaluation.domain.schedule import EvaluationSchedule
+from mutasi.evaluation.domain.training import TrainingRecord
+
+SCHEDULES = "schedules"
+EVALUATIONS = "evaluations"
+FOLLOW_UPS = "follow_ups"
+TRAINING = "training"
+
+# (collection, keys, unique) — created by the composition root.
+INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
+    (SCHEDULES, [("agency_id", 1), ("round_id", 1), ("nip", 1)], True),
+    (SCHEDULES, [("agency_id", 1), ("nip", 1)], False),
+    (EVALUATIONS, [("agency_id", 1), ("evaluation_id", 1)], True),
+    (EVALUATIONS, [("agency_id", 1), ("round_id", 1)], False),
+    (EVALUATIONS, [("agency_id", 1), ("nip", 1)], False),
+    (FOLLOW_UPS, [("agency_id", 1), ("follow_up_id", 1)], True),
+    (FOLLOW_UPS, [("agency_id", 1), ("round_id", 1)], False),
+    (FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], False),
+    (TRAINING, [("agency_id", 1), ("nip", 1)], True),
+)
+
+
+class Source(Protocol):
+    """Where collections come from: a unit of work (writes) or the database outside a transaction (reads)."""
+
+    def collection(self, name: str) -> Collection: ...
+
+
+class Snapshot:
+    """Reads outside a transaction, for lists and reports (no session held open while a report renders)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def collection(self, name: str) -> Collection:
+        return self._db.raw(name)
+
+
+class Repository:
+    """Evaluation's own data for one agency; every query carries the agency id."""
+
+    def __init__(self, source: Source, agency_id: str) -> None:
+        self.agency_id = agency_id
+        self._source = source
+
+    def _c(self, name: str) -> Collection:
+        return self._source.collection(name)
+
+    # --- schedules -------------------------------------------------------------------
+    async def schedule(self, round_id: str, nip: str) -> EvaluationSchedule | None:
+        d = await self._c(SCHEDULES).find_one({"agency_id": self.agency_id, "round_id": round_id, "nip": nip})
+        return docs.schedule_from_doc(d) if d else None
+
+    async def schedules_of(self, nip: str) -> list[EvaluationSchedule]:
+        found = await self._c(SCHEDULES).find({"agency_id": self.agency_id, "nip": nip}, sort=[("round_id", 1)])
+        return [docs.schedule_from_doc(d) for d in found]
+
+    async def schedules(self, round_id: str | None = None) -> list[EvaluationSchedule]:
+        query = {"agency_id": self.agency_id} | ({"round_id": round_id} if round_id else {})
+        found = await self._c(SCHEDULES).find(query, sort=[("nip", 1)])
+        return [docs.schedule_from_doc(d) for d in found]
+
+    async def save_schedule(self, s: EvaluationSchedule) -> None:
+        key = {"agency_id": self.agency_id, "round_id": s.round_id, "nip": s.nip}
+        await self._c(SCHEDULES).replace_one(key, docs.schedule_to_doc(s), upsert=True)
+
+    # --- evaluations -----------------------------------------------------------------
+    async def evaluation(self, evaluation_id: str) -> Evaluation | None:
+        d = await self._c(EVALUATIONS).find_one({"agency_id": self.agency_id, "evaluation_id": evaluation_id})
+        return docs.evaluation_from_doc(d) if d else None
+
+    async def evaluations(self, round_id: str | None = None, nip: str | None = None) -> list[Evaluation]:
+        query: dict[str, str] = {"agency_id": self.agency_id}
+        if round_id:
+            query["round_id"] = round_id
+        if nip:
+            query["nip"] = nip
+        found = await self._c(EVALUATIONS).find(query, sort=[("nip", 1), ("checkpoint_months", 1)])
+        return [docs.evaluation_from_doc(d) for d in found]
+
+    async def add_evaluation(self, e: Evaluation) -> None:
+        await self._c(EVALUATIONS).insert_one(docs.evaluation_to_doc(e))
+
+    # --- follow-ups ------------------------------------------------------------------
+    async def add_follow_ups(self, follow_ups: Sequence[FollowUp]) -> None:
+        if follow_ups:
+            await self._c(FOLLOW_UPS).insert_many([docs.follow_up_to_doc(f) for f in follow_ups])
+
+    async def follow_ups(
+        self,
+        round_id: str | None = None,
+        reason: str | None = None,
+        evaluation_id: str | None = None,
+        nip: str | None = None,
+    ) -> list[FollowUp]:
+        query: dict[str, str] = {"agency_id": self.agency_id}
+        filters = (("round_id", round_id), ("reason", reason), ("evaluation_id", evaluation_id), ("nip", nip))
+        for field, value in filters:
+            if value:
+                query[field] = value
+        found = await self._c(FOLLOW_UPS).find(query, sort=[("nip", 1), ("follow_up_id", 1)])
+        return [docs.follow_up_from_doc(d) for d in found]
+
+    # --- training --------------------------------------------------------------------
+    async def training(self, nip: str) -> TrainingRecord:
+        d = await self._c(TRAINING).find_one({"agency_id": self.agency_id, "nip": nip})
+        return docs.training_from_doc(d) if d else TrainingRecord(self.agency_id, nip)
+
+    async def training_all(self) -> dict[str, TrainingRecord]:
+        found = await self._c(TRAINING).find({"agency_id": self.agency_id})
+        return {d["nip"]: docs.training_from_doc(d) for d in found}
+
+    async def save_training(self, t: TrainingRecord) -> None:
+        key = {"agency_id": self.agency_id, "nip": t.nip}
+        await self._c(TRAINING).replace_one(key, docs.training_to_doc(t), upsert=True)

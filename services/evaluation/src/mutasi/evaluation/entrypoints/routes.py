@@ -1,0 +1,147 @@
+"""HTTP routes under /v1: thin handlers that parse, call the service layer and shape the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from mutasi.chassis.http import CallerDep
+from mutasi.chassis.kit import KitDep, ServiceKit
+from mutasi.evaluation.adapters import html_report, xlsx_report
+from mutasi.evaluation.adapters.repository import Repository, Snapshot
+from mutasi.evaluation.domain.followup import FollowUpReason
+from mutasi.evaluation.domain.report import ProgrammeReport
+from mutasi.evaluation.domain.schedule import worklist
+from mutasi.evaluation.entrypoints.metrics import EvaluationMetrics
+from mutasi.evaluation.entrypoints.schemas import EvaluationIn
+from mutasi.evaluation.entrypoints.views import (
+    evaluation_view,
+    follow_up_view,
+    recorded_view,
+    report_view,
+    schedule_view,
+    worklist_view,
+)
+from mutasi.evaluation.service_layer import services
+from mutasi.evaluation.service_layer.config import EvaluationConfig
+
+router = APIRouter(prefix="/v1", tags=["evaluation"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Retry-safe key for this write.")]
+AsOf = Annotated[date | None, Query(description="Date for due/overdue states and the report; default today.")]
+
+
+def _config(kit: ServiceKit) -> EvaluationConfig:
+    config: EvaluationConfig = kit.state["config"]
+    return config
+
+
+def _metrics(kit: ServiceKit) -> EvaluationMetrics:
+    metrics: EvaluationMetrics = kit.state["metrics"]
+    return metrics
+
+
+def _today(kit: ServiceKit, as_of: date | None = None) -> date:
+    today: Callable[[], date] = kit.state["today"]
+    return as_of or today()
+
+
+@router.post("/evaluations", status_code=201, summary="Record a checkpoint evaluation")
+async def record_evaluation(body: EvaluationIn, kit: KitDep, who: CallerDep, key: IdempotencyKey = None) -> Any:
+    """201 with the evaluation and the follow-ups it caused; 200 when the same evaluation was already recorded."""
+    fingerprint = {"agency": who.agency_id, "body": body.model_dump(mode="json")}
+    async with kit.uow() as uow:
+        if key and (stored := await uow.idempotent_response(key, fingerprint)) is not None:
+            return JSONResponse(stored["body"], stored["status"])
+        recorded = await services.record_evaluation(
+            uow, who.agency_id, body.round_id, body.command(who.user or ""), _config(kit)
+        )
+        view = jsonable_encoder(recorded_view(recorded, own=who.nip == body.nip))
+        status = 201 if recorded.created else 200
+        if key:
+            await uow.remember_response(key, fingerprint, {"body": view, "status": status})
+        await uow.commit()
+    _metrics(kit).observe_recorded(recorded)
+    return JSONResponse(view, status)
+
+
+@router.get("/evaluations", summary="Evaluations recorded (survey answers only to the employee themself)")
+async def list_evaluations(kit: KitDep, who: CallerDep, round_id: str | None = None, nip: str | None = None) -> Any:
+    found = await Repository(Snapshot(kit.database()), who.agency_id).evaluations(round_id, nip)
+    return [evaluation_view(e, own=who.nip == e.nip) for e in found]
+
+
+@router.get("/schedules", summary="Evaluation schedules with the state of each checkpoint")
+async def list_schedules(
+    kit: KitDep, who: CallerDep, round_id: str | None = None, nip: str | None = None, as_of: AsOf = None
+) -> Any:
+    repo = Repository(Snapshot(kit.database()), who.agency_id)
+    found = await repo.schedules_of(nip) if nip else await repo.schedules(round_id)
+    return [
+        schedule_view(s, _today(kit, as_of), _config(kit).policy)
+        for s in found
+        if not round_id or s.round_id == round_id
+    ]
+
+
+@router.get("/checkpoints/due", summary="Due and overdue checkpoints for HR, most overdue first")
+async def due_checkpoints(kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Any:
+    today = _today(kit, as_of)
+    schedules = await Repository(Snapshot(kit.database()), who.agency_id).schedules()
+    items = worklist(schedules, today, _config(kit).policy)
+    _metrics(kit).observe_worklist(who.agency_id, schedules, today, _config(kit))
+    return [worklist_view(i) for i in items]
+
+
+@router.get("/follow-ups", summary="Follow-up recommendations, each with the evaluation that caused it")
+async def list_follow_ups(
+    kit: KitDep, who: CallerDep, round_id: str | None = None, reason: FollowUpReason | None = None
+) -> Any:
+    repo = Repository(Snapshot(kit.database()), who.agency_id)
+    found = await repo.follow_ups(round_id, reason.value if reason else None)
+    return [follow_up_view(f) for f in found]
+
+
+async def _report(kit: ServiceKit, agency_id: str, round_id: str, as_of: date | None) -> ProgrammeReport:
+    snapshot = Snapshot(kit.database())
+    return await services.programme_report(snapshot, agency_id, round_id, _today(kit, as_of), _config(kit))
+
+
+@router.get("/reports/{round_id}", summary="Programme report of a round (JSON)")
+async def report_json(round_id: str, kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Any:
+    return report_view(await _report(kit, who.agency_id, round_id, as_of))
+
+
+@router.get("/reports/{round_id}/xlsx", summary="Programme report of a round (spreadsheet)")
+async def report_xlsx(round_id: str, kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Response:
+    content = xlsx_report.render(await _report(kit, who.agency_id, round_id, as_of))
+    headers = {"Content-Disposition": f'attachment; filename="laporan-evaluasi-{round_id}.xlsx"'}
+    return Response(content, media_type=XLSX, headers=headers)
+
+
+@router.get("/reports/{round_id}/html", response_class=HTMLResponse, summary="One-page report in Indonesian")
+async def report_html(round_id: str, kit: KitDep, who: CallerDep, as_of: AsOf = None) -> HTMLResponse:
+    return HTMLResponse(html_report.render(await _report(kit, who.agency_id, round_id, as_of)))
+
+
+@router.get("/me/evaluations", summary="My own schedules and evaluations (header X-Nip)")
+async def my_evaluations(kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Any:
+    if not who.nip:
+        return JSONResponse(
+            {
+                "message": "header.X-Nip: wajib diisi / is required",
+                "errors": [{"field": "header.X-Nip", "reason": "wajib diisi / is required"}],
+            },
+            422,
+        )
+    repo = Repository(Snapshot(kit.database()), who.agency_id)
+    schedules, evaluations = await repo.schedules_of(who.nip), await repo.evaluations(nip=who.nip)
+    return {
+        "schedules": [schedule_view(s, _today(kit, as_of), _config(kit).policy) for s in schedules],
+        "evaluations": [evaluation_view(e, own=True) for e in evaluations],
+    }

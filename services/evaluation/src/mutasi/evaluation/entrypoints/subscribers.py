@@ -1,0 +1,66 @@
+"""Kafka subscribers: each turns a contract into a command and hands it to the service layer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts.envelope import CloudEvent
+from mutasi.contracts.placement import MutationDecidedV1
+from mutasi.contracts.training import TrainingAssignedV1, TrainingCompletedV1
+from mutasi.evaluation.domain.performance import parse_predicate
+from mutasi.evaluation.domain.schedule import Baseline, MoveDecided, PeriodPredicate, ScheduleChange
+from mutasi.evaluation.service_layer import services
+from mutasi.evaluation.service_layer.config import EvaluationConfig
+
+
+def move_decided(event: CloudEvent[Any]) -> MoveDecided:
+    """The decision as evaluation keeps it; predicates it cannot read are left out of the baseline."""
+    d: MutationDecidedV1 = event.data
+    predicates = tuple(
+        PeriodPredicate(str(p.year), pr) for p in d.predicates_before if (pr := parse_predicate(p.predicate))
+    )
+    gaps = {
+        c: need - d.competencies.get(c, 0) for c, need in d.target_standard.items() if need > d.competencies.get(c, 0)
+    }
+    return MoveDecided(
+        decision_id=d.decision_id,
+        agency_id=event.agencyid,
+        round_id=d.round_id,
+        nip=d.nip,
+        effective_date=d.effective_date,
+        from_unit_id=d.from_post.unit_id,
+        to_unit_id=d.to_post.unit_id,
+        to_post_id=d.to_post.post_id,
+        post_type=d.to_post.post_type,
+        baseline=Baseline(predicates, d.jpm_before, d.fit_score, dict(d.score_parts), {}, gaps, d.jpm_target),
+        to_unit_name=d.to_post.unit_name,
+        to_post_name=d.to_post.post_name,
+        cancelled=d.cancelled,
+        supersedes=d.supersedes,
+    )
+
+
+class Subscribers:
+    """Handlers bound to the service's configuration and metrics."""
+
+    def __init__(self, config: EvaluationConfig, on_schedule: Callable[[ScheduleChange], None] | None = None) -> None:
+        self._config = config
+        self._on_schedule = on_schedule
+
+    async def on_mutation_decided(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
+        change = await services.on_move_decided(uow, move_decided(event), self._config)
+        if self._on_schedule is not None:
+            self._on_schedule(change)
+
+    async def on_training_assigned(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
+        d: TrainingAssignedV1 = event.data
+        items = [services.AssignedItem(f"{d.plan_id}:{i.offering_id}", tuple(i.competencies), i.jp) for i in d.items]
+        await services.on_training_assigned(uow, event.agencyid, d.nip, items, dict(d.gaps))
+
+    async def on_training_completed(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
+        d: TrainingCompletedV1 = event.data
+        await services.on_training_completed(
+            uow, event.agencyid, d.nip, f"{d.plan_id}:{d.offering_id}", d.completed_on, tuple(d.competencies), d.jp
+        )

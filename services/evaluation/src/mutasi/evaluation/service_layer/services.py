@@ -1,0 +1,172 @@
+"""Use cases: open schedules from decisions, keep training, record evaluations, build the programme report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts import topics
+from mutasi.contracts.evaluation import EvaluationRecordedV1, FollowUpRecommendedV1
+from mutasi.evaluation.adapters.repository import Repository, Source
+from mutasi.evaluation.domain.errors import FieldError, InvalidInput, NotFound
+from mutasi.evaluation.domain.followup import FollowUp, RuleContext, recommend_follow_ups
+from mutasi.evaluation.domain.performance import outcome
+from mutasi.evaluation.domain.recording import Evaluation, RecordEvaluation, register, validate_evaluation
+from mutasi.evaluation.domain.report import ProgrammeReport, build_report
+from mutasi.evaluation.domain.schedule import (
+    EvaluationSchedule,
+    MoveDecided,
+    ScheduleChange,
+    apply_decision,
+)
+from mutasi.evaluation.service_layer.config import EvaluationConfig
+
+
+async def on_move_decided(uow: UnitOfWork, decision: MoveDecided, config: EvaluationConfig) -> ScheduleChange:
+    """Opens the schedule and baseline, or updates it for a superseding decision."""
+    repo = Repository(uow, decision.agency_id)
+    current = await repo.schedule(decision.round_id, decision.nip)
+    schedule, change = apply_decision(current, decision, config.policy)
+    if change is not ScheduleChange.UNCHANGED:
+        await repo.save_schedule(schedule)
+    return change
+
+
+@dataclass(frozen=True)
+class AssignedItem:
+    item_id: str
+    competencies: tuple[str, ...]
+    jp: int
+
+
+async def on_training_assigned(
+    uow: UnitOfWork, agency_id: str, nip: str, items: list[AssignedItem], gaps: dict[str, int]
+) -> None:
+    repo = Repository(uow, agency_id)
+    record = (await repo.training(nip)).with_gaps(gaps)
+    for item in items:
+        record = record.assign(item.item_id, item.competencies, item.jp)
+    await repo.save_training(record)
+
+
+async def on_training_completed(
+    uow: UnitOfWork, agency_id: str, nip: str, item_id: str, completed_on: date, competencies: tuple[str, ...], jp: int
+) -> None:
+    repo = Repository(uow, agency_id)
+    await repo.save_training((await repo.training(nip)).complete(item_id, completed_on, competencies, jp))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    evaluation: Evaluation
+    schedule: EvaluationSchedule
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    created: bool = True
+
+
+async def _schedule_for(repo: Repository, nip: str, round_id: str | None) -> EvaluationSchedule:
+    if round_id:
+        found = await repo.schedule(round_id, nip)
+    else:
+        active = [s for s in await repo.schedules_of(nip) if not s.cancelled]
+        if len(active) > 1:
+            raise InvalidInput(
+                [FieldError("round_id", "wajib: ada lebih dari satu jadwal", "required: several rounds")]
+            )
+        found = active[0] if active else None
+    if found is None:
+        raise NotFound("nip", f"tidak ada jadwal evaluasi untuk {nip}", f"no evaluation schedule for {nip}")
+    return found
+
+
+async def record_evaluation(
+    uow: UnitOfWork, agency_id: str, round_id: str | None, cmd: RecordEvaluation, config: EvaluationConfig
+) -> Recorded:
+    """Validates, stores, applies the follow-up rules and queues both events; an identical resend is a no-op."""
+    repo = Repository(uow, agency_id)
+    schedule = await _schedule_for(repo, cmd.nip, round_id)
+    evaluation = validate_evaluation(cmd, schedule, config.policy, agency_id)
+    existing = await repo.evaluation(evaluation.evaluation_id)
+    updated, created = register(schedule, evaluation, existing)
+    if not created and existing is not None:
+        return Recorded(existing, schedule, await repo.follow_ups(evaluation_id=existing.evaluation_id), False)
+    earlier = [
+        e
+        for e in await repo.evaluations(schedule.round_id, schedule.nip)
+        if e.evaluation_id in schedule.recorded.values() and e.checkpoint_months < evaluation.checkpoint_months
+    ]
+    training = await repo.training(schedule.nip)
+    sent = frozenset(
+        f.reason
+        for f in await repo.follow_ups(schedule.round_id, nip=schedule.nip)
+        if f.decision_id == schedule.decision_id
+    )
+    follow_ups = recommend_follow_ups(
+        RuleContext(evaluation, updated, earlier, training, config.rules, config.scale, sent)
+    )
+    await repo.add_evaluation(evaluation)
+    await repo.save_schedule(updated)
+    await repo.add_follow_ups(follow_ups)
+    _emit(uow, evaluation, updated, follow_ups, config)
+    return Recorded(evaluation, updated, follow_ups, True)
+
+
+def _emit(
+    uow: UnitOfWork, ev: Evaluation, schedule: EvaluationSchedule, follow_ups: list[FollowUp], config: EvaluationConfig
+) -> None:
+    """Public facts only: no free text, no survey answers, no supervisor note."""
+    before = schedule.baseline.latest_predicate
+    uow.emit(
+        topics.EVALUATION_RECORDED,
+        EvaluationRecordedV1(
+            evaluation_id=ev.evaluation_id,
+            decision_id=ev.decision_id,
+            nip=ev.nip,
+            checkpoint_month=ev.checkpoint_months,
+            recorded_on=ev.recorded_on,
+            predicate=ev.predicate.value,
+            predicate_before=before.value if before else None,
+            jpm_before=schedule.baseline.jpm,
+            jpm_after=ev.jpm,
+            outcome=outcome(before, ev.predicate, config.scale).value,
+        ),
+        agency_id=ev.agency_id,
+        program_id=ev.round_id,
+    )
+    for f in follow_ups:
+        uow.emit(
+            topics.FOLLOW_UP_RECOMMENDED,
+            FollowUpRecommendedV1(
+                follow_up_id=f.follow_up_id,
+                evaluation_id=f.evaluation_id,
+                decision_id=f.decision_id,
+                nip=f.nip,
+                reason=f.reason.value,
+                detail=f.detail,
+                competencies=dict(f.competencies),
+            ),
+            agency_id=f.agency_id,
+            program_id=f.round_id,
+        )
+
+
+async def programme_report(
+    source: Source, agency_id: str, round_id: str, as_of: date, config: EvaluationConfig
+) -> ProgrammeReport:
+    repo = Repository(source, agency_id)
+    schedules = await repo.schedules(round_id)
+    if not schedules:
+        raise NotFound("round_id", f"tidak ada mutasi pada putaran {round_id}", f"no moves in round {round_id}")
+    return build_report(
+        agency_id=agency_id,
+        round_id=round_id,
+        as_of=as_of,
+        schedules=schedules,
+        evaluations=await repo.evaluations(round_id),
+        training=await repo.training_all(),
+        follow_ups=await repo.follow_ups(round_id),
+        min_group_size=config.min_group_size,
+        scale=config.scale,
+        learning_policy=config.learning,
+    )
