@@ -71,6 +71,8 @@ RELATED_FIELDS = {
     "ekonomi": ("ekonomi", "manajemen"),
 }
 GOLONGAN = ("II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IV/c", "IV/d")
+# PPPK have their own golongan I–XVII by education at appointment (Perpres 98/2020) [U].
+PPPK_GOLONGAN = {"SMA": "V", "D3": "VII", "S1": "IX", "D4": "IX", "S2": "X"}
 ENTRY_RANK = {"SMA": "II/a", "D3": "II/c", "S1": "III/a", "D4": "III/a", "S2": "III/b"}
 FIRST_NAMES = [
     "Rudi",
@@ -311,7 +313,7 @@ class _Generator:
             name=name,
             sex=sex,
             employee_type=kind,
-            golongan=GOLONGAN[rank],
+            golongan=PPPK_GOLONGAN.get(level, "V") if kind == "PPPK" else GOLONGAN[rank],
             tmt_golongan=max(tmt_cpns, today - timedelta(days=rng.randint(60, 4 * 365))),
             post_id=post.post_id,
             unit_id=post.unit_id,
@@ -319,7 +321,7 @@ class _Generator:
             education_level=level,
             education_field=field,
             tmt_cpns=tmt_cpns,
-            tmt_pns=None if kind == "CPNS" else date(tmt_cpns.year + 1, tmt_cpns.month, 1),
+            tmt_pns=None if kind in ("CPNS", "PPPK") else date(tmt_cpns.year + 1, tmt_cpns.month, 1),
             birth_date=birth,
             discipline=discipline,
             discipline_until=None if discipline == "none" else today + timedelta(days=rng.randint(30, 360)),
