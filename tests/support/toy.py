@@ -39,13 +39,15 @@ async def create_note(
     body: NoteIn, who: CallerDep, kit: KitDep, idempotency_key: str | None = Header(None)
 ) -> dict[str, Any]:
     async with kit.uow() as uow:
-        if idempotency_key and (stored := await uow.idempotent_response(idempotency_key, body.model_dump())):
+        if idempotency_key and (
+            stored := await uow.idempotent_response(who.agency_id, idempotency_key, body.model_dump())
+        ):
             return stored
         count = await uow.collection("notes").count({"agency_id": who.agency_id})
         note = {"agency_id": who.agency_id, "note_id": f"n{count + 1}", **body.model_dump()}
         await uow.collection("notes").insert_one(note)
         if idempotency_key:
-            await uow.remember_response(idempotency_key, body.model_dump(), note)
+            await uow.remember_response(who.agency_id, idempotency_key, body.model_dump(), note)
         await uow.commit()
     return note
 

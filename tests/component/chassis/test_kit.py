@@ -157,3 +157,14 @@ async def test_a_persistent_transient_error_is_not_acked_so_the_message_is_redel
         inbox = await svc.kit.database().raw("inbox").count({})
     assert inbox == 0
     assert seen == []
+
+
+async def test_two_agencies_using_the_same_idempotency_key_never_see_each_others_answer() -> None:
+    async with running_service(toy_app()) as svc:
+        solok = {"Idempotency-Key": "k", "X-Agency-Id": "kota-solok"}
+        first = await svc.http.post("/v1/notes", json={"nip": "1", "text": "a"}, headers={"Idempotency-Key": "k"})
+        other = await svc.http.post("/v1/notes", json={"nip": "2", "text": "b"}, headers=solok)
+    assert first.status_code == 201
+    assert other.status_code == 201
+    assert other.json()["agency_id"] == "kota-solok"
+    assert other.json()["nip"] == "2"

@@ -54,7 +54,7 @@ class ServiceKit:
             (INBOX, [("event_id", 1)], True),
             (OUTBOX, [("event_id", 1)], True),
             (OUTBOX, [("sent", 1), ("seq", 1)], False),
-            (IDEMPOTENCY, [("key", 1)], True),
+            (IDEMPOTENCY, [("agency_id", 1), ("key", 1)], True),
         ]
         self._errors: dict[type[Exception], int] = {IdempotencyConflict: 409}
         self._startup: list[Startup] = []

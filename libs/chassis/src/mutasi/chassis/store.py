@@ -165,9 +165,11 @@ class UnitOfWork:
         )
 
     # --- idempotency keys for HTTP writes -----------------------------------------------
-    async def idempotent_response(self, key: str, fingerprint: Any) -> Doc | None:
-        """The response stored for `key`, or None; IdempotencyConflict if `key` came with another request."""
-        stored = await self.collection(IDEMPOTENCY).find_one({"key": key})
+    async def idempotent_response(self, agency_id: str, key: str, fingerprint: Any) -> Doc | None:
+        """The response stored for the agency's `key`, or None; IdempotencyConflict if it came with another request.
+
+        Keys are scoped by agency: two agencies may choose the same key without ever seeing each other's answer."""
+        stored = await self.collection(IDEMPOTENCY).find_one({"agency_id": agency_id, "key": key})
         if stored is None:
             return None
         if stored["fingerprint"] != _fingerprint(fingerprint):
@@ -175,9 +177,10 @@ class UnitOfWork:
         response: Doc = json.loads(stored["response"])
         return response
 
-    async def remember_response(self, key: str, fingerprint: Any, response: Any) -> None:
+    async def remember_response(self, agency_id: str, key: str, fingerprint: Any, response: Any) -> None:
         await self.collection(IDEMPOTENCY).insert_one(
             {
+                "agency_id": agency_id,
                 "key": key,
                 "fingerprint": _fingerprint(fingerprint),
                 "response": json.dumps(storable(response), default=str),

@@ -18,6 +18,9 @@ class PostRef(Payload):
     unit_name: str = Field(description="Unit (OPD) name.")
     post_type: str = Field(description="jpt_pratama | administrator | pengawas | fungsional | pelaksana.")
     eselon: str | None = Field(None, description="Eselon of a structural post, e.g. III.b.")
+    reports_to_post_id: str | None = Field(
+        None, description="Post id of the direct superior (atasan langsung, from the peta jabatan)."
+    )
 
 
 class PredicateYear(Payload):

@@ -41,10 +41,6 @@ class ImportRequest:
     idempotency_key: str | None = None
 
     @property
-    def scoped_key(self) -> str:
-        """Idempotency keys are stored service-wide; prefixing the agency keeps agencies apart."""
-        return f"{self.agency_id}:{self.idempotency_key}"
-
     def fingerprint(self) -> dict[str, Any]:
         """What makes two requests the same request (for idempotency keys)."""
         return {"kind": self.kind, "sha256": self.content_sha256, "accept_partial": self.accept_partial}
@@ -54,7 +50,7 @@ async def run_import(deps: Deps, req: ImportRequest) -> dict[str, Any]:
     """Validate, store and log one import; a repeated Idempotency-Key returns the first answer."""
     if req.idempotency_key:
         async with deps.uow() as uow:
-            earlier = await uow.idempotent_response(req.scoped_key, req.fingerprint())
+            earlier = await uow.idempotent_response(req.agency_id, req.idempotency_key, req.fingerprint)
         if earlier is not None:
             return earlier
     async with deps.uow() as uow:
@@ -130,7 +126,7 @@ async def _log(deps: Deps, req: ImportRequest, result: dict[str, Any], outcome: 
         for start in range(0, len(bad), deps.batch_size):
             await uow.collection(IMPORT_ERRORS).insert_many(bad[start : start + deps.batch_size])
         if req.idempotency_key:
-            await uow.remember_response(req.scoped_key, req.fingerprint(), result)
+            await uow.remember_response(req.agency_id, req.idempotency_key, req.fingerprint, result)
         await uow.commit()
 
 

@@ -56,7 +56,7 @@ async def record_evaluation(body: EvaluationIn, kit: KitDep, who: CallerDep, key
     """201 with the evaluation and the follow-ups it caused; 200 when the same evaluation was already recorded."""
     fingerprint = {"agency": who.agency_id, "body": body.model_dump(mode="json")}
     async with kit.uow() as uow:
-        if key and (stored := await uow.idempotent_response(key, fingerprint)) is not None:
+        if key and (stored := await uow.idempotent_response(who.agency_id, key, fingerprint)) is not None:
             return JSONResponse(stored["body"], stored["status"])
         recorded = await services.record_evaluation(
             uow, who.agency_id, body.round_id, body.command(who.user or ""), _config(kit)
@@ -64,7 +64,7 @@ async def record_evaluation(body: EvaluationIn, kit: KitDep, who: CallerDep, key
         view = jsonable_encoder(recorded_view(recorded, own=who.nip == body.nip))
         status = 201 if recorded.created else 200
         if key:
-            await uow.remember_response(key, fingerprint, {"body": view, "status": status})
+            await uow.remember_response(who.agency_id, key, fingerprint, {"body": view, "status": status})
         await uow.commit()
     _metrics(kit).observe_recorded(recorded)
     return JSONResponse(view, status)

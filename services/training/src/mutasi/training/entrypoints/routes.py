@@ -47,29 +47,37 @@ def _staff_only(who: Caller) -> None:
 
 
 async def _write(
-    kit: ServiceKit, key: str | None, fingerprint: Any, act: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]
+    kit: ServiceKit,
+    agency_id: str,
+    key: str | None,
+    fingerprint: Any,
+    act: Callable[[UnitOfWork], Awaitable[dict[str, Any]]],
 ) -> dict[str, Any]:
     """Run a write in one unit of work; a repeated Idempotency-Key returns the first answer unchanged. A write
     conflict with a concurrent event handler (a transient transaction error) is retried from the start."""
     for attempt in range(1, max(1, kit.settings.retry_attempts)):
         try:
-            return await _write_once(kit, key, fingerprint, act)
+            return await _write_once(kit, agency_id, key, fingerprint, act)
         except Exception as exc:
             if not is_transient(exc):
                 raise
             await asyncio.sleep(kit.settings.retry_backoff_s * 2 ** (attempt - 1))
-    return await _write_once(kit, key, fingerprint, act)
+    return await _write_once(kit, agency_id, key, fingerprint, act)
 
 
 async def _write_once(
-    kit: ServiceKit, key: str | None, fingerprint: Any, act: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]
+    kit: ServiceKit,
+    agency_id: str,
+    key: str | None,
+    fingerprint: Any,
+    act: Callable[[UnitOfWork], Awaitable[dict[str, Any]]],
 ) -> dict[str, Any]:
     async with kit.uow() as uow:
-        if key and (stored := await uow.idempotent_response(key, fingerprint)) is not None:
+        if key and (stored := await uow.idempotent_response(agency_id, key, fingerprint)) is not None:
             return {**stored, "replayed": True}
         answer = await act(uow)
         if key:
-            await uow.remember_response(key, fingerprint, answer)
+            await uow.remember_response(agency_id, key, fingerprint, answer)
         await uow.commit()
     return answer
 
@@ -88,7 +96,8 @@ async def import_catalogue(request: Request, kit: KitDep, who: CallerDep, key: I
     fingerprint = {"agency": who.agency_id, "sha256": hashlib.sha256(data).hexdigest()}
     return await _write(
         kit,
-        f"{who.agency_id}:{key}" if key else None,
+        who.agency_id,
+        key,
         fingerprint,
         lambda uow: _service(kit).import_catalogue(uow, who.agency_id, data),
     )
@@ -106,7 +115,8 @@ async def cancel_session(session_id: str, kit: KitDep, who: CallerDep, key: Idem
     command = commands.CancelSession(session_id)
     return await _write(
         kit,
-        f"{who.agency_id}:{key}" if key else None,
+        who.agency_id,
+        key,
         {"cancel": session_id},
         lambda uow: _service(kit).cancel_session(uow, who.agency_id, command),
     )
@@ -118,7 +128,8 @@ async def replan_open(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None, k
     _staff_only(who)
     return await _write(
         kit,
-        f"{who.agency_id}:{key}" if key else None,
+        who.agency_id,
+        key,
         {"replan_open": unit_id},
         lambda uow: _service(kit).replan_open(uow, who.agency_id, unit_id),
     )
@@ -164,7 +175,8 @@ async def attendance(
     command = commands.RecordAttendance(plan_id, item_id, body.attended_on)
     return await _write(
         kit,
-        f"{who.agency_id}:{key}" if key else None,
+        who.agency_id,
+        key,
         {"attend": [plan_id, item_id, body.model_dump(mode="json")]},
         lambda uow: _service(kit).record_attendance(uow, who.agency_id, command),
     )
@@ -179,7 +191,8 @@ async def completion(
     command = commands.RecordCompletion(plan_id, item_id, body.completed_on, body.evidence_ref)
     answer = await _write(
         kit,
-        f"{who.agency_id}:{key}" if key else None,
+        who.agency_id,
+        key,
         {"complete": [plan_id, item_id, body.model_dump(mode="json")]},
         lambda uow: _service(kit).record_completion(uow, who.agency_id, command),
     )
