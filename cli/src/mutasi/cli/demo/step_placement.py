@@ -22,16 +22,34 @@ HR = {"X-User": "bkpsdm.rina", "X-Role": "hr"}
 APPROVERS = ({"X-User": "sekda.ana", "X-Role": "approver"}, {"X-User": "kepala.bkpsdm.bayu", "X-Role": "approver"})
 COLUMNS = ("post_id", "unit_id", "unit_name", "name", "post_type", "eselon", "field", "golongan_min", "golongan_max",
            "education_levels", "education_fields", "kebutuhan", "bezetting", "standard", "fields_mandatory",
-           "leadership_task")  # fmt: skip
+           "leadership_task", "reports_to_post_id")  # fmt: skip
 IT_FIELDS = ("informatika", "sistem_informasi")
 WAIT_S = 180.0
 
 
-def post_row(p: Post, unit_names: dict[str, str]) -> list[Any]:
+LEVEL = {"pelaksana": 0, "fungsional": 0, "pengawas": 1, "administrator": 2, "jpt_pratama": 3}
+
+
+def superiors(posts: list[Post]) -> dict[str, str]:
+    """A synthetic peta jabatan: each post reports to the unit's first post one structural level up (pengawas →
+    administrator → JPT; staff to the pengawas, or the lowest structural post present)."""
+    by_unit: dict[str, dict[int, list[str]]] = {}
+    for p in posts:
+        by_unit.setdefault(p.unit_id, {}).setdefault(LEVEL.get(p.post_type, 0), []).append(p.post_id)
+    out = {}
+    for p in posts:
+        levels = by_unit[p.unit_id]
+        above = sorted(level for level in levels if level > LEVEL.get(p.post_type, 0))
+        if above:
+            out[p.post_id] = sorted(levels[above[0]])[0]
+    return out
+
+
+def post_row(p: Post, unit_names: dict[str, str], reports_to: dict[str, str]) -> list[Any]:
     standard = "; ".join(f"{code}:{level}" for code, level in sorted(p.technical.items()))
     return [p.post_id, p.unit_id, unit_names.get(p.unit_id, p.unit_id), p.name, p.post_type, p.eselon or "", p.field,
             p.golongan_min, p.golongan_max, ", ".join(p.education_levels), ", ".join(p.education_fields), p.kebutuhan,
-            p.bezetting, standard, "tidak", "tidak"]  # fmt: skip
+            p.bezetting, standard, "tidak", "tidak", reports_to.get(p.post_id, "")]  # fmt: skip
 
 
 def posts_workbook(data: Dataset) -> bytes:
@@ -39,8 +57,9 @@ def posts_workbook(data: Dataset) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("jabatan")
     sheet.append(list(COLUMNS))
+    reports_to = superiors(data.posts)
     for p in data.posts:
-        sheet.append(post_row(p, names))
+        sheet.append(post_row(p, names, reports_to))
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
@@ -68,7 +87,7 @@ async def _wait_for_pool(ctx: DemoContext, client: httpx.AsyncClient) -> int:
     expected = (ctx.facts.get("assessment") or {}).get("completed") or len(ctx.dataset.assessments)
     deadline, last, last_change = time.monotonic() + WAIT_S, -1, time.monotonic()
     while True:
-        count = int((await client.get("/v1/candidates", headers=HR)).json()["count"])
+        count = int((await client.get("/v1/candidates", params={"list": "false"}, headers=HR)).json()["count"])
         if count != last:
             last, last_change = count, time.monotonic()
         if count >= expected or time.monotonic() > deadline or (count and time.monotonic() - last_change > 30):
@@ -113,7 +132,10 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     r = await client.post(f"/v1/rounds/{round_id}/plan", headers=HR, timeout=600.0)
     r.raise_for_status()
     plan = r.json()
-    gain = f"{plan['total_fit']} vs greedy {plan['greedy_total_fit']} (+{plan['gain_over_greedy_pct']}%)"
+    gain = (
+        f"{plan['total_fit']} vs greedy {plan['greedy_total_fit']} (+{plan['gain_over_greedy_pct']}%; "
+        f"+{plan['gain_over_greedy_of_improvement_pct']}% more improvement on the status quo)"
+    )
     ctx.progress(f"placement: plan {plan['moves']} moves, total fit {gain}, {plan['solve_seconds']} s")
     for approver in APPROVERS:
         (await client.post(f"/v1/rounds/{round_id}/approvals", headers=approver)).raise_for_status()
@@ -131,6 +153,8 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     return {
         "round_id": round_id, "decided": len(decisions), "moved": len(moved), "pool": len(pool),
         "preferences": len(prefs), "total_fit": plan["total_fit"], "greedy_total_fit": plan["greedy_total_fit"],
-        "gain_over_greedy_pct": plan["gain_over_greedy_pct"], "eligible_pairs": plan["eligible_pairs"],
+        "gain_over_greedy_pct": plan["gain_over_greedy_pct"],
+        "gain_over_greedy_of_improvement_pct": plan["gain_over_greedy_of_improvement_pct"],
+        "status_quo_total_fit": plan["status_quo_total_fit"], "eligible_pairs": plan["eligible_pairs"],
         "solve_seconds": plan["solve_seconds"], "it_graduates_moved": len(it_moved),
     }  # fmt: skip

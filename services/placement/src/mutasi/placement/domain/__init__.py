@@ -1,1 +1,1 @@
-"""domain of the placement service."""
+"""Placement domain: needs analysis, eligibility rules, fit scores, plans, rounds and explanations (plain Python)."""

@@ -1,1 +1,1 @@
-"""entrypoints of the placement service."""
+"""FastAPI routes and Kafka subscribers of the placement service: parse, map, call, return."""

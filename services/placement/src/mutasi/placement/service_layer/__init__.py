@@ -1,1 +1,1 @@
-"""service layer of the placement service."""
+"""Use cases over the chassis unit of work: needs, pool, rounds, plans, objections, reads."""

@@ -1,0 +1,72 @@
+"""The composition root: settings → kit, solver, deps, routes and subscribers → one FastAPI app."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from fastapi import FastAPI
+
+from mutasi.chassis.kit import ServiceKit
+from mutasi.contracts import topics
+from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver
+from mutasi.placement.adapters.repositories import INDEXES, ROUNDS
+from mutasi.placement.adapters.telemetry import PrometheusTelemetry
+from mutasi.placement.adapters.vectorised import build_problem_fast
+from mutasi.placement.adapters.workbooks import UnreadableWorkbook
+from mutasi.placement.domain.eligibility import Dated, EligibilityPolicy
+from mutasi.placement.domain.errors import InvalidInput, InvalidState, NotAllowed, NotFound
+from mutasi.placement.domain.scoring import FitWeights
+from mutasi.placement.entrypoints import pool_routes, round_routes, subscribers
+from mutasi.placement.service_layer.candidates import FOLLOW_UPS
+from mutasi.placement.service_layer.deps import Defaults, Deps
+from mutasi.placement.settings import PlacementSettings
+
+DESCRIPTION = (
+    "Needs analysis, eligibility with reason codes, one optimal plan over all vacancies (min-cost flow), "
+    "explanations, what-if, approval by two approvers, decisions and objections."
+)
+
+
+def defaults(settings: PlacementSettings) -> Defaults:
+    since = date(2017, 3, 30)  # PP 11/2017 in force
+    return Defaults(
+        weights=FitWeights(settings.weight_jpm, settings.weight_education, settings.weight_box,
+                           settings.weight_preference, settings.move_cost, settings.move_friction,
+                           settings.fits_threshold),
+        policy=EligibilityPolicy(min_months_in_post=(Dated(since, settings.min_months_in_post),),
+                                 min_years_to_bup=(Dated(since, settings.min_years_to_bup),),
+                                 pledge_years=settings.pledge_years),
+        max_preferences=settings.max_preferences, objection_days=settings.objection_days,
+        max_outflow_pct=settings.max_outflow_pct, options_per_person=settings.options_per_person,
+        max_upload_mb=settings.max_upload_mb,
+    )  # fmt: skip
+
+
+def create_app(settings: PlacementSettings) -> FastAPI:
+    kit = ServiceKit(settings, service="placement")
+    for collection, keys, unique in INDEXES:
+        kit.index(collection, keys, unique)
+    kit.index(FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], unique=True)
+    kit.consume(topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed)
+    kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
+    kit.produce(topics.ROUND_ANNOUNCED, topics.MUTATION_DECIDED)
+    for error, status in ((InvalidInput, 422), (UnreadableWorkbook, 422), (NotFound, 404), (NotAllowed, 403),
+                          (InvalidState, 409)):  # fmt: skip
+        kit.map_error(error, status)
+    telemetry = PrometheusTelemetry(kit.metrics)
+
+    async def restore_round_gauge(started: ServiceKit) -> None:
+        docs = await started.database().raw(ROUNDS).find({})
+        telemetry.restore_rounds(dict(Counter(d["state"] for d in docs)))
+
+    kit.on_startup(restore_round_gauge)
+    kit.state["deps"] = Deps(
+        uow=kit.uow,
+        solver=OrToolsPlanSolver(mip_seconds=settings.mip_seconds),
+        builder=build_problem_fast,
+        defaults=defaults(settings),
+        telemetry=telemetry,
+    )
+    return kit.build_app(routers=[pool_routes.router, round_routes.router], title="Mutasi placement",
+                         description=DESCRIPTION)  # fmt: skip

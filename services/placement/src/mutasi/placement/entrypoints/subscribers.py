@@ -1,0 +1,17 @@
+"""Kafka subscribers: keep the candidate pool from assessments; flag people from evaluation's follow-ups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts.envelope import CloudEvent
+from mutasi.placement.service_layer.candidates import flag_follow_up, keep_assessment
+
+
+async def on_assessment_completed(event: CloudEvent[Any], uow: UnitOfWork) -> None:
+    await keep_assessment(uow, event.agencyid, event.data)
+
+
+async def on_follow_up_recommended(event: CloudEvent[Any], uow: UnitOfWork) -> None:
+    await flag_follow_up(uow, event.agencyid, event.data)

@@ -1,0 +1,60 @@
+"""The candidate pool: kept from `assessment-completed`; evaluation's follow-ups flag people for the next round."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.evaluation import FollowUpRecommendedV1
+from mutasi.placement.adapters.repositories import CANDIDATES
+
+FOLLOW_UPS = "follow_ups"  # flags that arrived before the person's assessment
+PLACEMENT_FOLLOW_UPS = ("re_placement", "talent_pool")
+
+
+def candidate_doc(agency_id: str, a: AssessmentCompletedV1) -> dict[str, Any]:
+    """The pool snapshot of one assessed ASN (no NIK, birth date, family or health data)."""
+    post = a.current_post
+    return {
+        "agency_id": agency_id, "nip": a.nip, "name": a.name, "employee_type": a.employee_type,
+        "golongan": a.golongan, "post_id": post.post_id, "post_type": post.post_type, "unit_id": post.unit_id,
+        "current_post": post.model_dump(mode="json"), "months_in_post": a.months_in_post,
+        "as_of": a.assessed_on.isoformat(), "tmt_pns": a.tmt_pns.isoformat() if a.tmt_pns else None,
+        "education_level": a.education_level, "education_field": a.education_field, "years_to_bup": a.years_to_bup,
+        "predicates": [[p.year, p.predicate] for p in a.predicates], "competencies": dict(a.competencies),
+        "talent_box": a.talent_box, "jpm_current": a.jpm_current, "jpm_category": a.jpm_category,
+        "box_recommendation": a.box_recommendation, "discipline_active": a.discipline_active,
+        "discipline_until": a.discipline_until.isoformat() if a.discipline_until else None,
+        "on_study_leave": a.on_study_leave, "on_cltn": a.on_cltn, "in_court_process": a.in_court_process,
+        "audit_finding_open": a.audit_finding_open, "assessment_id": a.assessment_id,
+        "valid_until": a.valid_until.isoformat(), "follow_up": None,
+    }  # fmt: skip
+
+
+async def keep_assessment(uow: UnitOfWork, agency_id: str, a: AssessmentCompletedV1) -> bool:
+    """Upsert the person's snapshot; an older assessment than the one kept changes nothing."""
+    pool = uow.collection(CANDIDATES)
+    key = {"agency_id": agency_id, "nip": a.nip}
+    kept = await pool.find_one(key)
+    if kept is not None and kept["as_of"] > a.assessed_on.isoformat():
+        return False
+    doc = candidate_doc(agency_id, a)
+    pending = await uow.collection(FOLLOW_UPS).find_one(key)
+    if kept is not None and kept.get("follow_up"):
+        doc["follow_up"] = kept["follow_up"]
+    elif pending is not None:
+        doc["follow_up"] = pending["reason"]
+    await pool.replace_one(key, doc, upsert=True)
+    return True
+
+
+async def flag_follow_up(uow: UnitOfWork, agency_id: str, f: FollowUpRecommendedV1) -> bool:
+    """re_placement or talent_pool marks the person for the next round; other reasons are not placement's."""
+    if f.reason not in PLACEMENT_FOLLOW_UPS:
+        return False
+    key = {"agency_id": agency_id, "nip": f.nip}
+    if await uow.collection(CANDIDATES).update_one(key, {"$set": {"follow_up": f.reason}}) == 0:
+        doc = {**key, "reason": f.reason, "follow_up_id": f.follow_up_id, "detail": f.detail}
+        await uow.collection(FOLLOW_UPS).replace_one(key, doc, upsert=True)
+    return True

@@ -1,0 +1,55 @@
+"""Domain decisions turned into the public `mutation-decided` contract (what training and evaluation need)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mutasi.contracts.common import PostRef, PredicateYear
+from mutasi.contracts.placement import MutationDecidedV1
+from mutasi.placement.domain.candidates import Candidate
+from mutasi.placement.domain.posts import Post
+from mutasi.placement.domain.rounds import Decision, Round
+
+LEVEL = {"pelaksana": 0, "fungsional": 1, "pengawas": 2, "administrator": 3, "jpt_pratama": 4, "jpt_madya": 5,
+         "jpt_utama": 6}  # fmt: skip
+
+
+def post_ref(post: Post | None, fallback: dict[str, Any] | None, post_id: str) -> PostRef:
+    if post is not None:
+        return PostRef(post_id=post.post_id, post_name=post.name, unit_id=post.unit_id, unit_name=post.unit_name,
+                       post_type=post.post_type, eselon=post.eselon, reports_to_post_id=post.reports_to)  # fmt: skip
+    if fallback and fallback.get("post_id") == post_id:
+        return PostRef.model_validate(fallback)
+    return PostRef(post_id=post_id, post_name=post_id, unit_id="", unit_name="", post_type="pelaksana")
+
+
+def kind_of(old: PostRef, new: PostRef) -> str:
+    """rotasi (same level), promosi (up) or demosi (down), by post type (HR practice, DOMAIN §2.1)."""
+    delta = LEVEL.get(new.post_type, 0) - LEVEL.get(old.post_type, 0)
+    return "promosi" if delta > 0 else "demosi" if delta < 0 else "rotasi"
+
+
+WEIGHTED_PARTS = ("jpm", "education", "box", "preference")
+
+
+def mutation_decided(
+    r: Round, d: Decision, c: Candidate, posts: dict[str, Post], current_post_ref: dict[str, Any] | None
+) -> MutationDecidedV1:
+    """The event of one decision; `score_weights` are the weights of the plan the decision came from."""
+    old = post_ref(posts.get(d.from_post), current_post_ref, d.from_post)
+    new = post_ref(posts.get(d.to_post), current_post_ref, d.to_post)
+    target = posts.get(d.to_post)
+    return MutationDecidedV1(
+        decision_id=d.decision_id, round_id=r.round_id, nip=d.nip, name=c.name, from_post=old, to_post=new,
+        kind=kind_of(old, new), effective_date=d.effective_date, reason_summary=d.reason_summary,
+        fit_score=d.score, score_parts=dict(d.parts), score_weights=_weights(r), override_reason=d.override_reason,
+        supersedes=d.supersedes, cancelled=d.cancelled, competencies=dict(c.competencies),
+        target_standard=target.standard_levels() if target is not None else {},
+        predicates_before=[PredicateYear(year=y, predicate=p) for y, p in sorted(c.predicates)],
+        jpm_before=c.jpm_current, jpm_target=d.jpm_target, talent_box=c.talent_box,
+    )  # fmt: skip
+
+
+def _weights(r: Round) -> dict[str, float]:
+    used = r.plan.rules.get("weights", {}) if r.plan is not None else {}
+    return {part: float(used[part]) for part in WEIGHTED_PARTS if isinstance(used, dict) and part in used}

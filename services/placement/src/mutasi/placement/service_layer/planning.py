@@ -1,0 +1,95 @@
+"""Planning a round: build the problem, solve it exactly, compare with greedy, explain it to every person."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from mutasi.placement.domain.eligibility import EligibilityPolicy
+from mutasi.placement.domain.explanations import Explanation, explain
+from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem
+from mutasi.placement.domain.planning import Assignment, Option, PlanSolver, gain_pct, greedy_plan, total_fit
+from mutasi.placement.domain.rounds import Plan, PlanEntry, Round
+from mutasi.placement.domain.scoring import fit_for_move, fit_for_stay
+from mutasi.placement.service_layer.deps import Builder
+
+
+@dataclass
+class Solved:
+    built: BuiltProblem
+    optimum: Assignment
+    greedy: Assignment
+    seconds: float
+
+
+def solve(pool: PoolView, preferences: Mapping[str, Preference], rules: PlanningRules, r: Round,
+          solver: PlanSolver, builder: Builder = build_problem) -> Solved:  # fmt: skip
+    """CPU-bound: eligibility, scoring, the exact solve and the greedy baseline."""
+    started = time.perf_counter()
+    built = builder(pool, preferences, rules, r.effective_date)
+    optimum = solver.solve(built.problem)
+    seconds = time.perf_counter() - started
+    return Solved(built, optimum, greedy_plan(built.problem), seconds)
+
+
+async def solve_async(pool: PoolView, preferences: Mapping[str, Preference], rules: PlanningRules, r: Round,
+                      solver: PlanSolver, builder: Builder = build_problem) -> Solved:  # fmt: skip
+    return await asyncio.to_thread(solve, pool, preferences, rules, r, solver, builder)
+
+
+def entry_for(nip: str, o: Option, pool: PoolView, r: Round, rules: PlanningRules) -> PlanEntry:
+    """A plan entry with the score broken into its parts (recomputed when the builder left them out)."""
+    c = pool.candidates[nip]
+    if not o.parts:
+        ranked = r.preferences[nip].ranked if nip in r.preferences else ()
+        fit = (fit_for_stay(c, pool.posts.get(c.post_id), ranked, rules.weights) if o.stay
+               else fit_for_move(c, pool.posts[o.post_id], ranked, rules.max_preferences, rules.weights))  # fmt: skip
+        o = replace(o, parts=dict(fit.parts), jpm=fit.jpm)
+    return PlanEntry(nip, c.post_id, o.post_id, o.score, dict(o.parts), o.jpm)
+
+
+def to_plan(plan_id: str, solved: Solved, rules_doc: Mapping[str, Any], pool: PoolView, r: Round,
+            rules: PlanningRules) -> Plan:  # fmt: skip
+    entries = {nip: entry_for(nip, o, pool, r, rules) for nip, o in sorted(solved.optimum.items())}
+    best, base = total_fit(solved.optimum), total_fit(solved.greedy)
+    problem = solved.built.problem
+    status_quo = total_fit({p.nip: problem.stay_option(p.nip) for p in problem.people})
+    return Plan(plan_id, entries, best, base, gain_pct(best, base), solved.built.eligible_pairs,
+                round(solved.seconds, 4), dict(rules_doc), status_quo)  # fmt: skip
+
+
+def post_names(pool: PoolView) -> dict[str, str]:
+    """Post id → "name (unit)" as the person reads it."""
+    return {p.post_id: f"{p.name} ({p.unit_name})" for p in pool.posts.values()}
+
+
+def explain_person(
+    entry: PlanEntry, pool: PoolView, solved: Solved, r: Round, policy: EligibilityPolicy, names: Mapping[str, str]
+) -> Explanation:
+    pref = r.preferences.get(entry.nip)
+    ranked = pref.ranked if pref else ()
+    asked = {
+        post_id: pool.eligibility(entry.nip, post_id, r.effective_date, policy, pref)
+        for post_id in ranked
+        if post_id in pool.posts
+    }
+    person = solved.built.person_results.get(entry.nip)
+    options = solved.built.problem.options.get(entry.nip, [])
+    return explain(entry, names, options, ranked, asked, person)
+
+
+def explanation_doc(r: Round, x: Explanation, decision_id: str | None = None) -> dict[str, Any]:
+    return {
+        "agency_id": r.agency_id, "round_id": r.round_id, "nip": x.nip, "moved": x.moved, "from_post": x.from_post,
+        "to_post": x.to_post, "score": x.score, "parts": dict(x.parts), "override_reason": x.override_reason,
+        "asked_for": [
+            {"rank": a.rank, "post_id": a.post_id, "eligible": a.eligible, "reasons_id": list(a.reasons_id),
+             "reasons_en": list(a.reasons_en), "score": a.score}
+            for a in x.asked_for
+        ],
+        "next_best": [{"post_id": p, "score": s} for p, s in x.next_best],
+        "text_id": list(x.text_id), "decision_id": decision_id,
+    }  # fmt: skip

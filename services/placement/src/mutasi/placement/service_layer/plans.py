@@ -1,0 +1,130 @@
+"""Use cases of a round's plan: compute it, what-if scenarios, an approver's override of one assignment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mutasi.chassis.http import Caller
+from mutasi.placement.adapters import repositories as repo
+from mutasi.placement.domain.candidates import Candidate
+from mutasi.placement.domain.eligibility import EligibilityPolicy
+from mutasi.placement.domain.errors import InvalidInput
+from mutasi.placement.domain.options import PoolView
+from mutasi.placement.domain.planning import Option, diff_plans
+from mutasi.placement.domain.rounds import PlanEntry, Round
+from mutasi.placement.domain.scoring import FitWeights, fit_for_move, fit_for_stay
+from mutasi.placement.service_layer import views
+from mutasi.placement.service_layer.access import actor, require_hr, require_staff
+from mutasi.placement.service_layer.deps import Deps
+from mutasi.placement.service_layer.planning import explain_person, explanation_doc, post_names, solve_async, to_plan
+from mutasi.placement.service_layer.pool import PlanOptions, load_pool
+from mutasi.placement.service_layer.shared import idempotent, policy_of, remember
+
+
+async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) -> dict[str, Any]:
+    require_hr(caller)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        old = r.state.value
+        policy = await policy_of(uow, deps, r.agency_id)
+        rules = options.rules(deps.defaults, policy, r)
+        pool = await load_pool(uow, r)
+        solved = await solve_async(pool, r.preferences, rules, r, deps.solver, deps.builder)
+        rules_doc = {
+            **options.as_dict(),
+            "weights": rules.weights.as_dict(),
+            "max_outflow_pct": rules.max_outflow_pct,
+            "policy": repo.policy_to_doc(rules.policy),
+            "method": getattr(deps.solver, "last_method", ""),
+        }
+        new_plan = to_plan(deps.new_id(), solved, rules_doc, pool, r, rules)
+        r.record_plan(new_plan)
+        await repo.save_round(uow, r)
+        names = post_names(pool)
+        docs = [explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
+                for e in new_plan.entries.values()]  # fmt: skip
+        await uow.collection(repo.EXPLANATIONS).delete_many({"agency_id": r.agency_id, "round_id": r.round_id})
+        if docs:
+            await uow.collection(repo.EXPLANATIONS).insert_many(docs)
+        await uow.commit()
+    deps.telemetry.round_state(r.agency_id, old, r.state.value)
+    deps.telemetry.plan_solved(new_plan.solve_seconds, new_plan.eligible_pairs, len(new_plan.moves))
+    return views.plan_summary(r, new_plan)
+
+
+async def scenario(deps: Deps, caller: Caller, round_id: str, options: PlanOptions, key: str | None) -> dict[str, Any]:
+    """A what-if: the round re-planned with other weights or rules, as a diff against the current plan."""
+    require_staff(caller)
+    fingerprint = {"scenario": round_id, **options.as_dict()}
+    async with deps.uow() as uow:
+        if (stored := await idempotent(uow, caller.agency_id, key, fingerprint)) is not None:
+            return stored
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        if r.plan is None:
+            raise InvalidInput("round_id", "Buat rencana dulu sebelum skenario.", "Plan the round before a scenario.")
+        policy = await policy_of(uow, deps, r.agency_id)
+        pool = await load_pool(uow, r)
+        solved = await solve_async(
+            pool, r.preferences, options.rules(deps.defaults, policy, r), r, deps.solver, deps.builder
+        )
+        problem = solved.built.problem
+        base = {e.nip: Option(e.nip, e.to_post, e.score, not e.moved) for e in r.plan.entries.values()
+                if e.nip in problem.options}  # fmt: skip
+        diff = diff_plans(problem, base, {n: o for n, o in solved.optimum.items() if n in base})
+        result = views.scenario(deps.new_id(), r, options, diff)
+        await uow.collection(repo.SCENARIOS).insert_one(result)
+        await remember(uow, caller.agency_id, key, fingerprint, result)
+        await uow.commit()
+    return result
+
+
+def _move_entry(c: Candidate, pool: PoolView, r: Round, post_id: str | None, weights_doc: dict[str, Any]) -> PlanEntry:
+    weights = FitWeights(**weights_doc) if weights_doc else FitWeights()
+    pref = r.preferences.get(c.nip)
+    ranked = pref.ranked if pref else ()
+    if post_id is None or post_id == c.post_id:
+        fit = fit_for_stay(c, pool.posts.get(c.post_id), ranked, weights)
+        return PlanEntry(c.nip, c.post_id, c.post_id, fit.total, dict(fit.parts), fit.jpm)
+    fit = fit_for_move(c, pool.posts[post_id], ranked, r.max_preferences, weights)
+    return PlanEntry(c.nip, c.post_id, post_id, fit.total, dict(fit.parts), fit.jpm)
+
+
+async def override(deps: Deps, caller: Caller, round_id: str, nip: str, post_id: str | None,
+                   reason: str) -> dict[str, Any]:  # fmt: skip
+    """An approver replaces one assignment with another eligible post that still has a seat, with a reason."""
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        current = r.entry(nip)
+        pool = await load_pool(uow, r)
+        policy = await policy_of(uow, deps, r.agency_id)
+        if post_id is not None and post_id != current.from_post:
+            _check_override_target(r, pool, policy, nip, post_id)
+        weights_doc = dict(r.plan.rules.get("weights", {})) if r.plan else {}  # type: ignore[call-overload]
+        entry = r.override(_move_entry(pool.candidates[nip], pool, r, post_id, weights_doc), reason, actor(caller))
+        await repo.save_round(uow, r)
+        note = f"Penempatan ini ditetapkan oleh penyetuju dengan alasan tertulis: {entry.override_reason}"
+        await uow.collection(repo.EXPLANATIONS).update_one(
+            {"agency_id": r.agency_id, "round_id": r.round_id, "nip": nip},
+            {"$set": {"to_post": entry.to_post, "moved": entry.moved, "score": entry.score, "parts": dict(entry.parts),
+                      "override_reason": entry.override_reason}, "$push": {"text_id": note}},
+        )  # fmt: skip
+        await uow.commit()
+    deps.telemetry.override()
+    return views.entry(entry)
+
+
+def _check_override_target(r: Round, pool: PoolView, policy: EligibilityPolicy, nip: str, post_id: str) -> None:
+    if post_id not in pool.posts:
+        raise InvalidInput("post_id", f"Jabatan {post_id} tidak dikenal.", f"Unknown post {post_id}.")
+    result = pool.eligibility(nip, post_id, r.effective_date, policy, r.preferences.get(nip))
+    if not result.eligible:
+        reasons_id = "; ".join(f"[{f.code}] {f.reason_id}" for f in result.failures)
+        reasons_en = "; ".join(f"[{f.code}] {f.reason_en}" for f in result.failures)
+        raise InvalidInput("post_id", f"Tidak memenuhi syarat: {reasons_id}", f"Not eligible: {reasons_en}")
+    post = pool.posts[post_id]
+    capacity = pool.capacity(post)
+    assert r.plan is not None
+    used = sum(1 for e in r.plan.entries.values() if e.to_post == post_id and e.nip != nip)
+    if used >= capacity:
+        raise InvalidInput("post_id", f"Tidak ada kursi kosong di {post.name}; ubah penempatan lain dulu.",
+                           f"No free seat on {post.name}; change another assignment first.")  # fmt: skip

@@ -1,0 +1,65 @@
+"""Needs analysis: import the posts workbook (all-or-nothing unless asked), list posts and per-unit needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from mutasi.chassis.http import Caller
+from mutasi.placement.adapters import repositories as repo
+from mutasi.placement.domain.post_rows import Cells, header_errors, parse_posts
+from mutasi.placement.domain.posts import Post, needs_by_unit
+from mutasi.placement.service_layer.access import require_hr
+from mutasi.placement.service_layer.deps import Deps
+from mutasi.placement.service_layer.shared import idempotent, remember
+
+
+async def import_posts(deps: Deps, caller: Caller, header: list[str], rows: Sequence[Cells], accept_partial: bool,
+                       digest: str, key: str | None) -> dict[str, Any]:  # fmt: skip
+    """Validate every row; store nothing unless all rows are good or the caller asked to keep the good ones."""
+    require_hr(caller)
+    fingerprint = {"posts": digest, "accept_partial": accept_partial}
+    async with deps.uow() as uow:
+        if (stored := await idempotent(uow, caller.agency_id, key, fingerprint)) is not None:
+            return stored
+        errors = header_errors(header)
+        outcome = parse_posts(caller.agency_id, rows) if not errors else None
+        if outcome is not None:
+            errors = outcome.errors
+        accepted = outcome.accepted if outcome is not None else []
+        store = bool(accepted) and (not errors or accept_partial)
+        if store:
+            await repo.save_posts(uow, accepted)
+        result = _result(deps.new_id(), len(rows), accepted, errors, store)
+        await uow.collection(repo.IMPORTS).insert_one({"agency_id": caller.agency_id, **result})
+        await remember(uow, caller.agency_id, key, fingerprint, result)
+        await uow.commit()
+    return result
+
+
+def _result(import_id: str, total: int, accepted: list[Post], errors: list[Any], stored: bool) -> dict[str, Any]:
+    rejected = len({e.row for e in errors})
+    if stored:
+        message = f"{len(accepted)} jabatan disimpan, {rejected} baris ditolak / {len(accepted)} posts stored"
+    elif errors:
+        message = (f"Tidak ada yang disimpan: {rejected} baris salah (kirim accept_partial=true untuk menyimpan yang "
+                   f"benar) / nothing stored: {rejected} bad rows")  # fmt: skip
+    else:
+        message = "Berkas kosong / the file has no rows"
+    return {"import_id": import_id, "rows": total, "accepted": len(accepted) if stored else 0, "rejected": rejected,
+            "stored": stored, "message": message, "errors": [asdict(e) for e in errors]}  # fmt: skip
+
+
+def post_view(p: Post) -> dict[str, Any]:
+    return {**repo.post_to_doc(p), "seats": p.seats, "selisih": round(p.selisih, 2), "gap": p.gap}
+
+
+async def list_posts(deps: Deps, caller: Caller) -> list[dict[str, Any]]:
+    async with deps.uow() as uow:
+        return [post_view(p) for p in await repo.load_posts(uow, caller.agency_id)]
+
+
+async def needs(deps: Deps, caller: Caller) -> list[dict[str, Any]]:
+    async with deps.uow() as uow:
+        return [asdict(n) for n in needs_by_unit(await repo.load_posts(uow, caller.agency_id))]

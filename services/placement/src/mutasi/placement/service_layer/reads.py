@@ -1,0 +1,185 @@
+"""Reads for HR and for the person: rounds, plans, decisions, unit effects, explanations, the pool, the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mutasi.chassis.http import Caller
+from mutasi.placement.adapters import repositories as repo
+from mutasi.placement.adapters.workbooks import write_sheets
+from mutasi.placement.domain.eligibility import RULES, EligibilityPolicy, check_person
+from mutasi.placement.domain.errors import NotFound
+from mutasi.placement.domain.rounds import Round
+from mutasi.placement.service_layer import views
+from mutasi.placement.service_layer.access import require_hr, require_self_or_staff, require_staff
+from mutasi.placement.service_layer.deps import Deps
+from mutasi.placement.service_layer.events import kind_of, post_ref
+from mutasi.placement.service_layer.pool import load_pool
+
+
+async def list_rounds(deps: Deps, caller: Caller) -> list[dict[str, Any]]:
+    async with deps.uow() as uow:
+        docs = await uow.collection(repo.ROUNDS).find({"agency_id": caller.agency_id}, sort=[("announced_on", 1)])
+    return [views.round_summary(repo.round_from_doc(d)) for d in docs]
+
+
+async def round_summary(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
+    async with deps.uow() as uow:
+        return views.round_summary(await repo.get_round(uow, caller.agency_id, round_id))
+
+
+async def plan_entries(deps: Deps, caller: Caller, round_id: str, moves_only: bool) -> dict[str, Any]:
+    require_staff(caller)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+    if r.plan is None:
+        raise NotFound("plan", "Putaran ini belum punya rencana.", "This round has no plan yet.")
+    entries = [views.entry(e) for e in r.plan.entries.values() if e.moved or not moves_only]
+    return {**views.plan_summary(r, r.plan), "entries": entries}
+
+
+async def decisions(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
+    require_staff(caller)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+    return [views.decision(d) for d in r.decisions.values()]
+
+
+async def objections(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
+    require_staff(caller)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+    return [views.objection(o) for o in r.objections.values()]
+
+
+async def scenarios(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
+    require_staff(caller)
+    async with deps.uow() as uow:
+        return await uow.collection(repo.SCENARIOS).find({"agency_id": caller.agency_id, "round_id": round_id})
+
+
+async def units(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
+    require_staff(caller)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        pool = await load_pool(uow, r)
+    return views.unit_summary(r, pool)
+
+
+async def explanation(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict[str, Any]:
+    require_self_or_staff(caller, nip)
+    async with deps.uow() as uow:
+        doc = await uow.collection(repo.EXPLANATIONS).find_one(
+            {"agency_id": caller.agency_id, "round_id": round_id, "nip": nip}
+        )
+    if doc is None:
+        raise NotFound("nip", f"Belum ada penjelasan untuk NIP {nip}.", f"No explanation for NIP {nip} yet.")
+    return doc
+
+
+async def my_status(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict[str, Any]:
+    """What the person sees during the round: notice, their preferences, the rules they meet today, and the
+    explanation and decision once there are any."""
+    require_self_or_staff(caller, nip)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        cdoc = await repo.candidate_doc(uow, caller.agency_id, nip)
+        notice = await uow.collection(repo.NOTICES).find_one({"agency_id": caller.agency_id, "round_id": round_id,
+                                                               "nip": nip})  # fmt: skip
+        expl = await uow.collection(repo.EXPLANATIONS).find_one({"agency_id": caller.agency_id, "round_id": round_id,
+                                                                  "nip": nip})  # fmt: skip
+        policy = await repo.load_policy(uow, caller.agency_id, deps.defaults.policy)
+    if cdoc is None:
+        raise NotFound("nip", f"NIP {nip} tidak ada di kumpulan kandidat.", f"NIP {nip} is not in the candidate pool.")
+    person = check_person(repo.candidate_from_doc(cdoc), r.effective_date, policy)
+    pref = r.preferences.get(nip)
+    decision = r.active_decision(nip)
+    return {
+        "round": views.round_summary(r), "nip": nip, "name": cdoc["name"], "notice": (notice or {}).get("text_id"),
+        "follow_up": cdoc.get("follow_up"),
+        "preference": {"ranked": list(pref.ranked), "avoid_units": sorted(pref.avoid_units)} if pref else None,
+        "eligibility": [{"code": x.code, "outcome": x.outcome.value, "reason_id": x.reason_id,
+                         "reason_en": x.reason_en} for x in person.results],
+        "explanation": expl, "decision": views.decision(decision) if decision else None,
+    }  # fmt: skip
+
+
+async def candidates(deps: Deps, caller: Caller, listed: bool = True) -> dict[str, Any]:
+    require_staff(caller)
+    scope = {"agency_id": caller.agency_id}
+    async with deps.uow() as uow:
+        if not listed:
+            return {"count": await uow.collection(repo.CANDIDATES).count(scope), "candidates": []}
+        docs = await uow.collection(repo.CANDIDATES).find(scope, sort=[("nip", 1)])
+    keep = ("nip", "name", "unit_id", "post_id", "golongan", "talent_box", "jpm_current", "follow_up", "as_of")
+    return {"count": len(docs), "candidates": [{k: d.get(k) for k in keep} for d in docs]}
+
+
+def rules_table() -> list[dict[str, Any]]:
+    return [
+        {"code": r.code, "title_id": r.title_id, "title_en": r.title_en, "source": r.source, "scope": r.scope.value,
+         "effective_from": r.effective_from.isoformat() if r.effective_from else None,
+         "effective_to": r.effective_to.isoformat() if r.effective_to else None}
+        for r in RULES
+    ]  # fmt: skip
+
+
+async def get_policy(deps: Deps, caller: Caller) -> dict[str, Any]:
+    async with deps.uow() as uow:
+        return repo.policy_to_doc(await repo.load_policy(uow, caller.agency_id, deps.defaults.policy))
+
+
+async def put_policy(deps: Deps, caller: Caller, doc: dict[str, Any]) -> dict[str, Any]:
+    require_hr(caller)
+    policy = policy_from_request(doc, deps.defaults.policy)
+    async with deps.uow() as uow:
+        await repo.save_policy(uow, caller.agency_id, policy, caller.user)
+        await uow.commit()
+    return repo.policy_to_doc(policy)
+
+
+def policy_from_request(doc: dict[str, Any], base: EligibilityPolicy) -> EligibilityPolicy:
+    """A partial policy document over the defaults (already validated by the route's model)."""
+    merged = {**repo.policy_to_doc(base), **{k: v for k, v in doc.items() if v is not None}}
+    return repo.policy_from_doc(merged)
+
+
+# --- exports -------------------------------------------------------------------------------------
+SK_HEADER = ["No", "NIP", "Nama", "Golongan", "Jabatan Lama", "Unit Kerja Lama", "Jabatan Baru", "Unit Kerja Baru",
+             "Jenis Mutasi", "TMT", "Nomor Keputusan", "Menggantikan Keputusan", "Alasan", "Skor Kecocokan",
+             "Alasan Penyetuju"]  # fmt: skip
+
+
+async def export_xlsx(deps: Deps, caller: Caller, round_id: str) -> bytes:
+    """The plan, the decisions (the rows an SK draft is typed from) and the per-unit summary."""
+    require_staff(caller)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        pool = await load_pool(uow, r)
+        cdocs = {d["nip"]: d for d in await uow.collection(repo.CANDIDATES).find({"agency_id": caller.agency_id})}
+    rows = _sk_rows(r, pool.posts, cdocs)
+    plan_rows = [[e.nip, cdocs.get(e.nip, {}).get("name", ""), e.from_post, e.to_post, "pindah" if e.moved else "tetap",
+                  e.score, e.jpm_target, e.override_reason or ""]
+                 for e in (r.plan.entries.values() if r.plan else [])]  # fmt: skip
+    unit_rows = [[u["unit_id"], u["unit_name"], u["kebutuhan"], u["bezetting"], u["incoming"], u["outgoing"],
+                  u["bezetting_after"], u["selisih_after"]] for u in views.unit_summary(r, pool)]  # fmt: skip
+    return write_sheets([
+        ("keputusan", SK_HEADER, rows),
+        ("rencana", ["NIP", "Nama", "Jabatan Lama", "Jabatan Rencana", "Status", "Skor", "JPM %", "Alasan Penyetuju"],
+         plan_rows),
+        ("ringkasan_unit", ["Unit", "Nama Unit", "Kebutuhan", "Bezetting", "Masuk", "Keluar", "Bezetting Sesudah",
+                            "Selisih Sesudah"], unit_rows),
+    ])  # fmt: skip
+
+
+def _sk_rows(r: Round, posts: dict[str, Any], cdocs: dict[str, dict[str, Any]]) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for n, d in enumerate(sorted(r.decisions.values(), key=lambda x: (x.nip, x.decided_at)), start=1):
+        c = cdocs.get(d.nip, {})
+        old = post_ref(posts.get(d.from_post), c.get("current_post"), d.from_post)
+        new = post_ref(posts.get(d.to_post), c.get("current_post"), d.to_post)
+        kind = "pembatalan" if d.cancelled else kind_of(old, new)
+        out.append([n, d.nip, c.get("name", ""), c.get("golongan", ""), old.post_name, old.unit_name, new.post_name,
+                    new.unit_name, kind, d.effective_date.isoformat(), d.decision_id, d.supersedes or "",
+                    d.reason_summary, d.score, d.override_reason or ""])  # fmt: skip
+    return out

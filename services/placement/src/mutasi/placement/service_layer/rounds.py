@@ -1,0 +1,118 @@
+"""Use cases of a round's lifecycle: announce, preferences, close, approve, decide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from mutasi.chassis.http import Caller
+from mutasi.contracts import topics
+from mutasi.contracts.placement import RoundAnnouncedV1
+from mutasi.placement.adapters import repositories as repo
+from mutasi.placement.domain.errors import InvalidInput
+from mutasi.placement.domain.options import Preference
+from mutasi.placement.domain.rounds import Round
+from mutasi.placement.service_layer import views
+from mutasi.placement.service_layer.access import actor, require_hr, require_self_or_staff, require_staff
+from mutasi.placement.service_layer.deps import Deps
+from mutasi.placement.service_layer.pool import load_pool
+from mutasi.placement.service_layer.shared import emit_decisions, idempotent, remember
+
+
+@dataclass(frozen=True)
+class AnnounceRound:
+    name: str
+    period: str
+    preferences_open_until: date
+    effective_date: date
+    max_preferences: int | None = None
+    objection_days: int | None = None
+    scope_units: tuple[str, ...] = ()
+
+
+async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | None) -> dict[str, Any]:
+    require_hr(caller)
+    fingerprint = {"announce": cmd.__dict__}
+    async with deps.uow() as uow:
+        if (stored := await idempotent(uow, caller.agency_id, key, fingerprint)) is not None:
+            return stored
+        r = Round.announce(
+            deps.new_id(), caller.agency_id, cmd.name, cmd.period, deps.clock().date(), cmd.preferences_open_until,
+            cmd.effective_date, cmd.max_preferences or deps.defaults.max_preferences,
+            cmd.objection_days if cmd.objection_days is not None else deps.defaults.objection_days, cmd.scope_units,
+        )  # fmt: skip
+        await repo.save_round(uow, r)
+        pool = await load_pool(uow, r)
+        notices = [views.notice(r, c) for c in pool.candidates.values()]
+        if notices:
+            await uow.collection(repo.NOTICES).insert_many(notices)
+        payload = RoundAnnouncedV1(
+            round_id=r.round_id,
+            name=r.name,
+            period=r.period,
+            preferences_open_until=r.preferences_open_until,
+            scope_units=list(r.scope_units),
+        )
+        uow.emit(topics.ROUND_ANNOUNCED, payload, agency_id=r.agency_id, subject=r.round_id, program_id=r.round_id)
+        result = {**views.round_summary(r), "notices": len(notices)}
+        await remember(uow, caller.agency_id, key, fingerprint, result)
+        await uow.commit()
+    deps.telemetry.round_state(r.agency_id, None, r.state.value)
+    return result
+
+
+async def submit_preference(deps: Deps, caller: Caller, round_id: str, pref: Preference) -> dict[str, Any]:
+    require_self_or_staff(caller, pref.nip)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        if await repo.candidate_doc(uow, caller.agency_id, pref.nip) is None:
+            raise InvalidInput("nip", f"NIP {pref.nip} belum ada di kumpulan kandidat (belum diasesmen).",
+                               f"NIP {pref.nip} is not in the candidate pool (not assessed yet).")  # fmt: skip
+        asked = {"agency_id": caller.agency_id, "post_id": {"$in": list(pref.ranked)}}
+        known = frozenset(d["post_id"] for d in await uow.collection(repo.POSTS).find(asked))
+        r.submit_preference(pref, deps.clock().date(), known)
+        await repo.save_round(uow, r)
+        await uow.commit()
+    return {"round_id": round_id, "nip": pref.nip, "ranked": list(pref.ranked), "avoid_units": sorted(pref.avoid_units)}
+
+
+async def close(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
+    require_hr(caller)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        old = r.state.value
+        r.close()
+        await repo.save_round(uow, r)
+        await uow.commit()
+    deps.telemetry.round_state(r.agency_id, old, r.state.value)
+    return views.round_summary(r)
+
+
+async def approve(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        old = r.state.value
+        r.approve(actor(caller), deps.clock())
+        await repo.save_round(uow, r)
+        await uow.commit()
+    deps.telemetry.round_state(r.agency_id, old, r.state.value)
+    return views.round_summary(r)
+
+
+async def decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
+    """One decision and one `mutation-decided` per move of the approved plan."""
+    require_staff(caller)
+    async with deps.uow() as uow:
+        r = await repo.get_round(uow, caller.agency_id, round_id)
+        old = r.state.value
+        pool = await load_pool(uow, r)
+        moves = r.plan.moves if r.plan is not None else []
+        reasons = {e.nip: views.reason_summary(e, pool, r) for e in moves}
+        decisions = r.decide([deps.new_id() for _ in moves], deps.clock(), reasons)
+        await emit_decisions(uow, r, decisions, pool)
+        await repo.save_round(uow, r)
+        await uow.commit()
+    deps.telemetry.round_state(r.agency_id, old, r.state.value)
+    deps.telemetry.decided(len(decisions))
+    return {**views.round_summary(r), "decisions": [views.decision(d) for d in decisions]}

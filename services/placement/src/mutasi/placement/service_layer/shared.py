@@ -1,0 +1,39 @@
+"""Helpers several use cases share: idempotent replies, the agency's policy, decision events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts import topics
+from mutasi.placement.adapters import repositories as repo
+from mutasi.placement.domain.eligibility import EligibilityPolicy
+from mutasi.placement.domain.options import PoolView
+from mutasi.placement.domain.rounds import Decision, Round
+from mutasi.placement.service_layer.deps import Deps
+from mutasi.placement.service_layer.events import mutation_decided
+
+
+async def idempotent(uow: UnitOfWork, agency_id: str, key: str | None, fingerprint: Any) -> dict[str, Any] | None:
+    """The stored answer to an earlier request with this Idempotency-Key (keys are scoped by agency)."""
+    return await uow.idempotent_response(agency_id, key, fingerprint) if key else None
+
+
+async def remember(uow: UnitOfWork, agency_id: str, key: str | None, fingerprint: Any, answer: Any) -> None:
+    if key:
+        await uow.remember_response(agency_id, key, fingerprint, answer)
+
+
+async def policy_of(uow: UnitOfWork, deps: Deps, agency_id: str) -> EligibilityPolicy:
+    return await repo.load_policy(uow, agency_id, deps.defaults.policy)
+
+
+async def emit_decisions(uow: UnitOfWork, r: Round, decisions: list[Decision], pool: PoolView) -> None:
+    for d in decisions:
+        cdoc = await repo.candidate_doc(uow, r.agency_id, d.nip)
+        c = pool.candidates[d.nip]
+        payload = mutation_decided(r, d, c, pool.posts, (cdoc or {}).get("current_post"))
+        uow.emit(topics.MUTATION_DECIDED, payload, agency_id=r.agency_id, subject=d.nip, program_id=r.round_id)
+        await uow.collection(repo.EXPLANATIONS).update_one(
+            {"agency_id": r.agency_id, "round_id": r.round_id, "nip": d.nip}, {"$set": {"decision_id": d.decision_id}}
+        )

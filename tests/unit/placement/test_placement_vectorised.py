@@ -1,0 +1,163 @@
+"""The numpy path used at province scale agrees with the domain rule table and scores, pair by pair."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import numpy as np
+import pytest
+
+from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver, solve_flow, solve_flow_by_group
+from mutasi.placement.adapters.vectorised import (
+    agency_groups,
+    build_arcs,
+    build_problem_fast,
+    from_domain,
+    greedy_arcs,
+    preference_arrays,
+)
+from mutasi.placement.domain.candidates import Candidate
+from mutasi.placement.domain.eligibility import BlackoutWindow, Dated, EligibilityPolicy
+from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem
+from mutasi.placement.domain.planning import greedy_plan, total_fit
+from mutasi.placement.domain.posts import Post
+from mutasi.placement.domain.ranks import GOLONGAN, MANAGERIAL_CODES
+from mutasi.placement.domain.scoring import FitWeights
+
+from .placement_factories import TODAY, candidate, post
+
+FIELDS = ["informatika", "sistem_informasi", "akuntansi", "hukum", "administrasi"]
+
+
+def random_pool(seed: int) -> tuple[list[Candidate], list[Post], dict[str, Preference]]:
+    rng = random.Random(seed)
+    posts = []
+    for j in range(25):
+        g = rng.randint(4, 13)
+        posts.append(
+            post(
+                f"P{j:02d}",
+                agency_id=rng.choice(["sawahlunto", "sawahlunto", "solok"]),
+                unit_id=rng.choice(["setda", "kominfo", "bkad", "dinkes"]),
+                post_type=rng.choice(["pelaksana", "fungsional", "pengawas"]),
+                golongan_min=GOLONGAN[g],
+                golongan_max=GOLONGAN[min(g + rng.randint(0, 3), 16)],
+                education_levels=rng.choice([(), ("D3",), ("S1",), ("S2",)]),
+                education_fields=tuple(rng.sample(FIELDS, rng.randint(0, 2))),
+                kebutuhan=rng.choice([1.0, 2.0, 2.6, 3.0]),
+                bezetting=rng.randint(0, 3),
+                standard={"teknis_ti": rng.randint(1, 4)},
+            )
+        )
+    people = []
+    for i in range(40):
+        current = rng.choice([*posts, None])
+        people.append(
+            candidate(
+                f"N{i:03d}",
+                agency_id=current.agency_id if current else "sawahlunto",
+                employee_type=rng.choice(["PNS"] * 6 + ["CPNS", "PPPK"]),
+                golongan=GOLONGAN[rng.randint(4, 14)],
+                post_id=current.post_id if current else "ELSEWHERE",
+                post_type=rng.choice(["pelaksana", "jpt_pratama"]),
+                unit_id=current.unit_id if current else "setda",
+                months_in_post=rng.randint(0, 60),
+                as_of=date(2026, rng.randint(1, 10), rng.randint(1, 28)),
+                tmt_pns=rng.choice([None, date(2019, 3, 1), date(2010, 3, 1)]),
+                education_level=rng.choice(["D3", "S1", "S2"]),
+                education_field=rng.choice(FIELDS),
+                years_to_bup=rng.uniform(0, 10),
+                predicates=((2024, rng.choice(["Baik", "Butuh Perbaikan"])), (2025, "Baik")),
+                competencies={c: rng.randint(1, 5) for c in (*MANAGERIAL_CODES, "perekat_bangsa", "teknis_ti")},
+                talent_box=rng.randint(1, 9),
+                jpm_current=rng.uniform(50, 100),
+                discipline_active=rng.random() < 0.1,
+                discipline_until=rng.choice([None, date(2026, 5, 1), date(2027, 5, 1)]),
+                on_cltn=rng.random() < 0.05,
+                coi_unit_ids=frozenset(rng.sample(["kominfo", "bkad"], rng.randint(0, 1))),
+            )
+        )
+    prefs = {
+        c.nip: Preference(c.nip, tuple(p.post_id for p in rng.sample(posts, 3))) for c in people if rng.random() < 0.4
+    }
+    return people, posts, prefs
+
+
+POLICIES = [
+    EligibilityPolicy(),
+    EligibilityPolicy(
+        min_months_in_post=(Dated(date(2017, 1, 1), 6),),
+        blackout_windows=(BlackoutWindow(date(2026, 10, 1), date(2027, 1, 1)),),
+        disabled_rules=frozenset({"PERF_2Y_BAIK"}),
+    ),
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorised_options_equal_the_domain_options(seed: int) -> None:
+    people, posts, prefs = random_pool(seed)
+    policy = POLICIES[seed % 2]
+    rules = PlanningRules(policy=policy, options_per_person=1000)
+    built = build_problem(PoolView.of(people, posts), prefs, rules, TODAY)
+    domain = {(o.nip, o.post_id, o.stay, o.scaled) for opts in built.problem.options.values() for o in opts}
+    arr, index = from_domain(people, posts)
+    fast = build_arcs(arr, TODAY, policy, rules.weights, preference_arrays(index, prefs), options_per_person=1000)
+    a = fast.arcs
+    post_id = {j: p for j, p in enumerate(index.post_ids)}
+    vec = {
+        (index.nips[int(i)], post_id.get(int(j), people[int(i)].post_id), bool(s), int(sc))
+        for i, j, s, sc in zip(a.person, a.post, fast.is_stay, a.score, strict=True)
+    }
+    assert vec == domain
+    assert fast.eligible_pairs == built.eligible_pairs
+
+
+def test_vectorised_greedy_and_flow_match_the_domain_totals() -> None:
+    people, posts, prefs = random_pool(3)
+    rules = PlanningRules(options_per_person=1000)
+    built = build_problem(PoolView.of(people, posts), prefs, rules, TODAY)
+    arr, index = from_domain(people, posts)
+    fast = build_arcs(arr, TODAY, rules.policy, rules.weights, preference_arrays(index, prefs), options_per_person=1000)
+    greedy = greedy_arcs(fast)
+    optimum = solve_flow(fast.arcs)
+    assert int(fast.arcs.score[greedy].sum()) / 100 == pytest.approx(total_fit(greedy_plan(built.problem)))
+    assert int(fast.arcs.score[optimum].sum()) / 100 == pytest.approx(
+        total_fit(OrToolsPlanSolver().solve(built.problem))
+    )
+    assert np.all(fast.arcs.person[optimum] == np.arange(len(people)))
+
+
+def as_set(b: BuiltProblem) -> set[tuple[str, str, bool, int]]:
+    return {(o.nip, o.post_id, o.stay, o.scaled) for opts in b.problem.options.values() for o in opts}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_service_builder_on_the_numpy_path_builds_the_domain_problem(seed: int) -> None:
+    people, posts, prefs = random_pool(seed)
+    prefs = {n: Preference(n, p.ranked, frozenset({"bkad"}) if i % 2 else frozenset()) for i, (n, p) in
+             enumerate(prefs.items())}  # fmt: skip
+    rules = PlanningRules(must_stay=frozenset({people[0].nip, people[1].nip}), must_fill=frozenset({"P01"}),
+                          max_outflow_pct=50, options_per_person=3)  # fmt: skip
+    pool = PoolView.of(people, posts)
+    slow, fast = build_problem(pool, prefs, rules, TODAY), build_problem_fast(pool, prefs, rules, TODAY)
+    assert as_set(fast) == as_set(slow)
+    assert all(opts[0].stay for opts in fast.problem.options.values())
+    assert (fast.eligible_pairs, fast.problem.capacity, fast.problem.max_leavers) == (
+        slow.eligible_pairs, slow.problem.capacity, slow.problem.max_leavers)  # fmt: skip
+    assert {n: r.eligible for n, r in fast.person_results.items()} == {
+        n: r.eligible for n, r in slow.person_results.items()}  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_solving_agency_groups_apart_gives_the_same_optimum(seed: int) -> None:
+    people, posts, prefs = random_pool(seed)
+    arr, index = from_domain(people, posts)
+    fast = build_arcs(
+        arr, TODAY, EligibilityPolicy(), FitWeights(), preference_arrays(index, prefs), options_per_person=99
+    )
+    person_group, post_group = agency_groups(arr, fast.arcs)
+    apart = solve_flow_by_group(fast.arcs, person_group, post_group)
+    assert int(fast.arcs.score[apart].sum()) == int(fast.arcs.score[solve_flow(fast.arcs)].sum())
+    with pytest.raises(ValueError, match="joins two groups"):
+        solve_flow_by_group(fast.arcs, np.zeros(arr.n_people, np.int64), np.arange(arr.n_posts, dtype=np.int64))
