@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -168,3 +169,21 @@ async def test_two_agencies_using_the_same_idempotency_key_never_see_each_others
     assert other.status_code == 201
     assert other.json()["agency_id"] == "kota-solok"
     assert other.json()["nip"] == "2"
+
+
+async def test_a_periodic_task_runs_while_the_service_runs_survives_failures_and_stops_with_it() -> None:
+    app = toy_app()
+    calls: list[int] = []
+
+    async def flaky() -> None:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise RuntimeError("first run fails")
+
+    app.state.kit.every(0.01, flaky, name="toy-gauges")
+    async with running_service(app):
+        await asyncio.sleep(0.1)
+    stopped_at = len(calls)
+    await asyncio.sleep(0.05)
+    assert stopped_at >= 3
+    assert len(calls) == stopped_at

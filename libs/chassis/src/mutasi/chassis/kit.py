@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -58,6 +60,8 @@ class ServiceKit:
         ]
         self._errors: dict[type[Exception], int] = {IdempotencyConflict: 409}
         self._startup: list[Startup] = []
+        self._periodic: list[tuple[str, float, Callable[[], Awaitable[None]]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self.consumed: list[Topic] = []
         self.produced: list[Topic] = []
         self.state: dict[str, Any] = {}  # service-owned objects built by the composition root
@@ -86,6 +90,12 @@ class ServiceKit:
 
     def on_startup(self, fn: Startup) -> None:
         self._startup.append(fn)
+
+    def every(self, seconds: float, fn: Callable[[], Awaitable[None]], *, name: str) -> None:
+        """Run `fn` every `seconds` while the service runs (e.g. gauges that change with the calendar).
+
+        A failing run is logged and the next one happens on schedule."""
+        self._periodic.append((name, seconds, fn))
 
     # --- runtime ---------------------------------------------------------------------------
     def database(self) -> Database:
@@ -118,8 +128,14 @@ class ServiceKit:
         self.relay = OutboxRelay(self._db, self.broker, self.metrics, s.relay_interval_s, s.relay_batch)
         self.relay.start()
         self.relay.wake()
+        self._tasks = [asyncio.create_task(_repeat(fn, seconds), name=name) for name, seconds, fn in self._periodic]
 
     async def stop(self, *, stop_broker: bool = True) -> None:
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
         if self.relay is not None:
             await self.relay.stop()
         if stop_broker:
@@ -201,3 +217,12 @@ def get_kit(request: Request) -> ServiceKit:
 
 
 KitDep = Annotated[ServiceKit, Depends(get_kit)]
+
+
+async def _repeat(fn: Callable[[], Awaitable[None]], seconds: float) -> None:
+    while True:
+        try:
+            await fn()
+        except Exception:
+            log.exception("periodic task failed; it runs again on schedule")
+        await asyncio.sleep(seconds)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -43,40 +39,18 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     kit.map_error(AlreadyRecorded, 409)
     kit.map_error(DuplicateKey, 409)  # two identical writes racing: the loser is told, not given a 500
     kit.map_error(DuplicateKeyError, 409)
-    app = kit.build_app(
+    if settings.metrics_refresh_s > 0:
+        kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(kit, metrics), name="evaluation-gauges")
+    return kit.build_app(
         routers=[routes.router],
         title="Mutasi evaluation",
         description="Post-move check-ins, employee feedback, the programme report and the follow-up loop.",
     )
-    if settings.metrics_refresh_s > 0:
-        _refresh_gauges_while_running(app, kit, metrics, settings.metrics_refresh_s)
-    return app
 
 
-def _refresh_gauges_while_running(app: FastAPI, kit: ServiceKit, metrics: EvaluationMetrics, every_s: float) -> None:
-    """Due/overdue change with the calendar, not only with events, so a task recomputes them while the app runs."""
-    inner = app.router.lifespan_context
-
-    async def refresh() -> None:
-        while True:
-            try:
-                snapshot = Snapshot(kit.database())
-                for agency in await snapshot.collection(SCHEDULES).distinct("agency_id", {}):
-                    schedules = await Repository(snapshot, agency).schedules()
-                    metrics.observe_worklist(agency, schedules, kit.state["today"](), kit.state["config"])
-            except Exception:
-                log.exception("gauge refresh failed")
-            await asyncio.sleep(every_s)
-
-    @asynccontextmanager
-    async def lifespan(a: FastAPI) -> AsyncIterator[None]:
-        async with inner(a):
-            task = asyncio.create_task(refresh(), name="evaluation-gauges")
-            try:
-                yield
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-
-    app.router.lifespan_context = lifespan
+async def refresh_gauges(kit: ServiceKit, metrics: EvaluationMetrics) -> None:
+    """Due and overdue checkpoints change with the calendar, not only with events."""
+    snapshot = Snapshot(kit.database())
+    for agency in await snapshot.collection(SCHEDULES).distinct("agency_id", {}):
+        schedules = await Repository(snapshot, agency).schedules()
+        metrics.observe_worklist(agency, schedules, kit.state["today"](), kit.state["config"])

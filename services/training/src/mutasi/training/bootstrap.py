@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 
 from fastapi import FastAPI
@@ -50,15 +46,14 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     kit.map_error(CatalogueRejected, 422)
     kit.map_error(NotFound, 404)
     kit.map_error(Conflict, 409)
-    app = kit.build_app(
+    if settings.metrics_refresh_s > 0:
+        kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(kit, service, metrics), name="training-gauges")
+    return kit.build_app(
         routers=[routes.router],
         title="Mutasi training",
         description="Development plans for moved ASN: change-management workshop, training from the competency "
         "gap, a mentor, progress and the 20 JP a year right.",
     )
-    if settings.metrics_refresh_s > 0:
-        _refresh_gauges_while_running(app, kit, service, metrics, settings.metrics_refresh_s)
-    return app
 
 
 async def refresh_gauges(kit: ServiceKit, service: TrainingService, metrics: TrainingMetrics) -> None:
@@ -68,30 +63,3 @@ async def refresh_gauges(kit: ServiceKit, service: TrainingService, metrics: Tra
         for agency in agencies:
             today = service.today()
             metrics.observe_summary(agency, await views.summary(uow, agency, None, today.year, service.rules))
-
-
-def _refresh_gauges_while_running(
-    app: FastAPI, kit: ServiceKit, service: TrainingService, metrics: TrainingMetrics, every_s: float
-) -> None:
-    inner = app.router.lifespan_context
-
-    async def loop() -> None:
-        while True:
-            try:
-                await refresh_gauges(kit, service, metrics)
-            except Exception:
-                log.exception("gauge refresh failed")
-            await asyncio.sleep(every_s)
-
-    @asynccontextmanager
-    async def lifespan(a: FastAPI) -> AsyncIterator[None]:
-        async with inner(a):
-            task = asyncio.create_task(loop(), name="training-gauges")
-            try:
-                yield
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-
-    app.router.lifespan_context = lifespan
