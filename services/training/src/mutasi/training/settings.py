@@ -17,6 +17,7 @@ class TrainingSettings(ServiceSettings):
     model_config = service_settings_config("training")
 
     service_name: str = Field("training", description="Service name.")
+    http_port: int = Field(8003, description="HTTP port of the training service.")
     jp_limit_per_person: int = Field(80, ge=0, description="Most JP one development plan may assign to a person.")
     budget_per_person: int = Field(
         15_000_000, ge=0, description="Most rupiah one plan may spend on a person (agency training budget rule)."
