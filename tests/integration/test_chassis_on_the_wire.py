@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -132,3 +133,38 @@ async def test_partitions_processed_concurrently_still_handle_every_event_once(w
     finally:
         await kit.stop()
     assert sorted(p["nip"] for p in plans) == nips
+
+
+async def test_two_replicas_publish_each_outbox_event_once_and_a_survivor_takes_over(wire: Wire) -> None:
+    settings = wire.settings(relay_lease_s=0.5, log_level="WARNING")
+    replicas: list[ServiceKit] = [create_app(ToySettings(**settings)).state.kit for _ in range(2)]
+    for kit in replicas:
+        await kit.start()
+
+    def published() -> float:
+        return sum(k.metrics.outbox_published.labels(topics.TRAINING_ASSIGNED.name)._value.get() for k in replicas)
+
+    async def emit(kit: ServiceKit, plan: str) -> None:
+        async with kit.uow() as uow:
+            uow.emit(
+                topics.TRAINING_ASSIGNED,
+                TrainingAssignedV1(plan_id=plan, nip="5" * 18, items=[], total_jp=0),
+                agency_id="sawahlunto",
+            )
+            await uow.commit()
+
+    async def drained(kit: ServiceKit) -> bool:
+        return await kit.database().raw("outbox").count({"sent": False}) == 0
+
+    try:
+        for i in range(5):
+            await emit(replicas[i % 2], f"lease-{i}")
+        await eventually(lambda: drained(replicas[0]), timeout=20)
+        await asyncio.sleep(0.5)  # give a second publisher every chance to show up
+        assert published() == 5
+        await replicas[0].stop()
+        await emit(replicas[1], "lease-after")
+        await eventually(lambda: drained(replicas[1]), timeout=20)
+        assert published() == 6
+    finally:
+        await replicas[1].stop()

@@ -15,10 +15,9 @@ from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from mutasi.chassis.context import flow
-from mutasi.chassis.memory import DuplicateKey
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.settings import ServiceSettings
-from mutasi.chassis.store import Database, UnitOfWork
+from mutasi.chassis.store import Database, UnitOfWork, is_duplicate_key
 from mutasi.contracts.envelope import CloudEvent, event_model
 from mutasi.contracts.topics import Topic
 
@@ -39,10 +38,6 @@ def is_transient(exc: BaseException) -> bool:
         labels = ("TransientTransactionError", "UnknownTransactionCommitResult")
         return any(exc.has_error_label(label) for label in labels)
     return False
-
-
-def _is_duplicate_key(exc: BaseException) -> bool:
-    return isinstance(exc, DuplicateKey) or getattr(exc, "code", None) == 11000
 
 
 class EventConsumer:
@@ -132,7 +127,7 @@ class EventConsumer:
                 try:
                     await uow.record_processed(event.id, topic.name)
                 except Exception as exc:
-                    if _is_duplicate_key(exc):  # a concurrent delivery of the same event won the race
+                    if is_duplicate_key(exc):  # a concurrent delivery of the same event won the race
                         self._metrics.events_duplicate.labels(topic.name).inc()
                         return
                     raise

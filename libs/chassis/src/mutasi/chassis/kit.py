@@ -18,13 +18,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from mutasi.chassis.consumer import EventConsumer, Handler
 from mutasi.chassis.context import flow
 from mutasi.chassis.http import install_error_handlers
+from mutasi.chassis.kafka_security import kafka_security
 from mutasi.chassis.logs import configure_logging
 from mutasi.chassis.memory import MemoryDatabase
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.mongo import MongoDatabase
 from mutasi.chassis.relay import OutboxRelay
 from mutasi.chassis.settings import ServiceSettings
-from mutasi.chassis.store import IDEMPOTENCY, INBOX, OUTBOX, Database, IdempotencyConflict, UnitOfWork
+from mutasi.chassis.store import IDEMPOTENCY, INBOX, LEASES, OUTBOX, Database, IdempotencyConflict, UnitOfWork
 from mutasi.contracts.topics import Topic
 
 log = logging.getLogger("mutasi.kit")
@@ -44,6 +45,7 @@ class ServiceKit:
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
             enable_idempotence=settings.kafka_enable_idempotence,
+            security=kafka_security(settings),
             client_id=f"mutasi-{service}",
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry, app_name=f"mutasi-{service}")],
             description=f"Mutasi {service} service",
@@ -57,6 +59,7 @@ class ServiceKit:
             (OUTBOX, [("event_id", 1)], True),
             (OUTBOX, [("sent", 1), ("seq", 1)], False),
             (IDEMPOTENCY, [("agency_id", 1), ("key", 1)], True),
+            (LEASES, [("name", 1)], True),
         ]
         self._errors: dict[type[Exception], int] = {IdempotencyConflict: 409}
         self._startup: list[Startup] = []
@@ -125,7 +128,9 @@ class ServiceKit:
             await fn(self)
         if start_broker:
             await self.broker.start()
-        self.relay = OutboxRelay(self._db, self.broker, self.metrics, s.relay_interval_s, s.relay_batch)
+        self.relay = OutboxRelay(
+            self._db, self.broker, self.metrics, s.relay_interval_s, s.relay_batch, s.relay_lease_s
+        )
         self.relay.start()
         self.relay.wake()
         self._tasks = [asyncio.create_task(_repeat(fn, seconds), name=name) for name, seconds, fn in self._periodic]

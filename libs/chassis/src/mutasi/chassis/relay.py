@@ -6,13 +6,16 @@ import asyncio
 import contextlib
 import json
 import logging
-from datetime import UTC, datetime
+import os
+import socket
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 
 from mutasi.chassis.metrics import ServiceMetrics
-from mutasi.chassis.store import OUTBOX, Database
+from mutasi.chassis.store import LEASES, OUTBOX, Database, is_duplicate_key
 
 log = logging.getLogger("mutasi.relay")
 
@@ -21,7 +24,13 @@ class OutboxRelay:
     """Publishes what units of work committed; unsent entries survive restarts because they live in the DB."""
 
     def __init__(
-        self, db: Database, broker: KafkaBroker, metrics: ServiceMetrics, interval_s: float, batch: int
+        self,
+        db: Database,
+        broker: KafkaBroker,
+        metrics: ServiceMetrics,
+        interval_s: float,
+        batch: int,
+        lease_s: float = 10.0,
     ) -> None:
         self._db = db
         self._broker = broker
@@ -31,6 +40,8 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._lease_s = lease_s
+        self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def wake(self) -> None:
         """Called after a commit so new events go out at once instead of at the next poll."""
@@ -63,6 +74,8 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch of unsent entries in commit order; returns how many were sent."""
         async with self._lock:
+            if not await self.hold_lease():
+                return 0
             outbox = self._db.raw(OUTBOX)
             entries = await outbox.find({"sent": False}, sort=[("seq", 1)], limit=self._batch)
             if not entries:
@@ -80,6 +93,24 @@ class OutboxRelay:
                     )
             self._metrics.outbox_pending.set(await outbox.count({"sent": False}))
             return len(sent)
+
+    async def hold_lease(self) -> bool:
+        """Take or renew the service's relay lease; with several replicas only the holder publishes.
+
+        Without it every replica would publish every entry: consumers would absorb the duplicates through their
+        inbox, but traffic would double. A holder that dies is replaced once its lease expires."""
+        now = datetime.now(UTC)
+        try:
+            await self._db.raw(LEASES).update_one(
+                {"name": "outbox-relay", "$or": [{"owner": self.owner}, {"expires": {"$lt": now}}]},
+                {"$set": {"owner": self.owner, "expires": now + timedelta(seconds=self._lease_s)}},
+                upsert=True,
+            )
+        except Exception as exc:
+            if is_duplicate_key(exc):  # another replica holds a lease that has not expired
+                return False
+            raise
+        return True
 
     async def _publish(self, entry: dict[str, Any]) -> None:
         body = entry["body"].encode()

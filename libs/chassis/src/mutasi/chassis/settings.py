@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +23,13 @@ class ServiceSettings(BaseSettings):
     kafka_enable_idempotence: bool = Field(
         False, description="Idempotent producer; keep off for Tansu, which rejects it (ARCHITECTURE §6)."
     )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="How to reach Kafka: PLAINTEXT (local stand-ins), SSL, or SASL over SSL/plaintext."
+    )
+    kafka_sasl_mechanism: str = Field("SCRAM-SHA-512", description="SASL mechanism: PLAIN, SCRAM-SHA-256/512.")
+    kafka_sasl_username: str | None = Field(None, description="SASL user name.")
+    kafka_sasl_password: SecretStr | None = Field(None, description="SASL password (never logged).")
+    kafka_ssl_cafile: str | None = Field(None, description="CA bundle for the brokers' TLS certificates.")
     kafka_session_timeout_ms: int = Field(
         10_000, description="Consumer-group session timeout; a join waits about half of it on Tansu."
     )
@@ -46,6 +55,11 @@ class ServiceSettings(BaseSettings):
     http_port: int = Field(8000, description="HTTP port.")
     relay_interval_s: float = Field(0.5, description="Outbox relay poll interval when not woken by a commit.")
     relay_batch: int = Field(500, description="Outbox entries published per relay pass.")
+    relay_lease_s: float = Field(
+        10.0,
+        description="Relay lease: with several replicas only the holder publishes; a dead holder's lease "
+        "expires after this long.",
+    )
     retry_attempts: int = Field(5, description="Attempts for a transient failure before the message is nacked.")
     retry_backoff_s: float = Field(0.2, description="First backoff; doubles on each attempt.")
     log_level: str = Field("INFO", description="Log level.")

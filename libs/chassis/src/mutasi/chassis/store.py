@@ -24,6 +24,14 @@ OUTBOX = "outbox"
 IDEMPOTENCY = "idempotency"
 
 
+LEASES = "leases"
+
+
+def is_duplicate_key(exc: BaseException) -> bool:
+    """A unique index refused a write, on MongoDB (E11000) or in memory."""
+    return getattr(exc, "code", None) == 11000 or type(exc).__name__ == "DuplicateKey"
+
+
 class IdempotencyConflict(Exception):
     """The idempotency key was used before with a different request."""
 
