@@ -54,6 +54,7 @@ def decided(
         reason_summary="Sesuai",
         fit_score=fit,
         score_parts={"jpm": fit * 0.5, "education": fit * 0.3, "preference": fit * 0.2},
+        score_weights={"jpm": 0.45, "education": 0.35, "preference": 0.2},
         competencies={"komunikasi": 2},
         target_standard={"komunikasi": 3},
         predicates_before=[PredicateYear(year=2025, predicate="Baik")],

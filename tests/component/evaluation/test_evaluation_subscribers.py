@@ -29,6 +29,7 @@ async def test_a_decision_opens_three_checkpoints_and_keeps_the_baseline(svc: Ru
     assert s["baseline"]["latest_predicate"] == "Baik"
     assert s["baseline"]["jpm"] == 70.0
     assert s["baseline"]["fit_parts"] == {"jpm": 40.0, "education": 24.0, "preference": 16.0}
+    assert s["baseline"]["fit_weights"] == {"jpm": 0.45, "education": 0.35, "preference": 0.2}
 
 
 async def test_a_redelivered_event_and_a_resent_decision_change_nothing(svc: RunningService) -> None:

@@ -34,7 +34,9 @@ def move_decided(event: CloudEvent[Any]) -> MoveDecided:
         to_unit_id=d.to_post.unit_id,
         to_post_id=d.to_post.post_id,
         post_type=d.to_post.post_type,
-        baseline=Baseline(predicates, d.jpm_before, d.fit_score, dict(d.score_parts), {}, gaps, d.jpm_target),
+        baseline=Baseline(
+            predicates, d.jpm_before, d.fit_score, dict(d.score_parts), dict(d.score_weights), gaps, d.jpm_target
+        ),
         to_unit_name=d.to_post.unit_name,
         to_post_name=d.to_post.post_name,
         cancelled=d.cancelled,

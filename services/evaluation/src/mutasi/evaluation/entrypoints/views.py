@@ -33,6 +33,7 @@ def schedule_view(s: EvaluationSchedule, today: date, policy: CheckpointPolicy) 
             "jpm": b.jpm,
             "fit_score": b.fit_score,
             "fit_parts": dict(b.fit_parts),
+            "fit_weights": dict(b.fit_weights),
             "gaps": dict(b.gaps),
             "jpm_target": b.jpm_target,
         },
