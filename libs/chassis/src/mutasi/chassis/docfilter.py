@@ -8,7 +8,6 @@ from typing import Any
 
 Doc = dict[str, Any]
 MISSING = object()
-_MISSING = MISSING
 
 
 def get_path(doc: Mapping[str, Any], path: str) -> Any:
@@ -18,13 +17,13 @@ def get_path(doc: Mapping[str, Any], path: str) -> Any:
         if isinstance(current, Mapping) and part in current:
             current = current[part]
         else:
-            return _MISSING
+            return MISSING
     return current
 
 
 def _cmp(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def check(value: Any, arg: Any) -> bool:
-        if value is _MISSING or value is None:
+        if value is MISSING or value is None:
             return False
         try:
             return op(value, arg)
@@ -37,7 +36,7 @@ def _cmp(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
 def _eq(value: Any, arg: Any) -> bool:
     if isinstance(value, list) and not isinstance(arg, list):
         return arg in value
-    if value is _MISSING:
+    if value is MISSING:
         return arg is None
     return bool(value == arg)
 
@@ -51,7 +50,7 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "$gte": _cmp(lambda v, a: v >= a),
     "$lt": _cmp(lambda v, a: v < a),
     "$lte": _cmp(lambda v, a: v <= a),
-    "$exists": lambda v, a: (v is not _MISSING) == bool(a),
+    "$exists": lambda v, a: (v is not MISSING) == bool(a),
 }
 
 
@@ -103,10 +102,10 @@ def apply_update(doc: Doc, update: Mapping[str, Any], *, inserting: bool = False
                 _unset_path(doc, path)
             elif op == "$inc":
                 current = get_path(doc, path)
-                _set_path(doc, path, (0 if current is _MISSING else current) + arg)
+                _set_path(doc, path, (0 if current is MISSING else current) + arg)
             elif op == "$push":
                 current = get_path(doc, path)
-                items = [] if current is _MISSING else list(current)
+                items = [] if current is MISSING else list(current)
                 items.extend(arg["$each"] if isinstance(arg, Mapping) and "$each" in arg else [arg])
                 _set_path(doc, path, items)
             else:
@@ -132,7 +131,7 @@ def sort_key(fields: list[tuple[str, int]]) -> Callable[[Doc], Any]:
 
 
 def _rank(value: Any) -> tuple[int, Any]:
-    if value is _MISSING or value is None:
+    if value is MISSING or value is None:
         return (0, 0)
     if isinstance(value, bool):
         return (1, int(value))
