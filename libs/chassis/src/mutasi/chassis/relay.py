@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import socket
@@ -42,6 +41,7 @@ class OutboxRelay:
         self._lock = asyncio.Lock()
         self._lease_s = lease_s
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._held_until: datetime | None = None
 
     def wake(self) -> None:
         """Called after a commit so new events go out at once instead of at the next poll."""
@@ -100,6 +100,10 @@ class OutboxRelay:
         Without it every replica would publish every entry: consumers would absorb the duplicates through their
         inbox, but traffic would double. A holder that dies is replaced once its lease expires."""
         now = datetime.now(UTC)
+        renew_after = self._held_until - timedelta(seconds=self._lease_s / 2) if self._held_until else None
+        if renew_after is not None and now < renew_after:
+            return True  # held, and far from expiring: no write on every pass
+        self._held_until = None
         try:
             await self._db.raw(LEASES).update_one(
                 {"name": "outbox-relay", "$or": [{"owner": self.owner}, {"expires": {"$lt": now}}]},
@@ -110,6 +114,7 @@ class OutboxRelay:
             if is_duplicate_key(exc):  # another replica holds a lease that has not expired
                 return False
             raise
+        self._held_until = now + timedelta(seconds=self._lease_s)
         return True
 
     async def _publish(self, entry: dict[str, Any]) -> None:
@@ -118,9 +123,3 @@ class OutboxRelay:
         await self._broker.publish(body, entry["topic"], key=entry["key"].encode(), headers=headers)
         self._metrics.outbox_published.labels(entry["topic"]).inc()
         log.debug("published", extra={"topic": entry["topic"], "event_id": entry["event_id"]})
-
-
-def event_body(entry: dict[str, Any]) -> dict[str, Any]:
-    """The CloudEvent dict stored in an outbox entry."""
-    body: dict[str, Any] = json.loads(entry["body"])
-    return body
