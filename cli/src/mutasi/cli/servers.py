@@ -73,7 +73,7 @@ def start_tansu(log_path: Path, port: int | None = None) -> Server:
         "--storage-engine",
         "memory://tansu/",
     ]
-    proc = _spawn(cmd, log_path)
+    proc = spawn(cmd, log_path)
     wait_for_port(port, 30, proc)
     return Server("kafka", proc, port, f"127.0.0.1:{port}")
 
@@ -94,21 +94,18 @@ def start_secantus(log_path: Path, port: int | None = None, storage: str = ":mem
         "--log-level",
         "WARNING",
     ]
-    proc = _spawn(cmd, log_path)
+    proc = spawn(cmd, log_path)
     wait_for_port(port, 60, proc)
     return Server("mongo", proc, port, f"mongodb://127.0.0.1:{port}/?directConnection=true")
 
 
-def _spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+def spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start `cmd` in its own process group, appending its output to `log_path`."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("ab")
     return subprocess.Popen(
         cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
     )
-
-
-def spawn(cmd: list[str], log_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return _spawn(cmd, log_path, env)
 
 
 async def create_topics(bootstrap: str, partitions: int = TOPIC_PARTITIONS) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secantus, start_tansu, stop
+from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secantus, start_tansu
 
 SERVICES = ("assessment", "placement", "training", "evaluation")
 STATE_FILE = "stack.json"
@@ -174,6 +174,3 @@ def _terminate(pid: int, timeout: float = 10) -> None:
         time.sleep(0.1)
     with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGKILL)
-
-
-__all__ = ["SERVICES", "StackState", "down", "service_env", "status", "stop", "up", "wait_ready"]
