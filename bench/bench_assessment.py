@@ -23,7 +23,7 @@ from mutasi.assessment.domain.jpm import JpmPolicy
 from mutasi.assessment.domain.rules import StandardLevelRules, TalentCutoffs, ValidityRules
 from mutasi.assessment.domain.standards import build_standard
 
-PEOPLE = 117_000  # ASN in Sumatera Barat (DOMAIN §13)
+PEOPLE = 117_000  # ASN in Sumatera Barat (docs/domain.md#scale)
 AGENCIES = 20
 POSTS_PER_AGENCY = 750
 TODAY = date(2026, 11, 28)

@@ -18,7 +18,7 @@ from mutasi.evaluation.domain.recording import SURVEY_ITEMS, RecordEvaluation, r
 from mutasi.evaluation.domain.report import build_report
 from mutasi.evaluation.domain.schedule import Baseline, CheckpointPolicy, MoveDecided, PeriodPredicate, apply_decision
 
-MOVED = 10_000  # one province-wide round; about 9% of Sumatera Barat's 117,000 ASN (DOMAIN §13)
+MOVED = 10_000  # one province-wide round; about 9% of Sumatera Barat's 117,000 ASN (docs/domain.md#scale)
 RATINGS = ("di_atas", "sesuai", "sesuai", "di_bawah")
 POST_TYPES = ("pelaksana", "fungsional", "pengawas", "administrator")
 POLICY = CheckpointPolicy()

@@ -20,7 +20,7 @@ from mutasi.placement.domain.scoring import FitWeights
 
 PEOPLE = 117_000
 POSTS = 15_000
-AGENCIES = 20  # 1 province + 12 kabupaten + 7 kota (DOMAIN §13)
+AGENCIES = 20  # 1 province + 12 kabupaten + 7 kota (docs/domain.md#scale)
 UNITS_PER_AGENCY = 30
 FIELDS = 30
 CODES = 10  # 8 managerial + perekat bangsa + one technical

@@ -1,4 +1,4 @@
-"""DOMAIN §14: an S1 Informatika graduate in an administration post fits an information-systems post better."""
+"""The worked example of docs/domain.md: an S1 Informatika graduate in an admin post fits an IT post better."""
 
 from __future__ import annotations
 

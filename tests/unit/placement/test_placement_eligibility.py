@@ -1,4 +1,4 @@
-"""Each hard eligibility rule of DOMAIN §3.1: its reason code, its dates and its per-agency overrides."""
+"""Each hard eligibility rule of docs/domain.md#eligibility: its reason code, its dates and its per-agency overrides."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ class Server:
 
 
 def start_tansu(log_path: Path, port: int | None = None) -> Server:
-    """Tansu with memory storage; it must advertise exactly the address it listens on (ARCHITECTURE §6)."""
+    """Tansu with memory storage; it must advertise exactly the address it listens on (docs/architecture.md)."""
     port = port or free_port()
     listener = f"tcp://127.0.0.1:{port}"
     cmd = [

@@ -52,7 +52,7 @@ def service_env(service: str, kafka: str, mongo_uri: str, port: int, log_level: 
             f"{prefix}KAFKA_BOOTSTRAP": kafka,
             f"{prefix}MONGO_URI": mongo_uri,
             f"{prefix}HTTP_PORT": str(port),
-            # Tansu: a group join waits about half the session timeout (ARCHITECTURE §6).
+            # Tansu: a group join waits about half the session timeout (docs/architecture.md#where-it-runs).
             f"{prefix}KAFKA_SESSION_TIMEOUT_MS": "2000",
             f"{prefix}KAFKA_HEARTBEAT_INTERVAL_MS": "300",
             f"{prefix}RELAY_INTERVAL_S": "0.2",

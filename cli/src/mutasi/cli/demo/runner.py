@@ -14,7 +14,7 @@ import httpx
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.synth import generate
 
-# Order of the programme (ARCHITECTURE §1): posts and catalogue first, then assessment -> placement ->
+# Order of the programme (docs/architecture.md): posts and catalogue first, then assessment -> placement ->
 # training -> evaluation. Each step module lives beside this file and is owned by its service's team.
 PREPARE = ("placement", "training", "assessment", "evaluation")
 RUN = ("assessment", "placement", "training", "evaluation")

@@ -19,7 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def prepare(ctx: DemoContext) -> None:
-    """Choose the agency's JPM policy: technical competencies weigh by level (an agency choice, DOMAIN §5.2)."""
+    """Choose the agency's JPM policy: technical competencies weigh by level (an agency choice, docs/domain.md)."""
     weights = {"ahli_madya": 0.4, "ahli_muda": 0.5, "ahli_pertama": 0.6, "pelaksana": 0.5}
     r = await ctx.client("assessment").put("/v1/policy", json={"jpm_technical_weight": weights})
     r.raise_for_status()

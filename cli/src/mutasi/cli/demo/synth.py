@@ -17,7 +17,7 @@ from mutasi.cli.demo.dataset import (
     Unit,
 )
 
-# (unit id, name, kind, work field, relative size). Names follow DOMAIN.md §8.5; sizes are invented.
+# (unit id, name, kind, work field, relative size). Names follow docs/domain.md#scale; sizes are invented.
 UNITS: tuple[tuple[str, str, str, str, float], ...] = (
     ("SETDA", "Sekretariat Daerah", "sekretariat", "administrasi", 1.6),
     ("SETWAN", "Sekretariat DPRD", "sekretariat", "administrasi", 0.7),
@@ -241,7 +241,7 @@ class _Generator:
                     share = shares[bulk.index((suffix, pname, eselon, ptype, pfield, levels, grange))]
                     bezetting = max(1, round((unit_staff - structural) * share / sum(shares)))
                     kebutuhan = round(bezetting * self.rng.uniform(0.75, 1.3), 2)
-                    if pfield == "informatika":  # Diskominfo is understaffed (DOMAIN.md §14)
+                    if pfield == "informatika":  # Diskominfo is understaffed (docs/domain.md#worked-example)
                         kebutuhan = round(bezetting + self.rng.uniform(2.5, 4.5), 2)
                     if suffix == "PLK-OPERATOR" and kind in ("sekretariat", "kecamatan"):
                         kebutuhan = round(bezetting * 0.7, 2)  # admin pools over capacity

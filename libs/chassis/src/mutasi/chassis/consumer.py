@@ -41,7 +41,7 @@ def is_transient(exc: BaseException) -> bool:
 
 
 class EventConsumer:
-    """Runs one handler per topic with the reliability rules of ARCHITECTURE §5."""
+    """Runs one handler per topic with the reliability rules of docs/architecture.md#reliability."""
 
     def __init__(
         self,

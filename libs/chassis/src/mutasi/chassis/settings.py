@@ -21,7 +21,7 @@ class ServiceSettings(BaseSettings):
     service_name: str = Field("service", description="Service name; set by each subclass.")
     kafka_bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated.")
     kafka_enable_idempotence: bool = Field(
-        False, description="Idempotent producer; keep off for Tansu, which rejects it (ARCHITECTURE §6)."
+        False, description="Idempotent producer; keep off for Tansu, which rejects it (docs/architecture.md)."
     )
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
         "PLAINTEXT", description="How to reach Kafka: PLAINTEXT (local stand-ins), SSL, or SASL over SSL/plaintext."

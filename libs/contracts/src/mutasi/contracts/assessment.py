@@ -11,7 +11,7 @@ from mutasi.contracts.envelope import Payload
 
 
 class AssessmentCompletedV1(Payload):
-    """An ASN's competency assessment is complete: the snapshot placement needs, nothing §11 forbids."""
+    """An ASN's competency assessment is complete: the snapshot placement needs, nothing UU 27/2022 forbids."""
 
     assessment_id: str = Field(description="Assessment id in the assessment service.")
     nip: str = Field(description="NIP (18 digits), the partition key.")

@@ -22,7 +22,7 @@ class AssessmentSettings(ServiceSettings):
     jpm_cap: str = Field(
         "per_competency",
         description="JPM variant: uncapped | total (cap at 100 %, BKD Kaltim) | per_competency (excess never offsets "
-        "a gap) — DOMAIN §5.2.",
+        "a gap) — docs/domain.md#competency-and-jpm.",
     )
     jpm_family: str = Field(
         "pemetaan",

@@ -22,7 +22,7 @@ class EvaluationSettings(ServiceSettings):
     checkpoint_months: list[int] = Field(
         [3, 6, 12],
         description="Checkpoints in months after the effective date. Sawahlunto re-evaluates within 3–4 months "
-        "plus an annual review (DOMAIN.md §10.1).",
+        "plus an annual review (docs/domain.md#evaluation-after-the-move).",
     )
     checkpoint_lead_days: int = Field(
         14, description="A checkpoint is listed as due (and may be recorded) this many days before its date."
@@ -34,7 +34,7 @@ class EvaluationSettings(ServiceSettings):
     predicate_scores: dict[str, float] = Field(
         {"Sangat Baik": 100, "Baik": 80, "Butuh Perbaikan": 60, "Kurang/Misconduct": 40, "Sangat Kurang": 20},
         description="Score per SKP predicate for means and changes (one implementation's talent scoring, "
-        "DOMAIN.md §7.1 [P]).",
+        "docs/domain.md#performance-predicate [P]).",
     )
     expected_predicate: str = Field(
         "Baik", description="Lowest predicate that meets expectation (PERF_2Y_BAIK, Perban 5/2019)."
@@ -49,7 +49,7 @@ class EvaluationSettings(ServiceSettings):
     gap_open_jpm_below: float = Field(
         78.0,
         description="Re-assessment JPM below this after training keeps the gap open ('Cukup Optimal' starts at 78%, "
-        "DOMAIN.md §5.2 [V code, U regulation]).",
+        "docs/domain.md#competency-and-jpm [V code, U regulation]).",
     )
     poor_fit_max: int = Field(
         2, description="Likert answer at or below this on fit (employee or supervisor) is poor fit."
@@ -58,7 +58,8 @@ class EvaluationSettings(ServiceSettings):
     talent_min_predicate: str = Field("Sangat Baik", description="Lowest predicate for the talent-pool flag.")
     talent_min_review_mean: float = Field(4.0, description="Lowest supervisor review mean (1–5) for the talent pool.")
     talent_min_jpm: float = Field(
-        90.0, description="Lowest re-assessment JPM for the talent pool when one is recorded ('Optimal', §5.2)."
+        90.0,
+        description="Lowest re-assessment JPM for the talent pool when one is recorded ('Optimal').",
     )
     learning_min_samples: int = Field(10, description="Outcomes needed before weights are suggested.")
     learning_prior_strength: float = Field(

@@ -14,9 +14,9 @@ class PlacementSettings(ServiceSettings):
 
     service_name: str = Field("placement", description="Service name (database mutasi_placement).")
     http_port: int = Field(8002, description="HTTP port of the placement service.")
-    weight_jpm: float = Field(0.45, ge=0, description="Fit weight of JPM against the target post (DOMAIN §5.2).")
-    weight_education: float = Field(0.20, ge=0, description="Fit weight of the education-field match (§3.4).")
-    weight_box: float = Field(0.15, ge=0, description="Fit weight of the 9-box recommendation (§6).")
+    weight_jpm: float = Field(0.45, ge=0, description="Fit weight of JPM against the target post (docs/domain.md).")
+    weight_education: float = Field(0.20, ge=0, description="Fit weight of the education-field match (docs/domain.md).")
+    weight_box: float = Field(0.15, ge=0, description="Fit weight of the 9-box recommendation (docs/domain.md).")
     weight_preference: float = Field(0.20, ge=0, description="Fit weight of the person's own ranked preference.")
     move_cost: float = Field(
         10.0,

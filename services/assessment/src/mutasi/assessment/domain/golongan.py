@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# PNS golongan/pangkat, lowest first (DOMAIN §4.3, PP 99/2000 structure) [V].
+# PNS golongan/pangkat, lowest first (docs/domain.md#ranks-and-eselon, PP 99/2000 structure) [V].
 PNS_PANGKAT: dict[str, str] = {
     "I/a": "Juru Muda",
     "I/b": "Juru Muda Tingkat I",

@@ -7,7 +7,7 @@ from datetime import date
 
 from mutasi.assessment.domain.errors import Reason
 
-NIP_LENGTH = 18  # Peraturan Kepala BKN 22/2007 and 43/2007 (DOMAIN §8.1) [V]
+NIP_LENGTH = 18  # Peraturan Kepala BKN 22/2007 and 43/2007 (docs/domain.md#nip) [V]
 SEX_DIGITS = {"1": "L", "2": "P"}  # digit 15: 1 male (laki-laki), 2 female (perempuan) [V]
 EARLIEST_YEAR = 1900  # plausibility floor for embedded years; not a regulation
 
@@ -64,7 +64,7 @@ def check_nip(nip: str, employee_type: str = "PNS") -> list[Reason]:
 def _appointment_reasons(nip: str, employee_type: str, birth: date | None) -> list[Reason]:
     year, month = int(nip[8:12]), int(nip[12:14])
     reasons: list[Reason] = []
-    # NI PPPK puts an agreement code, not a month, in digits 13–14 (§8.2): only PNS get this check.
+    # NI PPPK puts an agreement code, not a month, in digits 13–14 (docs/domain.md#nip): only PNS get this check.
     if employee_type != "PPPK" and not 1 <= month <= 12:
         reasons.append(
             _reason(

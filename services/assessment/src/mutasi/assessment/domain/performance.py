@@ -26,7 +26,7 @@ class Predicate(StrEnum):
     SANGAT_KURANG = "Sangat Kurang"
 
 
-# (hasil kerja, perilaku kerja) -> predicate; DOMAIN §7.1, several implementations agree [V].
+# (hasil kerja, perilaku kerja) -> predicate; docs/domain.md#performance-predicate, several implementations agree [V].
 PREDICATE_MATRIX: dict[tuple[Rating, Rating], Predicate] = {
     (Rating.DI_ATAS, Rating.DI_BAWAH): Predicate.KURANG,
     (Rating.DI_ATAS, Rating.SESUAI): Predicate.BAIK,

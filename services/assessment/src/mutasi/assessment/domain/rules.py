@@ -35,7 +35,7 @@ class StandardLevelRules:
             "pemula": 1,
         }
     )
-    # Perekat Bangsa standard per post [U] (DOMAIN §5.1, open item 4); defaults to the managerial level.
+    # Perekat Bangsa standard per post [U] (docs/domain.md#competency-and-jpm); defaults to the managerial level.
     perekat_bangsa_override: dict[str, int] = field(default_factory=dict)
     fungsional_fallback: int = 1  # a JF post without a known jenjang [U]
 
@@ -44,13 +44,13 @@ class StandardLevelRules:
 class ValidityRules:
     """How long an assessment result stays usable."""
 
-    # One implementation defaults to 3 years, flagged as unsettled (DOMAIN §5.2) [P].
+    # One implementation defaults to 3 years, flagged as unsettled (docs/domain.md#competency-and-jpm) [P].
     validity_years: int = 3
 
 
 @dataclass(frozen=True)
 class TalentCutoffs:
-    """Cut-offs that turn scores into 9-box axis ratings (DOMAIN §6: implementations vary) [P]."""
+    """Cut-offs that turn scores into 9-box axis ratings (docs/domain.md#talent-box: implementations vary) [P]."""
 
     # Potential from a 0–100 score (JPM or potential test): <68 rendah, 68–<80 menengah, ≥80 tinggi [P].
     potential_medium_from: float = 68.0

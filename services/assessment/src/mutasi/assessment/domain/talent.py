@@ -43,7 +43,7 @@ def _box(number: int, kinerja: Rating, potential: Potential, rec: str, rec_en: s
     return Box(number, kinerja, potential, label, rec, rec_en, tuple(actions.split()))
 
 
-# DOMAIN §6 table: consistent across independent government implementations [V/P].
+# docs/domain.md#talent-box: consistent across independent government implementations [V/P].
 BOXES: dict[int, Box] = {
     b.number: b
     for b in (

@@ -22,7 +22,7 @@ SEXES = ("L", "P")
 EDUCATION_LEVELS = ("SD", "SMP", "SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3")
 DISCIPLINE_LEVELS = ("none", "ringan", "sedang", "berat")  # PP 94/2021 [V]
 POST_TYPES = tuple(t.value for t in PostType)
-ASSESSMENT_METHODS = ("assessment_center", "cat", "uji_kompetensi")  # DOMAIN §5.2 [P]
+ASSESSMENT_METHODS = ("assessment_center", "cat", "uji_kompetensi")  # docs/domain.md#competency-and-jpm [P]
 
 EMPLOYEE_COLUMNS: tuple[Column, ...] = (
     Column("nip", True, "NIP 18 digit (nipBaru)", "199001012015031001"),

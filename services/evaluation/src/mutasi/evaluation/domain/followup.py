@@ -35,14 +35,14 @@ class FollowUpRules:
     # A drop of at least this many predicate-score points against the baseline triggers re-assessment.
     drop_min_points: float = 1.0
     # Re-assessment JPM below this after training means the gap is still open
-    # ("Cukup Optimal" starts at 78%, DOMAIN.md §5.2 pemetaan family [V code, U regulation]).
+    # ("Cukup Optimal" starts at 78%, docs/domain.md#competency-and-jpm, the mapping family [V code, U regulation]).
     gap_open_jpm_below: float = 78.0
     # A Likert answer at or below this on competence fit (employee) or fit to post (supervisor) is poor fit.
     poor_fit_max: int = 2
     poor_fit_repeats: int = 2
     talent_min_predicate: Predicate = Predicate.SANGAT_BAIK
     talent_min_review_mean: float = 4.0
-    # "Optimal" ≥90% (DOMAIN.md §5.2); only checked when a re-assessment JPM was recorded.
+    # "Optimal" ≥90% (docs/domain.md#competency-and-jpm); only checked when a re-assessment JPM was recorded.
     talent_min_jpm: float = 90.0
     # One recommendation per reason and move: a reason already recommended at an earlier checkpoint of the same
     # decision is not sent again (subscribers act once), unless repeats are switched on.

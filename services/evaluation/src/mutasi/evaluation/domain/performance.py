@@ -27,7 +27,7 @@ class Predicate(StrEnum):
 
 PREDICATE_ORDER: tuple[Predicate, ...] = tuple(Predicate)
 
-# DOMAIN.md §7.1 [V]: rows are hasil kerja, columns perilaku kerja.
+# docs/domain.md#performance-predicate [V]: rows are hasil kerja, columns perilaku kerja.
 PREDICATE_MATRIX: Mapping[tuple[Rating, Rating], Predicate] = {
     (Rating.DI_ATAS, Rating.DI_BAWAH): Predicate.KURANG,
     (Rating.DI_ATAS, Rating.SESUAI): Predicate.BAIK,
@@ -68,7 +68,7 @@ def parse_rating(text: str) -> Rating | None:
 
 
 def _default_scores() -> dict[Predicate, float]:
-    # One implementation scores predicates this way for talent calculations (DOMAIN.md §7.1 [P]).
+    # One implementation scores predicates this way for talent calculations (docs/domain.md#performance-predicate [P]).
     return {
         Predicate.SANGAT_BAIK: 100.0,
         Predicate.BAIK: 80.0,

@@ -17,7 +17,7 @@ from mutasi.evaluation.domain.performance import (
 )
 from mutasi.evaluation.domain.schedule import CheckpointPolicy, EvaluationSchedule
 
-# The pulse survey of DOMAIN.md §10.5 / survey note: Likert 1 (sangat tidak setuju) … 5 (sangat setuju).
+# The pulse survey of docs/domain.md#evaluation-after-the-move: Likert 1 (sangat tidak setuju) … 5 (sangat setuju).
 SURVEY_ITEMS: tuple[str, ...] = (
     "role_clarity",
     "competence_fit",

@@ -23,7 +23,7 @@ def add_months(start: date, months: int) -> date:
 class CheckpointPolicy:
     """When check-ins fall and when HR sees them as due or overdue."""
 
-    # Sawahlunto re-evaluates within 3–4 months, plus annual review (DOMAIN.md §10.1).
+    # Sawahlunto re-evaluates within 3–4 months, plus annual review (docs/domain.md#evaluation-after-the-move).
     months: tuple[int, ...] = (3, 6, 12)
     lead_days: int = 14
     grace_days: int = 30

@@ -1,4 +1,4 @@
-"""Hard eligibility rules of DOMAIN §3.1 as one rule table with reason codes, sources and effective dates."""
+"""Hard eligibility rules (docs/domain.md) as one rule table with reason codes, sources and effective dates."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from mutasi.placement.domain.candidates import Candidate, months_between
 from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.ranks import education_rank, golongan_rank, is_education_level, is_golongan
 
-PASSING_PREDICATES = frozenset({"Sangat Baik", "Baik"})  # PermenPANRB 6/2022 (DOMAIN §7.1)
+PASSING_PREDICATES = frozenset({"Sangat Baik", "Baik"})  # PermenPANRB 6/2022 (docs/domain.md#performance-predicate)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from mutasi.placement.domain.ranks import LEADERSHIP_POST_TYPES, MANAGERIAL_CODES, STANDARD_MANAGERIAL_LEVEL
 
-# Effective working time per year (waktu kerja efektif), PermenPANRB 1/2020 (DOMAIN §4.4).
+# Effective working time per year (waktu kerja efektif), PermenPANRB 1/2020 (docs/domain.md#needs-analysis-anjababk).
 WKE_HOURS_PER_YEAR = 1250.0
 
 
@@ -26,7 +26,7 @@ class WorkloadTask:
 
 
 def kebutuhan_from_workload(tasks: Iterable[WorkloadTask], wke: float = WKE_HOURS_PER_YEAR) -> float:
-    """Needed headcount (kebutuhan pegawai) = Σ workload hours / effective working time (DOMAIN §4.4)."""
+    """Needed headcount (kebutuhan pegawai) = Σ workload hours / effective working time (PermenPANRB 1/2020)."""
     return sum(t.hours for t in tasks) / wke
 
 
@@ -64,7 +64,7 @@ class Post:
 
     @property
     def selisih(self) -> float:
-        """bezetting − kebutuhan: negative = kekurangan (understaffed), positive = kelebihan (DOMAIN §4.4)."""
+        """bezetting − kebutuhan: negative = kekurangan (understaffed), positive = kelebihan (PermenPANRB 1/2020)."""
         return self.bezetting - self.kebutuhan
 
     @property
@@ -78,7 +78,7 @@ class Post:
 
     @property
     def covered_by_blackout(self) -> bool:
-        """Posts a regional head may not refill in a Pilkada window (UU 10/2016 Pasal 71, DOMAIN §1)."""
+        """Posts a regional head may not refill in a Pilkada window (UU 10/2016 Pasal 71)."""
         return self.post_type in LEADERSHIP_POST_TYPES or self.leadership_task
 
     def standard_levels(self) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# PNS golongan/pangkat in ascending order (DOMAIN §4.3).
+# PNS golongan/pangkat in ascending order (docs/domain.md#ranks-and-eselon).
 GOLONGAN: tuple[str, ...] = (
     "I/a", "I/b", "I/c", "I/d",
     "II/a", "II/b", "II/c", "II/d",
@@ -11,7 +11,7 @@ GOLONGAN: tuple[str, ...] = (
 )  # fmt: skip
 _GOLONGAN_INDEX = {g: i for i, g in enumerate(GOLONGAN)}
 
-# Eselon → (lowest, highest) golongan, PP 100/2000 jo PP 13/2002 (DOMAIN §4.2).
+# Eselon → (lowest, highest) golongan, PP 100/2000 jo PP 13/2002 (docs/domain.md#ranks-and-eselon).
 ESELON_RANGE: dict[str, tuple[str, str]] = {
     "I.a": ("IV/d", "IV/e"),
     "I.b": ("IV/c", "IV/e"),
@@ -34,7 +34,7 @@ MANAGERIAL_CODES: tuple[str, ...] = (
     "pelayanan_publik", "pengembangan_diri", "mengelola_perubahan", "pengambilan_keputusan",
 )  # fmt: skip
 
-# Standard managerial level per post type (PermenPANRB 38/2017 socialisation deck, DOMAIN §5.1).
+# Standard managerial level per post type (PermenPANRB 38/2017 socialisation deck, docs/domain.md#competency-and-jpm).
 STANDARD_MANAGERIAL_LEVEL: dict[str, int] = {
     "jpt_madya": 5,
     "jpt_pratama": 4,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.posts import Post
 
-# How much each 9-box recommends a move (0..100), from the follow-ups of PermenPANRB 3/2020 (DOMAIN §6):
+# How much each 9-box recommends a move (0..100), from the follow-ups of PermenPANRB 3/2020 (docs/domain.md#talent-box):
 # 2, 3, 5, 6 "penempatan yang sesuai" (re-placement to fit) is the main lever; 4 "rotasi"; 7–8 rotation or
 # enrichment; 9 promote and retain; 1 is handled under discipline/performance rules, not by mutasi.
 BOX_MOVE_AFFINITY: Mapping[int, float] = {1: 0, 2: 90, 3: 90, 4: 80, 5: 100, 6: 100, 7: 70, 8: 70, 9: 60}
@@ -28,9 +28,9 @@ class FitWeights:
     move_cost: float = 10.0
     # Points taken off every move: the disruption of any transfer, so the plan does not churn for marginal gains.
     move_friction: float = 5.0
-    # "Optimal" in the Pemetaan family (≥90%, DOMAIN §5.2); configurable per agency.
+    # "Optimal" in the Pemetaan family (≥90%, docs/domain.md#competency-and-jpm); configurable per agency.
     fits_threshold: float = 90.0
-    # Cap each competency at its standard so excess does not offset gaps (a practice variant, DOMAIN §5.2).
+    # Cap each competency at its standard so excess does not offset gaps (a practice variant, docs/domain.md).
     cap_each_competency: bool = True
 
     def as_dict(self) -> dict[str, float | bool]:
@@ -42,7 +42,7 @@ class FitWeights:
 
 
 def jpm(levels: Mapping[str, int], standard: Mapping[str, int], cap_each: bool = True) -> float:
-    """Job-Person Match % = Σ actual / Σ standard × 100 over the standard's competencies (DOMAIN §5.2)."""
+    """Job-Person Match % = Σ actual / Σ standard × 100 over the standard's competencies (docs/domain.md)."""
     total = sum(standard.values())
     if total <= 0:
         return 100.0

@@ -24,7 +24,7 @@ def post_ref(post: Post | None, fallback: dict[str, Any] | None, post_id: str) -
 
 
 def kind_of(old: PostRef, new: PostRef) -> str:
-    """rotasi (same level), promosi (up) or demosi (down), by post type (HR practice, DOMAIN §2.1)."""
+    """rotasi (same level), promosi (up) or demosi (down), by post type (HR practice, docs/domain.md#kinds-of-move)."""
     delta = LEVEL.get(new.post_type, 0) - LEVEL.get(old.post_type, 0)
     return "promosi" if delta > 0 else "demosi" if delta < 0 else "rotasi"
 
