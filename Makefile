@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # uv, pinned, in a bootstrap venv of its own: the same on every machine, whatever else is installed there.
 UV := .tools/bin/uv
 
-.PHONY: install demo test lint types contracts-check unit component integration e2e bench schemas up down stack-up stack-down clean
+.PHONY: install check demo test lint types contracts-check unit component integration e2e bench schemas up down stack-up stack-down clean
 
 $(UV):
 	python3.11 -m venv .tools
@@ -25,6 +25,9 @@ demo: install ## a whole programme round on the local stack (no Docker), then a 
 
 test: install lint types contracts-check ## lint, types, import contracts, unit, component, integration, e2e
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests
+
+check: install lint types contracts-check ## the fast subset: lint, types, import contracts, unit tests (what pre-commit runs, plus unit)
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/unit
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,50 @@
+"""The import contracts in pyproject.toml cover every service under services/, so a new one is guarded from the
+moment its package exists."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _services() -> list[str]:
+    return sorted(
+        f"mutasi.{p.name}" for p in (ROOT / "services").glob("*/src/mutasi/*") if (p / "__init__.py").exists()
+    )
+
+
+def _contracts() -> dict[str, dict[str, Any]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    return {c["name"]: c for c in config}
+
+
+# contract name -> the option that must name every service
+LISTS_EVERY_SERVICE = {
+    "Services are independent of each other": "modules",
+    "Contracts import only pydantic": "forbidden_modules",
+    "The chassis never imports a service": "forbidden_modules",
+    "Each service keeps its layers: bootstrap -> entrypoints -> service_layer -> adapters -> domain": "containers",
+    "The CLI talks to services over HTTP only": "forbidden_modules",
+}
+
+
+def test_there_are_services_to_guard() -> None:
+    assert len(_services()) >= 4
+
+
+@pytest.mark.parametrize(("contract", "option"), sorted(LISTS_EVERY_SERVICE.items()))
+def test_every_service_package_is_named_in_the_contract(contract: str, option: str) -> None:
+    listed = set(_contracts()[contract][option])
+    missing = [s for s in _services() if s not in listed]
+    assert missing == [], f"add {missing} to {option} of the import contract {contract!r} in pyproject.toml"
+
+
+def test_domain_packages_are_guarded_by_an_allow_list_that_matches_every_service() -> None:
+    contract = _contracts()["Domain packages import only the standard library and their own domain"]
+    assert contract["type"] == "allow_list"
+    assert contract["source_modules"] == ["mutasi.*.domain"]
