@@ -8,7 +8,7 @@ import hashlib
 import io
 import random
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -115,7 +115,7 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     client = ctx.client("placement")
     await _wait_for_pool(ctx, client)
     pool = {c["nip"] for c in (await client.get("/v1/candidates", headers=HR)).json()["candidates"]}
-    today = date.today()
+    today = ctx.dataset.today
     body = {"name": f"Mutasi {ctx.dataset.agency_name} {today.year}", "period": f"{today.year}-II",
             "preferences_open_until": (today + timedelta(days=7)).isoformat(),
             "effective_date": (today + timedelta(days=30)).isoformat()}  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from mutasi.chassis.clock import Clock
 from mutasi.cli.demo.dataset import (
     MANAGERIAL,
     SOCIO_CULTURAL,
@@ -439,7 +440,7 @@ class _Generator:
 
 def generate(seed: int = 2026, size: int = 2500, today: date | None = None, agency_id: str = "sawahlunto") -> Dataset:
     """The whole synthetic round; the same seed and `today` give the same dataset."""
-    gen = _Generator(seed, size, today or date.today())
+    gen = _Generator(seed, size, today or Clock().today())
     units, posts, staff = gen.units_and_posts()
     by_id = {p.post_id: p for p in posts}
     employees: list[Employee] = []

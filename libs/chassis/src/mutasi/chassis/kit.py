@@ -15,6 +15,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from mutasi.chassis.clock import Clock
 from mutasi.chassis.consumer import EventConsumer, Handler
 from mutasi.chassis.context import flow
 from mutasi.chassis.http import install_error_handlers
@@ -42,6 +43,7 @@ class ServiceKit:
         self.service = service
         self.version = version
         self.metrics = ServiceMetrics(service)
+        self.clock = Clock(settings.timezone, settings.today)
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
             enable_idempotence=settings.kafka_enable_idempotence,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -64,6 +65,12 @@ class ServiceSettings(BaseSettings):
     retry_backoff_s: float = Field(0.2, description="First backoff; doubles on each attempt.")
     log_level: str = Field("INFO", description="Log level.")
     default_program_id: str | None = Field(None, description="Programme id stamped on events without one.")
+    timezone: str = Field(
+        "Asia/Jakarta", description="Time zone of the service's calendar: what 'today' means (WIB for Sumatera Barat)."
+    )
+    today: date | None = Field(
+        None, description="Pin the service's calendar date (reproducible demos and tests); empty = the real date."
+    )
 
     @property
     def resolved_group_id(self) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import FastAPI
 
 from mutasi.assessment.adapters.repositories import INDEXES
@@ -39,11 +37,10 @@ def default_policy(settings: AssessmentSettings) -> Policy:
 def create_app(settings: AssessmentSettings) -> FastAPI:
     """Build the assessment service's ASGI app (connections open in the app's lifespan)."""
     kit = ServiceKit(settings, service="assessment", version="1")
-    fixed_today = settings.today
     deps = Deps(
         uow=kit.uow,
         defaults=default_policy(settings),
-        today=lambda: fixed_today or date.today(),
+        today=kit.clock.today,
         telemetry=PrometheusTelemetry(kit.metrics),
         batch_size=settings.import_batch_size,
         max_upload_mb=settings.max_upload_mb,

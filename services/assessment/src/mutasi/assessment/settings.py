@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from mutasi.chassis.settings import ServiceSettings, service_settings_config
@@ -39,4 +37,3 @@ class AssessmentSettings(ServiceSettings):
         2000, ge=100, description="Records written per transaction during an import (bulk writes, never row by row)."
     )
     max_upload_mb: int = Field(50, description="Largest accepted upload; a province file of 117,000 rows is ~15 MB.")
-    today: date | None = Field(None, description="Fixed 'today' for reproducible demos and tests; empty = real date.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from pymongo.errors import DuplicateKeyError
@@ -26,7 +25,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     config = settings.config()
     kit = ServiceKit(settings, service="evaluation", version="1")
     metrics = EvaluationMetrics(kit.metrics)
-    kit.state.update(config=config, metrics=metrics, today=lambda: datetime.now(UTC).date())
+    kit.state.update(config=config, metrics=metrics, today=kit.clock.today)
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)
     subscribers = Subscribers(config, lambda change: metrics.schedules.labels(change.value).inc())

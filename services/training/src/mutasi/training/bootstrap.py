@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
 
 from fastapi import FastAPI
 
@@ -29,12 +28,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)
     inner: Coverer = CpSatCoverer(settings.optimiser_time_limit_s) if settings.optimiser == "cpsat" else GreedyCoverer()
-    pinned = settings.today
-
-    def today() -> date:
-        return pinned or datetime.now(UTC).date()
-
-    service = TrainingService(settings.rules(), MemoCoverer(inner), today)
+    service = TrainingService(settings.rules(), MemoCoverer(inner), kit.clock.today)
     metrics = TrainingMetrics(kit.metrics)
     kit.state.update(service=service, metrics=metrics)
     subscribers = Subscribers(service, metrics)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -52,9 +51,6 @@ class TrainingSettings(ServiceSettings):
     optimiser_time_limit_s: float = Field(2.0, gt=0, description="CP-SAT time limit per person before greedy.")
     metrics_refresh_s: float = Field(
         60.0, ge=0, description="How often the programme gauges are recomputed while running; 0 = never."
-    )
-    today: date | None = Field(
-        None, description="Pin the service's calendar date (demos, tests); None = the real date (UTC)."
     )
 
     def rules(self) -> TrainingRules:
