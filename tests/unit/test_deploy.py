@@ -59,6 +59,7 @@ def exposed_metric_names() -> frozenset[str]:
         "counter": ("_total", "_created"),
         "gauge": ("",),
         "histogram": ("_bucket", "_sum", "_count", "_created"),
+        "info": ("_info",),
     }
     for service in SERVICES:
         bootstrap = importlib.import_module(f"mutasi.{service}.bootstrap")
@@ -70,21 +71,24 @@ def exposed_metric_names() -> frozenset[str]:
     return frozenset(names)
 
 
+RECORDED = re.compile(r"\b[a-z_]+:[a-z_]+:[a-z0-9_]+\b")
+
+
+def recording_rules() -> dict[str, str]:
+    rules = [r for g in load(DEPLOY / "prometheus" / "recording.yml")["groups"] for r in g["rules"]]
+    return {r["record"]: r["expr"] for r in rules}
+
+
 def referenced_metrics(expr: str) -> set[str]:
-    """Metric names in a PromQL expression: `{__name__=~"mutasi_[a-z]+_…"}` patterns and literal names."""
-    patterns = set(re.findall(r'__name__=~"([^"]+)"', expr))
-    literal = re.sub(r'__name__=~"[^"]+"', "", expr)
-    return patterns | set(re.findall(r"\b((?:mutasi|faststream)_[A-Za-z0-9_]+)\b", literal))
+    """Metric names in a PromQL expression; a recorded series stands for the metrics of its rule."""
+    recorded = RECORDED.findall(expr)
+    names = {m for name in recorded for m in referenced_metrics(recording_rules()[name])}
+    literal = RECORDED.sub("", expr)
+    return names | set(re.findall(r"\b((?:mutasi|faststream|http)_[A-Za-z0-9_]+)\b", literal))
 
 
-def exists(name_or_pattern: str, names: frozenset[str]) -> bool:
-    """A literal name must be exposed; a `mutasi_[a-z]+_…` pattern must match a metric of every service."""
-    if not re.search(r"[\[\]+*.]", name_or_pattern):
-        return name_or_pattern in names
-    return all(
-        any(re.fullmatch(name_or_pattern, n) for n in names if n.startswith(f"mutasi_{service}_"))
-        for service in SERVICES
-    )
+def exists(name: str, names: frozenset[str]) -> bool:
+    return name in names
 
 
 # --- every file parses ----------------------------------------------------------------------------------------------
@@ -263,7 +267,8 @@ def test_prometheus_scrapes_exactly_the_four_services_metrics_endpoints() -> Non
             for target in static["targets"]:
                 scraped.add((target, job.get("metrics_path", "/metrics"), static["labels"]["service"], job["job_name"]))
     assert scraped == {(f"{s}:{CONTAINER_PORT}", "/metrics", s, f"mutasi-{s}") for s in SERVICES}
-    assert config["rule_files"] == ["/etc/prometheus/alerts.yml"]
+    assert config["rule_files"] == ["/etc/prometheus/recording.yml", "/etc/prometheus/alerts.yml"]
+    assert all(job["honor_labels"] for job in config["scrape_configs"])  # keep the services' `service` label
 
 
 def test_the_alert_rules_cover_dlq_outbox_service_down_retries_and_overdue_checkpoints() -> None:
@@ -274,7 +279,7 @@ def test_the_alert_rules_cover_dlq_outbox_service_down_retries_and_overdue_check
         "MutasiOutboxPendingGrowing": "outbox_pending",
         "MutasiServiceDown": "up{",
         "MutasiConsumerRetriesSpiking": "events_retried_total",
-        "MutasiEvaluationCheckpointsOverdue": "mutasi_evaluation_checkpoints_overdue",
+        "MutasiEvaluationCheckpointsOverdue": "mutasi_checkpoints_overdue",
     }
     for alert, needle in expected.items():
         assert needle in by_name[alert]["expr"], alert
@@ -287,15 +292,25 @@ def test_the_alert_rules_cover_dlq_outbox_service_down_retries_and_overdue_check
 def test_every_metric_the_alerts_and_dashboard_use_is_exposed_by_a_service() -> None:
     names = exposed_metric_names()
     exprs = [r["expr"] for g in load(DEPLOY / "prometheus" / "alerts.yml")["groups"] for r in g["rules"]]
+    exprs += list(recording_rules().values())
     dashboard = json.loads((DEPLOY / "grafana" / "dashboards" / "mutasi.json").read_text(encoding="utf-8"))
     exprs += [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
     missing = {m for expr in exprs for m in referenced_metrics(expr) if not exists(m, names)}
     assert not missing, f"not exposed by any service: {sorted(missing)}"
 
 
-def test_the_kubernetes_prometheus_rule_carries_the_same_alerts_as_alerts_yml() -> None:
+def test_the_kubernetes_prometheus_rule_carries_the_same_rules_as_recording_and_alerts_yml() -> None:
     (rule,) = load_all(K8S / "monitoring" / "prometheusrule.yaml")
-    assert rule["spec"] == load(DEPLOY / "prometheus" / "alerts.yml")
+    groups = (
+        load(DEPLOY / "prometheus" / "recording.yml")["groups"] + load(DEPLOY / "prometheus" / "alerts.yml")["groups"]
+    )
+    assert rule["spec"] == {"groups": groups}
+
+
+def test_no_rule_or_panel_selects_metrics_by_a_name_pattern() -> None:
+    texts = [(DEPLOY / "prometheus" / f).read_text(encoding="utf-8") for f in ("alerts.yml", "recording.yml")]
+    texts.append((DEPLOY / "grafana" / "dashboards" / "mutasi.json").read_text(encoding="utf-8"))
+    assert not any("__name__" in text for text in texts)
 
 
 # --- Grafana ---------------------------------------------------------------------------------------------------------
@@ -320,10 +335,13 @@ def test_the_dashboard_shows_events_outbox_faststream_latency_and_business_count
         "outbox_pending",
         "faststream_received_processed_messages_duration_seconds_bucket",
         "faststream_published_messages_duration_seconds_bucket",
-        "mutasi_assessment_assessments_completed_total",
-        "mutasi_placement_moves_decided_total",
+        "mutasi_assessments_completed_total",
+        "mutasi_moves_decided_total",
         "mutasi_training_plans_total",
-        "mutasi_evaluation_checkpoints_overdue",
+        "mutasi_checkpoints_overdue",
+        "http_requests",
+        "mutasi_consumer_lag",
+        "mutasi_build_info",
     ):
         assert needle in text, needle
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mutasi.assessment.bootstrap import refresh_gauges
 from mutasi.chassis.testing import RunningService, publish_event
 from mutasi.contracts import topics
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
@@ -80,8 +81,9 @@ async def test_expired_assessments_are_flagged_not_placed_in_a_box(svc: RunningS
     assert (grid["expired"], grid["assessed"]) == (1, 1)
     missing = (await svc.http.get("/v1/worklist/missing")).json()["items"]
     assert [(m["nip"], m["status"]) for m in missing] == [(IT_NIP, "expired")]
+    await refresh_gauges(svc.kit.state["deps"])  # what the service's timer does every METRICS_REFRESH_S
     metrics = (await svc.http.get("/metrics")).text
-    assert 'mutasi_assessment_assessments_expired{agency="sawahlunto"} 1.0' in metrics
+    assert 'mutasi_assessments_expired{agency="sawahlunto",service="assessment"} 1.0' in metrics
 
 
 async def test_jpm_distribution_uses_the_agency_family(svc: RunningService) -> None:
@@ -166,9 +168,12 @@ async def test_business_metrics_count_rows_and_assessments_per_agency(svc: Runni
     await registered(svc)
     await upload(svc, "assessments", [assessment(), assessment(OTHER_NIP, integritas="9")], accept_partial=True)
     text = (await svc.http.get("/metrics")).text
-    assert 'mutasi_assessment_import_rows_total{agency="sawahlunto",kind="assessments",outcome="rejected"} 1.0' in text
-    assert 'mutasi_assessment_assessments_completed_total{agency="sawahlunto"} 1.0' in text
-    assert 'mutasi_assessment_assessments_recorded_total{agency="sawahlunto"} 1.0' in text
+    assert (
+        'mutasi_import_rows_total{agency="sawahlunto",kind="assessments",outcome="rejected",service="assessment"} 1.0'
+        in text
+    )
+    assert 'mutasi_assessments_completed_total{agency="sawahlunto",service="assessment"} 1.0' in text
+    assert 'mutasi_assessments_recorded_total{agency="sawahlunto",service="assessment"} 1.0' in text
 
 
 async def test_a_moved_employee_gets_the_latest_result_recomputed_for_the_new_post(svc: RunningService) -> None:

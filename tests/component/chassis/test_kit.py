@@ -128,8 +128,8 @@ async def test_operations_endpoints_report_health_metrics_and_asyncapi() -> None
         metrics = await svc.http.get("/metrics")
         asyncapi = await svc.http.get("/asyncapi.json")
     assert live.json() == {"status": "ok"}
-    assert 'mutasi_toy_events_consumed_total{topic="mutasi.mutation-decided.v1"} 1.0' in metrics.text
-    assert 'mutasi_toy_outbox_published_total{topic="mutasi.training-assigned.v1"} 1.0' in metrics.text
+    assert 'mutasi_events_consumed_total{service="toy",topic="mutasi.mutation-decided.v1"} 1.0' in metrics.text
+    assert 'mutasi_outbox_published_total{service="toy",topic="mutasi.training-assigned.v1"} 1.0' in metrics.text
     channels = json.dumps(asyncapi.json()["channels"])
     assert topics.MUTATION_DECIDED.name in channels
     assert topics.TRAINING_ASSIGNED.name in channels

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from mutasi.chassis.testing import RunningService, publish_event
 from mutasi.contracts import topics
+from mutasi.evaluation.bootstrap import refresh_gauges
 from tests.component.evaluation.evaluation_events import ROUND, body, decided, nip
 
 
@@ -125,7 +128,7 @@ async def test_repeated_poor_fit_makes_a_re_placement_follow_up(svc: RunningServ
     assert [f["evaluation_id"] for f in listed] == [r.json()["evaluation"]["evaluation_id"]]
 
 
-async def test_the_worklist_shows_overdue_checkpoints_and_feeds_the_gauges(svc: RunningService) -> None:
+async def test_the_worklist_shows_overdue_checkpoints_and_the_timer_feeds_the_gauges(svc: RunningService) -> None:
     await moved(svc, 1, 2)
     await svc.http.post("/v1/evaluations", json=body(1))
     due = (await svc.http.get("/v1/checkpoints/due", params={"as_of": "2027-07-20"})).json()
@@ -134,9 +137,14 @@ async def test_the_worklist_shows_overdue_checkpoints_and_feeds_the_gauges(svc: 
         (nip(1), 6, "due"),
         (nip(2), 6, "due"),
     ]
+    svc.kit.state["today"] = lambda: date(2027, 7, 20)
+    await refresh_gauges(svc.kit, svc.kit.state["metrics"])  # what the service's timer does
     metrics = (await svc.http.get("/metrics")).text
-    assert 'mutasi_evaluation_checkpoints_overdue{agency="sawahlunto"} 1.0' in metrics
-    assert 'mutasi_evaluation_evaluations_recorded_total{agency="sawahlunto",checkpoint_months="3"} 1.0' in metrics
+    assert 'mutasi_checkpoints_overdue{agency="sawahlunto",service="evaluation"} 1.0' in metrics
+    assert (
+        'mutasi_evaluations_recorded_total{agency="sawahlunto",checkpoint_months="3",service="evaluation"} 1.0'
+        in metrics
+    )
 
 
 async def test_the_asyncapi_document_lists_what_evaluation_consumes_and_produces(svc: RunningService) -> None:

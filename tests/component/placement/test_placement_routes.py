@@ -362,5 +362,5 @@ async def test_a_redelivered_or_older_assessment_changes_nothing_and_a_poison_me
         pool = (await svc.http.get("/v1/candidates", headers=HR)).json()
         assert pool["count"] == 1
         assert pool["candidates"][0]["golongan"] == newer.golongan
-        labels = {"topic": topics.ASSESSMENT_COMPLETED.name, "reason": "invalid"}
-        assert svc.kit.metrics.registry.get_sample_value("mutasi_placement_events_dead_lettered_total", labels) == 1
+        labels = {"service": "placement", "topic": topics.ASSESSMENT_COMPLETED.name, "reason": "invalid"}
+        assert svc.kit.metrics.registry.get_sample_value("mutasi_events_dead_lettered_total", labels) == 1

@@ -194,8 +194,8 @@ async def test_an_event_with_impossible_levels_goes_to_the_dead_letter_topic():
         assert await svc.published(topics.TRAINING_ASSIGNED) == []
         text = (await svc.http.get("/metrics")).text
         assert (
-            'mutasi_training_events_dead_lettered_total{reason="rejected",topic="mutasi.mutation-decided.v1"} 1.0'
-            in text
+            'mutasi_events_dead_lettered_total{reason="rejected",service="training",'
+            'topic="mutasi.mutation-decided.v1"} 1.0' in text
         )
 
 
@@ -237,8 +237,8 @@ async def test_programme_gauges_show_the_summary_per_agency():
         await refresh_gauges(svc.kit, svc.kit.state["service"], svc.kit.state["metrics"])
 
         text = (await svc.http.get("/metrics")).text
-        assert 'mutasi_training_programme{agency_id="sawahlunto",figure="assigned_jp"} 82.0' in text
-        assert 'mutasi_training_programme{agency_id="sawahlunto",figure="people_under_minimum"} 1.0' in text
+        assert 'mutasi_training_programme_jp_assigned{agency="sawahlunto",service="training"} 82.0' in text
+        assert 'mutasi_training_people_under_minimum{agency="sawahlunto",service="training"} 1.0' in text
 
 
 async def test_attendance_is_recorded_and_a_cancelled_item_cannot_be_attended():

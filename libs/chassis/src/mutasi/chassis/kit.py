@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.metadata
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -14,6 +15,8 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_fastapi_instrumentator import Instrumentator
+from prometheus_fastapi_instrumentator import metrics as prom_http
 
 from mutasi.chassis.clock import Clock
 from mutasi.chassis.consumer import EventConsumer, Handler
@@ -42,7 +45,7 @@ class ServiceKit:
         self.settings = settings
         self.service = service
         self.version = version
-        self.metrics = ServiceMetrics(service)
+        self.metrics = ServiceMetrics(service, version=_build_version(service), agencies=settings.metric_agency_ids)
         self.clock = Clock(settings.timezone, settings.today)
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
@@ -77,12 +80,14 @@ class ServiceKit:
 
     def consume(self, topic: Topic, handler: Handler) -> None:
         self.consumed.append(topic)
+        self.metrics.consumed(topic.name)
         self.consumer.subscribe(topic, handler)
 
     def produce(self, *topics: Topic) -> None:
         """Declare the topics this service publishes (for the AsyncAPI document)."""
         for topic in topics:
             self.produced.append(topic)
+            self.metrics.produced(topic.name)
             self.broker.publisher(
                 topic.name,
                 title=f"{self.service}:{topic.name}",
@@ -180,6 +185,9 @@ class ServiceKit:
         app = FastAPI(title=title, description=description, version=self.version, lifespan=lifespan)
         app.state.kit = self
         install_error_handlers(app, self._errors)
+        http_metrics = Instrumentator(registry=self.metrics.registry, excluded_handlers=["/metrics"])
+        http_metrics.add(prom_http.default(registry=self.metrics.registry, custom_labels={"service": self.service}))
+        http_metrics.instrument(app)
 
         @app.middleware("http")
         async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -224,6 +232,14 @@ def get_kit(request: Request) -> ServiceKit:
 
 
 KitDep = Annotated[ServiceKit, Depends(get_kit)]
+
+
+def _build_version(service: str) -> str:
+    """The installed package version of the service (for `mutasi_build_info`)."""
+    try:
+        return importlib.metadata.version(f"mutasi-{service}")
+    except importlib.metadata.PackageNotFoundError:
+        return importlib.metadata.version("mutasi-chassis")
 
 
 async def _repeat(fn: Callable[[], Awaitable[None]], seconds: float) -> None:

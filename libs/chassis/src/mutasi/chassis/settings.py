@@ -64,6 +64,11 @@ class ServiceSettings(BaseSettings):
     retry_attempts: int = Field(5, description="Attempts for a transient failure before the message is nacked.")
     retry_backoff_s: float = Field(0.2, description="First backoff; doubles on each attempt.")
     log_level: str = Field("INFO", description="Log level.")
+    metric_agencies: str = Field(
+        "",
+        description="Agencies (comma-separated ids) that get their own `agency` label value in metrics, all "
+        "exported at 0 from the start; any other agency is counted as `other`. Empty: label by agency id.",
+    )
     default_program_id: str | None = Field(None, description="Programme id stamped on events without one.")
     timezone: str = Field(
         "Asia/Jakarta", description="Time zone of the service's calendar: what 'today' means (WIB for Sumatera Barat)."
@@ -75,6 +80,10 @@ class ServiceSettings(BaseSettings):
     @property
     def resolved_group_id(self) -> str:
         return self.group_id or f"mutasi-{self.service_name}"
+
+    @property
+    def metric_agency_ids(self) -> list[str]:
+        return [a.strip() for a in self.metric_agencies.split(",") if a.strip()]
 
     @property
     def resolved_database(self) -> str:

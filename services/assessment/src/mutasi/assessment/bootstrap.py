@@ -12,6 +12,7 @@ from mutasi.assessment.domain.jpm import JpmPolicy
 from mutasi.assessment.domain.rules import StandardLevelRules, TalentCutoffs, ValidityRules
 from mutasi.assessment.entrypoints import imports_routes, read_routes
 from mutasi.assessment.entrypoints.subscribers import on_follow_up_recommended
+from mutasi.assessment.service_layer import reads
 from mutasi.assessment.service_layer.deps import Deps
 from mutasi.assessment.service_layer.policy import Policy, make_policy
 from mutasi.assessment.settings import AssessmentSettings
@@ -34,6 +35,14 @@ def default_policy(settings: AssessmentSettings) -> Policy:
     )
 
 
+async def refresh_gauges(deps: Deps) -> None:
+    """Assessments expire with the calendar, not with events: recount them on a timer."""
+    async with deps.uow() as uow:
+        expired = await reads.expired_by_agency(uow, deps.today())
+    for agency, count in expired.items():
+        deps.telemetry.expired(agency, count)
+
+
 def create_app(settings: AssessmentSettings) -> FastAPI:
     """Build the assessment service's ASGI app (connections open in the app's lifespan)."""
     kit = ServiceKit(settings, service="assessment", version="1")
@@ -50,6 +59,8 @@ def create_app(settings: AssessmentSettings) -> FastAPI:
         kit.index(collection, keys, unique=unique)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, on_follow_up_recommended(deps))
     kit.produce(topics.ASSESSMENT_COMPLETED)
+    if settings.metrics_refresh_s > 0:
+        kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(deps), name="assessment-gauges")
     kit.map_error(InvalidInput, 422)
     kit.map_error(UnreadableFile, 422)
     kit.map_error(NotFound, 404)

@@ -14,6 +14,9 @@ class AssessmentSettings(ServiceSettings):
 
     service_name: str = Field("assessment", description="Service name (database mutasi_assessment).")
     http_port: int = Field(8001, description="HTTP port of the assessment service.")
+    metrics_refresh_s: float = Field(
+        60.0, ge=0, description="Seconds between refreshes of the expired-assessments gauge; 0 = never."
+    )
     validity_years: int = Field(
         3, ge=1, le=10, description="Years an assessment result stays usable; 3 in one implementation, unsettled [P]."
     )

@@ -24,7 +24,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     settings = settings or EvaluationSettings()
     config = settings.config()
     kit = ServiceKit(settings, service="evaluation", version="1")
-    metrics = EvaluationMetrics(kit.metrics)
+    metrics = EvaluationMetrics(kit.metrics, settings.checkpoint_months)
     kit.state.update(config=config, metrics=metrics, today=kit.clock.today)
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)

@@ -25,8 +25,6 @@ async def talent_grid(caller: HrCallerDep, deps: DepsDep, unit_id: UnitQuery = N
     async with deps.uow() as uow:
         employees = await reads.employees_of(uow, caller.agency_id, unit_id)
     grid = reads.nine_box(employees, deps.today(), with_names=names)
-    if unit_id is None:
-        deps.telemetry.expired(caller.agency_id, grid["expired"])
     return {"agency_id": caller.agency_id, "unit_id": unit_id, **grid}
 
 

@@ -32,6 +32,15 @@ async def employees_of(uow: UnitOfWork, agency_id: str, unit_id: str | None) -> 
     return await uow.collection(EMPLOYEES).find(query, sort=[("nip", 1)])
 
 
+async def expired_by_agency(uow: UnitOfWork, today: date) -> dict[str, int]:
+    """Employees whose latest assessment is past its validity, per agency (for the gauge)."""
+    employees = uow.collection(EMPLOYEES)
+    return {
+        agency: await employees.count({"agency_id": agency, "latest.valid_until": {"$lt": today.isoformat()}})
+        for agency in await employees.distinct("agency_id", {})
+    }
+
+
 def nine_box(employees: list[Doc], today: date, with_names: bool = True) -> dict[str, Any]:
     """Counts (and people) per box; expired results are counted apart, never placed in a box."""
     statuses = Counter(status_of(e, today) for e in employees)

@@ -94,7 +94,6 @@ async def due_checkpoints(kit: KitDep, who: CallerDep, as_of: AsOf = None) -> An
     today = _today(kit, as_of)
     schedules = await Repository(Snapshot(kit.database()), who.agency_id).schedules()
     items = worklist(schedules, today, _config(kit).policy)
-    _metrics(kit).observe_worklist(who.agency_id, schedules, today, _config(kit))
     return [worklist_view(i) for i in items]
 
 
