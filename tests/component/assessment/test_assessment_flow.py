@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mutasi.assessment.bootstrap import refresh_gauges
+from mutasi.assessment.service_layer.deps import Deps
 from mutasi.chassis.testing import RunningService, publish_event
 from mutasi.contracts import topics
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
@@ -81,7 +82,7 @@ async def test_expired_assessments_are_flagged_not_placed_in_a_box(svc: RunningS
     assert (grid["expired"], grid["assessed"]) == (1, 1)
     missing = (await svc.http.get("/v1/worklist/missing")).json()["items"]
     assert [(m["nip"], m["status"]) for m in missing] == [(IT_NIP, "expired")]
-    await refresh_gauges(svc.kit.state["deps"])  # what the service's timer does every METRICS_REFRESH_S
+    await refresh_gauges(svc.kit.deps(Deps))  # what the service's timer does every METRICS_REFRESH_S
     metrics = (await svc.http.get("/metrics")).text
     assert 'mutasi_assessments_expired{agency="sawahlunto",service="assessment"} 1.0' in metrics
 

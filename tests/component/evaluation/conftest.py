@@ -16,7 +16,6 @@ TODAY = date(2027, 4, 10)
 
 @pytest.fixture
 async def svc() -> AsyncIterator[RunningService]:
-    app = create_app(EvaluationSettings(mongo_uri="memory://", metrics_refresh_s=0))
+    app = create_app(EvaluationSettings(mongo_uri="memory://", metrics_refresh_s=0, today=TODAY))
     async with running_service(app) as service:
-        service.kit.state["today"] = lambda: TODAY
         yield service

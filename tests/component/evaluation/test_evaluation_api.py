@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from mutasi.chassis.testing import RunningService, publish_event
 from mutasi.contracts import topics
 from mutasi.evaluation.bootstrap import refresh_gauges
+from mutasi.evaluation.entrypoints.dependencies import Deps
 from tests.component.evaluation.evaluation_events import ROUND, body, decided, nip
 
 
@@ -137,8 +139,8 @@ async def test_the_worklist_shows_overdue_checkpoints_and_the_timer_feeds_the_ga
         (nip(1), 6, "due"),
         (nip(2), 6, "due"),
     ]
-    svc.kit.state["today"] = lambda: date(2027, 7, 20)
-    await refresh_gauges(svc.kit, svc.kit.state["metrics"])  # what the service's timer does
+    svc.kit.provide(replace(svc.kit.deps(Deps), today=lambda: date(2027, 7, 20)))
+    await refresh_gauges(svc.kit, svc.kit.deps(Deps).metrics)  # what the service's timer does
     metrics = (await svc.http.get("/metrics")).text
     assert 'mutasi_checkpoints_overdue{agency="sawahlunto",service="evaluation"} 1.0' in metrics
     assert (

@@ -10,6 +10,7 @@ from mutasi.chassis.testing import publish_event, publish_raw, running_service
 from mutasi.contracts import topics
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
 from mutasi.training.bootstrap import create_app, refresh_gauges
+from mutasi.training.entrypoints.dependencies import Deps
 from tests.component.training.training_component_support import (
     MENTOR_NIP,
     NIP,
@@ -234,7 +235,8 @@ async def test_programme_gauges_show_the_summary_per_agency():
         await _started(svc)
         await publish_event(svc, topics.MUTATION_DECIDED, decision())
 
-        await refresh_gauges(svc.kit, svc.kit.state["service"], svc.kit.state["metrics"])
+        deps = svc.kit.deps(Deps)
+        await refresh_gauges(svc.kit, deps.service, deps.metrics)
 
         text = (await svc.http.get("/metrics")).text
         assert 'mutasi_training_programme_jp_assigned{agency="sawahlunto",service="training"} 82.0' in text

@@ -8,7 +8,7 @@ import importlib.metadata
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
@@ -34,6 +34,7 @@ from mutasi.contracts.topics import Topic
 
 log = logging.getLogger("mutasi.kit")
 Startup = Callable[["ServiceKit"], Awaitable[None]]
+D = TypeVar("D")
 
 
 class ServiceKit:
@@ -72,7 +73,7 @@ class ServiceKit:
         self._tasks: list[asyncio.Task[None]] = []
         self.consumed: list[Topic] = []
         self.produced: list[Topic] = []
-        self.state: dict[str, Any] = {}  # service-owned objects built by the composition root
+        self._deps: object | None = None  # the service's typed dependencies, set by its composition root
 
     # --- composition -----------------------------------------------------------------------
     def index(self, collection: str, keys: Sequence[tuple[str, int]], unique: bool = False) -> None:
@@ -94,6 +95,16 @@ class ServiceKit:
                 description=topic.description,
                 schema=topic.payload,
             )
+
+    def provide(self, deps: object) -> None:
+        """Hand the service's dependencies object (a dataclass of its own) to routes and periodic tasks."""
+        self._deps = deps
+
+    def deps(self, kind: type[D]) -> D:
+        """The dependencies object given to `provide`, checked to be of the type the caller expects."""
+        if not isinstance(self._deps, kind):
+            raise RuntimeError(f"{self.service}: provide() a {kind.__name__} in create_app before serving")
+        return self._deps
 
     def map_error(self, exc_type: type[Exception], status: int) -> None:
         self._errors[exc_type] = status
@@ -240,6 +251,17 @@ def _build_version(service: str) -> str:
         return importlib.metadata.version(f"mutasi-{service}")
     except importlib.metadata.PackageNotFoundError:
         return importlib.metadata.version("mutasi-chassis")
+
+
+def deps_dependency(kind: type[D]) -> Callable[[Request], D]:
+    """A FastAPI dependency returning the service's typed dependencies.
+
+    Use: `DepsDep = Annotated[Deps, Depends(deps_dependency(Deps))]`."""
+
+    def get_deps(request: Request) -> D:
+        return get_kit(request).deps(kind)
+
+    return get_deps
 
 
 async def _repeat(fn: Callable[[], Awaitable[None]], seconds: float) -> None:

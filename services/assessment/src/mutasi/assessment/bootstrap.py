@@ -11,7 +11,7 @@ from mutasi.assessment.domain.errors import InvalidInput, NotFound
 from mutasi.assessment.domain.jpm import JpmPolicy
 from mutasi.assessment.domain.rules import StandardLevelRules, TalentCutoffs, ValidityRules
 from mutasi.assessment.entrypoints import imports_routes, read_routes
-from mutasi.assessment.entrypoints.subscribers import on_follow_up_recommended
+from mutasi.assessment.entrypoints.subscribers import Subscribers
 from mutasi.assessment.service_layer import reads
 from mutasi.assessment.service_layer.deps import Deps
 from mutasi.assessment.service_layer.policy import Policy, make_policy
@@ -54,10 +54,11 @@ def create_app(settings: AssessmentSettings) -> FastAPI:
         batch_size=settings.import_batch_size,
         max_upload_mb=settings.max_upload_mb,
     )
-    kit.state["deps"] = deps
+    kit.provide(deps)
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)
-    kit.consume(topics.FOLLOW_UP_RECOMMENDED, on_follow_up_recommended(deps))
+    subscribers = Subscribers(deps)
+    kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
     kit.produce(topics.ASSESSMENT_COMPLETED)
     if settings.metrics_refresh_s > 0:
         kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(deps), name="assessment-gauges")

@@ -13,6 +13,7 @@ from mutasi.contracts import topics
 from mutasi.evaluation.adapters.repository import INDEXES, SCHEDULES, Repository, Snapshot
 from mutasi.evaluation.domain.errors import AlreadyRecorded, InvalidInput, NotFound
 from mutasi.evaluation.entrypoints import routes
+from mutasi.evaluation.entrypoints.dependencies import Deps
 from mutasi.evaluation.entrypoints.metrics import EvaluationMetrics
 from mutasi.evaluation.entrypoints.subscribers import Subscribers
 from mutasi.evaluation.settings import EvaluationSettings
@@ -25,7 +26,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     config = settings.config()
     kit = ServiceKit(settings, service="evaluation", version="1")
     metrics = EvaluationMetrics(kit.metrics, settings.checkpoint_months)
-    kit.state.update(config=config, metrics=metrics, today=kit.clock.today)
+    kit.provide(Deps(config=config, metrics=metrics, today=kit.clock.today))
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)
     subscribers = Subscribers(config, lambda change: metrics.schedules.labels(change.value).inc())
@@ -52,4 +53,5 @@ async def refresh_gauges(kit: ServiceKit, metrics: EvaluationMetrics) -> None:
     snapshot = Snapshot(kit.database())
     for agency in await snapshot.collection(SCHEDULES).distinct("agency_id", {}):
         schedules = await Repository(snapshot, agency).schedules()
-        metrics.observe_worklist(agency, schedules, kit.state["today"](), kit.state["config"])
+        deps = kit.deps(Deps)
+        metrics.observe_worklist(agency, schedules, deps.today(), deps.config)

@@ -17,7 +17,8 @@ from mutasi.placement.adapters.workbooks import UnreadableWorkbook
 from mutasi.placement.domain.eligibility import Dated, EligibilityPolicy
 from mutasi.placement.domain.errors import InvalidInput, InvalidState, NotAllowed, NotFound
 from mutasi.placement.domain.scoring import FitWeights
-from mutasi.placement.entrypoints import pool_routes, round_routes, subscribers
+from mutasi.placement.entrypoints import pool_routes, round_routes
+from mutasi.placement.entrypoints.subscribers import Subscribers
 from mutasi.placement.service_layer.candidates import FOLLOW_UPS
 from mutasi.placement.service_layer.deps import Defaults, Deps
 from mutasi.placement.settings import PlacementSettings
@@ -48,6 +49,7 @@ def create_app(settings: PlacementSettings) -> FastAPI:
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique)
     kit.index(FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], unique=True)
+    subscribers = Subscribers()
     kit.consume(topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
     kit.produce(topics.ROUND_ANNOUNCED, topics.MUTATION_DECIDED)
@@ -61,12 +63,14 @@ def create_app(settings: PlacementSettings) -> FastAPI:
         telemetry.restore_rounds(dict(Counter(d["state"] for d in docs)))
 
     kit.on_startup(restore_round_gauge)
-    kit.state["deps"] = Deps(
-        uow=kit.uow,
-        solver=OrToolsPlanSolver(mip_seconds=settings.mip_seconds),
-        builder=build_problem_fast,
-        defaults=defaults(settings),
-        telemetry=telemetry,
+    kit.provide(
+        Deps(
+            uow=kit.uow,
+            solver=OrToolsPlanSolver(mip_seconds=settings.mip_seconds),
+            builder=build_problem_fast,
+            defaults=defaults(settings),
+            telemetry=telemetry,
+        )
     )
     return kit.build_app(routers=[pool_routes.router, round_routes.router], title="Mutasi placement",
                          description=DESCRIPTION)  # fmt: skip

@@ -13,6 +13,7 @@ from mutasi.training.adapters.repository import INDEXES, PLANS
 from mutasi.training.domain.covering import Coverer, GreedyCoverer, MemoCoverer
 from mutasi.training.domain.errors import CatalogueRejected, Conflict, InvalidInput, NotFound
 from mutasi.training.entrypoints import routes
+from mutasi.training.entrypoints.dependencies import Deps
 from mutasi.training.entrypoints.metrics import TrainingMetrics
 from mutasi.training.entrypoints.subscribers import Subscribers
 from mutasi.training.service_layer import views
@@ -30,7 +31,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     inner: Coverer = CpSatCoverer(settings.optimiser_time_limit_s) if settings.optimiser == "cpsat" else GreedyCoverer()
     service = TrainingService(settings.rules(), MemoCoverer(inner), kit.clock.today)
     metrics = TrainingMetrics(kit.metrics)
-    kit.state.update(service=service, metrics=metrics)
+    kit.provide(Deps(service=service, metrics=metrics))
     subscribers = Subscribers(service, metrics)
     kit.consume(topics.MUTATION_DECIDED, subscribers.on_mutation_decided)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)

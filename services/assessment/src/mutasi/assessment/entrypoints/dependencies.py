@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException
 
 from mutasi.assessment.service_layer.deps import Deps
 from mutasi.chassis.http import Caller, CallerDep
+from mutasi.chassis.kit import deps_dependency
 
-
-def get_deps(request: Request) -> Deps:
-    """The Deps the composition root put on the kit."""
-    deps: Deps = request.app.state.kit.state["deps"]
-    return deps
-
-
-DepsDep = Annotated[Deps, Depends(get_deps)]
+DepsDep = Annotated[Deps, Depends(deps_dependency(Deps))]
 
 
 def hr_caller(caller: CallerDep) -> Caller:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mutasi.assessment.service_layer.deps import Deps
@@ -10,13 +9,13 @@ from mutasi.assessment.service_layer.follow_ups import request_reassessment
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts.envelope import CloudEvent
 
-Handler = Callable[[CloudEvent[Any], UnitOfWork], Awaitable[None]]
 
+class Subscribers:
+    """One method per consumed topic, registered in `create_app` with `kit.consume`."""
 
-def on_follow_up_recommended(deps: Deps) -> Handler:
-    """`follow-up-recommended` → the person is marked for re-assessment and listed in the worklist."""
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
-    async def handle(event: CloudEvent[Any], uow: UnitOfWork) -> None:
-        await request_reassessment(uow, event.agencyid, event.data.model_dump(mode="json"), deps.today())
-
-    return handle
+    async def on_follow_up_recommended(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
+        """`follow-up-recommended` → the person is marked for re-assessment and listed in the worklist."""
+        await request_reassessment(uow, event.agencyid, event.data.model_dump(mode="json"), self.deps.today())

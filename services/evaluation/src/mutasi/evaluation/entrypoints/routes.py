@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ from mutasi.evaluation.adapters.repository import Repository, Snapshot
 from mutasi.evaluation.domain.followup import FollowUpReason
 from mutasi.evaluation.domain.report import ProgrammeReport
 from mutasi.evaluation.domain.schedule import worklist
+from mutasi.evaluation.entrypoints.dependencies import Deps
 from mutasi.evaluation.entrypoints.metrics import EvaluationMetrics
 from mutasi.evaluation.entrypoints.schemas import EvaluationIn
 from mutasi.evaluation.entrypoints.views import (
@@ -37,18 +37,15 @@ AsOf = Annotated[date | None, Query(description="Date for due/overdue states and
 
 
 def _config(kit: ServiceKit) -> EvaluationConfig:
-    config: EvaluationConfig = kit.state["config"]
-    return config
+    return kit.deps(Deps).config
 
 
 def _metrics(kit: ServiceKit) -> EvaluationMetrics:
-    metrics: EvaluationMetrics = kit.state["metrics"]
-    return metrics
+    return kit.deps(Deps).metrics
 
 
 def _today(kit: ServiceKit, as_of: date | None = None) -> date:
-    today: Callable[[], date] = kit.state["today"]
-    return as_of or today()
+    return as_of or kit.deps(Deps).today()
 
 
 @router.post("/evaluations", status_code=201, summary="Record a checkpoint evaluation")

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from mutasi.chassis.kit import deps_dependency
 from mutasi.placement.service_layer.deps import Deps
 
-
-def get_deps(request: Request) -> Deps:
-    deps: Deps = request.app.state.kit.state["deps"]
-    return deps
-
-
-DepsDep = Annotated[Deps, Depends(get_deps)]
+DepsDep = Annotated[Deps, Depends(deps_dependency(Deps))]

@@ -9,9 +9,11 @@ from mutasi.contracts.envelope import CloudEvent
 from mutasi.placement.service_layer.candidates import flag_follow_up, keep_assessment
 
 
-async def on_assessment_completed(event: CloudEvent[Any], uow: UnitOfWork) -> None:
-    await keep_assessment(uow, event.agencyid, event.data)
+class Subscribers:
+    """One method per consumed topic, registered in `create_app` with `kit.consume`."""
 
+    async def on_assessment_completed(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
+        await keep_assessment(uow, event.agencyid, event.data)
 
-async def on_follow_up_recommended(event: CloudEvent[Any], uow: UnitOfWork) -> None:
-    await flag_follow_up(uow, event.agencyid, event.data)
+    async def on_follow_up_recommended(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
+        await flag_follow_up(uow, event.agencyid, event.data)

@@ -14,7 +14,7 @@ from mutasi.chassis.consumer import is_transient
 from mutasi.chassis.http import Caller, CallerDep
 from mutasi.chassis.kit import KitDep, ServiceKit
 from mutasi.chassis.store import UnitOfWork
-from mutasi.training.entrypoints.metrics import TrainingMetrics
+from mutasi.training.entrypoints.dependencies import Deps
 from mutasi.training.entrypoints.schemas import AttendanceIn, CompletionIn
 from mutasi.training.service_layer import commands, views
 from mutasi.training.service_layer.services import TrainingService
@@ -26,8 +26,7 @@ UnitFilter = Annotated[str | None, Query(description="Receiving unit (OPD) id; d
 
 
 def _service(kit: ServiceKit) -> TrainingService:
-    service: TrainingService = kit.state["service"]
-    return service
+    return kit.deps(Deps).service
 
 
 def _staff_only(who: Caller) -> None:
@@ -197,8 +196,7 @@ async def completion(
         lambda uow: _service(kit).record_completion(uow, who.agency_id, command),
     )
     if answer.get("newly_completed") and not answer.get("replayed"):
-        metrics: TrainingMetrics = kit.state["metrics"]
-        metrics.observe_completion(answer["jp"])
+        kit.deps(Deps).metrics.observe_completion(answer["jp"])
     return answer
 
 
