@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from mutasi.cli import stack
 from mutasi.cli.demo.synth import generate
@@ -77,11 +78,13 @@ async def events_for(kafka: str, topic: str, nip: str, at_least: int = 1, timeou
     return [json.loads(r.value) for r in records if r.key == nip.encode()]
 
 
-def metric(url: str, name: str, topic: str) -> float:
+def metric(url: str, name: str, **labels: str) -> float:
+    """One sample of a service's /metrics (0 when absent)."""
     text = httpx.get(f"{url}/metrics", timeout=5).text
-    for line in text.splitlines():
-        if line.startswith(f'{name}{{topic="{topic}"}}'):
-            return float(line.rsplit(" ", 1)[1])
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and labels.items() <= sample.labels.items():
+                return float(sample.value)
     return 0.0
 
 
@@ -96,7 +99,8 @@ async def test_a_duplicate_decision_changes_nothing(round_on_stack: RoundOnStack
     def duplicates_seen() -> Any:
         async def check() -> bool:
             return all(
-                metric(state.url(s), f"mutasi_{s}_events_duplicate_total", topics.MUTATION_DECIDED.name) >= 1
+                metric(state.url(s), "mutasi_events_duplicate_total", service=s, topic=topics.MUTATION_DECIDED.name)
+                >= 1
                 for s in ("training", "evaluation")
             )
 

@@ -14,6 +14,7 @@ from mutasi.chassis.testing import publish_event, publish_raw, running_service
 from mutasi.contracts import topics
 from mutasi.contracts.examples import PAYLOADS
 from mutasi.contracts.placement import MutationDecidedV1
+from mutasi.contracts.schemagen import schema_for
 from tests.support.toy import TRANSIENT_FAILURES, ToySettings, create_app
 
 DECIDED: MutationDecidedV1 = PAYLOADS[topics.MUTATION_DECIDED.name]  # type: ignore[assignment]
@@ -187,3 +188,32 @@ async def test_a_periodic_task_runs_while_the_service_runs_survives_failures_and
     await asyncio.sleep(0.05)
     assert stopped_at >= 3
     assert len(calls) == stopped_at
+
+
+async def test_every_emitted_event_names_an_absolute_dataschema_the_service_serves() -> None:
+    async with running_service(toy_app()) as svc:
+        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED, event_id="evt-cause")
+        (emitted,) = await svc.published(topics.TRAINING_ASSIGNED)
+        path = emitted["dataschema"].removeprefix(svc.kit.settings.resolved_schema_base)
+        served = await svc.http.get(f"/schemas/{path}")
+        unknown = await svc.http.get(f"/schemas/{topics.MUTATION_DECIDED.name}.json")  # consumed, not produced
+    assert emitted["dataschema"] == f"http://127.0.0.1:8000/schemas/{topics.TRAINING_ASSIGNED.name}.json"
+    assert emitted["causationid"] == "evt-cause"
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith("application/schema+json")
+    assert served.json() == schema_for(topics.TRAINING_ASSIGNED)
+    assert unknown.status_code == 404
+    assert unknown.json()["errors"][0]["field"] == "path.topic"
+
+
+async def test_metrics_start_at_zero_for_every_topic_and_reason_and_count_http_requests() -> None:
+    async with running_service(toy_app()) as svc:
+        await svc.http.get("/health/live")
+        text = (await svc.http.get("/metrics")).text
+    decided = topics.MUTATION_DECIDED.name
+    for reason in ("invalid", "rejected", "handler_error"):
+        labels = f'reason="{reason}",service="toy",topic="{decided}"'
+        assert f"mutasi_events_dead_lettered_total{{{labels}}} 0.0" in text
+    assert f'mutasi_outbox_published_total{{service="toy",topic="{topics.TRAINING_ASSIGNED.name}"}} 0.0' in text
+    assert 'mutasi_build_info{python="' in text
+    assert 'http_requests_total{handler="/health/live",method="GET",service="toy",status="2xx"} 1.0' in text

@@ -119,6 +119,7 @@ class EventConsumer:
     async def _handle_once(self, topic: Topic, handler: Handler, event: CloudEvent[Any]) -> None:
         with flow(event.correlationid, event.id):
             uow = self._database().uow(self._service, event.programid)
+            uow.schema_base = self._settings.resolved_schema_base
             async with uow:
                 if await uow.already_processed(event.id):
                     self._metrics.events_duplicate.labels(topic.name).inc()

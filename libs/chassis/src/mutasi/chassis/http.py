@@ -9,8 +9,27 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+
+
+class ErrorItem(BaseModel):
+    """One problem with a request: which field, and why (Indonesian / English)."""
+
+    field: str | None = Field(description="The field, header or path parameter at fault; null for the whole request.")
+    reason: str = Field(description="Why, in Indonesian and English.")
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer."""
+
+    message: str = Field(description="Summary in Indonesian and English.")
+    errors: list[ErrorItem] = Field(description="Each problem, by field.")
+
+
+def not_found(field: str, reason: str) -> HTTPException:
+    return HTTPException(404, _error(field, reason))
 
 
 @dataclass(frozen=True)

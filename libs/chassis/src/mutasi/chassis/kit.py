@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.metadata
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -21,7 +22,7 @@ from prometheus_fastapi_instrumentator import metrics as prom_http
 from mutasi.chassis.clock import Clock
 from mutasi.chassis.consumer import EventConsumer, Handler
 from mutasi.chassis.context import flow
-from mutasi.chassis.http import install_error_handlers
+from mutasi.chassis.http import ErrorBody, install_error_handlers, not_found
 from mutasi.chassis.kafka_security import kafka_security
 from mutasi.chassis.logs import configure_logging
 from mutasi.chassis.memory import MemoryDatabase
@@ -30,6 +31,7 @@ from mutasi.chassis.mongo import MongoDatabase
 from mutasi.chassis.relay import OutboxRelay
 from mutasi.chassis.settings import ServiceSettings
 from mutasi.chassis.store import IDEMPOTENCY, INBOX, LEASES, OUTBOX, Database, IdempotencyConflict, UnitOfWork
+from mutasi.contracts.schemagen import schema_for
 from mutasi.contracts.topics import Topic
 
 log = logging.getLogger("mutasi.kit")
@@ -127,6 +129,7 @@ class ServiceKit:
     def uow(self) -> UnitOfWork:
         """A new unit of work; events it emits are published right after it commits."""
         uow = self.database().uow(self.service, self.settings.default_program_id)
+        uow.schema_base = self.settings.resolved_schema_base
         uow.after_commit = self._wake
         return uow
 
@@ -233,6 +236,19 @@ class ServiceKit:
         @router.get("/asyncapi.json", response_class=Response)
         async def asyncapi() -> Response:
             return Response(self.asyncapi(), media_type="application/json")
+
+        @router.get(
+            "/schemas/{topic}.json",
+            response_class=Response,
+            summary="JSON Schema of a topic this service produces (the `dataschema` of its events)",
+            responses={200: {"content": {"application/schema+json": {}}}, 404: {"model": ErrorBody}},
+        )
+        async def schema(topic: str) -> Response:
+            produced = {t.name: t for t in self.produced}
+            if topic not in produced:
+                raise not_found("path.topic", f"{self.service} tidak menerbitkan / does not produce {topic}")
+            body = json.dumps(schema_for(produced[topic]), ensure_ascii=False)
+            return Response(body, media_type="application/schema+json")
 
         return router
 

@@ -16,6 +16,10 @@ from faststream.kafka import KafkaBroker
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.store import LEASES, OUTBOX, Database, is_duplicate_key
 
+# CloudEvents Kafka protocol binding, structured content mode: the whole event is the message value and the
+# only header is its content type; no `ce_*` header is set (one would make SDKs read the message as binary mode).
+STRUCTURED_MODE_HEADERS = {"content-type": "application/cloudevents+json; charset=UTF-8"}
+
 log = logging.getLogger("mutasi.relay")
 
 
@@ -119,7 +123,7 @@ class OutboxRelay:
 
     async def _publish(self, entry: dict[str, Any]) -> None:
         body = entry["body"].encode()
-        headers = {"content-type": "application/cloudevents+json; charset=UTF-8", "ce_id": entry["event_id"]}
+        headers = dict(STRUCTURED_MODE_HEADERS)
         await self._broker.publish(body, entry["topic"], key=entry["key"].encode(), headers=headers)
         self._metrics.outbox_published.labels(entry["topic"]).inc()
         log.debug("published", extra={"topic": entry["topic"], "event_id": entry["event_id"]})

@@ -64,6 +64,12 @@ class ServiceSettings(BaseSettings):
     retry_attempts: int = Field(5, description="Attempts for a transient failure before the message is nacked.")
     retry_backoff_s: float = Field(0.2, description="First backoff; doubles on each attempt.")
     log_level: str = Field("INFO", description="Log level.")
+    schema_base_url: str | None = Field(
+        None,
+        description="Absolute base URI of the JSON Schemas named in every event's `dataschema` (each service serves "
+        "the schemas of the topics it produces at GET /schemas/<topic>.json). Default "
+        "http://<http_host>:<http_port>/schemas/; set it to the address subscribers reach (gateway or service DNS).",
+    )
     metric_agencies: str = Field(
         "",
         description="Agencies (comma-separated ids) that get their own `agency` label value in metrics, all "
@@ -80,6 +86,11 @@ class ServiceSettings(BaseSettings):
     @property
     def resolved_group_id(self) -> str:
         return self.group_id or f"mutasi-{self.service_name}"
+
+    @property
+    def resolved_schema_base(self) -> str:
+        base = self.schema_base_url or f"http://{self.http_host}:{self.http_port}/schemas/"
+        return base if base.endswith("/") else base + "/"
 
     @property
     def metric_agency_ids(self) -> list[str]:

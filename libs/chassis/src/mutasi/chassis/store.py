@@ -94,6 +94,7 @@ class UnitOfWork:
         self.default_program_id = default_program_id
         self.committed = False
         self.after_commit: Callable[[], None] | None = None  # the kit wakes the outbox relay here
+        self.schema_base = ""  # absolute base URI of `dataschema` (the kit sets it from the settings)
         self._pending_events: list[Doc] = []
 
     def collection(self, name: str) -> Collection:
@@ -131,8 +132,11 @@ class UnitOfWork:
         agency_id: str,
         subject: str | None = None,
         program_id: str | None = None,
+        caused_by: str | None = None,
     ) -> CloudEvent[Any]:
-        """Queue `data` for publication on `topic`; it is written to the outbox when the unit commits."""
+        """Queue `data` for publication on `topic`; it is written to the outbox when the unit commits.
+
+        `causationid` is `caused_by` (an event emitted in the same unit), else the event being handled."""
         if not isinstance(data, topic.payload):
             raise TypeError(f"{topic.name} carries {topic.payload.__name__}, not {type(data).__name__}")
         key = str(subject if subject is not None else getattr(data, topic.key))
@@ -140,11 +144,11 @@ class UnitOfWork:
             source=f"/mutasi/{self.service}",
             type=topic.name,
             subject=key,
-            dataschema=topic.schema_file,
+            dataschema=f"{self.schema_base}{topic.name}.json" if self.schema_base else topic.schema_file,
             agencyid=agency_id,
             programid=program_id or self.default_program_id,
             correlationid=correlation_id() or "",
-            causationid=causation_id(),
+            causationid=caused_by or causation_id(),
             data=data,
         )
         if not event.correlationid:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import Field
 
@@ -16,12 +17,14 @@ class AssessmentCompletedV1(Payload):
     assessment_id: str = Field(description="Assessment id in the assessment service.")
     nip: str = Field(description="NIP (18 digits), the partition key.")
     name: str = Field(description="Employee name (nama).")
-    employee_type: str = Field(description="PNS | CPNS | PPPK (SIASN jenisPegawai).")
+    employee_type: Literal["PNS", "CPNS", "PPPK"] = Field(description="SIASN jenisPegawai.")
     golongan: str = Field(description="Rank, e.g. III/b.")
     current_post: PostRef = Field(description="Post held now.")
     months_in_post: int = Field(description="Whole months since TMT jabatan, at assessed_on.")
     tmt_pns: date | None = Field(None, description="TMT PNS (for the 10-year pledge rule).")
-    education_level: str = Field(description="SMA | D3 | S1 | D4 | S2 | S3.")
+    education_level: Literal["SD", "SMP", "SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3"] = Field(
+        description="Highest education level (jenjang pendidikan)."
+    )
     education_field: str = Field(description="Field of study (jurusan), normalised, e.g. informatika.")
     discipline_active: bool = Field(description="In process of, or serving, a disciplinary penalty (hukdis).")
     discipline_until: date | None = Field(None, description="When the current penalty ends.")
@@ -31,8 +34,8 @@ class AssessmentCompletedV1(Payload):
     audit_finding_open: bool = Field(False, description="Outstanding Inspektorat audit finding.")
     years_to_bup: float = Field(description="Years until retirement age (BUP), one decimal, at assessed_on.")
     predicates: list[PredicateYear] = Field(description="Last annual SKP predicates, newest last.")
-    performance: str = Field(description="Kinerja axis: di_atas | sesuai | di_bawah (ekspektasi).")
-    potential: str = Field(description="Potensial axis: tinggi | menengah | rendah.")
+    performance: Literal["di_atas", "sesuai", "di_bawah"] = Field(description="Kinerja axis (against expectation).")
+    potential: Literal["tinggi", "menengah", "rendah"] = Field(description="Potensial axis.")
     competencies: dict[str, int] = Field(description="Competency code -> level 1..5 (managerial, socio, technical).")
     jpm_current: float = Field(description="Job-Person Match % against the current post.")
     jpm_category: str = Field(description="Category of jpm_current in the agency's threshold family.")

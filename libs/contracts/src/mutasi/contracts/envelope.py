@@ -29,11 +29,19 @@ class CloudEvent(BaseModel, Generic[P]):
     time: datetime = Field(default_factory=lambda: datetime.now(UTC), description="When the fact happened (UTC).")
     subject: str = Field(description="What the event is about: the employee's NIP (also the partition key).")
     datacontenttype: Literal["application/json"] = "application/json"
-    dataschema: str | None = Field(None, description="Relative path of the payload's JSON Schema.")
+    dataschema: str | None = Field(
+        None,
+        description="Absolute URI of this message's JSON Schema, served by the producer at /schemas/<type>.json.",
+    )
     agencyid: str = Field(description="Agency (pemda) the fact belongs to; every read is scoped by it.")
     programid: str | None = Field(None, description="Mutation programme / round the fact belongs to.")
     correlationid: str = Field(description="Id shared by every event of one business flow.")
-    causationid: str | None = Field(None, description="Id of the event or request that caused this one.")
+    causationid: str | None = Field(
+        None, description="Id of the event that caused this one (absent only for a fact started by a person)."
+    )
+    traceparent: str | None = Field(
+        None, description="W3C trace context of the span that emitted the event (CloudEvents distributed tracing)."
+    )
     data: P = Field(description="The versioned payload.")
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import Field
 
+from mutasi.contracts.common import Predicate
 from mutasi.contracts.envelope import Payload
 
 
@@ -17,11 +19,11 @@ class EvaluationRecordedV1(Payload):
     nip: str
     checkpoint_month: int = Field(description="Months after the effective date (3, 6, 12 by default).")
     recorded_on: date
-    predicate: str = Field(description="SKP predicate for the period.")
-    predicate_before: str | None = None
+    predicate: Predicate = Field(description="SKP predicate for the period.")
+    predicate_before: Predicate | None = None
     jpm_before: float | None = None
     jpm_after: float | None = None
-    outcome: str = Field(description="improved | stable | declined.")
+    outcome: Literal["improved", "stable", "declined"] = Field(description="Performance against before the move.")
 
 
 class FollowUpRecommendedV1(Payload):
@@ -31,6 +33,8 @@ class FollowUpRecommendedV1(Payload):
     evaluation_id: str
     decision_id: str | None = None
     nip: str
-    reason: str = Field(description="re_assessment | more_training | re_placement | talent_pool.")
+    reason: Literal["re_assessment", "more_training", "re_placement", "talent_pool"] = Field(
+        description="What the evaluation calls for."
+    )
     detail: str = Field(description="Why, in Indonesian.")
     competencies: dict[str, int] = Field(default_factory=dict, description="Open gaps, competency -> levels.")

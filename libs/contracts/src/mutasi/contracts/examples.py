@@ -165,6 +165,13 @@ PAYLOADS: dict[str, BaseModel] = {
 }
 
 
+# Where the producer serves the schema in the example (its MUTASI_<SERVICE>_SCHEMA_BASE_URL).
+EXAMPLE_SCHEMA_BASE = "https://mutasi.example.go.id/schemas/"
+EXAMPLE_CAUSATION = "7b2e9f40-1c3d-4a5b-8e6f-9a0b1c2d3e4f"
+# Topics whose events are caused by another event (the others start with a person's request).
+CAUSED_BY_AN_EVENT = ("mutasi.training-assigned.v1", "mutasi.follow-up-recommended.v1")
+
+
 def example_event(topic: Topic) -> dict[str, Any]:
     """The example message of `topic` as its JSON body."""
     payload = PAYLOADS[topic.name]
@@ -174,10 +181,11 @@ def example_event(topic: Topic) -> dict[str, Any]:
         type=topic.name,
         time=datetime(2026, 11, 28, 8, 0, tzinfo=UTC),
         subject=str(getattr(payload, topic.key)),
-        dataschema=topic.schema_file,
+        dataschema=f"{EXAMPLE_SCHEMA_BASE}{topic.name}.json",
         agencyid="sawahlunto",
         programid="rnd-2026-2",
         correlationid="c6a1d7a0-5e2b-4b8f-8d7e-1f2a3b4c5d6e",
+        causationid=EXAMPLE_CAUSATION if topic.name in CAUSED_BY_AN_EVENT else None,
         data=payload,
     )
     result: dict[str, Any] = json.loads(event.model_dump_json())

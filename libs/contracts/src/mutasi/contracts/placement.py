@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import Field
 
@@ -29,7 +30,7 @@ class MutationDecidedV1(Payload):
     name: str = Field(description="Employee name.")
     from_post: PostRef = Field(description="Post before the move.")
     to_post: PostRef = Field(description="Post after the move.")
-    kind: str = Field(description="rotasi | promosi | demosi (HR practice terms).")
+    kind: Literal["rotasi", "promosi", "demosi"] = Field(description="Same level, up or down (HR practice terms).")
     effective_date: date = Field(description="TMT of the move.")
     reason_summary: str = Field(description="Short reason shown to the person (Indonesian).")
     fit_score: float = Field(description="Fit score of the chosen assignment (0..100).")

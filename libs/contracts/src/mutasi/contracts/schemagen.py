@@ -10,6 +10,15 @@ from mutasi.contracts.envelope import event_model
 from mutasi.contracts.topics import ALL, Topic
 
 PACKAGE_DIR = Path(__file__).parent
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# CloudEvents 1.0 REQUIRED context attributes, plus the Mutasi attributes every producer always sets.
+ENVELOPE_REQUIRED = ("specversion", "id", "source", "type", "time", "subject", "datacontenttype", "dataschema")
+MUTASI_REQUIRED = ("agencyid", "correlationid", "data")
+
+
+def schema_id(topic: Topic) -> str:
+    """A location-independent, absolute `$id` (the served copy lives under each producer's /schemas/)."""
+    return f"urn:mutasi:schema:{topic.name}"
 
 
 def schema_for(topic: Topic) -> dict[str, Any]:
@@ -17,8 +26,9 @@ def schema_for(topic: Topic) -> dict[str, Any]:
     schema = event_model(topic.payload).model_json_schema()
     schema["title"] = topic.name
     schema["description"] = topic.description
-    schema["$id"] = topic.schema_file
-    return schema
+    schema["required"] = sorted(set(schema.get("required", [])) | set(ENVELOPE_REQUIRED) | set(MUTASI_REQUIRED))
+    schema["properties"]["type"]["const"] = topic.name
+    return {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_id(topic), **schema}
 
 
 def released_path(topic: Topic) -> Path:

@@ -117,7 +117,7 @@ def _emit(
 ) -> None:
     """Public facts only: no free text, no survey answers, no supervisor note."""
     before = schedule.baseline.latest_predicate
-    uow.emit(
+    recorded = uow.emit(
         topics.EVALUATION_RECORDED,
         EvaluationRecordedV1(
             evaluation_id=ev.evaluation_id,
@@ -148,6 +148,7 @@ def _emit(
             ),
             agency_id=f.agency_id,
             program_id=f.round_id,
+            caused_by=recorded.id,
         )
 
 
