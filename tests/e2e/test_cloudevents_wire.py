@@ -19,12 +19,14 @@ async def everything_on(bootstrap: str, topic: str) -> list[Any]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=f"sdk-{uuid.uuid4().hex[:8]}")
     await consumer.start()
     try:
+        await consumer.topics()  # fetches the cluster metadata
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        assert partitions, f"no partitions for {topic}"
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         end = await consumer.end_offsets(partitions)
         records: list[Any] = []
-        while any(await consumer.position(tp) < end[tp] for tp in partitions):
+        while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
             batch = await consumer.getmany(*partitions, timeout_ms=1000)
             records += [r for rs in batch.values() for r in rs]
         return records
