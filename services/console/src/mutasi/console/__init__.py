@@ -1,0 +1,1 @@
+"""Mutasi console: web pages in Indonesian for HR, approvers and every ASN, and the notifier."""

@@ -1,0 +1,1 @@
+"""Web pages, auth routes and event subscribers of the console."""

@@ -1,0 +1,1 @@
+"""Use cases of the console: turning events into notices and sending them."""
