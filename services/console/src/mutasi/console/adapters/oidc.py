@@ -33,8 +33,15 @@ class Pkce:
 class OidcClient:
     """Discovery is fetched once (lazily); the ID token is checked against the provider's JWKS."""
 
-    def __init__(self, issuer: str, client_id: str, client_secret: str | None, scope: str,
-                 internal_url: str | None = None, transport: httpx.AsyncBaseTransport | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        issuer: str,
+        client_id: str,
+        client_secret: str | None,
+        scope: str,
+        internal_url: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.issuer = issuer.rstrip("/")
         self.internal = (internal_url or issuer).rstrip("/")
         self.client_id = client_id
@@ -67,9 +74,9 @@ class OidcClient:
         meta = await self.metadata()
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
                 "client_id": self.client_id, "code_verifier": verifier}  # fmt: skip
-        auth = (self.client_id, self.client_secret) if self.client_secret else None
-        async with httpx.AsyncClient(timeout=10, transport=self.transport) as http:
-            r = await http.post(self._internal(meta["token_endpoint"]), data=form, auth=auth)
+        auth = httpx.BasicAuth(self.client_id, self.client_secret) if self.client_secret else None
+        async with httpx.AsyncClient(timeout=10, transport=self.transport, auth=auth) as http:
+            r = await http.post(self._internal(meta["token_endpoint"]), data=form)
         if r.status_code != 200:
             raise LoginFailed(f"token endpoint answered {r.status_code}")
         tokens: dict[str, Any] = r.json()
@@ -102,7 +109,11 @@ class OidcClient:
     async def end_session_url(self, post_logout: str) -> str | None:
         meta = await self.metadata()
         end = meta.get("end_session_endpoint")
-        return f"{end}?{urlencode({'client_id': self.client_id, 'post_logout_redirect_uri': post_logout})}" if end else None
+        return (
+            f"{end}?{urlencode({'client_id': self.client_id, 'post_logout_redirect_uri': post_logout})}"
+            if end
+            else None
+        )
 
 
 def unverified_claims(token: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from mutasi.console.adapters.services import Identity, ServiceError
 from mutasi.console.domain.labels import IMPORT_KINDS
-from mutasi.console.entrypoints.web import Forbidden, FormWhoDep, WebDep, WhoDep, need
+from mutasi.console.entrypoints.web import Forbidden, FormWhoDep, Web, WebDep, WhoDep, need
 
 router = APIRouter(prefix="/hr", include_in_schema=False)
 UPLOADS = "uploads"
@@ -40,8 +40,12 @@ async def home(request: Request, web: WebDep, who: WhoDep) -> Response:
 async def announce(request: Request, web: WebDep, who: FormWhoDep) -> Response:
     _hr(who)
     form = await request.form()
-    body = {"name": form.get("name"), "period": form.get("period"),
-            "preferences_open_until": form.get("preferences_open_until"), "effective_date": form.get("effective_date")}
+    body = {
+        "name": form.get("name"),
+        "period": form.get("period"),
+        "preferences_open_until": form.get("preferences_open_until"),
+        "effective_date": form.get("effective_date"),
+    }
     key = hashlib.sha256(f"{who.user}:{form.get('csrf')}:{sorted(body.items())}".encode()).hexdigest()[:32]
     r = await web.services.json(who, "placement", "POST", "/v1/rounds", role="hr", json=body,
                                 headers={"Idempotency-Key": key})  # fmt: skip
@@ -64,7 +68,7 @@ async def round_page(request: Request, web: WebDep, who: WhoDep, round_id: str) 
                       scenarios=scenarios[-3:], names=names)  # fmt: skip
 
 
-async def _names(web: Any, who: Identity) -> dict[str, str]:
+async def _names(web: Web, who: Identity) -> dict[str, str]:
     """Post id -> `name (unit)` for showing plan rows."""
     posts = await web.services.get(who, "placement", "/v1/posts", role=who.roles[0] if who.roles else None)
     return {p["post_id"]: f"{p.get('name', p['post_id'])} ({p.get('unit_name', p.get('unit_id', ''))})" for p in posts}
@@ -117,8 +121,11 @@ def _number(value: Any) -> float | None:
 async def sk_draft(web: WebDep, who: WhoDep, round_id: str) -> Response:
     need(who, "hr", "approver")
     r = await web.services.call(who, "placement", "GET", f"/v1/rounds/{round_id}/export.xlsx")
-    return Response(r.content, media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="draf_sk_mutasi_{round_id}.xlsx"'})
+    return Response(
+        r.content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="draf_sk_mutasi_{round_id}.xlsx"'},
+    )
 
 
 @router.get("/putaran/{round_id}/keberatan")
@@ -194,8 +201,11 @@ async def report(request: Request, web: WebDep, who: WhoDep, round_id: str) -> R
 async def report_xlsx(web: WebDep, who: WhoDep, round_id: str) -> Response:
     need(who, "hr", "approver")
     r = await web.services.call(who, "evaluation", "GET", f"/v1/reports/{round_id}/xlsx")
-    return Response(r.content, media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="laporan-evaluasi-{round_id}.xlsx"'})
+    return Response(
+        r.content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="laporan-evaluasi-{round_id}.xlsx"'},
+    )
 
 
 # --- imports: upload, see the row errors (nothing stored), then store the good rows or fix the file ----------
@@ -215,8 +225,9 @@ async def import_upload(request: Request, web: WebDep, who: FormWhoDep) -> Respo
         raise ServiceError(422, "Pilih jenis data dan berkasnya.", [{"field": "file", "reason": "wajib diisi"}])
     content = await upload.read()
     if not content or len(content) > MAX_UPLOAD_MB * 1024 * 1024:
-        raise ServiceError(422, f"Berkas kosong atau lebih dari {MAX_UPLOAD_MB} MB.", [{"field": "file",
-                                                                                       "reason": "ukuran"}])
+        raise ServiceError(
+            422, f"Berkas kosong atau lebih dari {MAX_UPLOAD_MB} MB.", [{"field": "file", "reason": "ukuran"}]
+        )
     kit = request.app.state.kit
     upload_id = secrets.token_hex(8)
     async with kit.uow() as uow:
@@ -241,7 +252,7 @@ async def import_partial(request: Request, web: WebDep, who: FormWhoDep, upload_
     return await _send_import(request, web, who, upload_id, doc["kind"], doc["filename"], content, partial=True)
 
 
-async def _send_import(request: Request, web: Any, who: Identity, upload_id: str, kind: str, filename: str,
+async def _send_import(request: Request, web: Web, who: Identity, upload_id: str, kind: str, filename: str,
                        content: bytes, partial: bool) -> Response:  # fmt: skip
     """All-or-nothing first: with any bad row the service stores nothing and lists every error."""
     service = IMPORT_KINDS[kind][1]
@@ -251,8 +262,16 @@ async def _send_import(request: Request, web: Any, who: Identity, upload_id: str
     content_type = "text/csv" if filename.lower().endswith(".csv") else XLSX
     key = f"console-{hashlib.sha256(content).hexdigest()[:24]}-{int(partial)}"
     try:
-        r = await web.services.call(who, service, "POST", IMPORT_PATHS[kind], role="hr", content=content,
-                                    params=params, headers={"Content-Type": content_type, "Idempotency-Key": key})
+        r = await web.services.call(
+            who,
+            service,
+            "POST",
+            IMPORT_PATHS[kind],
+            role="hr",
+            content=content,
+            params=params,
+            headers={"Content-Type": content_type, "Idempotency-Key": key},
+        )
         result, stored = r.json(), True
     except ServiceError as exc:
         if exc.status != 422:

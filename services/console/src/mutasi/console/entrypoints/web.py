@@ -123,7 +123,8 @@ def install_handlers(app: FastAPI, web: Web) -> None:
         assert isinstance(exc, ServiceError)
         status = exc.status if exc.status in (400, 403, 404, 409, 422) else 502
         title = {403: "Akses ditolak", 404: "Tidak ditemukan", 409: "Tidak dapat dilakukan sekarang"}.get(
-            exc.status, "Permintaan tidak dapat diproses")
+            exc.status, "Permintaan tidak dapat diproses"
+        )
         return web.render(request, "error.html", code=status, title=title, message=exc.message, errors=exc.errors)
 
     app.add_exception_handler(NeedLogin, need_login)

@@ -79,7 +79,9 @@ def decision_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
 def training_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
     async def on_training_assigned(event: CloudEvent[TrainingAssignedV1], uow: UnitOfWork) -> None:
         d = event.data
-        text = texts.training_assigned(d.total_jp, len(d.items), d.mentor_nip is not None, rules.link("/saya/pelatihan"))
+        text = texts.training_assigned(
+            d.total_jp, len(d.items), d.mentor_nip is not None, rules.link("/saya/pelatihan")
+        )
         await _add(uow, rules, event, [d.nip], "training_assigned", text, decision_id=d.decision_id)
 
     return on_training_assigned
