@@ -126,8 +126,8 @@ async def test_a_failed_send_is_retried_counted_and_then_delivered_once() -> Non
     assert len(channel.sent) == 1
     assert now[0]["state"] == "sent"
     assert now[0]["attempts"] == 3
-    assert 'mutasi_console_notice_send_failures_total{channel="email"} 2.0' in metrics
-    assert 'mutasi_console_notices_sent_total{channel="email"} 1.0' in metrics
+    assert 'mutasi_notice_send_failures_total{channel="email",service="console"} 2.0' in metrics
+    assert 'mutasi_notices_sent_total{channel="email",service="console"} 1.0' in metrics
 
 
 async def test_a_notice_that_fails_every_attempt_is_given_up_and_counted() -> None:
@@ -142,7 +142,7 @@ async def test_a_notice_that_fails_every_attempt_is_given_up_and_counted() -> No
         metrics = (await svc.http.get("/metrics")).text
     assert now[0]["state"] == "failed"
     assert now[0]["attempts"] == 2
-    assert 'mutasi_console_notices_given_up_total{channel="email"} 1.0' in metrics
+    assert 'mutasi_notices_given_up_total{channel="email",service="console"} 1.0' in metrics
 
 
 async def test_smtp_delivers_each_notice_to_a_real_mailbox(tmp_path: Path) -> None:

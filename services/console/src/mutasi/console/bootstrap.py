@@ -44,7 +44,7 @@ def create_app(settings: ConsoleSettings, *, transport: httpx.AsyncBaseTransport
     web = Web(settings, environment(), Sealer(key, "sesi"), Sealer(key, "masuk"),
               OidcClient(settings.oidc_issuer, settings.oidc_client_id, secret, settings.oidc_scope,
                          settings.oidc_internal_url, transport),
-              Services(urls, settings.service_timeout_s, transport))  # fmt: skip
+              Services(urls, settings.service_timeout_s, transport), kit.clock.today)  # fmt: skip
     kit.state["web"] = web
     app = kit.build_app(routers=[pages.router, auth_routes.router, hr_routes.router, approver_routes.router,
                                  employee_routes.router], title="Konsol Mutasi")  # fmt: skip
@@ -80,7 +80,7 @@ def _notifier(kit: ServiceKit, settings: ConsoleSettings, channels: dict[str, Ch
     async def send() -> None:
         sender = notifier.NoticeSender(kit.database(), channels, settings.notify_batch, settings.notify_max_attempts,
                                        settings.notify_backoff_s, counters)  # fmt: skip
-        await sender.send_due()
+        await sender.send_due(kit.clock.today())
         for name in channels:
             pending = await kit.database().raw(notifier.NOTICES).count({"channel": name, "state": notifier.PENDING})
             counters.pending.labels(name).set(pending)

@@ -58,9 +58,9 @@ async def round_page(request: Request, web: WebDep, who: WhoDep, round_id: str) 
                          float(p.get("kebutuhan", 0)) > float(p.get("bezetting", 0))),
                         key=lambda p: (p.get("unit_name", ""), p.get("name", "")))  # fmt: skip
     decision = status.get("decision")
-    window_open = rnd["state"] == "announced" and date.fromisoformat(rnd["preferences_open_until"]) >= date.today()
+    window_open = rnd["state"] == "announced" and date.fromisoformat(rnd["preferences_open_until"]) >= web.today()
     objection_until = _objection_until(rnd, decision)
-    can_object = bool(decision) and objection_until is not None and date.today() <= objection_until
+    can_object = bool(decision) and objection_until is not None and web.today() <= objection_until
     return web.render(request, "employee/round.html", title="Putaran mutasi", status=status, rnd=rnd, names=names,
                       open_posts=open_posts, window_open=window_open, can_object=can_object,
                       objection_until=objection_until, slots=range(int(rnd.get("max_preferences") or 3)))  # fmt: skip

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,6 +48,7 @@ class Web:
     logins: Sealer
     oidc: OidcClient
     services: Services
+    today: Callable[[], date]
 
     def render(self, request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         who = getattr(request.state, "who", None)

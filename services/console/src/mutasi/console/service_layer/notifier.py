@@ -108,7 +108,7 @@ async def _add(
             docs.append({"notice_id": notice_id, "event_id": event.id, "agency_id": event.agencyid, "nip": nip,
                          "kind": kind, "channel": channel, "to": to, "subject": text.subject, "body": text.body,
                          "round_id": round_id, "decision_id": decision_id,
-                         "due_on": (due_on or now.date()).isoformat(), "state": PENDING, "attempts": 0,
+                         "due_on": (due_on or event.time.date()).isoformat(), "state": PENDING, "attempts": 0,
                          "next_try_at": now, "created_at": now, "last_error": None})  # fmt: skip
     existing = {d["notice_id"] for d in await uow.collection(NOTICES).find(
         {"notice_id": {"$in": [d["notice_id"] for d in docs]}})}  # fmt: skip
