@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from mutasi.chassis.metrics import ServiceMetrics
 
-
 CHANNELS = {"channel": ("email", "whatsapp")}
 
 
@@ -17,7 +16,9 @@ class NoticeMetrics:
         self.given_up = metrics.counter(
             "notices_given_up_total", "Notices that failed every attempt.", ["channel"], CHANNELS
         )
-        self.pending = metrics.gauge("notices_pending", "Notices waiting to be sent (due or not).", ["channel"], CHANNELS)
+        self.pending = metrics.gauge(
+            "notices_pending", "Notices waiting to be sent (due or not).", ["channel"], CHANNELS
+        )
 
     def record(self, channel: str, sent: int, failed: int, given_up: int) -> None:
         self.sent.labels(channel).inc(sent)
