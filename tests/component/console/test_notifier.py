@@ -47,7 +47,7 @@ async def notices(svc: Any, **query: Any) -> list[dict[str, Any]]:
 
 
 async def send(svc: Any) -> None:
-    await svc.kit.state["notice_sender"]()
+    await svc.app.state.send_notices()
 
 
 async def test_a_round_announcement_reaches_everyone_in_scope_once_even_when_redelivered() -> None:

@@ -35,8 +35,7 @@ def create_app(settings: ConsoleSettings, *, transport: httpx.AsyncBaseTransport
     kit.index(notifier.CONTACTS, [("agency_id", 1), ("nip", 1)], unique=True)
     kit.index(hr_routes.UPLOADS, [("upload_id", 1)], unique=True)
     chosen = channels if channels is not None else _channels(settings)
-    if settings.notify_enabled:
-        _notifier(kit, settings, chosen)
+    send_notices = _notifier(kit, settings, chosen) if settings.notify_enabled else None
     key = settings.session_key.get_secret_value() if settings.session_key else new_key()
     secret = settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None
     urls = {"assessment": settings.assessment_url, "placement": settings.placement_url,
@@ -45,10 +44,10 @@ def create_app(settings: ConsoleSettings, *, transport: httpx.AsyncBaseTransport
               OidcClient(settings.oidc_issuer, settings.oidc_client_id, secret, settings.oidc_scope,
                          settings.oidc_internal_url, transport),
               Services(urls, settings.service_timeout_s, transport), kit.clock.today)  # fmt: skip
-    kit.state["web"] = web
     app = kit.build_app(routers=[pages.router, auth_routes.router, hr_routes.router, approver_routes.router,
                                  employee_routes.router], title="Konsol Mutasi")  # fmt: skip
     app.state.web = web
+    app.state.send_notices = send_notices  # one pass of the sender (tests call it instead of waiting)
     app.mount("/aset", StaticFiles(directory=STATIC), name="aset")
     install_handlers(app, web)
     _security_headers(app, settings)
@@ -68,7 +67,9 @@ def _channels(settings: ConsoleSettings) -> dict[str, Channel]:
     return out
 
 
-def _notifier(kit: ServiceKit, settings: ConsoleSettings, channels: dict[str, Channel]) -> None:
+def _notifier(
+    kit: ServiceKit, settings: ConsoleSettings, channels: dict[str, Channel]
+) -> Callable[[], Awaitable[None]]:
     rules = notifier.NoticeRules(settings.public_url, settings.notify_email_fallback, tuple(channels),
                                  tuple(settings.notify_checkpoint_months))  # fmt: skip
     kit.consume(topics.ASSESSMENT_COMPLETED, notifier.on_assessment_completed)
@@ -85,9 +86,9 @@ def _notifier(kit: ServiceKit, settings: ConsoleSettings, channels: dict[str, Ch
             pending = await kit.database().raw(notifier.NOTICES).count({"channel": name, "state": notifier.PENDING})
             counters.pending.labels(name).set(pending)
 
-    kit.state["notice_sender"] = send
     if channels:
         kit.every(settings.notify_interval_s, send, name="notices")
+    return send
 
 
 def _security_headers(app: FastAPI, settings: ConsoleSettings) -> None:
