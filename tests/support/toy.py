@@ -6,13 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Header
 from pydantic import BaseModel
-from pymongo.errors import AutoReconnect
+from pymongo.errors import AutoReconnect, OperationFailure, ServerSelectionTimeoutError
 
 from mutasi.chassis.consumer import EventRejected
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep, ServiceKit
 from mutasi.chassis.settings import ServiceSettings, service_settings_config
 from mutasi.chassis.store import UnitOfWork
+from mutasi.chassis.writes import IdempotencyKey, write
 from mutasi.contracts import topics
 from mutasi.contracts.envelope import CloudEvent
 from mutasi.contracts.training import TrainingAssignedV1
@@ -50,6 +51,31 @@ async def create_note(
             await uow.remember_response(who.agency_id, idempotency_key, body.model_dump(), note)
         await uow.commit()
     return note
+
+
+# how many more times POST /v1/counters/{name} meets a write conflict before it succeeds
+CONFLICTS: dict[str, int] = {}
+
+
+@router.post("/v1/counters/{name}", status_code=201)
+async def bump_counter(name: str, who: CallerDep, kit: KitDep, key: IdempotencyKey = None) -> Any:
+    async def act(uow: UnitOfWork) -> dict[str, Any]:
+        counters = uow.collection("counters")
+        found = await counters.find_one({"agency_id": who.agency_id, "name": name})
+        value = (found or {}).get("value", 0) + 1
+        await counters.replace_one({"agency_id": who.agency_id, "name": name}, {"agency_id": who.agency_id,
+                                   "name": name, "value": value}, upsert=True)  # fmt: skip
+        if CONFLICTS.get(name, 0) > 0:
+            CONFLICTS[name] -= 1
+            raise OperationFailure("WriteConflict", 112, {"errorLabels": ["TransientTransactionError"]})
+        return {"name": name, "value": value}
+
+    return await write(kit, who.agency_id, act, key=key, fingerprint={"counter": name})
+
+
+@router.get("/v1/outage")
+async def outage(kit: KitDep) -> Any:
+    raise ServerSelectionTimeoutError("no server reachable")
 
 
 @router.get("/v1/notes")

@@ -12,9 +12,9 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
-from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from mutasi.chassis.context import flow
+from mutasi.chassis.faults import is_transient as is_transient  # one definition, in faults
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.settings import ServiceSettings
 from mutasi.chassis.store import Database, UnitOfWork, is_duplicate_key
@@ -28,16 +28,6 @@ Handler = Callable[[CloudEvent[Any], UnitOfWork], Awaitable[None]]
 
 class EventRejected(Exception):
     """A handler's verdict that a well-formed event can never be processed; it goes to the DLQ."""
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Database or broker trouble that a retry may cure (as opposed to a bad message or a bug)."""
-    if isinstance(exc, ConnectionFailure | TimeoutError | ConnectionError):
-        return True
-    if isinstance(exc, OperationFailure | PyMongoError):
-        labels = ("TransientTransactionError", "UnknownTransactionCommitResult")
-        return any(exc.has_error_label(label) for label in labels)
-    return False
 
 
 class EventConsumer:

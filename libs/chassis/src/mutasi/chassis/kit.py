@@ -32,6 +32,7 @@ from mutasi.chassis.relay import OutboxRelay
 from mutasi.chassis.settings import ServiceSettings
 from mutasi.chassis.store import IDEMPOTENCY, INBOX, LEASES, OUTBOX, Database, IdempotencyConflict, UnitOfWork
 from mutasi.contracts.schemagen import schema_for
+from mutasi.chassis.writes import RetryWrites, install_fault_handlers
 from mutasi.contracts.topics import Topic
 
 log = logging.getLogger("mutasi.kit")
@@ -140,7 +141,9 @@ class ServiceKit:
     async def start(self, *, start_broker: bool = True) -> None:
         s = self.settings
         self._db = (
-            MemoryDatabase() if s.mongo_uri.startswith("memory://") else MongoDatabase(s.mongo_uri, s.resolved_database)
+            MemoryDatabase()
+            if s.mongo_uri.startswith("memory://")
+            else MongoDatabase(s.mongo_uri, s.resolved_database, s.mongo_timeout_ms)
         )
         await self._db.connect()
         for collection, keys, unique in self._indexes:
@@ -170,11 +173,23 @@ class ServiceKit:
             await self._db.close()
 
     async def ready(self) -> dict[str, bool]:
-        db_ok = self._db is not None and await self._db.ping()
-        try:
-            broker_ok = bool(await self.broker.ping(timeout=2.0))
-        except Exception:
-            broker_ok = False
+        """Database and broker reachable? Both asked at once, each for at most `health_timeout_s`."""
+        timeout = self.settings.health_timeout_s
+
+        async def database() -> bool:
+            return self._db is not None and await self._db.ping()
+
+        async def broker() -> bool:
+            return bool(await self.broker.ping(timeout=timeout))
+
+        async def bounded(check: Callable[[], Awaitable[bool]]) -> bool:
+            try:
+                async with asyncio.timeout(timeout):
+                    return await check()
+            except Exception:
+                return False
+
+        db_ok, broker_ok = await asyncio.gather(bounded(database), bounded(broker))
         return {"database": db_ok, "broker": broker_ok}
 
     def asyncapi(self) -> str:
@@ -202,6 +217,8 @@ class ServiceKit:
         http_metrics = Instrumentator(registry=self.metrics.registry, excluded_handlers=["/metrics"])
         http_metrics.add(prom_http.default(registry=self.metrics.registry, custom_labels={"service": self.service}))
         http_metrics.instrument(app)
+        install_fault_handlers(app, self.settings.retry_after_s)
+        app.add_middleware(RetryWrites, attempts=self.settings.retry_attempts, backoff_s=self.settings.retry_backoff_s)
 
         @app.middleware("http")
         async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -227,7 +244,10 @@ class ServiceKit:
             checks = await self.ready()
             ok = all(checks.values())
             response.status_code = 200 if ok else 503
-            return {"status": "ok" if ok else "unavailable", **checks}
+            if not ok:
+                response.headers["Retry-After"] = str(self.settings.retry_after_s)
+            down = [name for name, up in checks.items() if not up]
+            return {"status": "ok" if ok else "unavailable", **checks, "down": down}
 
         @router.get("/metrics", response_class=Response)
         async def metrics() -> Response:

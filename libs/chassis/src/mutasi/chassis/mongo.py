@@ -105,9 +105,10 @@ class MongoUnitOfWork(UnitOfWork):
 class MongoDatabase:
     """One service's own MongoDB database."""
 
-    def __init__(self, uri: str, name: str) -> None:
+    def __init__(self, uri: str, name: str, timeout_ms: int = 5000) -> None:
         self._uri = uri
         self._name = name
+        self._timeout_ms = timeout_ms
         self._client: AsyncMongoClient[Doc] | None = None
 
     @property
@@ -121,7 +122,12 @@ class MongoDatabase:
         return self.client[self._name]
 
     async def connect(self) -> None:
-        self._client = AsyncMongoClient(self._uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        self._client = AsyncMongoClient(
+            self._uri,
+            tz_aware=True,
+            serverSelectionTimeoutMS=self._timeout_ms,
+            connectTimeoutMS=min(self._timeout_ms, 2000),
+        )
 
     async def close(self) -> None:
         if self._client is not None:

@@ -63,6 +63,17 @@ class ServiceSettings(BaseSettings):
     )
     retry_attempts: int = Field(5, description="Attempts for a transient failure before the message is nacked.")
     retry_backoff_s: float = Field(0.2, description="First backoff; doubles on each attempt.")
+    retry_after_s: int = Field(
+        2, ge=1, description="Retry-After (seconds) on a 503 answered while the database or broker is unreachable."
+    )
+    health_timeout_s: float = Field(
+        0.8, gt=0, description="Each readiness check (database ping, broker ping) gives up after this long."
+    )
+    mongo_timeout_ms: int = Field(
+        3000,
+        ge=100,
+        description="How long a database call waits for a reachable server before it fails (then 503).",
+    )
     log_level: str = Field("INFO", description="Log level.")
     schema_base_url: str | None = Field(
         None,

@@ -12,6 +12,7 @@ from typing import Any, Protocol, Self
 from pydantic import BaseModel
 
 from mutasi.chassis.context import causation_id, correlation_id
+from mutasi.chassis.faults import is_duplicate_key as is_duplicate_key  # re-exported for older callers
 from mutasi.contracts.envelope import CloudEvent, event_model
 from mutasi.contracts.topics import Topic
 
@@ -25,11 +26,6 @@ IDEMPOTENCY = "idempotency"
 
 
 LEASES = "leases"
-
-
-def is_duplicate_key(exc: BaseException) -> bool:
-    """A unique index refused a write, on MongoDB (E11000) or in memory."""
-    return getattr(exc, "code", None) == 11000 or type(exc).__name__ == "DuplicateKey"
 
 
 class IdempotencyConflict(Exception):

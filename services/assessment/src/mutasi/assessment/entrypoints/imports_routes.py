@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from mutasi.assessment.adapters import workbooks
@@ -16,6 +16,7 @@ from mutasi.assessment.adapters.workbooks import XLSX_MEDIA_TYPE
 from mutasi.assessment.domain.errors import NotFound
 from mutasi.assessment.entrypoints.dependencies import DepsDep, HrCallerDep
 from mutasi.assessment.service_layer.imports import ImportRequest, http_status, run_import
+from mutasi.chassis.writes import IdempotencyKey
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 Kind = Literal["skj", "employees", "assessments"]
@@ -49,7 +50,7 @@ async def import_file(
     deps: DepsDep,
     accept_partial: Annotated[bool, Query(description="Store the good rows even if some rows are bad.")] = False,
     filename: Annotated[str | None, Query(description="Original file name, e.g. pegawai.xlsx.")] = None,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     content = await request.body()
     if len(content) > deps.max_upload_mb * MB:
@@ -113,7 +114,7 @@ async def record_assessment(
     body: dict[str, str | int | float | None],
     caller: HrCallerDep,
     deps: DepsDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     row = {k.strip().lower(): None if v is None else str(v) for k, v in body.items()}
     digest = hashlib.sha256(json.dumps(row, sort_keys=True).encode()).hexdigest()

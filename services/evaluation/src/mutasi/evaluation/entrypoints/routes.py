@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep, ServiceKit
+from mutasi.chassis.store import UnitOfWork
+from mutasi.chassis.writes import IdempotencyKey, write
 from mutasi.evaluation.adapters import html_report, xlsx_report
 from mutasi.evaluation.adapters.repository import Repository, Snapshot
 from mutasi.evaluation.domain.followup import FollowUpReason
@@ -32,7 +34,6 @@ from mutasi.evaluation.service_layer.config import EvaluationConfig
 
 router = APIRouter(prefix="/v1", tags=["evaluation"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Retry-safe key for this write.")]
 AsOf = Annotated[date | None, Query(description="Date for due/overdue states and the report; default today.")]
 
 
@@ -52,19 +53,19 @@ def _today(kit: ServiceKit, as_of: date | None = None) -> date:
 async def record_evaluation(body: EvaluationIn, kit: KitDep, who: CallerDep, key: IdempotencyKey = None) -> Any:
     """201 with the evaluation and the follow-ups it caused; 200 when the same evaluation was already recorded."""
     fingerprint = {"agency": who.agency_id, "body": body.model_dump(mode="json")}
-    async with kit.uow() as uow:
-        if key and (stored := await uow.idempotent_response(who.agency_id, key, fingerprint)) is not None:
-            return JSONResponse(stored["body"], stored["status"])
-        recorded = await services.record_evaluation(
-            uow, who.agency_id, body.round_id, body.command(who.user or ""), _config(kit)
-        )
-        view = jsonable_encoder(recorded_view(recorded, own=who.nip == body.nip))
-        status = 201 if recorded.created else 200
-        if key:
-            await uow.remember_response(who.agency_id, key, fingerprint, {"body": view, "status": status})
-        await uow.commit()
-    _metrics(kit).observe_recorded(recorded)
-    return JSONResponse(view, status)
+    recorded: list[Any] = []
+
+    async def act(uow: UnitOfWork) -> dict[str, Any]:
+        done = await services.record_evaluation(uow, who.agency_id, body.round_id, body.command(who.user or ""),
+                                                _config(kit))  # fmt: skip
+        recorded.append(done)
+        view = jsonable_encoder(recorded_view(done, own=who.nip == body.nip))
+        return {"body": view, "status": 201 if done.created else 200}
+
+    answer = await write(kit, who.agency_id, act, key=key, fingerprint=fingerprint)
+    if recorded:
+        _metrics(kit).observe_recorded(recorded[-1])
+    return JSONResponse(answer["body"], answer["status"])
 
 
 @router.get("/evaluations", summary="Evaluations recorded (survey answers only to the employee themself)")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from mutasi.chassis.http import CallerDep
+from mutasi.chassis.writes import IdempotencyKey
 from mutasi.placement.adapters.workbooks import XLSX_MEDIA_TYPE, read_rows, write_posts
 from mutasi.placement.domain.post_rows import COLUMNS
 from mutasi.placement.entrypoints.dependencies import DepsDep
@@ -29,7 +30,7 @@ async def import_posts(
     caller: CallerDep,
     deps: DepsDep,
     accept_partial: Annotated[bool, Query(description="Store the good rows even if some rows are bad.")] = False,
-    key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     content = await request.body()
     if len(content) > deps.defaults.max_upload_mb * MB:

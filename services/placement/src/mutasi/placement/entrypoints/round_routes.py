@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from mutasi.chassis.http import CallerDep
+from mutasi.chassis.writes import IdempotencyKey
 from mutasi.placement.adapters.workbooks import XLSX_MEDIA_TYPE
 from mutasi.placement.domain.options import Preference
 from mutasi.placement.entrypoints.dependencies import DepsDep
@@ -15,7 +16,6 @@ from mutasi.placement.service_layer import objections, plans, reads, rounds
 from mutasi.placement.service_layer.pool import PlanOptions
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Repeat-safe key for this write.")]
 
 
 def _options(body: PlanIn | None) -> PlanOptions:
@@ -25,7 +25,7 @@ def _options(body: PlanIn | None) -> PlanOptions:
 
 
 @router.post("", status_code=201, summary="Announce a round (round-announced + a notice to every person in scope)")
-async def announce(body: AnnounceIn, caller: CallerDep, deps: DepsDep, key: IdemKey = None) -> dict[str, Any]:
+async def announce(body: AnnounceIn, caller: CallerDep, deps: DepsDep, key: IdempotencyKey = None) -> dict[str, Any]:
     cmd = rounds.AnnounceRound(body.name, body.period, body.preferences_open_until, body.effective_date,
                                body.max_preferences, body.objection_days, tuple(body.scope_units))  # fmt: skip
     return await rounds.announce(deps, caller, cmd, key)
@@ -68,7 +68,7 @@ async def get_plan(round_id: str, caller: CallerDep, deps: DepsDep, all: bool = 
     "/{round_id}/scenarios", status_code=201, summary="What-if: re-plan with other weights/rules, get the diff"
 )
 async def scenario(
-    round_id: str, body: PlanIn, caller: CallerDep, deps: DepsDep, key: IdemKey = None
+    round_id: str, body: PlanIn, caller: CallerDep, deps: DepsDep, key: IdempotencyKey = None
 ) -> dict[str, Any]:
     return await plans.scenario(deps, caller, round_id, _options(body), key)
 
@@ -122,7 +122,7 @@ async def explanation(round_id: str, nip: str, caller: CallerDep, deps: DepsDep)
 
 @router.post("/{round_id}/objections", status_code=201, summary="A moved ASN objects (keberatan)")
 async def file_objection(round_id: str, body: ObjectionIn, caller: CallerDep, deps: DepsDep,
-                         key: IdemKey = None) -> dict[str, Any]:  # fmt: skip
+                         key: IdempotencyKey = None) -> dict[str, Any]:  # fmt: skip
     return await objections.file_objection(deps, caller, round_id, body.nip, body.reason, key)
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
-from mutasi.chassis.consumer import is_transient
 from mutasi.chassis.http import Caller, CallerDep
 from mutasi.chassis.kit import KitDep, ServiceKit
 from mutasi.chassis.store import UnitOfWork
+from mutasi.chassis.writes import IdempotencyKey, write
 from mutasi.training.entrypoints.dependencies import Deps
 from mutasi.training.entrypoints.schemas import AttendanceIn, CompletionIn
 from mutasi.training.service_layer import commands, views
@@ -21,7 +20,6 @@ from mutasi.training.service_layer.services import TrainingService
 
 router = APIRouter(prefix="/v1", tags=["training"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Retry-safe key for this write.")]
 UnitFilter = Annotated[str | None, Query(description="Receiving unit (OPD) id; default: the whole agency.")]
 
 
@@ -52,32 +50,8 @@ async def _write(
     fingerprint: Any,
     act: Callable[[UnitOfWork], Awaitable[dict[str, Any]]],
 ) -> dict[str, Any]:
-    """Run a write in one unit of work; a repeated Idempotency-Key returns the first answer unchanged. A write
-    conflict with a concurrent event handler (a transient transaction error) is retried from the start."""
-    for attempt in range(1, max(1, kit.settings.retry_attempts)):
-        try:
-            return await _write_once(kit, agency_id, key, fingerprint, act)
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            await asyncio.sleep(kit.settings.retry_backoff_s * 2 ** (attempt - 1))
-    return await _write_once(kit, agency_id, key, fingerprint, act)
-
-
-async def _write_once(
-    kit: ServiceKit,
-    agency_id: str,
-    key: str | None,
-    fingerprint: Any,
-    act: Callable[[UnitOfWork], Awaitable[dict[str, Any]]],
-) -> dict[str, Any]:
-    async with kit.uow() as uow:
-        if key and (stored := await uow.idempotent_response(agency_id, key, fingerprint)) is not None:
-            return {**stored, "replayed": True}
-        answer = await act(uow)
-        if key:
-            await uow.remember_response(agency_id, key, fingerprint, answer)
-        await uow.commit()
+    """One unit of work through the chassis: a repeated Idempotency-Key returns the first answer unchanged."""
+    answer: dict[str, Any] = await write(kit, agency_id, act, key=key, fingerprint=fingerprint)
     return answer
 
 

@@ -1,0 +1,39 @@
+"""What a failure means: an outage (503, retry later), a write conflict (retry now), a duplicate (409)."""
+
+from __future__ import annotations
+
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+
+WRITE_CONFLICT = 112
+DUPLICATE_KEY = 11000
+
+
+def is_duplicate_key(exc: BaseException) -> bool:
+    """A unique index refused a write, on MongoDB (E11000) or in memory."""
+    return getattr(exc, "code", None) == DUPLICATE_KEY or type(exc).__name__ == "DuplicateKey"
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """Another transaction touched the same documents: running the whole unit of work again will succeed."""
+    if isinstance(exc, OperationFailure) and exc.code == WRITE_CONFLICT:
+        return True
+    if isinstance(exc, PyMongoError) and not isinstance(exc, ConnectionFailure):
+        return exc.has_error_label("TransientTransactionError")
+    return False
+
+
+def is_outage(exc: BaseException) -> bool:
+    """The database or the broker cannot be reached (down, restarting, partitioned)."""
+    if isinstance(exc, ConnectionFailure | ConnectionError | TimeoutError):
+        return True
+    # aiokafka's errors are matched by name so this module needs no Kafka import
+    return any(cls.__name__ in ("KafkaConnectionError", "KafkaTimeoutError") for cls in type(exc).__mro__)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Database or broker trouble that a retry may cure (as opposed to a bad message or a bug)."""
+    if is_outage(exc) or is_conflict(exc):
+        return True
+    if isinstance(exc, PyMongoError):
+        return exc.has_error_label("UnknownTransactionCommitResult")
+    return False
