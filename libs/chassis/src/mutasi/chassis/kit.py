@@ -31,8 +31,8 @@ from mutasi.chassis.mongo import MongoDatabase
 from mutasi.chassis.relay import OutboxRelay
 from mutasi.chassis.settings import ServiceSettings
 from mutasi.chassis.store import IDEMPOTENCY, INBOX, LEASES, OUTBOX, Database, IdempotencyConflict, UnitOfWork
-from mutasi.contracts.schemagen import schema_for
 from mutasi.chassis.writes import RetryWrites, install_fault_handlers
+from mutasi.contracts.schemagen import schema_for
 from mutasi.contracts.topics import Topic
 
 log = logging.getLogger("mutasi.kit")
