@@ -13,7 +13,10 @@ from typing import Any
 import numpy as np
 
 from mutasi.placement.adapters.ortools_solver import solve_flow_by_group
-from mutasi.placement.adapters.vectorised import NO_DATE, PoolArrays, agency_groups, build_arcs, greedy_arcs
+from mutasi.placement.adapters.vectorised.arcs import build_arcs
+from mutasi.placement.adapters.vectorised.arrays import NO_DATE, PoolArrays
+from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
+from mutasi.placement.adapters.vectorised.grouping import agency_groups
 from mutasi.placement.domain.eligibility import EligibilityPolicy
 from mutasi.placement.domain.planning import gain_pct
 from mutasi.placement.domain.scoring import FitWeights
@@ -68,10 +71,15 @@ def synthetic_province(seed: int = 2026, people: int = PEOPLE, posts: int = POST
         tmt_pns=tmt_pns,
         jpt=rng.random(people) < 0.01,
         discipline_until=np.where(rng.random(people) < 0.02, ON.toordinal() + 100, NO_DATE).astype(np.int32),
-        blocked_flags=rng.random(people) < 0.03,
-        perf_ok=rng.random(people) < 0.9,
+        in_court=rng.random(people) < 0.01,
+        study_leave=rng.random(people) < 0.01,
+        audit_open=rng.random(people) < 0.005,
+        cltn=rng.random(people) < 0.005,
+        perf_pass=rng.random((people, 2)) < 0.95,
+        perf_count=np.full(people, 2, dtype=np.int32),
         box=rng.integers(1, 10, people).astype(np.int32),
         jpm_current=rng.uniform(50, 100, people),
+        re_placement=rng.random(people) < 0.02,
         levels=rng.integers(1, 5, (people, CODES)).astype(np.int32),
         p_agency=p_agency,
         p_unit=p_unit,

@@ -9,14 +9,11 @@ import numpy as np
 import pytest
 
 from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver, solve_flow, solve_flow_by_group
-from mutasi.placement.adapters.vectorised import (
-    agency_groups,
-    build_arcs,
-    build_problem_fast,
-    from_domain,
-    greedy_arcs,
-    preference_arrays,
-)
+from mutasi.placement.adapters.vectorised.arcs import build_arcs, preference_arrays
+from mutasi.placement.adapters.vectorised.arrays import from_domain
+from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
+from mutasi.placement.adapters.vectorised.grouping import agency_groups
+from mutasi.placement.adapters.vectorised.problem import build_problem_fast
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import BlackoutWindow, Dated, EligibilityPolicy
 from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem

@@ -12,7 +12,7 @@ from mutasi.contracts import topics
 from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver
 from mutasi.placement.adapters.repositories import INDEXES, ROUNDS
 from mutasi.placement.adapters.telemetry import PrometheusTelemetry
-from mutasi.placement.adapters.vectorised import build_problem_fast
+from mutasi.placement.adapters.vectorised.problem import build_problem_fast
 from mutasi.placement.adapters.workbooks import UnreadableWorkbook
 from mutasi.placement.domain.eligibility import Dated, EligibilityPolicy
 from mutasi.placement.domain.errors import InvalidInput, InvalidState, NotAllowed, NotFound

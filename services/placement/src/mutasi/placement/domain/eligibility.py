@@ -153,9 +153,9 @@ def _status_pns(ctx: MoveContext) -> Failure | None:
 
 def _min_tenure(ctx: MoveContext) -> Failure | None:
     c = ctx.candidate
-    if ctx.policy.jpt_tenure_exempt and c.post_type.startswith("jpt"):
+    if tenure_exempt(ctx.policy, c.post_type):
         return None
-    needed = int(value_on(ctx.policy.min_months_in_post, ctx.on))
+    needed = required_months_in_post(ctx.policy, ctx.on)
     have = c.months_in_post_on(ctx.on)
     if have < needed:
         return Failure(
@@ -441,10 +441,26 @@ class PolicyBook:
         return replace(self, agencies={**self.agencies, agency_id: policy})
 
 
+def rule_applies(rule: EligibilityRule, policy: EligibilityPolicy, on: date) -> bool:
+    """The one place where a rule's dates and a policy's disabled rules decide whether it is checked at all;
+    the per-pair check and the vectorised path both ask here."""
+    return rule.code not in policy.disabled_rules and rule.in_force(on)
+
+
+def required_months_in_post(policy: EligibilityPolicy, on: date) -> int:
+    """MIN_TENURE_POST's threshold on a date (PP 11/2017 Pasal 190(3), as the policy dates it)."""
+    return int(value_on(policy.min_months_in_post, on))
+
+
+def tenure_exempt(policy: EligibilityPolicy, post_type: str) -> bool:
+    """JPT officials may be moved within the minimum tenure on stated grounds (SE MenPANRB 19/2023)."""
+    return policy.jpt_tenure_exempt and post_type.startswith("jpt")
+
+
 def _run(rules: Iterable[EligibilityRule], ctx: MoveContext) -> list[RuleResult]:
     out = []
     for rule in rules:
-        if rule.code in ctx.policy.disabled_rules or not rule.in_force(ctx.on):
+        if not rule_applies(rule, ctx.policy, ctx.on):
             out.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
             continue
         failure = rule.check(ctx)

@@ -46,7 +46,11 @@ def jpm(levels: Mapping[str, int], standard: Mapping[str, int], cap_each: bool =
     total = sum(standard.values())
     if total <= 0:
         return 100.0
-    got = sum(min(levels.get(code, 0), need) if cap_each else levels.get(code, 0) for code, need in standard.items())
+    got = sum(
+        min(levels.get(code, 0), need) if cap_each else levels.get(code, 0)
+        for code, need in standard.items()
+        if need > 0  # a code with no required level is not part of the standard
+    )
     return min(100.0, 100.0 * got / total)
 
 
@@ -63,6 +67,17 @@ def preference_part(post_id: str, ranked: Sequence[str], max_preferences: int) -
         return 0.0
     n = max(max_preferences, len(ranked), 1)
     return 100.0 * (n - ranked.index(post_id)) / n
+
+
+def in_hundredths(value: float) -> int:
+    """A part of the fit in whole hundredths of a point (half to even on the double, as numpy's rint)."""
+    return round(value * SCALE)
+
+
+def fit_from_parts(parts: Mapping[str, float], raw_jpm: float) -> FitScore:
+    """Each part rounded to hundredths, and the total their sum, so stored parts always add up to the total."""
+    cents = {k: in_hundredths(v) for k, v in parts.items()}
+    return FitScore(sum(cents.values()) / SCALE, {k: c / SCALE for k, c in cents.items()}, raw_jpm)
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,7 @@ def fit_for_move(
         "preference": weights.preference * preference_part(post.post_id, ranked, max_preferences),
         "move_cost": -(weights.move_friction + (weights.move_cost if already_fits(candidate, weights) else 0.0)),
     }
-    return FitScore(round(sum(parts.values()), 2), {k: round(v, 2) for k, v in parts.items()}, raw_jpm)
+    return fit_from_parts(parts, raw_jpm)
 
 
 def fit_for_stay(candidate: Candidate, current: Post | None, ranked: Sequence[str], weights: FitWeights) -> FitScore:
@@ -114,4 +129,4 @@ def fit_for_stay(candidate: Candidate, current: Post | None, ranked: Sequence[st
         "preference": weights.preference * (0.0 if ranked else 50.0),
         "move_cost": 0.0,
     }
-    return FitScore(round(sum(parts.values()), 2), {k: round(v, 2) for k, v in parts.items()}, raw_jpm)
+    return fit_from_parts(parts, raw_jpm)

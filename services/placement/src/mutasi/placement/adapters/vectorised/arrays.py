@@ -1,0 +1,199 @@
+"""People and posts of a round as numpy column arrays, built from the domain candidates and posts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from mutasi.placement.domain.candidates import Candidate
+from mutasi.placement.domain.eligibility import PASSING_PREDICATES
+from mutasi.placement.domain.posts import Post
+from mutasi.placement.domain.ranks import education_rank, golongan_rank, is_education_level, is_golongan
+
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+B = npt.NDArray[np.bool_]
+TYPES = {"PNS": 0, "CPNS": 1, "PPPK": 2, "OTHER": 3}
+NO_DATE = -1
+FOREVER = 10**7
+UNKNOWN_GOLONGAN = 31  # above every post's range, so no pair is formed (JOB_REQUIREMENTS fails in the domain)
+
+
+@dataclass
+class PoolArrays:
+    """People (index i) and posts (index j) of a round as column arrays. Dates are proleptic ordinals."""
+
+    # people
+    agency: I32
+    unit: I32
+    post: I32  # index of the current post, -1 when it is not among the posts
+    kind: I32  # TYPES
+    golongan: I32
+    education: I32
+    field: I32  # index into the field vocabulary (< 63)
+    months_in_post: I32
+    as_of: I32
+    years_to_bup: F64
+    tmt_pns: I32  # NO_DATE when unknown
+    jpt: B  # holds a JPT post now (tenure exemption)
+    discipline_until: I32  # NO_DATE none, FOREVER open-ended
+    in_court: B
+    study_leave: B
+    audit_open: B
+    cltn: B
+    perf_pass: B  # (N, K): the K most recent predicates, newest first, passing or not
+    perf_count: I32  # how many predicates each person has
+    box: I32
+    jpm_current: F64
+    re_placement: B  # evaluation asked to re-place the person (no "already fits" move cost)
+    levels: I32  # (N, C)
+    # posts
+    p_agency: I32
+    p_unit: I32
+    gmin: I32
+    gmax: I32
+    edu_min: I32  # -1 = any
+    field_mask: I64  # bit per accepted field; 0 = any
+    field_required: B
+    seats: I32
+    bezetting: I32
+    blackout_covered: B
+    standard: I32  # (P, C)
+    coi_keys: I64  # person * n_units + unit of every conflict of interest
+    n_units: int
+
+    @property
+    def n_people(self) -> int:
+        return len(self.agency)
+
+    @property
+    def n_posts(self) -> int:
+        return len(self.p_agency)
+
+    def incumbents(self) -> I64:
+        held = self.post[self.post >= 0]
+        return np.bincount(held, minlength=self.n_posts).astype(np.int64)
+
+
+@dataclass
+class PoolIndex:
+    """The names behind the indices of a PoolArrays built from domain objects."""
+
+    nips: list[str]
+    post_ids: list[str]
+    codes: list[str]
+
+
+def ordinal(d: date | None, missing: int = NO_DATE) -> int:
+    return d.toordinal() if d is not None else missing
+
+
+def months_since(as_of: I32, on: date) -> I32:
+    """Whole months from each date to `on` (same rule as domain.candidates.months_between)."""
+    dates = [date.fromordinal(int(o)) for o in np.unique(as_of)]
+    table = {d.toordinal(): (on.year - d.year) * 12 + on.month - d.month - (on.day < d.day) for d in dates}
+    keys = np.array(list(table), dtype=np.int32)
+    vals = np.array(list(table.values()), dtype=np.int32)
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int32)
+    return np.asarray(vals[np.searchsorted(keys, as_of)], dtype=np.int32)
+
+
+def _perf_columns(candidates: Sequence[Candidate]) -> tuple[B, I32]:
+    """Each person's predicates newest first (as Candidate.last_predicates orders them), passing or not."""
+    newest = [c.last_predicates(len(c.predicates)) for c in candidates]
+    width = max((len(p) for p in newest), default=0) or 1
+    passing = np.zeros((len(candidates), width), dtype=np.bool_)
+    for i, preds in enumerate(newest):
+        passing[i, : len(preds)] = [p in PASSING_PREDICATES for p in preds]
+    return passing, np.array([len(p) for p in newest], dtype=np.int32)
+
+
+def from_domain(candidates: Sequence[Candidate], posts: Sequence[Post]) -> tuple[PoolArrays, PoolIndex]:
+    """Column arrays of domain candidates and posts."""
+    post_ids = [p.post_id for p in posts]
+    post_index = {pid: j for j, pid in enumerate(post_ids)}
+    agencies = {a: k for k, a in enumerate(sorted({c.agency_id for c in candidates} | {p.agency_id for p in posts}))}
+    units = {u: k for k, u in enumerate(sorted({c.unit_id for c in candidates} | {p.unit_id for p in posts}))}
+    fields = sorted({c.education_field for c in candidates} | {f for p in posts for f in p.education_fields})
+    field_index = {f: k for k, f in enumerate(fields)}
+    if len(fields) > 62:
+        raise ValueError("more than 62 fields of study; widen the field mask")
+    codes = sorted({k for c in candidates for k in c.competencies} | {k for p in posts for k in p.standard_levels()})
+    code_index = {k: n for n, k in enumerate(codes)}
+    levels = np.zeros((len(candidates), len(codes)), dtype=np.int32)
+    for i, c in enumerate(candidates):
+        for k, v in c.competencies.items():
+            levels[i, code_index[k]] = v
+    standard = np.zeros((len(posts), len(codes)), dtype=np.int32)
+    for j, p in enumerate(posts):
+        for k, v in p.standard_levels().items():
+            standard[j, code_index[k]] = v
+    perf_pass, perf_count = _perf_columns(candidates)
+
+    def until(c: Candidate) -> int:
+        if not c.discipline_active:
+            return NO_DATE
+        return ordinal(c.discipline_until, FOREVER)
+
+    def mask(p: Post) -> int:
+        return sum(1 << field_index[f] for f in set(p.education_fields))
+
+    def flag(attr: str) -> B:
+        return np.array([bool(getattr(c, attr)) for c in candidates], dtype=np.bool_)
+
+    arr = PoolArrays(
+        agency=np.array([agencies[c.agency_id] for c in candidates], dtype=np.int32),
+        unit=np.array([units[c.unit_id] for c in candidates], dtype=np.int32),
+        post=np.array([post_index.get(c.post_id, -1) for c in candidates], dtype=np.int32),
+        kind=np.array([TYPES.get(c.employee_type, TYPES["OTHER"]) for c in candidates], dtype=np.int32),
+        golongan=np.array(
+            [golongan_rank(c.golongan) if is_golongan(c.golongan) else UNKNOWN_GOLONGAN for c in candidates],
+            dtype=np.int32,
+        ),
+        education=np.array(
+            [education_rank(c.education_level) if is_education_level(c.education_level) else -1 for c in candidates],
+            dtype=np.int32,
+        ),
+        field=np.array([field_index[c.education_field] for c in candidates], dtype=np.int32),
+        months_in_post=np.array([c.months_in_post for c in candidates], dtype=np.int32),
+        as_of=np.array([c.as_of.toordinal() for c in candidates], dtype=np.int32),
+        years_to_bup=np.array([c.years_to_bup for c in candidates], dtype=np.float64),
+        tmt_pns=np.array([ordinal(c.tmt_pns) for c in candidates], dtype=np.int32),
+        jpt=np.array([c.post_type.startswith("jpt") for c in candidates], dtype=np.bool_),
+        discipline_until=np.array([until(c) for c in candidates], dtype=np.int32),
+        in_court=flag("in_court_process"),
+        study_leave=flag("on_study_leave"),
+        audit_open=flag("audit_finding_open"),
+        cltn=flag("on_cltn"),
+        perf_pass=perf_pass,
+        perf_count=perf_count,
+        box=np.array([c.talent_box for c in candidates], dtype=np.int32),
+        jpm_current=np.array([c.jpm_current for c in candidates], dtype=np.float64),
+        re_placement=np.array([c.follow_up == "re_placement" for c in candidates], dtype=np.bool_),
+        levels=levels,
+        p_agency=np.array([agencies[p.agency_id] for p in posts], dtype=np.int32),
+        p_unit=np.array([units[p.unit_id] for p in posts], dtype=np.int32),
+        gmin=np.array([golongan_rank(p.golongan_min) for p in posts], dtype=np.int32),
+        gmax=np.array([golongan_rank(p.golongan_max) for p in posts], dtype=np.int32),
+        edu_min=np.array(
+            [min((education_rank(e) for e in p.education_levels), default=-1) for p in posts], dtype=np.int32
+        ),
+        field_mask=np.array([mask(p) for p in posts], dtype=np.int64),
+        field_required=np.array([p.field_required for p in posts], dtype=np.bool_),
+        seats=np.array([p.seats for p in posts], dtype=np.int32),
+        bezetting=np.array([p.bezetting for p in posts], dtype=np.int32),
+        blackout_covered=np.array([p.covered_by_blackout for p in posts], dtype=np.bool_),
+        standard=standard,
+        coi_keys=np.array(
+            sorted(i * len(units) + units[u] for i, c in enumerate(candidates) for u in c.coi_unit_ids if u in units),
+            dtype=np.int64,
+        ),
+        n_units=len(units),
+    )
+    return arr, PoolIndex([c.nip for c in candidates], post_ids, codes)

@@ -1,0 +1,64 @@
+"""The rank-per-vacancy baseline on flow arcs (domain.planning.greedy_plan without unit limits)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mutasi.placement.adapters.vectorised.arcs import BuiltArcs
+from mutasi.placement.adapters.vectorised.arrays import I64
+
+
+def greedy_arcs(built: BuiltArcs) -> I64:
+    """The rank-per-vacancy baseline on arcs (domain.planning.greedy_plan without unit limits)."""
+    arcs = built.arcs
+    n = arcs.n_people
+    stay_arc = np.flatnonzero(built.is_stay)
+    stay_of = np.empty(n, dtype=np.int64)
+    stay_of[arcs.person[stay_arc]] = stay_arc
+    chosen = stay_of.copy()
+    current_post = arcs.post[stay_of]
+    moves = np.flatnonzero(~built.is_stay)
+    order = moves[np.lexsort((arcs.person[moves], -arcs.score[moves], arcs.post[moves]))]
+    mpost = arcs.post[order]
+    bounds = np.searchsorted(mpost, np.arange(arcs.n_posts + 1))
+    holders = np.bincount(current_post[current_post >= 0], minlength=arcs.n_posts)
+    free = (arcs.capacity - holders).tolist()
+    pointer = bounds[:-1].tolist()
+    end = bounds[1:].tolist()
+    score = arcs.score.tolist()
+    person = arcs.person.tolist()
+    order_l = order.tolist()
+    stay_score = arcs.score[stay_of].tolist()
+    moved = [False] * n
+    cur = current_post.tolist()
+    first = np.zeros(arcs.n_posts, dtype=np.bool_)
+    first[arcs.post[arcs.priority & (arcs.post >= 0)]] = True
+    queue = sorted((j for j in range(arcs.n_posts) if free[j] > 0), key=lambda j: (not first[j], j))
+    head = 0
+    while head < len(queue):
+        j = queue[head]
+        head += 1
+        if free[j] <= 0:
+            continue
+        k = pointer[j]
+        pick = -1
+        while k < end[j]:
+            a = order_l[k]
+            i = person[a]
+            k += 1
+            if not moved[i] and score[a] > stay_score[i]:
+                pick = a
+                break
+        pointer[j] = k
+        if pick < 0:
+            continue
+        i = person[pick]
+        moved[i] = True
+        chosen[i] = pick
+        free[j] -= 1
+        if cur[i] >= 0:
+            free[cur[i]] += 1
+            queue.append(cur[i])
+        if free[j] > 0:
+            queue.append(j)
+    return chosen
