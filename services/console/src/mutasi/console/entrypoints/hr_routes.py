@@ -293,5 +293,6 @@ def _row_errors(result: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         out.append({"sheet": e.get("sheet") or "", "row": e.get("row") or e.get("baris") or "",
                     "column": e.get("column") or e.get("field") or e.get("kolom") or "",
-                    "reason": e.get("reason_id") or e.get("reason") or e.get("reason_en") or ""})  # fmt: skip
+                    "reason": e.get("message_id") or e.get("reason_id") or e.get("reason") or e.get("reason_en")
+                    or ""})  # fmt: skip
     return out
