@@ -23,7 +23,18 @@ install: $(VENV)/.installed ## create .venv with exactly the locked versions
 demo: install ## a whole programme round on the local stack (no Docker), then a summary line
 	$(VENV)/bin/mutasi demo --stack
 
-test: install lint types contracts-check ## lint, types, import contracts, unit, component, integration, e2e
+console: install ## the local stack, the console and a small demo round, left running; prints the URL and logins
+	$(VENV)/bin/mutasi demo --stack --keep --size 400
+
+chromium: ## Debian's Chromium and ChromeDriver for the browser tests (apt-get when missing; needs root)
+	@command -v chromium >/dev/null || { if [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null; \
+	  else echo "chromium is missing and this is not root: the browser tests will be skipped"; fi; }
+
+browser: install chromium ## the console's browser tests in headless Chromium (screenshots in .run/console-screens/)
+	$(VENV)/bin/pytest -q tests/browser
+
+test: install chromium lint types contracts-check ## lint, types, import contracts, unit, component, integration, e2e
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests
 
 check: install lint types contracts-check ## the fast subset: lint, types, import contracts, unit tests (what pre-commit runs, plus unit)

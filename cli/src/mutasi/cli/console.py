@@ -8,6 +8,7 @@ from pathlib import Path
 from mutasi.cli.servers import free_port, spawn, wait_for_port
 
 MAILBOX_DIR = "mailbox"
+DEMO_PASSWORD = "mutasi-demo"  # the local identity provider's demo users (local stack only)
 EMAIL_FALLBACK = "{nip}@asn.mutasi.local"  # the demo has no contact list: every ASN gets mail at this address
 DEMO_LOGINS = (
     ("hr.sawahlunto", "BKPSDM: unggah data, umumkan putaran, susun rencana, draf SK, keberatan, laporan"),

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from mutasi.cli import stack as stack_mod
+from mutasi.cli.console import DEMO_PASSWORD, MAILBOX_DIR, how_to_sign_in
 from mutasi.cli.demo.runner import DemoFailed, run_demo
 
 app = typer.Typer(help="Mutasi: the ASN transfer programme, on your machine.", no_args_is_help=True)
@@ -62,6 +63,9 @@ def demo(
     stack: bool = typer.Option(False, "--stack", help="Start the local stack first and stop it afterwards."),
     seed: int = typer.Option(2026, help="Seed of the synthetic Kota Sawahlunto round."),
     size: int = typer.Option(2500, help="About how many ASN to generate."),
+    keep: bool = typer.Option(
+        False, "--keep", help="Leave the stack and the console running afterwards and print how to sign in."
+    ),
 ) -> None:
     """Run a whole programme round (needs, assessment, placement, training, evaluation) through the services."""
     run_dir = _run_dir()
@@ -84,9 +88,21 @@ def demo(
         _say(f"demo failed: {type(exc).__name__}: {exc}; service logs in {run_dir / 'logs'}")
         code = 1
     finally:
-        if stack:
+        if stack and not keep:
             stack_down()
+    if keep and code == 0:
+        _print_console(run_dir)
     raise typer.Exit(code)
+
+
+def _print_console(run_dir: Path) -> None:
+    state = stack_mod.StackState.load(run_dir)
+    if state is None or "console" not in state.ports:
+        _say("the console is not running (start the stack with `mutasi stack up`)")
+        return
+    for line in how_to_sign_in(state.url("console"), DEMO_PASSWORD):
+        _say(line)
+    _say(f"e-mail notices: {run_dir / MAILBOX_DIR}; `mutasi stack down` stops everything")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from mutasi.cli import console as console_mod
 from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secantus, start_tansu
 
 SERVICES = ("assessment", "placement", "training", "evaluation")
@@ -88,8 +89,9 @@ def wait_ready(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = 
     raise TimeoutError(f"{url} not ready after {timeout:.0f}s: {last}")
 
 
-def up(run_dir: Path, say: Callable[[str], None] = print) -> StackState:
-    """Start everything and wait until every service answers ready."""
+def up(run_dir: Path, say: Callable[[str], None] = print, console: bool = True) -> StackState:
+    """Start everything and wait until every service answers ready; with `console`, also the local mailbox
+    (SMTP) and the web console with its notifier."""
     existing = StackState.load(run_dir)
     if existing is not None and any(_alive(pid) for pid in existing.pids.values()):
         raise RuntimeError(f"a stack is already running from {run_dir}; run `mutasi stack down` first")
@@ -113,7 +115,26 @@ def up(run_dir: Path, say: Callable[[str], None] = print) -> StackState:
     for service, proc in procs.items():
         wait_ready(state.url(service), 60, proc)
         say(f"  {service:<20} {state.url(service)}  ready")
+    if console:
+        start_console(state, say)
     return state
+
+
+def start_console(state: StackState, say: Callable[[str], None]) -> None:
+    """The mailbox every e-mail notice lands in, then the console (pages + notifier) pointed at the stack."""
+    run_dir = Path(state.run_dir)
+    state.pids["mailbox"], state.ports["mailbox"] = console_mod.start_mailbox(run_dir)
+    say(f"  mailbox (SMTP)       127.0.0.1:{state.ports['mailbox']}  -> {run_dir / console_mod.MAILBOX_DIR}")
+    port = state.ports.get("console") or free_port()
+    state.ports["console"] = port
+    env = service_env("console", state.kafka, state.mongo_uri, port)
+    urls = {s: state.url(s) for s in SERVICES}
+    env.update(console_mod.console_env(urls, getattr(state, "issuer", ""), port, state.ports["mailbox"]))
+    proc = spawn([sys.executable, "-m", "mutasi.console"], run_dir / "logs" / "console.log", env)
+    state.pids["console"] = proc.pid
+    state.save()
+    wait_ready(state.url("console"), 60, proc)
+    say(f"  {'console':<20} {state.url('console')}  ready")
 
 
 def down(run_dir: Path) -> list[str]:
@@ -122,7 +143,7 @@ def down(run_dir: Path) -> list[str]:
     if state is None:
         return []
     stopped = []
-    for name in [*SERVICES, "kafka", "mongo"]:
+    for name in ["console", *SERVICES, "mailbox", "kafka", "mongo"]:
         pid = state.pids.get(name)
         if pid and _alive(pid):
             _terminate(pid)
@@ -139,7 +160,7 @@ def status(run_dir: Path) -> dict[str, str]:
     for name, pid in state.pids.items():
         if not _alive(pid):
             report[name] = f"stopped (pid {pid})"
-        elif name in SERVICES:
+        elif name in (*SERVICES, "console"):
             try:
                 ok = httpx.get(f"{state.url(name)}/health/ready", timeout=2).status_code == 200
             except httpx.HTTPError:
