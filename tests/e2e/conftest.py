@@ -26,7 +26,7 @@ class RoundOnStack:
 def round_on_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoundOnStack]:
     run_dir = tmp_path_factory.mktemp("stack")
     lines: list[str] = []
-    state = stack.up(run_dir, lines.append)
+    state = stack.up(run_dir, lines.append, console=False)
     try:
         out = run_dir / "demo"
         out.mkdir()
