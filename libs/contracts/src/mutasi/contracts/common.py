@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import Field
 
 from mutasi.contracts.envelope import Payload
-
-# Enumerations on the wire (JSON Schema `enum`): the codes the producers' domains use.
-PostType = Literal["jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas", "fungsional", "pelaksana"]
-Predicate = Literal["Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"]
+from mutasi.contracts.vocabulary import PostTypeName, PredicateName
 
 
 class PostRef(Payload):
@@ -21,7 +17,7 @@ class PostRef(Payload):
     post_name: str = Field(description="Post name (nomenklatur jabatan).")
     unit_id: str = Field(description="Unit (OPD) id.")
     unit_name: str = Field(description="Unit (OPD) name.")
-    post_type: PostType = Field(description="Jabatan kind (UU 20/2023 Pasal 13–18).")
+    post_type: PostTypeName = Field(description="Kind of post (jabatan ASN, UU 20/2023), lowest level first.")
     eselon: str | None = Field(None, description="Eselon of a structural post, e.g. III.b.")
     reports_to_post_id: str | None = Field(
         None, description="Post id of the direct superior (atasan langsung, from the peta jabatan)."
@@ -32,7 +28,7 @@ class PredicateYear(Payload):
     """One annual SKP performance predicate (PermenPANRB 6/2022)."""
 
     year: int = Field(description="Appraisal year.")
-    predicate: Predicate = Field(description="SKP predicate (PermenPANRB 6/2022).")
+    predicate: PredicateName = Field(description="The SKP predicate, as e-Kinerja and SIASN spell it.")
 
 
 class DatedValue(Payload):

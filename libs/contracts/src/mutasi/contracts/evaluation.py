@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from mutasi.contracts.common import Predicate
 from mutasi.contracts.envelope import Payload
+from mutasi.contracts.vocabulary import FollowUpReasonName, PredicateName
 
 
 class EvaluationRecordedV1(Payload):
@@ -19,8 +19,8 @@ class EvaluationRecordedV1(Payload):
     nip: str
     checkpoint_month: int = Field(description="Months after the effective date (3, 6, 12 by default).")
     recorded_on: date
-    predicate: Predicate = Field(description="SKP predicate for the period.")
-    predicate_before: Predicate | None = None
+    predicate: PredicateName = Field(description="SKP predicate for the period.")
+    predicate_before: PredicateName | None = None
     jpm_before: float | None = None
     jpm_after: float | None = None
     outcome: Literal["improved", "stable", "declined"] = Field(description="Performance against before the move.")
@@ -33,8 +33,8 @@ class FollowUpRecommendedV1(Payload):
     evaluation_id: str
     decision_id: str | None = None
     nip: str
-    reason: Literal["re_assessment", "more_training", "re_placement", "talent_pool"] = Field(
-        description="What the evaluation calls for."
+    reason: FollowUpReasonName = Field(
+        description="re_assessment (assessment acts on it) | more_training (training) | re_placement | talent_pool."
     )
     detail: str = Field(description="Why, in Indonesian.")
     competencies: dict[str, int] = Field(default_factory=dict, description="Open gaps, competency -> levels.")

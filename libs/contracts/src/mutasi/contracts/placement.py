@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import Field
 
 from mutasi.contracts.common import PostRef, PredicateYear
 from mutasi.contracts.envelope import Payload
+from mutasi.contracts.vocabulary import MoveKindName
 
 
 class RoundAnnouncedV1(Payload):
@@ -30,7 +30,7 @@ class MutationDecidedV1(Payload):
     name: str = Field(description="Employee name.")
     from_post: PostRef = Field(description="Post before the move.")
     to_post: PostRef = Field(description="Post after the move.")
-    kind: Literal["rotasi", "promosi", "demosi"] = Field(description="Same level, up or down (HR practice terms).")
+    kind: MoveKindName = Field(description="rotasi (same level) | promosi (up) | demosi (down), HR practice terms.")
     effective_date: date = Field(description="TMT of the move.")
     reason_summary: str = Field(description="Short reason shown to the person (Indonesian).")
     fit_score: float = Field(description="Fit score of the chosen assignment (0..100).")

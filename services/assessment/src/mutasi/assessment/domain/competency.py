@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from mutasi.contracts.vocabulary import PostType as PostType
+
 # The eight managerial competencies and the one socio-cultural competency (PermenPANRB 38/2017) [V].
 # These codes are shared by every Mutasi service; do not rename.
 MANAGERIAL: tuple[str, ...] = (
@@ -49,18 +51,6 @@ LEVEL_NAMES: dict[int, str] = {
     4: "Mumpuni",
     5: "Ahli",
 }  # socialisation deck [V]
-
-
-class PostType(StrEnum):
-    """Jabatan ASN kinds (UU 20/2023 Pasal 13–18); the value is the code used in spreadsheets and events."""
-
-    JPT_UTAMA = "jpt_utama"
-    JPT_MADYA = "jpt_madya"
-    JPT_PRATAMA = "jpt_pratama"
-    ADMINISTRATOR = "administrator"
-    PENGAWAS = "pengawas"
-    FUNGSIONAL = "fungsional"
-    PELAKSANA = "pelaksana"
 
 
 class Group(StrEnum):

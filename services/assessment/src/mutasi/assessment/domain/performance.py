@@ -2,42 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from mutasi.assessment.domain.errors import InvalidInput, Reason
 from mutasi.assessment.domain.rules import TalentCutoffs
-
-
-class Rating(StrEnum):
-    """A rating against expectations, used for hasil kerja, perilaku kerja and the Kinerja axis."""
-
-    DI_ATAS = "di_atas"
-    SESUAI = "sesuai"
-    DI_BAWAH = "di_bawah"
-
-
-class Predicate(StrEnum):
-    """The five SKP predicates; the value is the spelling used in e-Kinerja and SIASN."""
-
-    SANGAT_BAIK = "Sangat Baik"
-    BAIK = "Baik"
-    BUTUH_PERBAIKAN = "Butuh Perbaikan"
-    KURANG = "Kurang/Misconduct"
-    SANGAT_KURANG = "Sangat Kurang"
-
-
-# (hasil kerja, perilaku kerja) -> predicate; docs/domain.md#performance-predicate, several implementations agree [V].
-PREDICATE_MATRIX: dict[tuple[Rating, Rating], Predicate] = {
-    (Rating.DI_ATAS, Rating.DI_BAWAH): Predicate.KURANG,
-    (Rating.DI_ATAS, Rating.SESUAI): Predicate.BAIK,
-    (Rating.DI_ATAS, Rating.DI_ATAS): Predicate.SANGAT_BAIK,
-    (Rating.SESUAI, Rating.DI_BAWAH): Predicate.KURANG,
-    (Rating.SESUAI, Rating.SESUAI): Predicate.BAIK,
-    (Rating.SESUAI, Rating.DI_ATAS): Predicate.BAIK,
-    (Rating.DI_BAWAH, Rating.DI_BAWAH): Predicate.SANGAT_KURANG,
-    (Rating.DI_BAWAH, Rating.SESUAI): Predicate.BUTUH_PERBAIKAN,
-    (Rating.DI_BAWAH, Rating.DI_ATAS): Predicate.BUTUH_PERBAIKAN,
-}
+from mutasi.contracts.vocabulary import PREDICATE_MATRIX as PREDICATE_MATRIX
+from mutasi.contracts.vocabulary import Predicate as Predicate
+from mutasi.contracts.vocabulary import Rating as Rating
 
 _NAMES = ", ".join(p.value for p in Predicate)
 _PREDICATE_ALIASES = {p.value.lower(): p for p in Predicate} | {

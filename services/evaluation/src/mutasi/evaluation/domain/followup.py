@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from mutasi.contracts.vocabulary import FollowUpReason as FollowUpReason
 from mutasi.evaluation.domain.performance import Predicate, PredicateScale
 from mutasi.evaluation.domain.recording import Evaluation, ReviewRecommendation
 from mutasi.evaluation.domain.schedule import EvaluationSchedule
 from mutasi.evaluation.domain.training import TrainingRecord
-
-
-class FollowUpReason(StrEnum):
-    RE_ASSESSMENT = "re_assessment"
-    MORE_TRAINING = "more_training"
-    RE_PLACEMENT = "re_placement"
-    TALENT_POOL = "talent_pool"
-
 
 FOLLOW_UP_LABELS_ID = {
     FollowUpReason.RE_ASSESSMENT: "Asesmen ulang",

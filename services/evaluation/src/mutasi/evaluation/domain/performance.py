@@ -6,39 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
-class Rating(StrEnum):
-    """Rating of hasil kerja (work results) or perilaku kerja (work behaviour) against expectation."""
-
-    DI_ATAS = "di_atas"
-    SESUAI = "sesuai"
-    DI_BAWAH = "di_bawah"
-
-
-class Predicate(StrEnum):
-    """Predikat kinerja, best first."""
-
-    SANGAT_BAIK = "Sangat Baik"
-    BAIK = "Baik"
-    BUTUH_PERBAIKAN = "Butuh Perbaikan"
-    KURANG = "Kurang/Misconduct"
-    SANGAT_KURANG = "Sangat Kurang"
-
+from mutasi.contracts.vocabulary import PREDICATE_MATRIX as PREDICATE_MATRIX
+from mutasi.contracts.vocabulary import Predicate as Predicate
+from mutasi.contracts.vocabulary import Rating as Rating
 
 PREDICATE_ORDER: tuple[Predicate, ...] = tuple(Predicate)
-
-# docs/domain.md#performance-predicate [V]: rows are hasil kerja, columns perilaku kerja.
-PREDICATE_MATRIX: Mapping[tuple[Rating, Rating], Predicate] = {
-    (Rating.DI_ATAS, Rating.DI_BAWAH): Predicate.KURANG,
-    (Rating.DI_ATAS, Rating.SESUAI): Predicate.BAIK,
-    (Rating.DI_ATAS, Rating.DI_ATAS): Predicate.SANGAT_BAIK,
-    (Rating.SESUAI, Rating.DI_BAWAH): Predicate.KURANG,
-    (Rating.SESUAI, Rating.SESUAI): Predicate.BAIK,
-    (Rating.SESUAI, Rating.DI_ATAS): Predicate.BAIK,
-    (Rating.DI_BAWAH, Rating.DI_BAWAH): Predicate.SANGAT_KURANG,
-    (Rating.DI_BAWAH, Rating.SESUAI): Predicate.BUTUH_PERBAIKAN,
-    (Rating.DI_BAWAH, Rating.DI_ATAS): Predicate.BUTUH_PERBAIKAN,
-}
 
 _ALIASES: Mapping[str, Predicate] = {
     "sangat baik": Predicate.SANGAT_BAIK,

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 
+from mutasi.contracts.vocabulary import PASSING_PREDICATES as PASSING
 from mutasi.placement.domain.candidates import Candidate, months_between
 from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.ranks import education_rank, golongan_rank, is_education_level, is_golongan
 
-PASSING_PREDICATES = frozenset({"Sangat Baik", "Baik"})  # PermenPANRB 6/2022 (docs/domain.md#performance-predicate)
+PASSING_PREDICATES = frozenset(p.value for p in PASSING)  # Peraturan BKN 5/2019, PermenPANRB 6/2022 predicates
 
 
 @dataclass(frozen=True)
