@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from mutasi.console.domain.formatting import angka, bertanda, persen, tanggal
+from mutasi.console.domain.formatting import angka, bertanda, persen, tanggal, teks
 from mutasi.console.domain.notices import add_months
 
 
@@ -29,3 +29,8 @@ def test_check_in_dates_fall_on_the_same_day_or_the_months_last_day() -> None:
     assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
     assert add_months(date(2027, 11, 15), 3) == date(2028, 2, 15)
     assert add_months(date(2027, 3, 12), 12) == date(2028, 3, 12)
+
+
+def test_service_sentences_get_written_out_dates_and_decimal_commas() -> None:
+    assert teks("skor 95.0, sampai 2026-12-07.") == "skor 95,0, sampai 7 Desember 2026."
+    assert teks("NIP 199001012015031001 tetap") == "NIP 199001012015031001 tetap"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -47,3 +48,14 @@ def bertanda(value: float | int | None, digits: int = 1) -> str:
         return "-"
     sign = "+" if value > 0 else ("-" if value < 0 else "±")
     return f"{sign}{angka(abs(value), digits)}"
+
+
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def teks(text: str | None) -> str:
+    """A sentence from a service, as Indonesian readers expect it: ISO dates written out, decimal commas."""
+    if not text:
+        return ""
+    return _DECIMAL_POINT.sub(",", _ISO_DATE.sub(lambda m: tanggal(m.group(1)), text))

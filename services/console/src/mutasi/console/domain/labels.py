@@ -19,7 +19,7 @@ PARTS = {
     "move_cost": "Biaya perpindahan",
     "move_friction": "Gangguan perpindahan",
 }
-ELIGIBILITY = {"pass": "memenuhi", "fail": "tidak memenuhi", "warn": "perlu perhatian", "skip": "tidak berlaku"}
+ELIGIBILITY = {"passed": "memenuhi", "failed": "tidak memenuhi", "not_applicable": "tidak berlaku"}
 IMPORT_KINDS = {
     "employees": ("Data pegawai (ASN)", "assessment"),
     "assessments": ("Hasil asesmen kompetensi", "assessment"),

@@ -3,13 +3,11 @@ written reason, approve (two different people), decide, resolve objections, the 
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mutasi.console.adapters.services import Identity, ServiceError
-from mutasi.console.entrypoints.hr_routes import _names
+from mutasi.console.adapters.services import Identity
+from mutasi.console.entrypoints.shared_reads import decision_log, post_names
 from mutasi.console.entrypoints.web import FormWhoDep, WebDep, WhoDep, need
 
 router = APIRouter(prefix="/persetujuan", include_in_schema=False)
@@ -35,23 +33,11 @@ async def round_page(request: Request, web: WebDep, who: WhoDep, round_id: str) 
     plan = await s.get(who, "placement", f"/v1/rounds/{round_id}/plan", role="approver") if rnd.get("plan") else None
     decisions = await s.get(who, "placement", f"/v1/rounds/{round_id}/decisions", role="approver")
     objections = await s.get(who, "placement", f"/v1/rounds/{round_id}/objections", role="approver")
-    log = await _decision_log(web, who, round_id)
+    log = await decision_log(web, who, round_id)
     approved_by_me = any(a.get("user") == who.user for a in rnd.get("approvals", []))
     return web.render(request, "approver/round.html", title=f"Persetujuan {rnd['name']}", rnd=rnd, plan=plan,
-                      decisions=decisions, objections=objections, log=log, names=await _names(web, who),
+                      decisions=decisions, objections=objections, log=log, names=await post_names(web, who),
                       approved_by_me=approved_by_me)  # fmt: skip
-
-
-async def _decision_log(web: Any, who: Identity, round_id: str) -> dict[str, Any] | None:
-    """The hash-chained decision log and its verification, where the placement service offers it."""
-    try:
-        result: dict[str, Any] = await web.services.get(who, "placement", f"/v1/rounds/{round_id}/decision-log",
-                                                        role="approver")  # fmt: skip
-    except ServiceError as exc:
-        if exc.status in (404, 405):
-            return None
-        raise
-    return result
 
 
 @router.post("/{round_id}/ubah")

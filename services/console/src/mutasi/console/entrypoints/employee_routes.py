@@ -57,13 +57,16 @@ async def round_page(request: Request, web: WebDep, who: WhoDep, round_id: str) 
     open_posts = sorted((p for p in posts if (p.get("open_seats") or 0) > 0 or
                          float(p.get("kebutuhan", 0)) > float(p.get("bezetting", 0))),
                         key=lambda p: (p.get("unit_name", ""), p.get("name", "")))  # fmt: skip
+    rules = {r["code"]: r.get("title_id") or r["code"] for r in await web.services.get(who, "placement", "/v1/rules",
+                                                                                      role="employee")}  # fmt: skip
     decision = status.get("decision")
     window_open = rnd["state"] == "announced" and date.fromisoformat(rnd["preferences_open_until"]) >= web.today()
     objection_until = _objection_until(rnd, decision)
     can_object = bool(decision) and objection_until is not None and web.today() <= objection_until
     return web.render(request, "employee/round.html", title="Putaran mutasi", status=status, rnd=rnd, names=names,
                       open_posts=open_posts, window_open=window_open, can_object=can_object,
-                      objection_until=objection_until, slots=range(int(rnd.get("max_preferences") or 3)))  # fmt: skip
+                      objection_until=objection_until, slots=range(int(rnd.get("max_preferences") or 3)),
+                      rules=rules)  # fmt: skip
 
 
 def _objection_until(rnd: dict[str, Any], decision: dict[str, Any] | None) -> date | None:

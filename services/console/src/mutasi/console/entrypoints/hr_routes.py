@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from mutasi.console.adapters.services import Identity, ServiceError
 from mutasi.console.domain.labels import IMPORT_KINDS
+from mutasi.console.entrypoints.shared_reads import decision_log, post_names
 from mutasi.console.entrypoints.web import Forbidden, FormWhoDep, Web, WebDep, WhoDep, need
 
 router = APIRouter(prefix="/hr", include_in_schema=False)
@@ -63,15 +64,10 @@ async def round_page(request: Request, web: WebDep, who: WhoDep, round_id: str) 
         plan = await s.get(who, "placement", f"/v1/rounds/{round_id}/plan", role="hr")
         units = await s.get(who, "placement", f"/v1/rounds/{round_id}/units", role="hr")
         scenarios = await s.get(who, "placement", f"/v1/rounds/{round_id}/scenarios", role="hr")
-    names = await _names(web, who)
+    names = await post_names(web, who)
+    log = await decision_log(web, who, round_id) if rnd.get("decisions") else None
     return web.render(request, "hr/round.html", title=rnd["name"], rnd=rnd, plan=plan, units=units,
-                      scenarios=scenarios[-3:], names=names)  # fmt: skip
-
-
-async def _names(web: Web, who: Identity) -> dict[str, str]:
-    """Post id -> `name (unit)` for showing plan rows."""
-    posts = await web.services.get(who, "placement", "/v1/posts", role=who.roles[0] if who.roles else None)
-    return {p["post_id"]: f"{p.get('name', p['post_id'])} ({p.get('unit_name', p.get('unit_id', ''))})" for p in posts}
+                      scenarios=scenarios[-3:], names=names, log=log)  # fmt: skip
 
 
 @router.post("/putaran/{round_id}/tutup")
@@ -104,7 +100,7 @@ async def what_if(request: Request, web: WebDep, who: FormWhoDep, round_id: str)
                                      json=body, headers={"Idempotency-Key": secrets.token_hex(12)})  # fmt: skip
     rnd = await web.services.get(who, "placement", f"/v1/rounds/{round_id}", role="hr")
     return web.render(request, "hr/scenario.html", title="Hasil simulasi", rnd=rnd, sc=result,
-                      names=await _names(web, who))  # fmt: skip
+                      names=await post_names(web, who))  # fmt: skip
 
 
 def _number(value: Any) -> float | None:
