@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Header
@@ -20,6 +21,8 @@ from mutasi.contracts.training import TrainingAssignedV1
 
 # NIP -> how many more times the handler fails with a transient database error before it succeeds.
 TRANSIENT_FAILURES: dict[str, int] = {}
+# NIP -> how many times the handler's code ran (a redelivery the inbox catches must not run it)
+HANDLED: Counter[str] = Counter()
 
 
 class ToySettings(ServiceSettings):
@@ -86,6 +89,7 @@ async def list_notes(who: CallerDep, kit: KitDep) -> list[dict[str, Any]]:
 
 async def on_mutation_decided(event: CloudEvent[Any], uow: UnitOfWork) -> None:
     data = event.data
+    HANDLED[data.nip] += 1
     if data.nip == "000000000000000000":
         raise EventRejected("no such person")
     if data.nip == "111111111111111111":

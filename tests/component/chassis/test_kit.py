@@ -15,7 +15,7 @@ from mutasi.contracts import topics
 from mutasi.contracts.examples import PAYLOADS
 from mutasi.contracts.placement import MutationDecidedV1
 from mutasi.contracts.schemagen import schema_for
-from tests.support.toy import TRANSIENT_FAILURES, ToySettings, create_app
+from tests.support.toy import HANDLED, TRANSIENT_FAILURES, ToySettings, create_app
 
 DECIDED: MutationDecidedV1 = PAYLOADS[topics.MUTATION_DECIDED.name]  # type: ignore[assignment]
 
@@ -44,17 +44,19 @@ async def test_event_is_handled_and_its_consequence_published_through_the_outbox
     assert emitted[0]["correlationid"] == "test-correlation"
 
 
-async def test_duplicate_delivery_changes_nothing() -> None:
+async def test_duplicate_delivery_changes_nothing_and_runs_no_handler_code() -> None:
     app = toy_app()
+    nip = "198001012006041099"
     async with running_service(app) as svc:
-        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED, event_id="evt-1")
-        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED, event_id="evt-1")
+        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED.model_copy(update={"nip": nip}), event_id="evt-1")
+        await publish_event(svc, topics.MUTATION_DECIDED, DECIDED.model_copy(update={"nip": nip}), event_id="evt-1")
         plans = await svc.kit.database().raw("plans").count({})
         emitted = await svc.published(topics.TRAINING_ASSIGNED)
         duplicates = svc.kit.metrics.events_duplicate.labels(topics.MUTATION_DECIDED.name)._value.get()
     assert plans == 1
     assert len(emitted) == 1
     assert duplicates == 1
+    assert HANDLED[nip] == 1  # the inbox answered before the handler ran: no side effect happened twice
 
 
 @pytest.mark.parametrize(
