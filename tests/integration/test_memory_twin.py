@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from mutasi.chassis.memory import MemoryDatabase
 from mutasi.chassis.mongo import MongoDatabase
 from mutasi.chassis.store import Collection
+from tests.support.memory_db import MemoryDatabase
 from tests.support.wire import Wire
 
 pytestmark = pytest.mark.integration

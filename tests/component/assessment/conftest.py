@@ -9,7 +9,7 @@ import pytest
 
 from mutasi.assessment.bootstrap import create_app
 from mutasi.assessment.settings import AssessmentSettings
-from mutasi.chassis.testing import RunningService, running_service
+from tests.support.service import RunningService, running_service
 
 
 @pytest.fixture

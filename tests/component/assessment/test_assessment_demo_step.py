@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from mutasi.chassis.testing import RunningService
 from mutasi.cli.demo import step_assessment
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.dataset import MANAGERIAL, AssessmentRow, Dataset, Employee, Post, Unit
+from tests.support.service import RunningService
 
 from .files import IT_NIP, OTHER_NIP
 

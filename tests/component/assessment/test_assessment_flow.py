@@ -6,9 +6,9 @@ from typing import Any
 
 from mutasi.assessment.bootstrap import refresh_gauges
 from mutasi.assessment.service_layer.deps import Deps
-from mutasi.chassis.testing import RunningService, publish_event
 from mutasi.contracts import topics
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
+from tests.support.service import RunningService, publish_event
 
 from .files import IT_NIP, OTHER_NIP, SKJ, assessment, employee, other_employee, xlsx
 

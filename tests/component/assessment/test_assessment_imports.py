@@ -7,7 +7,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from mutasi.chassis.testing import RunningService
+from tests.support.service import RunningService
 
 from .files import IT_NIP, SKJ, XLSX, csv_bytes, employee, other_employee, xlsx
 

@@ -10,11 +10,11 @@ import pytest
 from faststream.kafka.annotations import KafkaMessage
 from pymongo.errors import AutoReconnect
 
-from mutasi.chassis.testing import publish_event, publish_raw, running_service
 from mutasi.contracts import topics
 from mutasi.contracts.examples import PAYLOADS
 from mutasi.contracts.placement import MutationDecidedV1
 from mutasi.contracts.schemagen import schema_for
+from tests.support.service import publish_event, publish_raw, running_service
 from tests.support.toy import HANDLED, TRANSIENT_FAILURES, ToySettings, create_app
 
 DECIDED: MutationDecidedV1 = PAYLOADS[topics.MUTATION_DECIDED.name]  # type: ignore[assignment]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from mutasi.chassis.testing import running_service
+from tests.support.service import running_service
 from tests.support.toy import CONFLICTS, ToySettings, create_app
 
 

@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from mutasi.chassis.testing import RunningService, running_service
 from mutasi.console.adapters.channels import Outgoing
 from mutasi.console.bootstrap import create_app
 from mutasi.console.settings import ConsoleSettings
 from tests.component.placement.placement_world import ACCOUNTANT, IT_GRAD
 from tests.component.placement.placement_world import app as placement_app
 from tests.support.oidc_provider import Provider, User
+from tests.support.service import RunningService, running_service
 
 USERS = {
     "rina": User("rina", "rahasia-rina", "Rina BKPSDM", ("hr",)),

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from mutasi.chassis.testing import publish_event
 from mutasi.console.domain.formatting import tanggal
 from mutasi.contracts import topics
 from tests.component.placement.placement_world import IT_GRAD, POOL, posts_xlsx
+from tests.support.service import publish_event
 
 from .console_world import Person, World, world
 

@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 import pytest
 
-from mutasi.chassis.testing import publish_event, running_service
 from mutasi.cli.mailbox import read_mailbox, start
 from mutasi.cli.servers import free_port
 from mutasi.console.adapters.channels import Outgoing, SmtpChannel, WhatsAppChannel
@@ -21,6 +20,7 @@ from mutasi.contracts.common import PostRef
 from mutasi.contracts.placement import MutationDecidedV1, RoundAnnouncedV1
 from mutasi.contracts.training import TrainingAssignedV1
 from tests.component.placement.placement_world import POOL
+from tests.support.service import publish_event, running_service
 
 from .console_world import RecordingChannel, console_settings
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from mutasi.chassis.testing import RunningService, running_service
 from mutasi.evaluation.bootstrap import create_app
 from mutasi.evaluation.settings import EvaluationSettings
+from tests.support.service import RunningService, running_service
 
 TODAY = date(2027, 4, 10)
 

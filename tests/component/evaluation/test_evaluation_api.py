@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from mutasi.chassis.testing import RunningService, publish_event
 from mutasi.contracts import topics
 from mutasi.evaluation.bootstrap import refresh_gauges
 from mutasi.evaluation.entrypoints.dependencies import Deps
 from tests.component.evaluation.evaluation_events import ROUND, body, decided, nip
+from tests.support.service import RunningService, publish_event
 
 
 async def moved(svc: RunningService, *ids: int) -> None:

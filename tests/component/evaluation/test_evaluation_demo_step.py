@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mutasi.chassis.testing import RunningService, publish_event
 from mutasi.cli.demo import step_evaluation
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.dataset import Dataset
 from mutasi.contracts import topics
 from tests.component.evaluation.evaluation_events import decided, nip
+from tests.support.service import RunningService, publish_event
 
 
 def context(svc: RunningService, run_dir: Path, moved: list[str]) -> DemoContext:

@@ -6,9 +6,9 @@ import io
 
 from openpyxl import load_workbook
 
-from mutasi.chassis.testing import RunningService, publish_event
 from mutasi.contracts import topics
 from tests.component.evaluation.evaluation_events import ROUND, body, decided
+from tests.support.service import RunningService, publish_event
 
 
 async def round_of_six(svc: RunningService) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mutasi.chassis.testing import RunningService, publish_event
 from mutasi.contracts import topics
 from tests.component.evaluation.evaluation_events import EFFECTIVE, ROUND, assigned, body, completed, decided, nip
+from tests.support.service import RunningService, publish_event
 
 
 async def schedules(svc: RunningService, i: int = 1) -> list[dict[str, Any]]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from mutasi.chassis.testing import publish_event, running_service
 from mutasi.cli.demo import step_placement
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.dataset import MANAGERIAL, AssessmentRow, Dataset, Employee, Post, Unit
 from mutasi.contracts import topics
 from mutasi.contracts.assessment import AssessmentCompletedV1
 from mutasi.contracts.common import PostRef, PredicateYear
+from tests.support.service import publish_event, running_service
 
 from .placement_world import app
 

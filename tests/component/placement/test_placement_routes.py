@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from mutasi.chassis.testing import RunningService, publish_event, publish_raw, running_service
 from mutasi.contracts import topics
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
+from tests.support.service import RunningService, publish_event, publish_raw, running_service
 
 from .placement_world import (
     ACCOUNTANT,

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from mutasi.chassis.testing import publish_event, publish_raw, running_service
 from mutasi.contracts import topics
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
 from mutasi.training.bootstrap import create_app, refresh_gauges
@@ -19,6 +18,7 @@ from tests.component.training.training_component_support import (
     settings,
     workbook,
 )
+from tests.support.service import publish_event, publish_raw, running_service
 
 XLSX = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from mutasi.chassis.testing import publish_event, running_service
 from mutasi.cli.demo import step_training
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.synth import generate
 from mutasi.contracts import topics
 from mutasi.training.bootstrap import create_app
 from tests.component.training.training_component_support import decision, settings
+from tests.support.service import publish_event, running_service
 
 TODAY = date(2026, 11, 28)
 MANAGERIAL_3 = {c: 3 for c in ("komunikasi", "kerja_sama", "mengelola_perubahan", "orientasi_hasil")}

@@ -13,7 +13,7 @@ from mutasi.assessment.service_layer.deps import Deps
 from mutasi.assessment.service_layer.follow_ups import request_reassessment
 from mutasi.assessment.service_layer.imports import ImportRequest, run_import
 from mutasi.assessment.settings import AssessmentSettings
-from mutasi.chassis.memory import MemoryDatabase
+from tests.support.memory_db import MemoryDatabase
 from tests.unit.assessment.assessment_factories import TODAY, assessment_row, employee_row
 
 

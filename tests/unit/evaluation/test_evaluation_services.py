@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from mutasi.chassis.memory import MemoryDatabase
 from mutasi.chassis.store import OUTBOX
 from mutasi.contracts import topics
 from mutasi.evaluation.adapters.repository import INDEXES, Repository, Snapshot
@@ -18,6 +17,7 @@ from mutasi.evaluation.domain.performance import Predicate
 from mutasi.evaluation.domain.schedule import ScheduleChange
 from mutasi.evaluation.service_layer import services
 from mutasi.evaluation.service_layer.config import EvaluationConfig
+from tests.support.memory_db import MemoryDatabase
 from tests.unit.evaluation.evaluation_factories import AGENCY, command, decision, schedule, survey
 
 CONFIG = EvaluationConfig()

@@ -9,8 +9,8 @@ DUPLICATE_KEY = 11000
 
 
 def is_duplicate_key(exc: BaseException) -> bool:
-    """A unique index refused a write, on MongoDB (E11000) or in memory."""
-    return getattr(exc, "code", None) == DUPLICATE_KEY or type(exc).__name__ == "DuplicateKey"
+    """A unique index refused a write (MongoDB E11000)."""
+    return getattr(exc, "code", None) == DUPLICATE_KEY
 
 
 def is_conflict(exc: BaseException) -> bool:

@@ -25,7 +25,6 @@ from mutasi.chassis.context import flow
 from mutasi.chassis.http import ErrorBody, install_error_handlers, not_found
 from mutasi.chassis.kafka_security import kafka_security
 from mutasi.chassis.logs import configure_logging
-from mutasi.chassis.memory import MemoryDatabase
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.mongo import MongoDatabase
 from mutasi.chassis.relay import OutboxRelay
@@ -61,6 +60,7 @@ class ServiceKit:
             logger=logging.getLogger(f"mutasi.{service}.broker"),
         )
         self._db: Database | None = None
+        self._database_factory: Callable[[], Database] | None = None
         self.relay: OutboxRelay | None = None
         self.consumer = EventConsumer(service, settings, self.broker, self.database, self.metrics, self._wake)
         self._indexes: list[tuple[str, list[tuple[str, int]], bool]] = [
@@ -98,6 +98,10 @@ class ServiceKit:
                 description=topic.description,
                 schema=topic.payload,
             )
+
+    def use_database(self, factory: Callable[[], Database]) -> None:
+        """Run on another implementation of the `Database` port (tests' in-memory one); never set by configuration."""
+        self._database_factory = factory
 
     def provide(self, deps: object) -> None:
         """Hand the service's dependencies object (a dataclass of its own) to routes and periodic tasks."""
@@ -141,8 +145,8 @@ class ServiceKit:
     async def start(self, *, start_broker: bool = True) -> None:
         s = self.settings
         self._db = (
-            MemoryDatabase()
-            if s.mongo_uri.startswith("memory://")
+            self._database_factory()
+            if self._database_factory is not None
             else MongoDatabase(s.mongo_uri, s.resolved_database, s.mongo_timeout_ms)
         )
         await self._db.connect()

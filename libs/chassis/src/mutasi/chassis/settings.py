@@ -49,7 +49,7 @@ class ServiceSettings(BaseSettings):
     )
     mongo_uri: str = Field(
         "mongodb://127.0.0.1:27017/?directConnection=true",
-        description="MongoDB URI (a replica set: transactions are required); memory:// for tests.",
+        description="MongoDB URI (a replica set: transactions are required).",
     )
     database: str | None = Field(None, description="Database name; default mutasi_<service>.")
     http_host: str = Field("127.0.0.1", description="HTTP bind address.")

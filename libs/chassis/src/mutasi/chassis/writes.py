@@ -20,7 +20,6 @@ from pymongo.errors import PyMongoError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mutasi.chassis.faults import is_conflict, is_duplicate_key, is_outage, is_transient
-from mutasi.chassis.memory import DuplicateKey
 from mutasi.chassis.store import UnitOfWork
 
 if TYPE_CHECKING:
@@ -86,7 +85,7 @@ def install_fault_handlers(app: FastAPI, retry_after_s: int) -> None:
             return _problem(503, "service", reason, retry_after)
         raise exc
 
-    for exc_type in (PyMongoError, DuplicateKey, KafkaError, ConnectionError, TimeoutError):
+    for exc_type in (PyMongoError, KafkaError, ConnectionError, TimeoutError):
         app.add_exception_handler(exc_type, database_fault)
 
 

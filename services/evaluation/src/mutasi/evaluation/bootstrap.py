@@ -8,7 +8,6 @@ from fastapi import FastAPI
 from pymongo.errors import DuplicateKeyError
 
 from mutasi.chassis.kit import ServiceKit
-from mutasi.chassis.memory import DuplicateKey
 from mutasi.contracts import topics
 from mutasi.evaluation.adapters.repository import INDEXES, SCHEDULES, Repository, Snapshot
 from mutasi.evaluation.domain.errors import AlreadyRecorded, InvalidInput, NotFound
@@ -37,7 +36,6 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     kit.map_error(InvalidInput, 422)
     kit.map_error(NotFound, 404)
     kit.map_error(AlreadyRecorded, 409)
-    kit.map_error(DuplicateKey, 409)  # two identical writes racing: the loser is told, not given a 500
     kit.map_error(DuplicateKeyError, 409)
     if settings.metrics_refresh_s > 0:
         kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(kit, metrics), name="evaluation-gauges")

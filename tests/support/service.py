@@ -17,6 +17,7 @@ from mutasi.chassis.kit import ServiceKit
 from mutasi.chassis.store import OUTBOX
 from mutasi.contracts.envelope import CloudEvent, event_model
 from mutasi.contracts.topics import Topic
+from tests.support.memory_db import MemoryDatabase
 
 
 @dataclass
@@ -44,8 +45,7 @@ class RunningService:
 async def running_service(app: FastAPI, agency_id: str = "sawahlunto") -> AsyncIterator[RunningService]:
     """Start `app`'s kit on a TestKafkaBroker; HTTP requests carry `X-Agency-Id: agency_id` by default."""
     kit: ServiceKit = app.state.kit
-    if not kit.settings.mongo_uri.startswith("memory://"):
-        raise ValueError("running_service needs settings with mongo_uri='memory://'")
+    kit.use_database(MemoryDatabase)
     async with TestKafkaBroker(kit.broker):
         await kit.start(start_broker=False)
         try:

@@ -1,4 +1,7 @@
-"""An in-memory database with the same semantics as the MongoDB adapter, for unit and component tests."""
+"""An in-memory database with the same semantics as the MongoDB adapter, for unit and component tests only.
+
+It lives in test support, not in the chassis: a running service always talks to MongoDB; tests hand this one to
+a kit with `kit.use_database(MemoryDatabase)` (see `tests.support.service.running_service`)."""
 
 from __future__ import annotations
 
@@ -7,14 +10,19 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mutasi.chassis.docfilter import MISSING, apply_update, get_path, matches, seed_from_filter, sort_key
+from pymongo.errors import DuplicateKeyError
+
 from mutasi.chassis.store import Doc, Filter, SortSpec, UnitOfWork, storable
+from tests.support.docfilter import MISSING, apply_update, get_path, matches, seed_from_filter, sort_key
 
 Journal = dict[tuple[str, int], Doc | None]
 
 
-class DuplicateKey(Exception):
-    """A unique index was violated (the in-memory twin of pymongo's DuplicateKeyError)."""
+class DuplicateKey(DuplicateKeyError):
+    """A unique index was violated: pymongo's own error (code 11000), so production code needs no memory twin."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 11000)
 
 
 class MemoryCollection:
