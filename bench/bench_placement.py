@@ -19,6 +19,7 @@ from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
 from mutasi.placement.adapters.vectorised.grouping import agency_groups
 from mutasi.placement.domain.eligibility import EligibilityPolicy
 from mutasi.placement.domain.planning import gain_pct
+from mutasi.placement.domain.ranks import POST_TYPE_LEVEL, POST_TYPES
 from mutasi.placement.domain.scoring import FitWeights
 
 PEOPLE = 117_000
@@ -44,6 +45,9 @@ def synthetic_province(seed: int = 2026, people: int = PEOPLE, posts: int = POST
         0,
     ).astype(np.int64)
     standard = rng.integers(1, 4, (posts, CODES)).astype(np.int32)
+    # post types as in a kota: mostly pelaksana and JF, some pengawas and administrator (domain.ranks.POST_TYPES)
+    p_type = rng.choice(np.array([6, 5, 4, 3], dtype=np.int32), posts, p=[0.55, 0.3, 0.1, 0.05])
+    p_level = np.array([POST_TYPE_LEVEL[t] for t in POST_TYPES], dtype=np.int32)[p_type]
     # everyone holds a post of their agency whose range covers their golongan
     holder_post = rng.integers(0, posts, people).astype(np.int32)
     golongan = rng.integers(gmin[holder_post], gmax[holder_post] + 1).astype(np.int32)
@@ -80,6 +84,10 @@ def synthetic_province(seed: int = 2026, people: int = PEOPLE, posts: int = POST
         box=rng.integers(1, 10, people).astype(np.int32),
         jpm_current=rng.uniform(50, 100, people),
         re_placement=rng.random(people) < 0.02,
+        level=p_level[holder_post],
+        bup=np.full(people, 58.0),
+        ukom_passed=rng.random(people) < 0.3,
+        demotion_penalty=np.zeros(people, dtype=np.bool_),
         levels=rng.integers(1, 5, (people, CODES)).astype(np.int32),
         p_agency=p_agency,
         p_unit=p_unit,
@@ -92,6 +100,11 @@ def synthetic_province(seed: int = 2026, people: int = PEOPLE, posts: int = POST
         bezetting=bezetting,
         blackout_covered=rng.random(posts) < 0.1,
         standard=standard,
+        p_type=p_type,
+        p_level=p_level,
+        p_bup=np.full(posts, 58.0),
+        p_eselon=np.isin(p_type, [3, 4]),
+        p_ukom=(p_type == 5) & (rng.random(posts) < 0.5),
         coi_keys=np.zeros(0, dtype=np.int64),
         n_units=AGENCIES * UNITS_PER_AGENCY,
     )

@@ -72,3 +72,26 @@ async def test_demo_step_runs_a_round_and_moves_the_it_graduate(tmp_path: Path) 
     assert summary["it_graduates_moved"] == 1
     assert ctx.facts["moved"] == [IT_NIP]
     assert summary["gain_over_greedy_pct"] >= 0
+    assert summary["moves_by_kind"] == {"rotasi": 0, "promosi": 1, "demosi": 0}  # pelaksana → JF Ahli Pertama
+
+
+async def test_the_it_graduates_explanation_names_jpm_before_and_after_and_the_gain(tmp_path: Path) -> None:
+    """The seed's IT-graduate case: admin post JPM (assessment's 60 %) before, the information-systems post's
+    JPM after (every competency at or above its standard: 100 %), the 40-point gain, in Indonesian."""
+    data = dataset()
+    async with running_service(app()) as svc:
+        ctx = DemoContext(dataset=data, clients={"placement": svc.http}, run_dir=tmp_path, progress=lambda _: None)
+        await step_placement.prepare(ctx)
+        posts = {p.post_id: p for p in data.posts}
+        names = {u.unit_id: u.name for u in data.units}
+        for e in data.employees:
+            post = posts[e.post_id]
+            await publish_event(svc, topics.ASSESSMENT_COMPLETED, assessed(e, post, names[post.unit_id]))
+        summary = await step_placement.run(ctx)
+        r = await svc.http.get(f"/v1/rounds/{summary['round_id']}/explanations/{IT_NIP}", headers={"X-Nip": IT_NIP})
+    told = r.json()
+    assert (told["jpm_before"], told["jpm_after"], told["kind"]) == (60.0, 100.0, "promosi")
+    text = " ".join(told["text_id"])
+    assert "JPM) Anda 60.0% di jabatan sekarang menjadi 100.0% di jabatan tujuan (naik 40.0 poin)" in text
+    assert "Bidang pendidikan Anda (informatika) sesuai untuk jabatan ini." in text
+    assert "Syarat promosi: [PROMOSI_TENURE] terpenuhi; [PROMOSI_JF_UKOM] terpenuhi" in text

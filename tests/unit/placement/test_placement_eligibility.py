@@ -171,9 +171,57 @@ def test_job_requirements_check_education_level_field_and_golongan() -> None:
     }
 
 
-def test_a_pppk_golongan_outside_the_pns_scale_fails_job_requirements_instead_of_crashing() -> None:
-    result = check_pair(ctx_for(candidate(employee_type="PPPK", golongan="IX")))
+def test_a_pppk_moves_within_the_agency_where_the_pppk_golongan_meets_the_range() -> None:
+    pppk = candidate(employee_type="PPPK", golongan="IX")  # IX sits where III/a does (S1 entry)
+    assert check_pair(ctx_for(pppk)).eligible
+    assert failed_codes(ctx_for(pppk, post(golongan_min="III/c", golongan_max="III/d"))) == {"JOB_REQUIREMENTS"}
+    assert "STATUS_PNS" in failed_codes(ctx_for(pppk, post(agency_id="kota-solok")))
+
+
+def test_a_golongan_on_neither_scale_fails_job_requirements_instead_of_crashing() -> None:
+    result = check_pair(ctx_for(candidate(golongan="Z/z")))
     assert [f.code for f in result.failures] == ["JOB_REQUIREMENTS"]
+
+
+def test_a_move_to_a_lower_level_needs_a_disciplinary_basis_or_the_persons_own_request() -> None:
+    kasi = candidate(post_type="pengawas", golongan="III/c")
+    down = post(post_type="pelaksana")
+    assert failed_codes(ctx_for(kasi, down)) == {"MOVE_KIND_ALLOWED"}
+    assert check_pair(ctx_for(kasi, down, own_request=True)).eligible
+    assert check_pair(ctx_for(replace(kasi, demotion_penalty=True), down)).eligible
+    no_requests = replace(POLICY, demosi_on_request=False)
+    assert failed_codes(ctx_for(kasi, down, policy=no_requests, own_request=True)) == {"MOVE_KIND_ALLOWED"}
+
+
+def test_a_promotion_checks_time_at_level_competency_test_and_jpt_age_each_with_its_code() -> None:
+    pengawas = post(post_type="pengawas", eselon="IV.a", golongan_min="III/c", golongan_max="III/d")
+    staff = candidate(golongan="III/c", months_in_post=36)
+    assert failed_codes(ctx_for(staff, pengawas)) == {"PROMOSI_TENURE"}
+    assert check_pair(ctx_for(replace(staff, months_in_post=48), pengawas)).eligible
+    muda = post(post_type="fungsional", name="Pranata Komputer Ahli Muda", competency_test_required=True,
+                golongan_min="III/c", golongan_max="III/d")  # fmt: skip
+    pertama = replace(staff, post_type="fungsional", post_name="Pranata Komputer Ahli Pertama")
+    assert failed_codes(ctx_for(pertama, muda)) == {"PROMOSI_JF_UKOM"}
+    assert check_pair(ctx_for(replace(pertama, jf_competency_test_passed=True), muda)).eligible
+    kadis = post(post_type="jpt_pratama", eselon="II.b", golongan_min="IV/b", golongan_max="IV/c",
+                 education_fields=())  # fmt: skip
+    kabid = candidate(post_type="administrator", golongan="IV/b", years_to_bup=1.5)  # 58 − 1.5 = 56.5 years old
+    assert failed_codes(ctx_for(kabid, kadis)) == {"PROMOSI_JPT_MAX_AGE"}
+    assert check_pair(ctx_for(replace(kabid, years_to_bup=2.5), kadis)).eligible
+
+
+def test_a_rank_one_below_the_eselon_band_is_allowed_as_the_policy_says() -> None:
+    kasi = post(post_type="pengawas", eselon="IV.a", golongan_min="III/c", golongan_max="III/d")
+    peer = candidate(post_type="pengawas", golongan="III/b")
+    assert check_pair(ctx_for(peer, kasi)).eligible
+    assert failed_codes(ctx_for(peer, kasi, policy=replace(POLICY, eselon_rank_allowance=0))) == {"JOB_REQUIREMENTS"}
+
+
+def test_bup_is_checked_against_the_target_post() -> None:
+    madya = candidate(post_type="fungsional", post_name="Analis Ahli Madya", golongan="III/c", years_to_bup=1.5)
+    assert madya.age_on(TODAY) == 58.5
+    pelaksana = post(golongan_max="IV/c", education_fields=())
+    assert "BUP_TARGET_POST" in failed_codes(ctx_for(madya, pelaksana, own_request=True))
 
 
 def test_a_field_of_study_outside_the_list_is_no_block_for_a_pelaksana_post() -> None:

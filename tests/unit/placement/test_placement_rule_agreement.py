@@ -36,7 +36,7 @@ from mutasi.placement.domain.eligibility import (
 )
 from mutasi.placement.domain.options import Preference
 from mutasi.placement.domain.posts import Post
-from mutasi.placement.domain.ranks import EDUCATION_LEVELS, GOLONGAN
+from mutasi.placement.domain.ranks import EDUCATION_LEVELS, GOLONGAN, PPPK_GOLONGAN
 from mutasi.placement.domain.scoring import SCALE, FitWeights, fit_for_move, fit_for_stay
 
 MIN_PAIRS = 100_000
@@ -45,6 +45,7 @@ AGENCIES = ("sawahlunto", "solok")
 UNITS = ("setda", "kominfo", "bkad")
 FIELDS = ("informatika", "sistem_informasi", "akuntansi", "hukum")
 CODES = ("integritas", "teknis_ti", "teknis_keu")
+JENJANG = ("", "Ahli Pertama", "Ahli Muda", "Ahli Madya", "Ahli Utama", "Terampil", "Penyelia")
 PREDICATES = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
 RULE_DATES = (*(r.effective_from for r in RULES if r.effective_from), date(2025, 7, 1))
 
@@ -74,6 +75,15 @@ def policies(draw: st.DrawFn) -> tuple[EligibilityPolicy, date]:
         performance_years=draw(st.integers(1, 5)),
         blackout_windows=windows,
         disabled_rules=disabled,
+        demosi_on_penalty=draw(st.booleans()),
+        demosi_on_request=draw(st.booleans()),
+        promosi_months_in_level=(
+            ("pengawas", draw(st.sampled_from([48, 24]))),
+            ("fungsional", 24),
+            ("jpt_pratama", 24),
+        ),
+        jpt_max_age=draw(st.sampled_from([56.0, 58.0])),
+        eselon_rank_allowance=draw(st.integers(0, 2)),
     )
     return policy, on
 
@@ -88,9 +98,10 @@ def posts(rng: random.Random, n: int) -> list[Post]:
                 agency_id=rng.choice(AGENCIES),
                 unit_id=rng.choice(UNITS),
                 unit_name="Unit",
-                name=f"Jabatan {j}",
-                post_type=rng.choice(["pelaksana", "fungsional", "pengawas", "administrator"]),
-                eselon=None,
+                name=f"Jabatan {j} {rng.choice(JENJANG)}",
+                competency_test_required=rng.random() < 0.3,
+                post_type=(kind := rng.choice(["pelaksana", "fungsional", "pengawas", "administrator", "jpt_pratama"])),
+                eselon=rng.choice([None, "IV.a", "III.b"]) if kind in {"pengawas", "administrator"} else None,
                 field="umum",
                 golongan_min=GOLONGAN[g],
                 golongan_max=GOLONGAN[min(16, g + rng.randint(0, 4))],
@@ -123,9 +134,12 @@ def candidates(
                 name="X",
                 agency_id=current.agency_id if current else rng.choice(AGENCIES),
                 employee_type=rng.choice(["PNS", "PNS", "PNS", "PPPK", "CPNS", "Honorer"]),
-                golongan=rng.choice([*GOLONGAN, "IX"]),
+                golongan=rng.choice([*GOLONGAN, *PPPK_GOLONGAN, "Z/z"]),
                 post_id=current.post_id if current else "ELSEWHERE",
-                post_type=rng.choice(["pelaksana", "fungsional", "jpt_pratama", "pengawas"]),
+                post_type=rng.choice(["pelaksana", "fungsional", "jpt_pratama", "pengawas", "administrator"]),
+                post_name=f"Jabatan {rng.choice(JENJANG)}",
+                jf_competency_test_passed=rng.random() < 0.5,
+                demotion_penalty=rng.random() < 0.2,
                 unit_id=current.unit_id if current else rng.choice(UNITS),
                 months_in_post=max(0, edge + rng.randint(-1, 1)),
                 as_of=as_of,

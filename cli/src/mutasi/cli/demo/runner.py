@@ -71,6 +71,10 @@ async def run_demo(
     coverage = results.get("training", {}).get("gap_coverage_pct")
     boxes = results.get("assessment", {}).get("boxes", {})
     parts = [f"{k}={v}" for k, v in counts.items()]
+    kinds = results.get("placement", {}).get("moves_by_kind", {})
+    if kinds:
+        parts.append("kinds=" + ",".join(f"{k}:{v}" for k, v in kinds.items()))
+        parts.append(f"pppk_moved={results['placement'].get('pppk_moved', 0)}")
     if gain is not None:
         parts.append(f"gain_over_greedy={gain:.1f}%")
     if coverage is not None:

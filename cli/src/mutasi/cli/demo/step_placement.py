@@ -136,7 +136,8 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
         f"{plan['total_fit']} vs greedy {plan['greedy_total_fit']} (+{plan['gain_over_greedy_pct']}%; "
         f"+{plan['gain_over_greedy_of_improvement_pct']}% more improvement on the status quo)"
     )
-    ctx.progress(f"placement: plan {plan['moves']} moves, total fit {gain}, {plan['solve_seconds']} s")
+    kinds = ", ".join(f"{k} {v}" for k, v in plan.get("moves_by_kind", {}).items())
+    ctx.progress(f"placement: plan {plan['moves']} moves ({kinds}), total fit {gain}, {plan['solve_seconds']} s")
     for approver in APPROVERS:
         (await client.post(f"/v1/rounds/{round_id}/approvals", headers=approver)).raise_for_status()
     r = await client.post(f"/v1/rounds/{round_id}/decide", headers=APPROVERS[0], timeout=300.0)
@@ -147,6 +148,8 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
         (await client.get(f"/v1/rounds/{round_id}/export.xlsx", headers=HR)).content
     )
     it_moved = [n for n in ctx.dataset.it_graduates_in_admin if n in set(moved)]
+    pppk = {e.nip for e in ctx.dataset.employees if e.employee_type == "PPPK"}
+    pppk_moved = [n for n in moved if n in pppk]
     ctx.progress(f"placement: {len(moved)} decided; IT graduates moved: {len(it_moved)}")
     ctx.facts["moved"] = moved
     ctx.facts["placement_round"] = round_id
@@ -157,4 +160,5 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
         "gain_over_greedy_of_improvement_pct": plan["gain_over_greedy_of_improvement_pct"],
         "status_quo_total_fit": plan["status_quo_total_fit"], "eligible_pairs": plan["eligible_pairs"],
         "solve_seconds": plan["solve_seconds"], "it_graduates_moved": len(it_moved),
+        "moves_by_kind": plan.get("moves_by_kind", {}), "pppk_moved": len(pppk_moved),
     }  # fmt: skip

@@ -280,7 +280,7 @@ class _Generator:
                 return nip
         raise RuntimeError("NIP space exhausted")
 
-    def employee(self, post: Post, it_graduate: bool = False) -> Employee:
+    def employee(self, post: Post, it_graduate: bool = False, pppk: bool = False) -> Employee:
         rng, today = self.rng, self.today
         sex = rng.choice("LP")
         senior = post.post_type in ("jpt_pratama", "administrator")
@@ -295,6 +295,8 @@ class _Generator:
             cpns_year = today.year - 8
         tmt_cpns = date(cpns_year, rng.choice((1, 3, 4)), 1)
         kind = "PNS" if it_graduate or rng.random() < 0.93 else rng.choice(("CPNS", "PPPK"))
+        if pppk:
+            kind = "PPPK"  # a PPPK may be moved within the agency (PermenPANRB 6/2024 Pasal 59(5))
         if kind == "CPNS":
             tmt_cpns = date(today.year - 1, 3, 1)
         level = rng.choice(post.education_levels)
@@ -450,7 +452,8 @@ def generate(seed: int = 2026, size: int = 2500, today: date | None = None, agen
     for post in posts:
         for k in range(staff[post.post_id]):
             it_grad = post.post_id in chosen_admin and k == 0
-            person = gen.employee(post, it_graduate=it_grad)
+            # the first IT graduate is a PPPK: the plan moves PPPK within their own agency too
+            person = gen.employee(post, it_graduate=it_grad, pppk=it_grad and not it_grads)
             if it_grad:
                 person = _eligible(person, gen.today)
                 it_grads.append(person.nip)

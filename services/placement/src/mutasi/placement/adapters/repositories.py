@@ -73,6 +73,7 @@ def post_from_doc(doc: Mapping[str, Any]) -> Post:
         fields_mandatory=bool(doc.get("fields_mandatory", False)),
         leadership_task=bool(doc.get("leadership_task", False)),
         reports_to=doc.get("reports_to"),
+        competency_test_required=bool(doc.get("competency_test_required", False)),
     )  # fmt: skip
 
 
@@ -98,7 +99,7 @@ def candidate_from_doc(doc: Mapping[str, Any]) -> Candidate:
         discipline_until=_d(doc.get("discipline_until")), on_study_leave=bool(doc.get("on_study_leave")),
         on_cltn=bool(doc.get("on_cltn")), in_court_process=bool(doc.get("in_court_process")),
         audit_finding_open=bool(doc.get("audit_finding_open")), coi_unit_ids=frozenset(doc.get("coi_unit_ids", [])),
-        follow_up=doc.get("follow_up"),
+        follow_up=doc.get("follow_up"), post_name=(doc.get("current_post") or {}).get("post_name", ""),
     )  # fmt: skip
 
 
@@ -124,6 +125,11 @@ def policy_to_doc(policy: EligibilityPolicy) -> dict[str, Any]:
             for w in policy.blackout_windows
         ],
         "disabled_rules": sorted(policy.disabled_rules),
+        "demosi_on_penalty": policy.demosi_on_penalty,
+        "demosi_on_request": policy.demosi_on_request,
+        "promosi_months_in_level": [list(p) for p in policy.promosi_months_in_level],
+        "jpt_max_age": policy.jpt_max_age,
+        "eselon_rank_allowance": policy.eselon_rank_allowance,
     }
 
 
@@ -139,7 +145,17 @@ def policy_from_doc(doc: Mapping[str, Any]) -> EligibilityPolicy:
             for w in doc["blackout_windows"]
         ),
         disabled_rules=frozenset(doc["disabled_rules"]),
+        **_promotion_settings(doc),
     )
+
+
+def _promotion_settings(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The demosi/promosi settings of a stored policy; a policy stored before they existed keeps the defaults."""
+    out: dict[str, Any] = {k: doc[k] for k in ("demosi_on_penalty", "demosi_on_request", "jpt_max_age",
+                                               "eselon_rank_allowance") if k in doc}  # fmt: skip
+    if "promosi_months_in_level" in doc:
+        out["promosi_months_in_level"] = tuple((str(t), int(m)) for t, m in doc["promosi_months_in_level"])
+    return out
 
 
 async def load_policy(uow: UnitOfWork, agency_id: str, default: EligibilityPolicy) -> EligibilityPolicy:
@@ -159,7 +175,8 @@ def _entry_doc(e: PlanEntry) -> dict[str, Any]:
 
 def _entry(d: Mapping[str, Any]) -> PlanEntry:
     return PlanEntry(d["nip"], d["from_post"], d["to_post"], float(d["score"]), dict(d["parts"]),
-                     float(d["jpm_target"]), d.get("override_reason"), d.get("overridden_by"))  # fmt: skip
+                     float(d["jpm_target"]), d.get("override_reason"), d.get("overridden_by"),
+                     d.get("kind", "rotasi"))  # fmt: skip
 
 
 def _decision_doc(d: Decision) -> dict[str, Any]:

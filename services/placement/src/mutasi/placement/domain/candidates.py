@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from mutasi.placement.domain.ranks import post_bup, post_level
+
 
 def months_between(start: date, end: date) -> int:
     """Whole months from start to end (negative if end is earlier)."""
@@ -45,12 +47,29 @@ class Candidate:
     audit_finding_open: bool = False
     coi_unit_ids: frozenset[str] = frozenset()  # units where a relative supervises or they audited recently
     follow_up: str | None = None  # re_placement | talent_pool, set by evaluation's follow-up
+    post_name: str = ""  # name of the current post (gives a JF's jenjang)
+    jf_competency_test_passed: bool = False  # uji kompetensi JF passed (PermenPANRB 1/2023)
+    demotion_penalty: bool = False  # a disciplinary decision lowers the person's level (PP 94/2021 Pasal 8(4))
 
     def months_in_post_on(self, on: date) -> int:
         return self.months_in_post + months_between(self.as_of, on)
 
     def years_to_bup_on(self, on: date) -> float:
         return self.years_to_bup - (on - self.as_of).days / 365.25
+
+    @property
+    def level(self) -> int:
+        """Rung of the current post on the jenjang ladder (domain.ranks.post_level)."""
+        return post_level(self.post_type, self.post_name)
+
+    @property
+    def bup(self) -> float:
+        """Retirement age of the current post (domain.ranks.post_bup)."""
+        return post_bup(self.post_type, self.post_name)
+
+    def age_on(self, on: date) -> float:
+        """Age in years, read from the time left to the BUP of the current post (no birth date is kept)."""
+        return self.bup - self.years_to_bup_on(on)
 
     def last_predicates(self, n: int) -> list[str]:
         """The n most recent annual predicates, newest first."""

@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
+from typing import Literal
 
 from mutasi.contracts.vocabulary import PASSING_PREDICATES as PASSING
 from mutasi.placement.domain.candidates import Candidate, months_between
 from mutasi.placement.domain.posts import Post
-from mutasi.placement.domain.ranks import education_rank, golongan_rank, is_education_level, is_golongan
+from mutasi.placement.domain.ranks import comparable_rank, education_rank, golongan_rank, is_education_level
 
 PASSING_PREDICATES = frozenset(p.value for p in PASSING)  # Peraturan BKN 5/2019, PermenPANRB 6/2022 predicates
 
@@ -57,6 +58,33 @@ class EligibilityPolicy:
     performance_years: int = 2
     blackout_windows: tuple[BlackoutWindow, ...] = ()
     disabled_rules: frozenset[str] = frozenset()
+    # A demosi only as the outcome of a disciplinary penalty (PP 94/2021 Pasal 8(4)) or at the person's own
+    # request (a preference naming the lower post; PP 11/2017 Pasal 190).
+    demosi_on_penalty: bool = True
+    demosi_on_request: bool = True
+    # Months in the current level before a promosi into each post type: pengawas 4 years as pelaksana,
+    # administrator 3 years as pengawas (PP 11/2017 Pasal 54), JPT 2 years as administrator or Ahli Madya
+    # (PP 11/2017 Pasal 107 as amended by PP 17/2020); a JF jenjang up, 2 years (PermenPANRB 1/2023).
+    promosi_months_in_level: tuple[tuple[str, int], ...] = (
+        ("pengawas", 48), ("administrator", 36), ("jpt_pratama", 24), ("jpt_madya", 24), ("jpt_utama", 24),
+        ("fungsional", 24),
+    )  # fmt: skip
+    # Highest age at appointment into a JPT (PP 11/2017 Pasal 107 huruf c as amended by PP 17/2020: 56).
+    jpt_max_age: float = 56.0
+    # Steps a rank may sit below the eselon's lowest golongan (PP 100/2000 Pasal 5 jo PP 13/2002: one).
+    eselon_rank_allowance: int = 1
+
+    def months_in_level_for(self, post_type: str) -> int:
+        return dict(self.promosi_months_in_level).get(post_type, 0)
+
+
+MoveKind = Literal["rotasi", "promosi", "demosi"]
+
+
+def move_kind(candidate: Candidate, post: Post) -> MoveKind:
+    """rotasi (same rung of the jenjang ladder), promosi (up) or demosi (down), by domain.ranks.post_level."""
+    delta = post.level - candidate.level
+    return "promosi" if delta > 0 else "demosi" if delta < 0 else "rotasi"
 
 
 class Outcome(Enum):
@@ -79,6 +107,11 @@ class MoveContext:
     @property
     def inter_agency(self) -> bool:
         return self.post is not None and self.post.agency_id != self.candidate.agency_id
+
+    @property
+    def kind(self) -> MoveKind:
+        assert self.post is not None
+        return move_kind(self.candidate, self.post)
 
 
 @dataclass(frozen=True)
@@ -244,7 +277,8 @@ def _bup_horizon(ctx: MoveContext) -> Failure | None:
 def _job_requirements(ctx: MoveContext) -> Failure | None:
     c, post = ctx.candidate, ctx.post
     assert post is not None
-    if not is_golongan(c.golongan):
+    rank = comparable_rank(c.golongan)
+    if rank is None:
         return Failure(
             f"Golongan {c.golongan!r} tidak dapat dibandingkan dengan rentang jabatan.",
             f"Rank {c.golongan!r} cannot be compared with the post's range.",
@@ -261,11 +295,82 @@ def _job_requirements(ctx: MoveContext) -> Failure | None:
             f"Field of study {c.education_field} does not meet the post's requirement "
             f"({', '.join(post.education_fields)}).",
         )
-    rank = golongan_rank(c.golongan)
-    if not golongan_rank(post.golongan_min) <= rank <= golongan_rank(post.golongan_max):
+    if not lowest_rank(post, ctx.policy) <= rank <= golongan_rank(post.golongan_max):
         return Failure(
             f"Golongan {c.golongan} di luar rentang jabatan {post.golongan_min}–{post.golongan_max}.",
             f"Rank {c.golongan} is outside the post's range {post.golongan_min}–{post.golongan_max}.",
+        )
+    return None
+
+
+def lowest_rank(post: Post, policy: EligibilityPolicy) -> int:
+    """The lowest golongan a holder may have: the post's minimum, for an eselon post lowered by the allowance."""
+    low = golongan_rank(post.golongan_min)
+    return max(0, low - policy.eselon_rank_allowance) if post.eselon else low
+
+
+def _kind_allowed(ctx: MoveContext) -> Failure | None:
+    if ctx.kind != "demosi":
+        return None
+    if (ctx.policy.demosi_on_request and ctx.own_request) or (
+        ctx.policy.demosi_on_penalty and ctx.candidate.demotion_penalty
+    ):
+        return None
+    return Failure(
+        "Jabatan tujuan lebih rendah (demosi): hanya karena hukuman disiplin atau atas permintaan sendiri.",
+        "The target post is lower (demosi): only as a disciplinary outcome or at the person's own request.",
+    )
+
+
+def _promosi_tenure(ctx: MoveContext) -> Failure | None:
+    if ctx.kind != "promosi":
+        return None
+    assert ctx.post is not None
+    needed = ctx.policy.months_in_level_for(ctx.post.post_type)
+    have = ctx.candidate.months_in_post_on(ctx.on)
+    if have < needed:
+        return Failure(
+            f"Promosi: baru {have} bulan pada jenjang sekarang; minimal {needed} bulan.",
+            f"Promotion: only {have} months at the current level; at least {needed} required.",
+        )
+    return None
+
+
+def _promosi_competency_test(ctx: MoveContext) -> Failure | None:
+    assert ctx.post is not None
+    if ctx.kind != "promosi" or not ctx.post.competency_test_required or ctx.candidate.jf_competency_test_passed:
+        return None
+    return Failure(
+        f"Promosi ke {ctx.post.name} memerlukan lulus uji kompetensi jabatan fungsional.",
+        f"Promotion into {ctx.post.name} requires a passed JF competency test.",
+    )
+
+
+def _promosi_jpt_age(ctx: MoveContext) -> Failure | None:
+    assert ctx.post is not None
+    if ctx.kind != "promosi" or not ctx.post.post_type.startswith("jpt"):
+        return None
+    age = ctx.candidate.age_on(ctx.on)
+    if age > ctx.policy.jpt_max_age:
+        return Failure(
+            f"Usia {age:.1f} tahun melebihi batas {ctx.policy.jpt_max_age:g} tahun untuk JPT.",
+            f"Age {age:.1f} exceeds the JPT maximum of {ctx.policy.jpt_max_age:g}.",
+        )
+    return None
+
+
+def _bup_target(ctx: MoveContext) -> Failure | None:
+    """A post with a lower BUP shortens the time left (BUP_HORIZON already checks the current one)."""
+    assert ctx.post is not None
+    if ctx.post.bup >= ctx.candidate.bup:
+        return None
+    needed = value_on(ctx.policy.min_years_to_bup, ctx.on)
+    left = ctx.post.bup - ctx.candidate.age_on(ctx.on)
+    if left < needed:
+        return Failure(
+            f"Sisa masa kerja sampai BUP jabatan tujuan ({ctx.post.bup:g} tahun) {left:.1f} tahun; "
+            f"minimal {needed:g} tahun.",
+            f"{left:.1f} years left to the target post's retirement age ({ctx.post.bup:g}); at least {needed:g}.",
         )
     return None
 
@@ -407,6 +512,46 @@ RULES: tuple[EligibilityRule, ...] = (
         "PP 11/2017 Pasal 54 dan 107; PP 100/2000 jo PP 13/2002",
         Scope.PAIR,
         _job_requirements,
+    ),
+    EligibilityRule(
+        "BUP_TARGET_POST",
+        "Tidak mendekati BUP jabatan tujuan",
+        "Not near the target post's retirement age",
+        "UU 20/2023 Pasal 55; PP 11/2017 Pasal 239",
+        Scope.PAIR,
+        _bup_target,
+    ),
+    EligibilityRule(
+        "MOVE_KIND_ALLOWED",
+        "Demosi hanya karena hukuman disiplin atau permintaan sendiri",
+        "Demosi only on a disciplinary basis or own request",
+        "PP 94/2021 Pasal 8(4); PP 11/2017 Pasal 190",
+        Scope.PAIR,
+        _kind_allowed,
+    ),
+    EligibilityRule(
+        "PROMOSI_TENURE",
+        "Promosi: masa pada jenjang sekarang",
+        "Promotion: time at the current level",
+        "PP 11/2017 Pasal 54 dan 107 jo PP 17/2020; PermenPANRB 1/2023",
+        Scope.PAIR,
+        _promosi_tenure,
+    ),
+    EligibilityRule(
+        "PROMOSI_JF_UKOM",
+        "Promosi JF: lulus uji kompetensi",
+        "JF promotion: competency test passed",
+        "PermenPANRB 1/2023; PP 11/2017 Pasal 70",
+        Scope.PAIR,
+        _promosi_competency_test,
+    ),
+    EligibilityRule(
+        "PROMOSI_JPT_MAX_AGE",
+        "Promosi JPT: batas usia",
+        "JPT promotion: maximum age",
+        "PP 11/2017 Pasal 107 huruf c jo PP 17/2020",
+        Scope.PAIR,
+        _promosi_jpt_age,
     ),
     EligibilityRule(
         "BLACKOUT_PILKADA",

@@ -42,6 +42,45 @@ class Explanation:
     asked_for: tuple[AskedFor, ...]
     next_best: tuple[tuple[str, float], ...]
     text_id: tuple[str, ...]
+    jpm_before: float | None = None  # assessment's JPM in the current post
+    jpm_after: float | None = None  # JPM against the post the person ends in
+    kind: str = "rotasi"
+    requirement_checks: tuple[tuple[str, str], ...] = ()  # (code, outcome) of the rules a promosi must pass
+
+
+@dataclass(frozen=True)
+class MoveFacts:
+    """What the explanation tells about the move itself: JPM before and after, field match, requirement checks."""
+
+    jpm_before: float
+    education_field: str
+    field_matches: bool | None  # None when the target post names no field
+    checks: EligibilityResult | None = None  # every rule for the chosen pair
+
+
+PROMOTION_CODES = ("PROMOSI_TENURE", "PROMOSI_JF_UKOM", "PROMOSI_JPT_MAX_AGE", "JOB_REQUIREMENTS", "BUP_TARGET_POST")
+OUTCOME_ID = {"passed": "terpenuhi", "failed": "tidak terpenuhi", "not_applicable": "tidak berlaku"}
+KIND_ID = {"rotasi": "rotasi (jenjang sama)", "promosi": "promosi (jenjang naik)", "demosi": "demosi (jenjang turun)"}
+
+
+def _move_lines(entry: PlanEntry, facts: MoveFacts) -> list[str]:
+    after = entry.jpm_target
+    gain = after - facts.jpm_before
+    lines = [
+        f"Kesesuaian kompetensi (JPM) Anda {facts.jpm_before:.1f}% di jabatan sekarang menjadi {after:.1f}% "
+        f"di jabatan {'tujuan' if entry.moved else 'ini'} ({'naik' if gain >= 0 else 'turun'} "
+        f"{abs(gain):.1f} poin)."
+    ]
+    if facts.field_matches is not None:
+        verdict = "sesuai" if facts.field_matches else "tidak termasuk bidang yang diminta"
+        lines.append(f"Bidang pendidikan Anda ({facts.education_field}) {verdict} untuk jabatan ini.")
+    if entry.moved:
+        lines.append(f"Jenis perpindahan: {KIND_ID.get(entry.kind, entry.kind)}.")
+    if entry.kind == "promosi" and facts.checks is not None:
+        by_code = {r.code: r for r in facts.checks.results}
+        shown = [by_code[c] for c in PROMOTION_CODES if c in by_code]
+        lines.append("Syarat promosi: " + "; ".join(f"[{r.code}] {OUTCOME_ID[r.outcome.value]}" for r in shown) + ".")
+    return lines
 
 
 def _parts_text(parts: Mapping[str, float]) -> str:
@@ -56,6 +95,7 @@ def explain(
     asked_results: Mapping[str, EligibilityResult],
     ineligible_person: EligibilityResult | None = None,
     next_best_count: int = 3,
+    facts: MoveFacts | None = None,
 ) -> Explanation:
     """Explain one plan entry (or decision) to the person it is about."""
 
@@ -68,6 +108,8 @@ def explain(
     else:
         lines.append(f"Anda tetap pada jabatan {name(entry.from_post)}.")
     lines.append(f"Skor kecocokan {entry.score:.1f} dari 100: {_parts_text(entry.parts)}.")
+    if facts is not None:
+        lines += _move_lines(entry, facts)
     if entry.override_reason:
         lines.append(f"Penempatan ini ditetapkan oleh penyetuju dengan alasan tertulis: {entry.override_reason}")
     if ineligible_person is not None and not ineligible_person.eligible:
@@ -126,4 +168,10 @@ def explain(
         tuple(asked),
         tuple((o.post_id, o.score) for o in others),
         tuple(lines),
+        facts.jpm_before if facts else None,
+        entry.jpm_target if facts else None,
+        entry.kind,
+        tuple((r.code, r.outcome.value) for r in facts.checks.results if r.code in PROMOTION_CODES)
+        if facts and facts.checks and entry.kind == "promosi"
+        else (),
     )

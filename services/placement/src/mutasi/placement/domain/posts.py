@@ -7,7 +7,13 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from mutasi.placement.domain.ranks import LEADERSHIP_POST_TYPES, MANAGERIAL_CODES, STANDARD_MANAGERIAL_LEVEL
+from mutasi.placement.domain.ranks import (
+    LEADERSHIP_POST_TYPES,
+    MANAGERIAL_CODES,
+    STANDARD_MANAGERIAL_LEVEL,
+    post_bup,
+    post_level,
+)
 
 # Effective working time per year (waktu kerja efektif), PermenPANRB 1/2020 (docs/domain.md#needs-analysis-anjababk).
 WKE_HOURS_PER_YEAR = 1250.0
@@ -56,6 +62,17 @@ class Post:
     fields_mandatory: bool = False  # the field list is a hard requirement (always for fungsional)
     leadership_task: bool = False  # JF with an extra leadership task (Kepala Puskesmas/Sekolah)
     reports_to: str | None = None  # post id of the direct superior (atasan langsung) in the peta jabatan
+    competency_test_required: bool = False  # entry into this JF needs a passed uji kompetensi
+
+    @property
+    def level(self) -> int:
+        """Rung on the jenjang ladder (domain.ranks.post_level)."""
+        return post_level(self.post_type, self.name)
+
+    @property
+    def bup(self) -> float:
+        """Retirement age of whoever holds this post (domain.ranks.post_bup)."""
+        return post_bup(self.post_type, self.name)
 
     @property
     def seats(self) -> int:

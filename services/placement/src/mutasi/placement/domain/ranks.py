@@ -71,3 +71,61 @@ def is_education_level(value: str) -> bool:
 
 def education_rank(value: str) -> int:
     return _EDUCATION_RANK[value]
+
+
+# PPPK golongan I–XVII (Perpres 98/2020) read as the PNS golongan at the same position of the salary scale
+# (Perpres 98/2020 Lampiran against PP 15/2019 Lampiran): IX (S1 entry) = III/a, V (SMA entry) = II/a, and so on.
+# Posts state their ranges in PNS golongan, so a PPPK is compared through this table.
+PPPK_GOLONGAN: tuple[str, ...] = (
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX",
+    "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII",
+)  # fmt: skip
+PPPK_TO_PNS: dict[str, str] = dict(zip(PPPK_GOLONGAN, GOLONGAN, strict=True))
+
+
+def comparable_rank(value: str) -> int | None:
+    """Position on the PNS golongan scale of a PNS golongan or a PPPK golongan; None when it is neither."""
+    if value in _GOLONGAN_INDEX:
+        return _GOLONGAN_INDEX[value]
+    if value in PPPK_TO_PNS:
+        return _GOLONGAN_INDEX[PPPK_TO_PNS[value]]
+    return None
+
+
+# Jenjang ladder that names a move rotasi, promosi or demosi. Structural levels follow the eselon bands; JF
+# jenjang sit at the structural level they were equated with in the penyetaraan jabatan (PermenPANRB 17/2021:
+# eselon III → Ahli Madya, eselon IV → Ahli Muda, eselon V → Ahli Pertama); pelaksana and the keterampilan
+# jenjang below them. A JF post whose name gives no jenjang counts as Ahli Pertama.
+POST_TYPE_LEVEL: dict[str, int] = {
+    "pelaksana": 1, "fungsional": 2, "pengawas": 3, "administrator": 4,
+    "jpt_pratama": 5, "jpt_madya": 6, "jpt_utama": 7,
+}  # fmt: skip
+JF_JENJANG_LEVEL: dict[str, int] = {
+    "pemula": 1, "terampil": 1, "mahir": 1, "penyelia": 2,
+    "ahli pertama": 2, "ahli muda": 3, "ahli madya": 4, "ahli utama": 5,
+}  # fmt: skip
+
+# Batas Usia Pensiun by post (UU 20/2023 Pasal 55; PP 11/2017 Pasal 239): JPT 60; administrator, pengawas,
+# pelaksana 58; JF ahli pertama, ahli muda and keterampilan 58, ahli madya 60, ahli utama 65.
+BUP_BY_POST_TYPE: dict[str, float] = {
+    "pelaksana": 58, "fungsional": 58, "pengawas": 58, "administrator": 58,
+    "jpt_pratama": 60, "jpt_madya": 60, "jpt_utama": 60,
+}  # fmt: skip
+BUP_BY_JF_JENJANG: dict[str, float] = {"ahli madya": 60, "ahli utama": 65}
+
+
+def _jenjang(name: str) -> str | None:
+    lowered = name.lower()
+    return next((j for j in JF_JENJANG_LEVEL if j in lowered), None)
+
+
+def post_level(post_type: str, name: str) -> int:
+    """The rung of a post on the jenjang ladder (POST_TYPE_LEVEL, JF by the jenjang in its name)."""
+    jenjang = _jenjang(name) if post_type == "fungsional" else None
+    return JF_JENJANG_LEVEL[jenjang] if jenjang else POST_TYPE_LEVEL.get(post_type, 1)
+
+
+def post_bup(post_type: str, name: str) -> float:
+    """Retirement age of whoever holds the post."""
+    jenjang = _jenjang(name) if post_type == "fungsional" else None
+    return BUP_BY_JF_JENJANG.get(jenjang or "", BUP_BY_POST_TYPE.get(post_type, 58))

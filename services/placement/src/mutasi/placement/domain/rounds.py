@@ -43,6 +43,7 @@ class PlanEntry:
     jpm_target: float
     override_reason: str | None = None
     overridden_by: str | None = None
+    kind: str = "rotasi"  # rotasi | promosi | demosi (domain.eligibility.move_kind); a stay is rotasi
 
     @property
     def moved(self) -> bool:
@@ -74,6 +75,13 @@ class Plan:
     @property
     def moves(self) -> list[PlanEntry]:
         return [e for e in self.entries.values() if e.moved]
+
+    def moves_by_kind(self) -> dict[str, int]:
+        """How many moves of each kind the plan proposes (every kind listed, zeros included)."""
+        counts = dict.fromkeys(("rotasi", "promosi", "demosi"), 0)
+        for e in self.moves:
+            counts[e.kind] = counts.get(e.kind, 0) + 1
+        return counts
 
 
 @dataclass(frozen=True)

@@ -114,13 +114,10 @@ def fit_for_move(
 
 
 def fit_for_stay(candidate: Candidate, current: Post | None, ranked: Sequence[str], weights: FitWeights) -> FitScore:
-    """Fit of staying: JPM in the current post; a neutral half for the box part (a move scores the box's
-    affinity for moving); no preference bonus for someone who asked to move, a neutral half otherwise."""
-    raw_jpm = (
-        jpm(candidate.competencies, current.standard_levels(), weights.cap_each_competency)
-        if current is not None
-        else candidate.jpm_current
-    )
+    """Fit of staying: the JPM in the current post as assessment measured it (one JPM, the "before" of every
+    explanation); a neutral half for the box part (a move scores the box's affinity for moving); no preference
+    bonus for someone who asked to move, a neutral half otherwise."""
+    raw_jpm = candidate.jpm_current
     education = education_match(candidate, current) if current is not None else 50.0
     parts = {
         "jpm": weights.jpm * raw_jpm,

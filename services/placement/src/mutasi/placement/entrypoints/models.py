@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mutasi.contracts.common import PostType
 from mutasi.placement.domain.eligibility import RULES_BY_CODE
 from mutasi.placement.domain.scoring import FitWeights
 
@@ -94,11 +95,20 @@ class PolicyIn(Body):
     performance_years: int | None = Field(None, ge=1, le=5)
     blackout_windows: list[WindowIn] | None = None
     disabled_rules: list[str] | None = None
+    demosi_on_penalty: bool | None = Field(None, description="Allow a demosi that a disciplinary decision orders.")
+    demosi_on_request: bool | None = Field(None, description="Allow a demosi the person asked for.")
+    promosi_months_in_level: dict[PostType, int] | None = Field(
+        None, description="Months at the current level before a promosi into each post type."
+    )
+    jpt_max_age: float | None = Field(None, ge=0, le=70, description="Highest age at appointment into a JPT.")
+    eselon_rank_allowance: int | None = Field(None, ge=0, le=3, description="Ranks allowed below an eselon's lowest.")
 
     _rules = field_validator("disabled_rules")(lambda codes: _known_rules(codes) if codes is not None else None)
 
     def as_doc(self) -> dict[str, object]:
         doc: dict[str, object] = self.model_dump(mode="json", exclude_none=True)
+        if "promosi_months_in_level" in doc:
+            doc["promosi_months_in_level"] = [[t, m] for t, m in doc["promosi_months_in_level"].items()]  # type: ignore[attr-defined]
         for key in ("min_months_in_post", "min_years_to_bup"):
             if key in doc:
                 doc[key] = [[d["since"], d["value"]] for d in doc[key]]  # type: ignore[attr-defined]

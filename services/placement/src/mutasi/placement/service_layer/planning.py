@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mutasi.placement.domain.eligibility import EligibilityPolicy
-from mutasi.placement.domain.explanations import Explanation, explain
+from mutasi.placement.domain.eligibility import EligibilityPolicy, move_kind
+from mutasi.placement.domain.explanations import Explanation, MoveFacts, explain
 from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem
 from mutasi.placement.domain.planning import Assignment, Option, PlanSolver, gain_pct, greedy_plan, total_fit
 from mutasi.placement.domain.rounds import Plan, PlanEntry, Round
@@ -48,7 +48,8 @@ def entry_for(nip: str, o: Option, pool: PoolView, r: Round, rules: PlanningRule
         fit = (fit_for_stay(c, pool.posts.get(c.post_id), ranked, rules.weights) if o.stay
                else fit_for_move(c, pool.posts[o.post_id], ranked, rules.max_preferences, rules.weights))  # fmt: skip
         o = replace(o, parts=dict(fit.parts), jpm=fit.jpm)
-    return PlanEntry(nip, c.post_id, o.post_id, o.score, dict(o.parts), o.jpm)
+    kind = move_kind(c, pool.posts[o.post_id]) if not o.stay and o.post_id in pool.posts else "rotasi"
+    return PlanEntry(nip, c.post_id, o.post_id, o.score, dict(o.parts), o.jpm, kind=kind)
 
 
 def to_plan(plan_id: str, solved: Solved, rules_doc: Mapping[str, Any], pool: PoolView, r: Round,
@@ -78,7 +79,20 @@ def explain_person(
     }
     person = solved.built.person_results.get(entry.nip)
     options = solved.built.problem.options.get(entry.nip, [])
-    return explain(entry, names, options, ranked, asked, person)
+    return explain(entry, names, options, ranked, asked, person, facts=move_facts(entry, pool, r, policy, pref))
+
+
+def move_facts(
+    entry: PlanEntry, pool: PoolView, r: Round, policy: EligibilityPolicy, pref: Preference | None
+) -> MoveFacts:
+    """JPM before (assessment's, in the current post), the field match and, for a move, every rule's result."""
+    c = pool.candidates[entry.nip]
+    post = pool.posts.get(entry.to_post)
+    matches = None if post is None or not post.education_fields else c.education_field in post.education_fields
+    checks = (
+        pool.eligibility(entry.nip, entry.to_post, r.effective_date, policy, pref) if entry.moved and post else None
+    )
+    return MoveFacts(c.jpm_current, c.education_field, matches, checks)
 
 
 def explanation_doc(r: Round, x: Explanation, decision_id: str | None = None) -> dict[str, Any]:
@@ -91,5 +105,7 @@ def explanation_doc(r: Round, x: Explanation, decision_id: str | None = None) ->
             for a in x.asked_for
         ],
         "next_best": [{"post_id": p, "score": s} for p, s in x.next_best],
+        "jpm_before": x.jpm_before, "jpm_after": x.jpm_after, "kind": x.kind,
+        "requirement_checks": [{"code": c, "outcome": o} for c, o in x.requirement_checks],
         "text_id": list(x.text_id), "decision_id": decision_id,
     }  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Any
 from mutasi.chassis.http import Caller
 from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.candidates import Candidate
-from mutasi.placement.domain.eligibility import EligibilityPolicy
+from mutasi.placement.domain.eligibility import EligibilityPolicy, move_kind
 from mutasi.placement.domain.errors import InvalidInput
 from mutasi.placement.domain.options import PoolView
 from mutasi.placement.domain.planning import Option, diff_plans
@@ -86,7 +86,8 @@ def _move_entry(c: Candidate, pool: PoolView, r: Round, post_id: str | None, wei
         fit = fit_for_stay(c, pool.posts.get(c.post_id), ranked, weights)
         return PlanEntry(c.nip, c.post_id, c.post_id, fit.total, dict(fit.parts), fit.jpm)
     fit = fit_for_move(c, pool.posts[post_id], ranked, r.max_preferences, weights)
-    return PlanEntry(c.nip, c.post_id, post_id, fit.total, dict(fit.parts), fit.jpm)
+    kind = move_kind(c, pool.posts[post_id])
+    return PlanEntry(c.nip, c.post_id, post_id, fit.total, dict(fit.parts), fit.jpm, kind=kind)
 
 
 async def override(deps: Deps, caller: Caller, round_id: str, nip: str, post_id: str | None,

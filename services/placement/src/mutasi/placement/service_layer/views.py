@@ -27,7 +27,8 @@ def round_summary(r: Round) -> dict[str, Any]:
 
 def plan_totals(p: Plan) -> dict[str, Any]:
     return {
-        "plan_id": p.plan_id, "people": len(p.entries), "moves": len(p.moves), "total_fit": p.total_fit,
+        "plan_id": p.plan_id, "people": len(p.entries), "moves": len(p.moves), "moves_by_kind": p.moves_by_kind(),
+        "total_fit": p.total_fit,
         "greedy_total_fit": p.greedy_total_fit, "gain_over_greedy_pct": p.gain_over_greedy_pct,
         "status_quo_total_fit": p.status_quo_total_fit,
         "gain_over_greedy_of_improvement_pct": p.gain_over_greedy_of_improvement_pct,

@@ -10,8 +10,8 @@ from datetime import date
 import numpy as np
 
 from mutasi.placement.adapters.ortools_solver import FlowArcs
-from mutasi.placement.adapters.vectorised.arrays import I64, B, PoolArrays, PoolIndex
-from mutasi.placement.adapters.vectorised.rules import openable_posts, pair_ok, person_ok
+from mutasi.placement.adapters.vectorised.arrays import I32, I64, B, PoolArrays, PoolIndex
+from mutasi.placement.adapters.vectorised.rules import lowest_ranks, openable_posts, pair_ok, person_ok
 from mutasi.placement.adapters.vectorised.scoring import move_scores, stay_scores
 from mutasi.placement.domain.eligibility import RULES_BY_CODE, EligibilityPolicy, rule_applies
 from mutasi.placement.domain.options import Preference
@@ -56,12 +56,16 @@ def candidate_pairs(
     own_request: tuple[I64, I64] | None = None,
     people_mask: B | None = None,
     post_mask: B | None = None,
+    rank_range: tuple[I32, I32] | None = None,
 ) -> tuple[I64, I64]:
-    """Pairs worth checking: same agency and a golongan inside the post's range (JOB_REQUIREMENTS cut early),
-    plus every asked-for post (another agency's post is considered only on request). The masks drop people
-    and posts that already fail a rule."""
+    """Pairs worth checking: same agency and a golongan inside `rank_range` (each post's lowest and highest
+    rank, so JOB_REQUIREMENTS is cut early; None cuts nothing), plus every asked-for post (another agency's post
+    is considered only on request). The masks drop people and posts that already fail a rule."""
     pi_parts: list[I64] = []
     pj_parts: list[I64] = []
+    if rank_range is None:
+        rank_range = (np.zeros(arr.n_posts, np.int32), np.full(arr.n_posts, 10**6, np.int32))
+    gmin, gmax = rank_range
     people_key = arr.agency.astype(np.int64) * 32 + arr.golongan
     keep_people = people_mask if people_mask is not None else np.ones(arr.n_people, dtype=np.bool_)
     keep_posts = post_mask if post_mask is not None else np.ones(arr.n_posts, dtype=np.bool_)
@@ -71,7 +75,7 @@ def candidate_pairs(
     ends = np.append(starts[1:], len(order))[: len(starts)]
     for key, s, e in zip(keys, starts, ends, strict=True):
         agency, gol = int(key) // 32, int(key) % 32
-        posts = np.flatnonzero(keep_posts & (arr.p_agency == agency) & (arr.gmin <= gol) & (gol <= arr.gmax))
+        posts = np.flatnonzero(keep_posts & (arr.p_agency == agency) & (gmin <= gol) & (gol <= gmax))
         if len(posts) == 0:
             continue
         people = order[s:e]
@@ -81,8 +85,8 @@ def candidate_pairs(
         ai, aj = own_request
         wanted = keep_people[ai] & keep_posts[aj]
         ai, aj = ai[wanted], aj[wanted]
-        in_block = (arr.agency[ai] == arr.p_agency[aj]) & (arr.gmin[aj] <= arr.golongan[ai])
-        in_block &= arr.golongan[ai] <= arr.gmax[aj]
+        in_block = (arr.agency[ai] == arr.p_agency[aj]) & (gmin[aj] <= arr.golongan[ai])
+        in_block &= arr.golongan[ai] <= gmax[aj]
         extra = np.unique(ai[~in_block] * arr.n_posts + aj[~in_block])  # the block pairs are unique already
         pi_parts.append(extra // arr.n_posts)
         pj_parts.append(extra % arr.n_posts)
@@ -131,7 +135,9 @@ def build_arcs(
     if must_stay is not None:
         people_ok &= ~must_stay
     openable = openable_posts(arr) if rule_applies(RULES_BY_CODE["ANJAB_ABK_NEED"], policy, on) else None
-    pi, pj = candidate_pairs(arr, (asked.person, asked.post), people_ok, openable)
+    job = rule_applies(RULES_BY_CODE["JOB_REQUIREMENTS"], policy, on)
+    ranks = (lowest_ranks(arr, policy), arr.gmax) if job else None
+    pi, pj = candidate_pairs(arr, (asked.person, asked.post), people_ok, openable, ranks)
     rank = rank_of_pairs(arr, asked, pi, pj)
     ok = pair_ok(arr, pi, pj, on, policy, rank >= 0)
     if avoid is not None and len(avoid):

@@ -12,7 +12,13 @@ import numpy.typing as npt
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import PASSING_PREDICATES
 from mutasi.placement.domain.posts import Post
-from mutasi.placement.domain.ranks import education_rank, golongan_rank, is_education_level, is_golongan
+from mutasi.placement.domain.ranks import (
+    POST_TYPES,
+    comparable_rank,
+    education_rank,
+    golongan_rank,
+    is_education_level,
+)
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -51,6 +57,10 @@ class PoolArrays:
     box: I32
     jpm_current: F64
     re_placement: B  # evaluation asked to re-place the person (no "already fits" move cost)
+    level: I32  # rung of the current post on the jenjang ladder
+    bup: F64  # retirement age of the current post
+    ukom_passed: B  # JF competency test passed
+    demotion_penalty: B
     levels: I32  # (N, C)
     # posts
     p_agency: I32
@@ -64,6 +74,11 @@ class PoolArrays:
     bezetting: I32
     blackout_covered: B
     standard: I32  # (P, C)
+    p_type: I32  # index into domain.ranks.POST_TYPES, -1 for another
+    p_level: I32
+    p_bup: F64
+    p_eselon: B  # a structural post with an eselon (its rank band has the allowance)
+    p_ukom: B  # entry needs a passed JF competency test
     coi_keys: I64  # person * n_units + unit of every conflict of interest
     n_units: int
 
@@ -102,6 +117,14 @@ def months_since(as_of: I32, on: date) -> I32:
     if len(keys) == 0:
         return np.zeros(0, dtype=np.int32)
     return np.asarray(vals[np.searchsorted(keys, as_of)], dtype=np.int32)
+
+
+POST_TYPE_INDEX = {t: k for k, t in enumerate(POST_TYPES)}
+
+
+def _rank(golongan: str) -> int:
+    rank = comparable_rank(golongan)
+    return UNKNOWN_GOLONGAN if rank is None else rank
 
 
 def _perf_columns(candidates: Sequence[Candidate]) -> tuple[B, I32]:
@@ -152,10 +175,7 @@ def from_domain(candidates: Sequence[Candidate], posts: Sequence[Post]) -> tuple
         unit=np.array([units[c.unit_id] for c in candidates], dtype=np.int32),
         post=np.array([post_index.get(c.post_id, -1) for c in candidates], dtype=np.int32),
         kind=np.array([TYPES.get(c.employee_type, TYPES["OTHER"]) for c in candidates], dtype=np.int32),
-        golongan=np.array(
-            [golongan_rank(c.golongan) if is_golongan(c.golongan) else UNKNOWN_GOLONGAN for c in candidates],
-            dtype=np.int32,
-        ),
+        golongan=np.array([_rank(c.golongan) for c in candidates], dtype=np.int32),
         education=np.array(
             [education_rank(c.education_level) if is_education_level(c.education_level) else -1 for c in candidates],
             dtype=np.int32,
@@ -176,6 +196,10 @@ def from_domain(candidates: Sequence[Candidate], posts: Sequence[Post]) -> tuple
         box=np.array([c.talent_box for c in candidates], dtype=np.int32),
         jpm_current=np.array([c.jpm_current for c in candidates], dtype=np.float64),
         re_placement=np.array([c.follow_up == "re_placement" for c in candidates], dtype=np.bool_),
+        level=np.array([c.level for c in candidates], dtype=np.int32),
+        bup=np.array([c.bup for c in candidates], dtype=np.float64),
+        ukom_passed=flag("jf_competency_test_passed"),
+        demotion_penalty=flag("demotion_penalty"),
         levels=levels,
         p_agency=np.array([agencies[p.agency_id] for p in posts], dtype=np.int32),
         p_unit=np.array([units[p.unit_id] for p in posts], dtype=np.int32),
@@ -190,6 +214,11 @@ def from_domain(candidates: Sequence[Candidate], posts: Sequence[Post]) -> tuple
         bezetting=np.array([p.bezetting for p in posts], dtype=np.int32),
         blackout_covered=np.array([p.covered_by_blackout for p in posts], dtype=np.bool_),
         standard=standard,
+        p_type=np.array([POST_TYPE_INDEX.get(p.post_type, -1) for p in posts], dtype=np.int32),
+        p_level=np.array([p.level for p in posts], dtype=np.int32),
+        p_bup=np.array([p.bup for p in posts], dtype=np.float64),
+        p_eselon=np.array([bool(p.eselon) for p in posts], dtype=np.bool_),
+        p_ukom=np.array([p.competency_test_required for p in posts], dtype=np.bool_),
         coi_keys=np.array(
             sorted(i * len(units) + units[u] for i, c in enumerate(candidates) for u in c.coi_unit_ids if u in units),
             dtype=np.int64,

@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from mutasi.placement.adapters.vectorised.arrays import I64, NO_DATE, TYPES, B, PoolArrays, months_since
+from mutasi.placement.adapters.vectorised.arrays import F64, I32, I64, NO_DATE, TYPES, B, PoolArrays, months_since
 from mutasi.placement.domain.eligibility import (
     RULES,
     EligibilityPolicy,
@@ -23,6 +23,7 @@ from mutasi.placement.domain.eligibility import (
     rule_applies,
     value_on,
 )
+from mutasi.placement.domain.ranks import POST_TYPES
 
 
 @dataclass(frozen=True)
@@ -97,13 +98,56 @@ def _anjab(c: Columns) -> B:
     return openable_posts(c.arr)[c.pj]
 
 
+def lowest_ranks(arr: PoolArrays, policy: EligibilityPolicy) -> I32:
+    """domain.eligibility.lowest_rank for every post."""
+    lowered = np.maximum(arr.gmin - policy.eselon_rank_allowance, 0)
+    return np.asarray(np.where(arr.p_eselon, lowered, arr.gmin), dtype=np.int32)
+
+
 def _job(c: Columns) -> B:
     a, pi, pj = c.arr, c.pi, c.pj
     ok = a.education[pi] >= a.edu_min[pj]
     in_fields = ((a.field_mask[pj] >> a.field[pi].astype(np.int64)) & 1) == 1
     ok &= ~a.field_required[pj] | (a.field_mask[pj] == 0) | in_fields
-    ok &= (a.gmin[pj] <= a.golongan[pi]) & (a.golongan[pi] <= a.gmax[pj])
+    ok &= (lowest_ranks(a, c.policy)[pj] <= a.golongan[pi]) & (a.golongan[pi] <= a.gmax[pj])
     return np.asarray(ok, dtype=np.bool_)
+
+
+def _ages(c: Columns) -> F64:
+    a = c.arr
+    return np.asarray(a.bup - (a.years_to_bup - (c.on.toordinal() - a.as_of) / 365.25), dtype=np.float64)
+
+
+def _bup_target(c: Columns) -> B:
+    left = c.arr.p_bup[c.pj] - _ages(c)[c.pi]
+    lower = c.arr.p_bup[c.pj] < c.arr.bup[c.pi]
+    return np.asarray(~lower | (left >= value_on(c.policy.min_years_to_bup, c.on)), dtype=np.bool_)
+
+
+def _delta(c: Columns) -> I64:
+    return np.asarray(c.arr.p_level[c.pj] - c.arr.level[c.pi], dtype=np.int64)
+
+
+def _kind_allowed(c: Columns) -> B:
+    basis = (c.asked & c.policy.demosi_on_request) | (c.arr.demotion_penalty[c.pi] & c.policy.demosi_on_penalty)
+    return np.asarray((_delta(c) >= 0) | basis, dtype=np.bool_)
+
+
+def _promosi_tenure(c: Columns) -> B:
+    a = c.arr
+    needed = np.array([c.policy.months_in_level_for(t) for t in (*POST_TYPES, "")], dtype=np.int32)[a.p_type]
+    months = a.months_in_post + months_since(a.as_of, c.on)
+    return np.asarray((_delta(c) <= 0) | (months[c.pi] >= needed[c.pj]), dtype=np.bool_)
+
+
+def _promosi_ukom(c: Columns) -> B:
+    return np.asarray((_delta(c) <= 0) | ~c.arr.p_ukom[c.pj] | c.arr.ukom_passed[c.pi], dtype=np.bool_)
+
+
+def _promosi_jpt_age(c: Columns) -> B:
+    jpt = np.array([t.startswith("jpt") for t in (*POST_TYPES, "")], dtype=np.bool_)[c.arr.p_type]
+    too_old = _ages(c) > c.policy.jpt_max_age
+    return np.asarray((_delta(c) <= 0) | ~jpt[c.pj] | ~too_old[c.pi], dtype=np.bool_)
 
 
 def _blackout(c: Columns) -> B:
@@ -131,6 +175,11 @@ ARRAY_FORMS: Mapping[str, ArrayForm] = {
     "BUP_HORIZON": _bup,
     "NOT_ON_CLTN": _flag("cltn"),
     "JOB_REQUIREMENTS": _job,
+    "BUP_TARGET_POST": _bup_target,
+    "MOVE_KIND_ALLOWED": _kind_allowed,
+    "PROMOSI_TENURE": _promosi_tenure,
+    "PROMOSI_JF_UKOM": _promosi_ukom,
+    "PROMOSI_JPT_MAX_AGE": _promosi_jpt_age,
     "BLACKOUT_PILKADA": _blackout,
     "COI": _coi,
 }

@@ -72,9 +72,7 @@ def stay_parts(arr: PoolArrays, asked_any: B, weights: FitWeights) -> dict[str, 
     people = np.arange(arr.n_people, dtype=np.int64)
     known = arr.post >= 0
     posts = np.where(known, arr.post, 0).astype(np.int64)
-    raw = np.where(
-        known, jpm_pairs(arr.levels, arr.standard, people, posts, weights.cap_each_competency), arr.jpm_current
-    )
+    raw = arr.jpm_current  # assessment's JPM in the current post, as domain.scoring.fit_for_stay
     education = np.where(known, education_match(arr, people, posts), 50.0)
     zero = np.zeros(arr.n_people, dtype=np.int64)
     return {
