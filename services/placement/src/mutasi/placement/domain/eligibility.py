@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
-from typing import Literal
 
 from mutasi.contracts.vocabulary import PASSING_PREDICATES as PASSING
+from mutasi.contracts.vocabulary import MoveKindName
 from mutasi.placement.domain.candidates import Candidate, months_between
 from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.ranks import comparable_rank, education_rank, golongan_rank, is_education_level
@@ -78,10 +78,7 @@ class EligibilityPolicy:
         return dict(self.promosi_months_in_level).get(post_type, 0)
 
 
-MoveKind = Literal["rotasi", "promosi", "demosi"]
-
-
-def move_kind(candidate: Candidate, post: Post) -> MoveKind:
+def move_kind(candidate: Candidate, post: Post) -> MoveKindName:
     """rotasi (same rung of the jenjang ladder), promosi (up) or demosi (down), by domain.ranks.post_level."""
     delta = post.level - candidate.level
     return "promosi" if delta > 0 else "demosi" if delta < 0 else "rotasi"
@@ -109,7 +106,7 @@ class MoveContext:
         return self.post is not None and self.post.agency_id != self.candidate.agency_id
 
     @property
-    def kind(self) -> MoveKind:
+    def kind(self) -> MoveKindName:
         assert self.post is not None
         return move_kind(self.candidate, self.post)
 

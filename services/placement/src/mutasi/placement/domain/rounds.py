@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from mutasi.contracts.vocabulary import MoveKind, MoveKindName
 from mutasi.placement.domain.errors import InvalidInput, InvalidState, NotAllowed, NotFound
 from mutasi.placement.domain.options import Preference
 from mutasi.placement.domain.planning import gain_pct
@@ -43,7 +44,7 @@ class PlanEntry:
     jpm_target: float
     override_reason: str | None = None
     overridden_by: str | None = None
-    kind: str = "rotasi"  # rotasi | promosi | demosi (domain.eligibility.move_kind); a stay is rotasi
+    kind: MoveKindName = "rotasi"  # domain.eligibility.move_kind; a stay is rotasi
 
     @property
     def moved(self) -> bool:
@@ -78,7 +79,7 @@ class Plan:
 
     def moves_by_kind(self) -> dict[str, int]:
         """How many moves of each kind the plan proposes (every kind listed, zeros included)."""
-        counts = dict.fromkeys(("rotasi", "promosi", "demosi"), 0)
+        counts = {k.value: 0 for k in MoveKind}
         for e in self.moves:
             counts[e.kind] = counts.get(e.kind, 0) + 1
         return counts

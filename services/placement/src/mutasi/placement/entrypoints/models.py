@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from mutasi.contracts.common import PostType
+from mutasi.contracts.vocabulary import PostTypeName
 from mutasi.placement.domain.eligibility import RULES_BY_CODE
 from mutasi.placement.domain.scoring import FitWeights
 
@@ -97,7 +97,7 @@ class PolicyIn(Body):
     disabled_rules: list[str] | None = None
     demosi_on_penalty: bool | None = Field(None, description="Allow a demosi that a disciplinary decision orders.")
     demosi_on_request: bool | None = Field(None, description="Allow a demosi the person asked for.")
-    promosi_months_in_level: dict[PostType, int] | None = Field(
+    promosi_months_in_level: dict[PostTypeName, int] | None = Field(
         None, description="Months at the current level before a promosi into each post type."
     )
     jpt_max_age: float | None = Field(None, ge=0, le=70, description="Highest age at appointment into a JPT.")

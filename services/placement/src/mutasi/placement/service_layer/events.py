@@ -6,8 +6,8 @@ from typing import Any
 
 from mutasi.contracts.common import PostRef, PredicateYear
 from mutasi.contracts.placement import MutationDecidedV1
+from mutasi.contracts.vocabulary import MoveKindName
 from mutasi.placement.domain.candidates import Candidate
-from mutasi.placement.domain.eligibility import MoveKind
 from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.ranks import post_level
 from mutasi.placement.domain.rounds import Decision, Round
@@ -22,7 +22,7 @@ def post_ref(post: Post | None, fallback: dict[str, Any] | None, post_id: str) -
     return PostRef(post_id=post_id, post_name=post_id, unit_id="", unit_name="", post_type="pelaksana")
 
 
-def kind_of(old: PostRef, new: PostRef) -> MoveKind:
+def kind_of(old: PostRef, new: PostRef) -> MoveKindName:
     """rotasi, promosi or demosi on the jenjang ladder (domain.ranks.post_level), as plans name them."""
     delta = post_level(new.post_type, new.post_name) - post_level(old.post_type, old.post_name)
     return "promosi" if delta > 0 else "demosi" if delta < 0 else "rotasi"
