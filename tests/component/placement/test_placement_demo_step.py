@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from mutasi.cli.demo import step_placement
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.dataset import MANAGERIAL, AssessmentRow, Dataset, Employee, Post, Unit
@@ -89,6 +91,15 @@ async def test_the_it_graduates_explanation_names_jpm_before_and_after_and_the_g
             await publish_event(svc, topics.ASSESSMENT_COMPLETED, assessed(e, post, names[post.unit_id]))
         summary = await step_placement.run(ctx)
         r = await svc.http.get(f"/v1/rounds/{summary['round_id']}/explanations/{IT_NIP}", headers={"X-Nip": IT_NIP})
+        fairness = (await svc.http.get(f"/v1/rounds/{summary['round_id']}/fairness", headers=step_placement.HR)).json()
+        chart = await svc.http.get(f"/v1/rounds/{summary['round_id']}/fairness.png", headers=step_placement.HR)
+    sheets = load_workbook(tmp_path / f"mutasi_{summary['round_id']}.xlsx").sheetnames
+    assert "keadilan" in sheets
+    assert chart.content.startswith(b"\x89PNG")
+    assert "tidak mengubah keputusan" in fairness["note_id"]
+    assert {(x["dimension"], x["group"], x["people"]) for x in fairness["rows"] if x["dimension"] == "unit"} == {
+        ("unit", "lainnya (<5)", 2)
+    }  # two people: pooled, no rates published
     told = r.json()
     assert (told["jpm_before"], told["jpm_after"], told["kind"]) == (60.0, 100.0, "promosi")
     text = " ".join(told["text_id"])

@@ -8,10 +8,13 @@ from fastapi import APIRouter, Query, Response
 
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.writes import IdempotencyKey
+from mutasi.placement.adapters.charts import fairness_png
 from mutasi.placement.adapters.workbooks import XLSX_MEDIA_TYPE
+from mutasi.placement.domain.fairness import FairnessSettings
 from mutasi.placement.domain.options import Preference
 from mutasi.placement.entrypoints.dependencies import DepsDep
 from mutasi.placement.entrypoints.models import AnnounceIn, ObjectionIn, OverrideIn, PlanIn, PreferenceIn, ResolveIn
+from mutasi.placement.service_layer import fairness as fairness_report
 from mutasi.placement.service_layer import objections, plans, reads, rounds
 from mutasi.placement.service_layer.pool import PlanOptions
 
@@ -108,6 +111,18 @@ async def export(round_id: str, caller: CallerDep, deps: DepsDep) -> Response:
     content = await reads.export_xlsx(deps, caller, round_id)
     disposition = f'attachment; filename="mutasi_{round_id}.xlsx"'
     return Response(content, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": disposition})
+
+
+@router.get("/{round_id}/fairness", summary="Fairness report: exclusions, moves by kind, JPM gained by group")
+async def fairness(round_id: str, caller: CallerDep, deps: DepsDep) -> dict[str, Any]:
+    r, rows = await fairness_report.round_rows(deps, caller, round_id)
+    return fairness_report.report_doc(r, rows)
+
+
+@router.get("/{round_id}/fairness.png", summary="Chart of the fairness report (selection rate per group)")
+async def fairness_chart(round_id: str, caller: CallerDep, deps: DepsDep) -> Response:
+    _, rows = await fairness_report.round_rows(deps, caller, round_id)
+    return Response(fairness_png(rows, FairnessSettings().flag_ratio), media_type="image/png")
 
 
 @router.get("/{round_id}/people/{nip}", summary="A person's own status, eligibility, explanation and decision")

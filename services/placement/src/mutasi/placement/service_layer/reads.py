@@ -10,11 +10,12 @@ from mutasi.placement.adapters.workbooks import write_sheets
 from mutasi.placement.domain.eligibility import RULES, EligibilityPolicy, check_person
 from mutasi.placement.domain.errors import NotFound
 from mutasi.placement.domain.rounds import Round
-from mutasi.placement.service_layer import views
+from mutasi.placement.service_layer import fairness, views
 from mutasi.placement.service_layer.access import require_hr, require_self_or_staff, require_staff
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.events import kind_of, post_ref
 from mutasi.placement.service_layer.pool import load_pool
+from mutasi.placement.service_layer.shared import policy_of
 
 
 async def list_rounds(deps: Deps, caller: Caller) -> list[dict[str, Any]]:
@@ -157,7 +158,9 @@ async def export_xlsx(deps: Deps, caller: Caller, round_id: str) -> bytes:
         r = await repo.get_round(uow, caller.agency_id, round_id)
         pool = await load_pool(uow, r)
         cdocs = {d["nip"]: d for d in await uow.collection(repo.CANDIDATES).find({"agency_id": caller.agency_id})}
+        policy = await policy_of(uow, deps, r.agency_id)
     rows = _sk_rows(r, pool.posts, cdocs)
+    fair = fairness.rows_for(r, pool, policy) if r.plan is not None else []
     plan_rows = [[e.nip, cdocs.get(e.nip, {}).get("name", ""), e.from_post, e.to_post, "pindah" if e.moved else "tetap",
                   e.score, e.jpm_target, e.override_reason or ""]
                  for e in (r.plan.entries.values() if r.plan else [])]  # fmt: skip
@@ -169,6 +172,7 @@ async def export_xlsx(deps: Deps, caller: Caller, round_id: str) -> bytes:
          plan_rows),
         ("ringkasan_unit", ["Unit", "Nama Unit", "Kebutuhan", "Bezetting", "Masuk", "Keluar", "Bezetting Sesudah",
                             "Selisih Sesudah"], unit_rows),
+        ("keadilan", fairness.SHEET_HEADER, fairness.sheet_rows(fair)),
     ])  # fmt: skip
 
 
