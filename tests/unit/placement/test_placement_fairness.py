@@ -32,7 +32,7 @@ def test_a_group_selected_at_under_four_fifths_of_the_best_rate_is_flagged_and_s
     male, female = by[("jenis_kelamin", "L")], by[("jenis_kelamin", "P")]
     assert (male.selection_rate, male.ratio_to_best, male.flagged) == (0.5, 1.0, False)
     assert (female.selection_rate, female.ratio_to_best, female.flagged) == (0.2, 0.4, True)
-    assert female.by_kind == {"rotasi": 0, "promosi": 2, "demosi": 0} and female.excluded == 1
+    assert (female.by_kind, female.excluded) == ({"rotasi": 0, "promosi": 2, "demosi": 0}, 1)
     assert female.jpm_gain == 4.0  # two of ten gained 20 points
     pooled = by[("jenis_kelamin", "lainnya (<5)")]
     assert (pooled.people, pooled.selection_rate, pooled.flagged) == (3, None, False)
