@@ -1,56 +1,180 @@
-"""Chassis throughput on the local stand-ins: events consumed per second (inbox + handler + outbox in one
-transaction, ack after commit) and outbox events published per second by the relay."""
+"""Chassis throughput on the local stand-ins, next to the raw ceiling measured in the same run.
+
+- `chassis.consume`: events/s through the whole consume path (batch poll, validation, inbox `$in`, handler,
+  inbox + outbox `insert_many`, one commit, one offset commit, and the relay publishing the outbox), with the
+  per-event handler API and with the batch API.
+- `chassis.consume_ceiling`: the same stand-ins used raw: aiokafka `getmany` + offset commit alone, and PyMongo
+  alone doing what one batch needs (one transaction: `$in` find on the inbox, three `insert_many`). The path can
+  never beat the slower of the two; `ratio_to_ceiling` says how close it comes.
+- `chassis.relay`: outbox events published per second (one confirmed flush per batch).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 from mutasi.chassis.kit import ServiceKit
+from mutasi.chassis.store import OUTBOX, OUTBOX_CHUNK
 from mutasi.contracts import topics
 from mutasi.contracts.examples import example_event
 from mutasi.contracts.training import TrainingAssignedV1
 from tests.support.toy import ToySettings, create_app
 from tests.support.wire import Wire, local_wire
 
-EVENTS = 400
+EVENTS = 3000
+BATCH = 500
 REPEATS = 3
-WORKERS = (1, 3)  # sequential vs one worker per partition, measured alternately in the same run
 
 
-async def consume_rate(wire: Wire, workers: int) -> float:
-    import json
+def _bodies(n: int, run: str) -> list[tuple[bytes, bytes]]:
+    base = example_event(topics.MUTATION_DECIDED)
+    out = []
+    for i in range(n):
+        nip = f"3{i:017d}"
+        body = {**base, "id": f"bench-{run}-{i}", "subject": nip, "data": {**base["data"], "nip": nip}}
+        out.append((json.dumps(body).encode(), nip.encode()))
+    return out
 
+
+async def _produce(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
     from aiokafka import AIOKafkaProducer
 
-    settings = wire.settings(log_level="WARNING", kafka_consumer_workers=workers)
-    kit: ServiceKit = create_app(ToySettings(**settings)).state.kit
-    await kit.start()
-    producer = AIOKafkaProducer(bootstrap_servers=wire.kafka, enable_idempotence=False)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, linger_ms=5)
     await producer.start()
     try:
-        base = example_event(topics.MUTATION_DECIDED)
-        started = time.perf_counter()
-        for i in range(EVENTS):
-            body = {**base, "id": f"bench-{time.time_ns()}-{i}", "data": {**base["data"], "nip": f"3{i:017d}"}}
-            await producer.send(
-                topics.MUTATION_DECIDED.name, json.dumps(body).encode(), key=body["data"]["nip"].encode()
-            )
-        await producer.flush()
-        plans = kit.database().raw("plans")
-        deadline = time.perf_counter() + 300
-        while await plans.count({}) < EVENTS:
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"only {await plans.count({})} of {EVENTS} events processed")
-            await asyncio.sleep(0.05)
-        return EVENTS / (time.perf_counter() - started)
+        futures = [await producer.send(topic, body, key=key) for body, key in messages]
+        await asyncio.gather(*futures)
     finally:
         await producer.stop()
+
+
+async def consume_rate(wire: Wire, *, bulk: bool, events: int = EVENTS) -> float:
+    settings = wire.settings(
+        log_level="WARNING", bulk_handler=bulk, kafka_batch_max_records=BATCH, kafka_auto_offset_reset="latest"
+    )
+    kit: ServiceKit = create_app(ToySettings(**settings)).state.kit
+    await kit.start()
+    plans = kit.database().raw("plans")
+    try:
+        # Wait until the consumer group is joined (a warm-up event is handled), then measure.
+        deadline = time.perf_counter() + 60
+        while not await plans.count({}):
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the consumer group did not join within 60 s")
+            await _produce(wire.kafka, topics.MUTATION_DECIDED.name, _bodies(1, f"warm-{uuid.uuid4().hex}"))
+            await asyncio.sleep(0.5)
+        warm = await plans.count({})
+        run = uuid.uuid4().hex[:8]
+        messages = _bodies(events, run)
+        started = time.perf_counter()
+        await _produce(wire.kafka, topics.MUTATION_DECIDED.name, messages)
+        await _wait(lambda: plans.count({}), events + warm, 300)
+        outbox = kit.database().raw(OUTBOX)
+        await _wait(lambda: outbox.count({"sent": False}), 0, 300, below=True)
+        return events / (time.perf_counter() - started)
+    finally:
         await kit.stop()
+
+
+async def _wait(count: Any, target: int, timeout: float, below: bool = False) -> None:
+    deadline = time.perf_counter() + timeout
+    while True:
+        have = await count()
+        if (have <= target) if below else (have >= target):
+            return
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"only {have} of {target} after {timeout}s")
+        await asyncio.sleep(0.02)
+
+
+async def kafka_ceiling(wire: Wire, events: int = EVENTS) -> float:
+    """Raw aiokafka: poll batches of BATCH with `getmany` and commit the offsets after each."""
+    from aiokafka import AIOKafkaConsumer
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    topic = f"bench.ceiling.{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=wire.kafka)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, 3, 1)])
+    finally:
+        await admin.close()
+    await _produce(wire.kafka, topic, _bodies(events, "ceiling"))
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=wire.kafka,
+        group_id=f"ceiling-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        session_timeout_ms=2000,
+        heartbeat_interval_ms=300,
+    )
+    await consumer.start()
+    try:
+        got = 0
+        while not got:  # the group join is not part of the rate
+            batch = await consumer.getmany(timeout_ms=50, max_records=BATCH)
+            got = sum(len(records) for records in batch.values())
+        started = time.perf_counter()
+        while got < events:
+            batch = await consumer.getmany(timeout_ms=50, max_records=BATCH)
+            for records in batch.values():
+                for record in records:
+                    json.loads(record.value)
+                got += len(records)
+            await consumer.commit()
+        return (events - BATCH) / (time.perf_counter() - started)
+    finally:
+        await consumer.stop()
+
+
+async def mongo_ceiling(wire: Wire, events: int = EVENTS, *, layout: str = "per_event") -> float:
+    """Raw PyMongo on the same server, one transaction per batch with an inbox `$in` find and three insert_many.
+
+    `per_event`: one inbox and one outbox document per event. `chassis`: the chassis's own layout, one inbox
+    document per batch and one outbox document per OUTBOX_CHUNK events (what the path can at best do)."""
+    from pymongo import AsyncMongoClient
+
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(wire.mongo_uri)
+    db = client[f"ceiling_{uuid.uuid4().hex[:8]}"]
+    await db.inbox.create_index("event_id", unique=True)
+    await db.outbox.create_index("event_id", unique=True)
+    await db.outbox.create_index([("sent", 1), ("seq", 1)])
+    await db.inbox_batches.create_index("event_ids", unique=True)
+    await db.outbox_batches.create_index([("sent", 1), ("seq", 1)])
+    try:
+        started = time.perf_counter()
+        for start in range(0, events, BATCH):
+            ids = [f"e{i}" for i in range(start, min(events, start + BATCH))]
+            async with client.start_session() as session:
+                await session.start_transaction()
+                await db.plans.insert_many([{"nip": i, "agency_id": "a"} for i in ids], session=session)
+                outbox = [{"event_id": f"o{i}", "body": "x" * 900} for i in ids]
+                if layout == "per_event":
+                    await db.inbox.find({"event_id": {"$in": ids}}, session=session).to_list()
+                    await db.inbox.insert_many([{"event_id": i, "topic": "t"} for i in ids], session=session)
+                    await db.outbox.insert_many(
+                        [{**o, "sent": False, "seq": n} for n, o in enumerate(outbox)], session=session
+                    )
+                else:
+                    await db.inbox_batches.find({"event_ids": {"$in": ids}}, session=session).to_list()
+                    await db.inbox_batches.insert_one({"event_ids": ids, "topic": "t"}, session=session)
+                    chunks = [outbox[i : i + OUTBOX_CHUNK] for i in range(0, len(outbox), OUTBOX_CHUNK)]
+                    await db.outbox_batches.insert_many(
+                        [{"seq": n, "sent": False, "events": c} for n, c in enumerate(chunks)], session=session
+                    )
+                await session.commit_transaction()
+        return events / (time.perf_counter() - started)
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
 
 
 async def relay_rate(wire: Wire) -> float:
@@ -74,44 +198,48 @@ async def relay_rate(wire: Wire) -> float:
         await kit.stop()
 
 
+def measure(wire: Wire, repeats: int = REPEATS) -> list[dict[str, Any]]:
+    """Every chassis figure on one wire, alternating the alternatives so machine noise hits them alike."""
+    runs: dict[str, list[float]] = {k: [] for k in ("batch_api", "per_event_api", "kafka", "mongo", "layout", "relay")}
+    for _ in range(repeats):
+        runs["batch_api"].append(asyncio.run(consume_rate(wire, bulk=True)))
+        runs["per_event_api"].append(asyncio.run(consume_rate(wire, bulk=False)))
+        runs["kafka"].append(asyncio.run(kafka_ceiling(wire)))
+        runs["mongo"].append(asyncio.run(mongo_ceiling(wire)))
+        runs["layout"].append(asyncio.run(mongo_ceiling(wire, layout="chassis")))
+        runs["relay"].append(asyncio.run(relay_rate(wire)))
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    ceiling = min(med["kafka"], med["mongo"])
+    common = {"n": EVENTS, "batch": BATCH, "repeats": repeats, "stack": "tansu+secantusdb"}
+
+    def rec(bench: str, metric: str, key: str, unit: str = "events/s", **extra: Any) -> dict[str, Any]:
+        value = med[key] if key in med else extra.pop("value")
+        return {
+            "bench": bench,
+            "metric": metric,
+            "value": round(value, 2),
+            "unit": unit,
+            **extra,
+            **common,
+            **({"runs": [round(x, 1) for x in runs[key]]} if key in runs else {}),
+        }
+
+    speed = "events_per_second_median"
+    return [
+        rec("chassis.consume", speed, "batch_api", handler="batch"),
+        rec("chassis.consume", speed, "per_event_api", handler="per_event"),
+        rec("chassis.consume_ceiling", speed, "kafka", path="raw aiokafka getmany + commit"),
+        rec("chassis.consume_ceiling", speed, "mongo", path="raw pymongo batched transaction, a document per event"),
+        rec("chassis.consume_ceiling", speed, "layout", path="raw pymongo batched transaction, chassis layout"),
+        rec("chassis.consume", "ratio_to_ceiling", "-", "ratio", handler="batch", value=med["batch_api"] / ceiling),
+        rec("chassis.consume", "ratio_to_ceiling", "-", "ratio", handler="per_event",
+            value=med["per_event_api"] / ceiling),
+        rec("chassis.consume", "ratio_to_chassis_layout_ceiling", "-", "ratio", handler="batch",
+            value=med["batch_api"] / min(med["kafka"], med["layout"])),
+        rec("chassis.relay", speed, "relay"),
+    ]  # fmt: skip
+
+
 def run() -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp, local_wire(Path(tmp)) as wire:
-        consumed: dict[int, list[float]] = {w: [] for w in WORKERS}
-        for _ in range(REPEATS):
-            for workers in WORKERS:
-                consumed[workers].append(asyncio.run(consume_rate(wire, workers)))
-        relayed = [asyncio.run(relay_rate(wire)) for _ in range(REPEATS)]
-    common = {"n": EVENTS, "repeats": REPEATS, "stack": "tansu+secantusdb"}
-    medians = {w: statistics.median(rates) for w, rates in consumed.items()}
-    records: list[dict[str, Any]] = [
-        {
-            "bench": "chassis.consume",
-            "metric": "events_per_second_median",
-            "value": round(medians[w], 1),
-            "unit": "events/s",
-            "workers": w,
-            "runs": [round(x, 1) for x in consumed[w]],
-            **common,
-        }
-        for w in WORKERS
-    ]
-    records.append(
-        {
-            "bench": "chassis.consume",
-            "metric": f"speedup_workers_{WORKERS[1]}_vs_{WORKERS[0]}",
-            "value": round(medians[WORKERS[1]] / medians[WORKERS[0]], 2),
-            "unit": "ratio",
-            **common,
-        }
-    )
-    records.append(
-        {
-            "bench": "chassis.relay",
-            "metric": "events_per_second_median",
-            "value": round(statistics.median(relayed), 1),
-            "unit": "events/s",
-            "runs": [round(x, 1) for x in relayed],
-            **common,
-        }
-    )
-    return records
+        return measure(wire)

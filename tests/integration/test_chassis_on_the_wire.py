@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from mutasi.chassis.kit import ServiceKit
+from mutasi.chassis.store import INBOX, OUTBOX
 from mutasi.contracts import topics
 from mutasi.contracts.examples import PAYLOADS, example_event
 from mutasi.contracts.placement import MutationDecidedV1
@@ -48,7 +49,7 @@ async def test_a_unit_of_work_that_does_not_commit_leaves_nothing(wire: Wire) ->
             await uow.collection("plans").insert_one({"nip": "2"})
             await uow.commit()
         plans = await kit.database().raw("plans").find({})
-        outbox = await kit.database().raw("outbox").count({})
+        outbox = await kit.database().raw(OUTBOX).count({})
     finally:
         await kit.stop(stop_broker=False)
     assert [p["nip"] for p in plans] == ["2"]
@@ -73,7 +74,7 @@ async def test_outbox_entries_survive_a_restart_and_are_published_keyed_by_nip(w
     second: ServiceKit = create_app(ToySettings(**settings)).state.kit
     await second.start()
     try:
-        await eventually(lambda: second.database().raw("outbox").count({"sent": True}))
+        await eventually(lambda: second.database().raw(OUTBOX).count({"sent": True}))
     finally:
         await second.stop()
 
@@ -103,7 +104,7 @@ async def test_subscriber_processes_once_despite_redelivery_and_dead_letters_poi
 
         await eventually(both_handled, timeout=30)
         plans = await kit.database().raw("plans").count({"nip": nip})
-        inbox = await kit.database().raw("inbox").count({"event_id": "evt-wire-dup"})
+        inbox = await kit.database().raw(INBOX).count({"event_ids": "evt-wire-dup"})
     finally:
         await kit.stop()
     dead = await consume(wire.kafka, topics.MUTATION_DECIDED.dlq, lambda rs: any(r.key == b"poison" for r in rs))
@@ -116,8 +117,8 @@ async def test_subscriber_processes_once_despite_redelivery_and_dead_letters_poi
     assert "body is not JSON" in headers["x-mutasi-error"]
 
 
-async def test_partitions_processed_concurrently_still_handle_every_event_once(wire: Wire) -> None:
-    kit: ServiceKit = create_app(ToySettings(**wire.settings(kafka_consumer_workers=3))).state.kit
+async def test_events_consumed_in_small_batches_are_each_handled_once(wire: Wire) -> None:
+    kit: ServiceKit = create_app(ToySettings(**wire.settings(kafka_batch_max_records=7))).state.kit
     await kit.start()
     nips = [f"4{i:017d}" for i in range(30)]
     try:
@@ -152,7 +153,7 @@ async def test_two_replicas_publish_each_outbox_event_once_and_a_survivor_takes_
             await uow.commit()
 
     async def drained(kit: ServiceKit) -> bool:
-        return await kit.database().raw("outbox").count({"sent": False}) == 0
+        return await kit.database().raw(OUTBOX).count({"sent": False}) == 0
 
     async def on_the_topic() -> list[str]:
         """Every record of this run on the topic, read for a few seconds so late duplicates would show up."""

@@ -49,17 +49,20 @@ class MemoryCollection:
 
     def _check_unique(self, doc: Doc, own_id: int | None) -> None:
         for fields, index in self.unique.items():
-            key = tuple(_hashable(get_path(doc, f)) for f in fields)
-            holder = index.get(key)
-            if holder is not None and holder != own_id and holder in self._docs:
-                raise DuplicateKey(f"{self.name}: duplicate {dict(zip(fields, key, strict=True))}")
+            for key in _index_keys(doc, fields):
+                holder = index.get(key)
+                if holder is not None and holder != own_id and holder in self._docs:
+                    raise DuplicateKey(f"{self.name}: duplicate {dict(zip(fields, key, strict=True))}")
 
     def _index(self, doc_id: int, old: Doc | None, new: Doc | None) -> None:
         for fields, index in self.unique.items():
             if old is not None:
-                index.pop(tuple(_hashable(get_path(old, f)) for f in fields), None)
+                for key in _index_keys(old, fields):
+                    if index.get(key) == doc_id:
+                        del index[key]
             if new is not None:
-                index[tuple(_hashable(get_path(new, f)) for f in fields)] = doc_id
+                for key in _index_keys(new, fields):
+                    index[key] = doc_id
 
     def rebuild_indexes(self) -> None:
         for index in self.unique.values():
@@ -149,6 +152,16 @@ class MemoryCollection:
                 doc_id = index[key] = next(self._ids)
             self._put(doc_id, stored)
         return len(docs)
+
+
+def _index_keys(doc: Doc, fields: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """The index entries of `doc`: like MongoDB's multikey indexes, an array field gives one entry per element."""
+    keys: list[tuple[Any, ...]] = [()]
+    for field in fields:
+        value = get_path(doc, field)
+        values = [_hashable(v) for v in value] if isinstance(value, list) and value else [_hashable(value)]
+        keys = [(*key, v) for key in keys for v in dict.fromkeys(values)]
+    return keys
 
 
 def _hashable(value: Any) -> Any:

@@ -14,7 +14,7 @@ from faststream.kafka import TestKafkaBroker
 from pydantic import BaseModel
 
 from mutasi.chassis.kit import ServiceKit
-from mutasi.chassis.store import OUTBOX
+from mutasi.chassis.store import OUTBOX, outbox_events
 from mutasi.contracts.envelope import CloudEvent, event_model
 from mutasi.contracts.topics import Topic
 from tests.support.memory_db import MemoryDatabase
@@ -37,8 +37,8 @@ class RunningService:
 
     async def published(self, topic: Topic) -> list[dict[str, Any]]:
         """Every event this service emitted on `topic`, oldest first, as CloudEvent dicts."""
-        entries = await self.kit.database().raw(OUTBOX).find({"topic": topic.name}, sort=[("seq", 1)])
-        return [json.loads(e["body"]) for e in entries]
+        documents = await self.kit.database().raw(OUTBOX).find({})
+        return [json.loads(e["body"]) for e in outbox_events(documents, topic.name)]
 
 
 @asynccontextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Header
@@ -28,6 +29,7 @@ HANDLED: Counter[str] = Counter()
 class ToySettings(ServiceSettings):
     model_config = service_settings_config("toy")
     service_name: str = "toy"
+    bulk_handler: bool = False  # consume with the batch API (one insert_many per batch) instead of per event
 
 
 class NoteIn(BaseModel):
@@ -105,9 +107,29 @@ async def on_mutation_decided(event: CloudEvent[Any], uow: UnitOfWork) -> None:
     )
 
 
+async def on_mutation_decided_batch(events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
+    """The same effect through the batch API: one bulk write for the batch's plans."""
+    for event in events:
+        if event.data.nip == "000000000000000000":
+            raise EventRejected("no such person", event=event)
+    await uow.collection("plans").insert_many([{"agency_id": e.agencyid, "nip": e.data.nip} for e in events])
+    for e in events:
+        uow.emit(
+            topics.TRAINING_ASSIGNED,
+            TrainingAssignedV1(
+                plan_id=f"p-{e.data.nip}", nip=e.data.nip, decision_id=e.data.decision_id, items=[], total_jp=0
+            ),
+            agency_id=e.agencyid,
+            cause=e,
+        )
+
+
 def create_app(settings: ToySettings) -> FastAPI:
     kit = ServiceKit(settings, service="toy")
     kit.index("notes", [("agency_id", 1), ("note_id", 1)], unique=True)
-    kit.consume(topics.MUTATION_DECIDED, on_mutation_decided)
+    if settings.bulk_handler:
+        kit.consume_batch(topics.MUTATION_DECIDED, on_mutation_decided_batch)
+    else:
+        kit.consume(topics.MUTATION_DECIDED, on_mutation_decided)
     kit.produce(topics.TRAINING_ASSIGNED)
     return kit.build_app(routers=[router], title="toy")

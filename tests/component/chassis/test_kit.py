@@ -10,6 +10,7 @@ import pytest
 from faststream.kafka.annotations import KafkaMessage
 from pymongo.errors import AutoReconnect
 
+from mutasi.chassis.store import INBOX
 from mutasi.contracts import topics
 from mutasi.contracts.examples import PAYLOADS
 from mutasi.contracts.placement import MutationDecidedV1
@@ -88,7 +89,7 @@ async def test_rejected_and_failing_handlers_dead_letter_and_roll_back() -> None
     async with running_service(app) as svc:
         for nip in ("000000000000000000", "111111111111111111"):
             await publish_event(svc, topics.MUTATION_DECIDED, DECIDED.model_copy(update={"nip": nip}))
-        inbox = await svc.kit.database().raw("inbox").count({})
+        inbox = await svc.kit.database().raw(INBOX).count({})
     assert [s["headers"]["x-mutasi-reason"] for s in seen] == ["rejected", "handler_error"]
     assert inbox == 0
 
@@ -158,7 +159,7 @@ async def test_a_persistent_transient_error_is_not_acked_so_the_message_is_redel
     async with running_service(app) as svc:
         with pytest.raises(AutoReconnect):
             await publish_event(svc, topics.MUTATION_DECIDED, DECIDED.model_copy(update={"nip": nip}))
-        inbox = await svc.kit.database().raw("inbox").count({})
+        inbox = await svc.kit.database().raw(INBOX).count({})
     assert inbox == 0
     assert seen == []
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mutasi.chassis.store import OUTBOX
+from mutasi.chassis.store import OUTBOX, outbox_events
 from mutasi.contracts import topics
 from mutasi.evaluation.adapters.repository import INDEXES, Repository, Snapshot
 from mutasi.evaluation.domain.errors import InvalidInput, NotFound
@@ -32,7 +32,7 @@ async def database() -> MemoryDatabase:
 
 
 async def outbox(db: MemoryDatabase, topic: str) -> list[dict[str, Any]]:
-    return [json.loads(e["body"]) for e in await db.raw(OUTBOX).find({"topic": topic})]
+    return [json.loads(e["body"]) for e in outbox_events(await db.raw(OUTBOX).find({}), topic)]
 
 
 async def test_a_decision_is_stored_once_and_a_replay_changes_nothing() -> None:

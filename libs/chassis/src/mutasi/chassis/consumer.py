@@ -1,11 +1,22 @@
-"""Subscriber wiring: consumer group, validation to DLQ, inbox dedup, retry with backoff, ack after commit."""
+"""Subscriber wiring: batched consumption with the per-event guarantees.
+
+Each subscriber reads a batch (up to `kafka_batch_max_records` records, waiting at most `kafka_batch_timeout_ms`)
+and handles it in ONE database transaction: inbox lookup with `$in`, the handler's state changes, inbox and outbox
+with `insert_many`, one commit, then one offset commit. Messages that fail validation go to the DLQ before the
+transaction. A batch that fails for a non-transient reason is split (at the failing event when the handler names
+it, by halves otherwise) so a poison message is dead-lettered alone and the rest commit. Records are handled in
+the order Kafka returned them, so the order per partition (per NIP) is kept. Transient failures retry the whole
+batch with backoff; when they persist the batch is nacked (the consumer seeks back) and redelivered, and the inbox
+makes the parts that did commit change nothing.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from faststream import AckPolicy
@@ -24,14 +35,82 @@ from mutasi.contracts.topics import Topic
 log = logging.getLogger("mutasi.consumer")
 
 Handler = Callable[[CloudEvent[Any], UnitOfWork], Awaitable[None]]
+"""A per-event handler: called once per new event, inside the batch's transaction, in delivery order."""
+
+BatchHandler = Callable[[Sequence[CloudEvent[Any]], UnitOfWork], Awaitable[None]]
+"""A batch handler: called once with every new event of a batch (duplicates removed, delivery order kept).
+
+It loads what it needs once and writes in bulk. To reject one event it raises `EventRejected(..., event=e)`
+(or `EventFailed(e, exc)` for an unexpected error), so that event alone is dead-lettered and the rest commit."""
 
 
 class EventRejected(Exception):
-    """A handler's verdict that a well-formed event can never be processed; it goes to the DLQ."""
+    """A handler's verdict that a well-formed event can never be processed; it goes to the DLQ.
+
+    A batch handler names the event (`event=`); without it the batch is bisected to find it."""
+
+    def __init__(self, message: str, *, event: CloudEvent[Any] | None = None) -> None:
+        super().__init__(message)
+        self.event = event
+
+
+class EventFailed(Exception):
+    """A non-transient error while handling one named event of a batch."""
+
+    def __init__(self, event: CloudEvent[Any], cause: BaseException) -> None:
+        super().__init__(repr(cause))
+        self.event = event
+        self.cause = cause
+
+
+def per_event(handler: Handler) -> BatchHandler:
+    """The per-event API on top of the batch machinery: `handler` runs for each event in order, in one transaction.
+
+    Each call runs in the event's correlation flow; a non-transient failure names its event."""
+
+    async def run(events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
+        default_program = uow.default_program_id
+        for event in events:
+            uow.default_program_id = event.programid or default_program  # what the event emits stays in its programme
+            with flow(event.correlationid, event.id):
+                try:
+                    await handler(event, uow)
+                except EventRejected as exc:
+                    if exc.event is None:
+                        exc.event = event
+                    raise
+                except Exception as exc:
+                    if is_transient(exc) or is_duplicate_key(exc):
+                        raise
+                    raise EventFailed(event, exc) from exc
+        uow.default_program_id = default_program
+
+    run.__name__ = getattr(handler, "__name__", "handler")
+    return run
+
+
+@dataclass
+class Incoming:
+    """One valid record of a batch."""
+
+    event: CloudEvent[Any]
+    body: bytes
+    headers: dict[str, Any]
+    key: bytes | None
+
+
+class _Split(Exception):
+    """Internal: the batch must be split at `index` (or bisected when None); `reason`/`error` for the DLQ."""
+
+    def __init__(self, index: int | None, reason: str, error: str) -> None:
+        super().__init__(error)
+        self.index = index
+        self.reason = reason
+        self.error = error
 
 
 class EventConsumer:
-    """Runs one handler per topic with the reliability rules of docs/architecture.md#reliability."""
+    """Runs one handler per topic with the reliability rules: inbox, outbox, ack after commit, DLQ, retries."""
 
     def __init__(
         self,
@@ -50,81 +129,138 @@ class EventConsumer:
         self._on_commit = on_commit
 
     def subscribe(self, topic: Topic, handler: Handler) -> None:
+        """Consume `topic` with a per-event handler (run for each event of a batch, in one transaction)."""
+        self.subscribe_batch(topic, per_event(handler))
+
+    def subscribe_batch(self, topic: Topic, handler: BatchHandler) -> None:
+        """Consume `topic` with a batch handler (see `BatchHandler`)."""
         s = self._settings
 
-        async def on_message(msg: KafkaMessage) -> None:
-            raw = msg.raw_message
-            key = getattr(raw, "key", None)
-            await self.process(topic, handler, msg.body, dict(msg.headers or {}), key)
+        async def on_batch(msg: KafkaMessage) -> None:
+            await self.process_batch(topic, handler, _flatten(msg.raw_message))
 
-        on_message.__name__ = f"on_{topic.name.replace('.', '_').replace('-', '_')}"
+        on_batch.__name__ = f"on_{topic.name.replace('.', '_').replace('-', '_')}"
         self._broker.subscriber(
             topic.name,
             # One group per (service, topic): each FastStream subscriber is its own consumer, and
             # separate groups keep one topic's rebalance from pausing another's.
             group_id=f"{s.resolved_group_id}.{topic.name}",
-            ack_policy=AckPolicy.NACK_ON_ERROR,
+            batch=True,
+            max_records=s.kafka_batch_max_records,
+            batch_timeout_ms=s.kafka_batch_timeout_ms,
+            ack_policy=AckPolicy.NACK_ON_ERROR,  # commit offsets after the transaction; seek back on error
             auto_offset_reset=cast(Literal["latest", "earliest", "none"], s.kafka_auto_offset_reset),
             session_timeout_ms=s.kafka_session_timeout_ms,
             heartbeat_interval_ms=s.kafka_heartbeat_interval_ms,
-            max_workers=s.kafka_consumer_workers if s.kafka_consumer_workers > 1 else None,
             title=f"{self._service}:{topic.name}",
             description=topic.description,
-        )(on_message)
+        )(on_batch)
 
-    async def process(
-        self, topic: Topic, handler: Handler, body: bytes, headers: dict[str, Any], key: bytes | None
-    ) -> None:
-        """Handle one message; returns normally to ack, raises to nack (redeliver)."""
-        try:
-            event = event_model(topic.payload).model_validate(json.loads(body))
-        except json.JSONDecodeError as exc:
-            await self.dead_letter(topic, body, headers, key, "invalid", f"body is not JSON: {exc}")
-            return
-        except (ValueError, ValidationError) as exc:
-            await self.dead_letter(topic, body, headers, key, "invalid", _describe(exc))
-            return
-        if event.type != topic.name:
-            await self.dead_letter(topic, body, headers, key, "invalid", f"type {event.type!r} on {topic.name}")
-            return
-        attempts = max(1, self._settings.retry_attempts)
-        for attempt in range(1, attempts + 1):
+    async def process_batch(self, topic: Topic, handler: BatchHandler, records: Sequence[Any]) -> None:
+        """Handle the records of one poll; returns normally to ack (commit offsets), raises to nack."""
+        valid: list[Incoming] = []
+        seen: set[str] = set()
+        for record in records:
+            body = record.value if isinstance(record.value, bytes) else bytes(record.value or b"")
+            headers = _headers(record)
+            key = record.key
             try:
-                await self._handle_once(topic, handler, event)
+                event = event_model(topic.payload).model_validate(json.loads(body))
+            except json.JSONDecodeError as exc:
+                await self.dead_letter(topic, body, headers, key, "invalid", f"body is not JSON: {exc}")
+                continue
+            except (ValueError, ValidationError) as exc:
+                await self.dead_letter(topic, body, headers, key, "invalid", _describe(exc))
+                continue
+            if event.type != topic.name:
+                await self.dead_letter(topic, body, headers, key, "invalid", f"type {event.type!r} on {topic.name}")
+                continue
+            if event.id in seen:  # the same event twice in one batch: the first one counts
+                self._metrics.events_duplicate.labels(topic.name).inc()
+                continue
+            seen.add(event.id)
+            valid.append(Incoming(event, body, headers, key))
+        if valid:
+            await self._run(topic, handler, valid)
+
+    async def _run(self, topic: Topic, handler: BatchHandler, items: list[Incoming]) -> None:
+        attempts = max(1, self._settings.retry_attempts)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await self._handle_once(topic, handler, items)
                 return
-            except EventRejected as exc:
-                await self.dead_letter(topic, body, headers, key, "rejected", str(exc))
+            except _Split as split:
+                await self._split(topic, handler, items, split)
                 return
             except Exception as exc:
+                if is_duplicate_key(exc) and attempt < attempts:
+                    # A concurrent delivery of an event of this batch committed first (a rebalance, a second
+                    # replica): retry, and the inbox lookup now skips it.
+                    continue
                 if not is_transient(exc):
-                    log.exception("handler failed", extra={"topic": topic.name, "event_id": event.id})
-                    await self.dead_letter(topic, body, headers, key, "handler_error", repr(exc))
-                    return
+                    raise
                 self._metrics.events_retried.labels(topic.name).inc()
-                if attempt == attempts:
-                    log.error("transient failure persists; message will be redelivered", extra={"topic": topic.name})
+                if attempt >= attempts:
+                    log.error(
+                        "transient failure persists; the batch will be redelivered",
+                        extra={"topic": topic.name, "events": len(items)},
+                    )
                     raise
                 await asyncio.sleep(self._settings.retry_backoff_s * 2 ** (attempt - 1))
 
-    async def _handle_once(self, topic: Topic, handler: Handler, event: CloudEvent[Any]) -> None:
-        with flow(event.correlationid, event.id):
-            uow = self._database().uow(self._service, event.programid)
-            uow.schema_base = self._settings.resolved_schema_base
-            async with uow:
-                if await uow.already_processed(event.id):
-                    self._metrics.events_duplicate.labels(topic.name).inc()
-                    return
-                await handler(event, uow)
+    async def _split(self, topic: Topic, handler: BatchHandler, items: list[Incoming], split: _Split) -> None:
+        if len(items) == 1:
+            item = items[0]
+            await self.dead_letter(topic, item.body, item.headers, item.key, split.reason, split.error)
+            return
+        if split.index is not None:
+            # The handler named the event: commit what came before it, dead-letter it alone, go on after it.
+            before, bad, after = items[: split.index], items[split.index], items[split.index + 1 :]
+            if before:
+                await self._run(topic, handler, before)
+            await self.dead_letter(topic, bad.body, bad.headers, bad.key, split.reason, split.error)
+            if after:
+                await self._run(topic, handler, after)
+            return
+        middle = len(items) // 2
+        await self._run(topic, handler, items[:middle])
+        await self._run(topic, handler, items[middle:])
+
+    async def _handle_once(self, topic: Topic, handler: BatchHandler, items: list[Incoming]) -> None:
+        uow = self._database().uow(self._service, self._settings.default_program_id)
+        uow.after_commit = self._on_commit  # wake the relay only when the batch emitted something
+        uow.schema_base = self._settings.resolved_schema_base
+        ids = [item.event.id for item in items]
+        async with uow:
+            done = await uow.processed_among(ids)
+            fresh = [item for item in items if item.event.id not in done]
+            if done:
+                self._metrics.events_duplicate.labels(topic.name).inc(len(items) - len(fresh))
+            if fresh:
+                events = [item.event for item in fresh]
                 try:
-                    await uow.record_processed(event.id, topic.name)
+                    await handler(events, uow)
+                except EventRejected as exc:
+                    raise _Split(_position(fresh, exc.event), "rejected", str(exc)) from exc
+                except EventFailed as exc:
+                    log.error(
+                        "handler failed",
+                        exc_info=exc.cause,
+                        extra={"topic": topic.name, "event_id": exc.event.id},
+                    )
+                    raise _Split(_position(fresh, exc.event), "handler_error", repr(exc.cause)) from exc
                 except Exception as exc:
-                    if is_duplicate_key(exc):  # a concurrent delivery of the same event won the race
-                        self._metrics.events_duplicate.labels(topic.name).inc()
-                        return
-                    raise
-                await uow.commit()
-        self._metrics.events_consumed.labels(topic.name).inc()
-        self._on_commit()
+                    if is_transient(exc) or is_duplicate_key(exc):
+                        raise
+                    if len(fresh) == 1:
+                        log.exception("handler failed", extra={"topic": topic.name, "event_id": fresh[0].event.id})
+                    raise _Split(None, "handler_error", repr(exc)) from exc
+                await uow.record_processed_many([item.event.id for item in fresh], topic.name)
+            await uow.commit()
+        if fresh:
+            self._metrics.events_consumed.labels(topic.name).inc(len(fresh))
 
     async def dead_letter(
         self, topic: Topic, body: bytes, headers: dict[str, Any], key: bytes | None, reason: str, error: str
@@ -135,6 +271,29 @@ class EventConsumer:
         await self._broker.publish(body, topic.dlq, key=key, headers=out)
         self._metrics.events_dead_lettered.labels(topic.name, reason).inc()
         log.warning("dead-lettered", extra={"topic": topic.name, "reason": reason, "error": error[:300]})
+
+
+def _flatten(raw: Any) -> list[Any]:
+    """The records of a poll (FastStream's test broker nests them one level deeper than the real one)."""
+    if isinstance(raw, list | tuple):
+        return [record for part in raw for record in _flatten(part)]
+    return [raw]
+
+
+def _position(items: list[Incoming], event: CloudEvent[Any] | None) -> int | None:
+    if event is None:
+        return None
+    for i, item in enumerate(items):
+        if item.event.id == event.id:
+            return i
+    return None
+
+
+def _headers(record: Any) -> dict[str, Any]:
+    raw = getattr(record, "headers", None) or ()
+    if isinstance(raw, dict):
+        return dict(raw)
+    return {str(k): v for k, v in raw}
 
 
 def _describe(exc: Exception) -> str:

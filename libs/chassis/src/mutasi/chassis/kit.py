@@ -20,7 +20,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from prometheus_fastapi_instrumentator import metrics as prom_http
 
 from mutasi.chassis.clock import Clock
-from mutasi.chassis.consumer import EventConsumer, Handler
+from mutasi.chassis.consumer import BatchHandler, EventConsumer, Handler
 from mutasi.chassis.context import flow
 from mutasi.chassis.http import ErrorBody, install_error_handlers, not_found
 from mutasi.chassis.kafka_security import kafka_security
@@ -64,8 +64,7 @@ class ServiceKit:
         self.relay: OutboxRelay | None = None
         self.consumer = EventConsumer(service, settings, self.broker, self.database, self.metrics, self._wake)
         self._indexes: list[tuple[str, list[tuple[str, int]], bool]] = [
-            (INBOX, [("event_id", 1)], True),
-            (OUTBOX, [("event_id", 1)], True),
+            (INBOX, [("event_ids", 1)], True),
             (OUTBOX, [("sent", 1), ("seq", 1)], False),
             (IDEMPOTENCY, [("agency_id", 1), ("key", 1)], True),
             (LEASES, [("name", 1)], True),
@@ -83,9 +82,16 @@ class ServiceKit:
         self._indexes.append((collection, list(keys), unique))
 
     def consume(self, topic: Topic, handler: Handler) -> None:
+        """Consume `topic` with a per-event handler; events still arrive in batches, one transaction per batch."""
         self.consumed.append(topic)
         self.metrics.consumed(topic.name)
         self.consumer.subscribe(topic, handler)
+
+    def consume_batch(self, topic: Topic, handler: BatchHandler) -> None:
+        """Consume `topic` with a handler that takes a whole batch (loads once, writes in bulk)."""
+        self.consumed.append(topic)
+        self.metrics.consumed(topic.name)
+        self.consumer.subscribe_batch(topic, handler)
 
     def produce(self, *topics: Topic) -> None:
         """Declare the topics this service publishes (for the AsyncAPI document)."""

@@ -78,7 +78,7 @@ class ServiceMetrics:
         )
         self.events_retried = self.counter("events_retried_total", "Transient failures retried.", ["topic"])
         self.outbox_published = self.counter("outbox_published_total", "Outbox events published.", ["topic"])
-        self.outbox_pending = self.gauge("outbox_pending", "Outbox events not yet published.")
+        self.outbox_pending = self.gauge("outbox_pending", "Outbox documents (one per commit chunk) not yet published.")
         self.consumer_lag = self.gauge(
             "consumer_lag",
             "Messages in a partition not yet consumed by the group (high watermark minus position).",

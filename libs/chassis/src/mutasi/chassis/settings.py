@@ -35,11 +35,14 @@ class ServiceSettings(BaseSettings):
         10_000, description="Consumer-group session timeout; a join waits about half of it on Tansu."
     )
     kafka_heartbeat_interval_ms: int = Field(3_000, description="Consumer-group heartbeat interval.")
-    kafka_consumer_workers: int = Field(
-        1,
+    kafka_batch_max_records: int = Field(
+        500,
         ge=1,
-        description="Partitions of one topic processed concurrently (order within a partition, i.e. per NIP, "
-        "is kept). 1 = strictly sequential.",
+        description="Most records one subscriber handles in one batch (one transaction, one offset commit). "
+        "1 = one transaction per event.",
+    )
+    kafka_batch_timeout_ms: int = Field(
+        50, ge=1, description="How long a subscriber's poll waits for records before it handles what it has."
     )
     kafka_auto_offset_reset: str = Field("earliest", description="Where a new consumer group starts.")
     group_id: str | None = Field(

@@ -20,8 +20,12 @@ Doc = dict[str, Any]
 Filter = Mapping[str, Any]
 SortSpec = Sequence[tuple[str, int]]
 
-INBOX = "inbox"
-OUTBOX = "outbox"
+# One inbox document per committed batch ({"event_ids": [...]}, a unique multikey index) and one outbox document
+# per chunk of a commit's events ({"seq", "sent", "events": [...]}): the stand-in database (and MongoDB, less so)
+# pays per document and per index entry, so a batch of 500 events costs a few documents instead of a thousand.
+INBOX = "inbox_batches"
+OUTBOX = "outbox_batches"
+OUTBOX_CHUNK = 200  # events per outbox document: far below the 16 MB document limit even for large events
 IDEMPOTENCY = "idempotency"
 
 
@@ -106,7 +110,14 @@ class UnitOfWork:
     async def commit(self) -> None:
         emitted = bool(self._pending_events)
         if emitted:
-            await self.collection(OUTBOX).insert_many(self._pending_events)
+            now = datetime.now(UTC)
+            events = self._pending_events
+            await self.collection(OUTBOX).insert_many(
+                [
+                    {"seq": next_seq(), "sent": False, "created_at": now, "events": events[i : i + OUTBOX_CHUNK]}
+                    for i in range(0, len(events), OUTBOX_CHUNK)
+                ]
+            )
             self._pending_events = []
         await self._commit()
         self.committed = True
@@ -129,10 +140,13 @@ class UnitOfWork:
         subject: str | None = None,
         program_id: str | None = None,
         caused_by: str | None = None,
+        cause: CloudEvent[Any] | None = None,
     ) -> CloudEvent[Any]:
         """Queue `data` for publication on `topic`; it is written to the outbox when the unit commits.
 
-        `causationid` is `caused_by` (an event emitted in the same unit), else the event being handled."""
+        `causationid` is `caused_by` (an event emitted in the same unit), else the event being handled: a batch
+        handler passes that one as `cause` (it also carries its correlation and programme ids); a per-event
+        handler and an HTTP route get them from the current flow."""
         if not isinstance(data, topic.payload):
             raise TypeError(f"{topic.name} carries {topic.payload.__name__}, not {type(data).__name__}")
         key = str(subject if subject is not None else getattr(data, topic.key))
@@ -142,9 +156,9 @@ class UnitOfWork:
             subject=key,
             dataschema=f"{self.schema_base}{topic.name}.json" if self.schema_base else topic.schema_file,
             agencyid=agency_id,
-            programid=program_id or self.default_program_id,
-            correlationid=correlation_id() or "",
-            causationid=caused_by or causation_id(),
+            programid=program_id or (cause.programid if cause else None) or self.default_program_id,
+            correlationid=(cause.correlationid if cause else correlation_id()) or "",
+            causationid=caused_by or (cause.id if cause else causation_id()),
             data=data,
         )
         if not event.correlationid:
@@ -156,21 +170,31 @@ class UnitOfWork:
                 "key": key,
                 "agency_id": agency_id,
                 "body": event.model_dump_json(),
-                "seq": next_seq(),
-                "sent": False,
-                "created_at": datetime.now(UTC),
             }
         )
         return event
 
     # --- inbox --------------------------------------------------------------------------
     async def already_processed(self, event_id: str) -> bool:
-        return await self.collection(INBOX).find_one({"event_id": event_id}) is not None
+        return bool(await self.processed_among([event_id]))
+
+    async def processed_among(self, event_ids: Sequence[str]) -> set[str]:
+        """Which of `event_ids` the inbox already holds (one `$in` lookup for a whole batch)."""
+        if not event_ids:
+            return set()
+        wanted = set(event_ids)
+        found = await self.collection(INBOX).find({"event_ids": {"$in": list(event_ids)}})
+        return {event_id for doc in found for event_id in doc["event_ids"] if event_id in wanted}
+
+    async def record_processed_many(self, event_ids: Sequence[str], topic: str) -> None:
+        """Record a batch's events in the inbox: one document, its ids under a unique multikey index."""
+        if event_ids:
+            await self.collection(INBOX).insert_one(
+                {"event_ids": list(event_ids), "topic": topic, "processed_at": datetime.now(UTC)}
+            )
 
     async def record_processed(self, event_id: str, topic: str) -> None:
-        await self.collection(INBOX).insert_one(
-            {"event_id": event_id, "topic": topic, "processed_at": datetime.now(UTC)}
-        )
+        await self.record_processed_many([event_id], topic)
 
     # --- idempotency keys for HTTP writes -----------------------------------------------
     async def idempotent_response(self, agency_id: str, key: str, fingerprint: Any) -> Doc | None:
@@ -199,6 +223,12 @@ class UnitOfWork:
 
 def _fingerprint(value: Any) -> str:
     return json.dumps(storable(value), sort_keys=True, default=str)
+
+
+def outbox_events(documents: Sequence[Doc], topic: str | None = None) -> list[Doc]:
+    """The events held by outbox documents, in commit order (optionally only those of `topic`)."""
+    ordered = sorted(documents, key=lambda d: d["seq"])
+    return [e for d in ordered for e in d["events"] if topic is None or e["topic"] == topic]
 
 
 class Database(Protocol):
