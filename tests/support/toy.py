@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -30,6 +31,7 @@ class ToySettings(ServiceSettings):
     model_config = service_settings_config("toy")
     service_name: str = "toy"
     bulk_handler: bool = False  # consume with the batch API (one insert_many per batch) instead of per event
+    hold_s: float = 0  # the batch handler waits this long before its transaction commits (to kill it there)
 
 
 class NoteIn(BaseModel):
@@ -128,7 +130,14 @@ def create_app(settings: ToySettings) -> FastAPI:
     kit = ServiceKit(settings, service="toy")
     kit.index("notes", [("agency_id", 1), ("note_id", 1)], unique=True)
     if settings.bulk_handler:
-        kit.consume_batch(topics.MUTATION_DECIDED, on_mutation_decided_batch)
+
+        async def bulk(events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
+            await on_mutation_decided_batch(events, uow)
+            if settings.hold_s:
+                print("holding", len(events), flush=True)
+                await asyncio.sleep(settings.hold_s)
+
+        kit.consume_batch(topics.MUTATION_DECIDED, bulk)
     else:
         kit.consume(topics.MUTATION_DECIDED, on_mutation_decided)
     kit.produce(topics.TRAINING_ASSIGNED)

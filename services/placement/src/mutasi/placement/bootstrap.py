@@ -50,7 +50,7 @@ def create_app(settings: PlacementSettings) -> FastAPI:
         kit.index(collection, keys, unique)
     kit.index(FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], unique=True)
     subscribers = Subscribers()
-    kit.consume(topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed)
+    kit.consume_batch(topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed_batch)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
     kit.produce(topics.ROUND_ANNOUNCED, topics.MUTATION_DECIDED)
     for error, status in ((InvalidInput, 422), (UnreadableWorkbook, 422), (NotFound, 404), (NotAllowed, 403),

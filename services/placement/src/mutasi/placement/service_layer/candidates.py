@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from mutasi.chassis.store import UnitOfWork
+from mutasi.chassis.store import UnitOfWork, find_by_keys
 from mutasi.contracts.assessment import AssessmentCompletedV1
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
 from mutasi.placement.adapters.repositories import CANDIDATES
@@ -47,6 +48,34 @@ async def keep_assessment(uow: UnitOfWork, agency_id: str, a: AssessmentComplete
         doc["follow_up"] = pending["reason"]
     await pool.replace_one(key, doc, upsert=True)
     return True
+
+
+async def keep_assessments(uow: UnitOfWork, assessed: Sequence[tuple[str, AssessmentCompletedV1]]) -> int:
+    """`keep_assessment` for a whole batch: two `$in` reads and one bulk upsert; returns how many were kept.
+
+    The same rules per person: an older assessment than the kept one (or than a later one in the batch) changes
+    nothing, and a follow-up flag already kept or waiting is carried over."""
+    newest: dict[tuple[str, str], AssessmentCompletedV1] = {}
+    for agency_id, a in assessed:
+        previous = newest.get((agency_id, a.nip))
+        if previous is None or a.assessed_on >= previous.assessed_on:
+            newest[(agency_id, a.nip)] = a
+    keys = list(newest)
+    kept = await find_by_keys(uow.collection(CANDIDATES), ("agency_id", "nip"), keys)
+    pending = await find_by_keys(uow.collection(FOLLOW_UPS), ("agency_id", "nip"), keys)
+    docs = []
+    for key, a in newest.items():
+        old = kept.get(key)
+        if old is not None and old["as_of"] > a.assessed_on.isoformat():
+            continue
+        doc = candidate_doc(key[0], a)
+        if old is not None and old.get("follow_up"):
+            doc["follow_up"] = old["follow_up"]
+        elif key in pending:
+            doc["follow_up"] = pending[key]["reason"]
+        docs.append(doc)
+    await uow.collection(CANDIDATES).bulk_upsert(docs, ("agency_id", "nip"))
+    return len(docs)
 
 
 async def flag_follow_up(uow: UnitOfWork, agency_id: str, f: FollowUpRecommendedV1) -> bool:

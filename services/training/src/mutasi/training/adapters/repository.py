@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from mutasi.chassis.store import UnitOfWork
+from mutasi.chassis.store import UnitOfWork, find_by_keys
 from mutasi.training.adapters import documents as docs
 from mutasi.training.domain.catalogue import Catalogue, Offering
 from mutasi.training.domain.mentor import Colleague
@@ -137,3 +137,21 @@ class TrainingRepository:
 
     async def record_import(self, report: dict[str, Any]) -> None:
         await self._c(IMPORTS).insert_one({"agency_id": self.agency_id, **report})
+
+
+async def save_colleagues(uow: UnitOfWork, seen: Sequence[tuple[str, Colleague, datetime]]) -> int:
+    """`save_colleague` for a batch of (agency, colleague, as_of): one `$in` read, one bulk upsert."""
+    newest: dict[tuple[str, str], tuple[Colleague, datetime]] = {}
+    for agency_id, colleague, as_of in seen:
+        previous = newest.get((agency_id, colleague.nip))
+        if previous is None or as_of.isoformat() >= previous[1].isoformat():
+            newest[(agency_id, colleague.nip)] = (colleague, as_of)
+    collection = uow.collection(COLLEAGUES)
+    stored = await find_by_keys(collection, ("agency_id", "nip"), list(newest))
+    fresh = [
+        docs.colleague_to_doc(agency_id, colleague, as_of)
+        for (agency_id, nip), (colleague, as_of) in newest.items()
+        if not ((old := stored.get((agency_id, nip))) and old["as_of"] > as_of.isoformat())
+    ]
+    await collection.bulk_upsert(fresh, ("agency_id", "nip"))
+    return len(fresh)

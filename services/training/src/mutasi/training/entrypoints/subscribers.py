@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from mutasi.chassis.consumer import EventRejected
@@ -61,9 +62,15 @@ class Subscribers:
         self.metrics.observe(await self.service.plan_follow_up(uow, event.agencyid, command))
 
     async def on_assessment_completed(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
-        d: AssessmentCompletedV1 = event.data
-        post = d.current_post
-        colleague = Colleague(
-            d.nip, d.name, post.unit_id, post.post_id, d.competencies, None, post_rank(post.post_type)
-        )
-        await self.service.remember_colleague(uow, event.agencyid, commands.RememberColleague(colleague, event.time))
+        await self.service.remember_colleague(uow, event.agencyid, _remember(event))
+
+    async def on_assessment_completed_batch(self, events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
+        """Possible mentors of a whole batch: one `$in` read and one bulk upsert."""
+        await self.service.remember_colleagues(uow, [(e.agencyid, _remember(e)) for e in events])
+
+
+def _remember(event: CloudEvent[Any]) -> commands.RememberColleague:
+    d: AssessmentCompletedV1 = event.data
+    post = d.current_post
+    colleague = Colleague(d.nip, d.name, post.unit_id, post.post_id, d.competencies, None, post_rank(post.post_type))
+    return commands.RememberColleague(colleague, event.time)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
-from mutasi.training.adapters.repository import TrainingRepository
+from mutasi.training.adapters.repository import TrainingRepository, save_colleagues
 from mutasi.training.adapters.spreadsheets import read_catalogue
 from mutasi.training.domain.covering import Coverer
 from mutasi.training.domain.errors import CatalogueRejected, NotFound
@@ -157,6 +157,12 @@ class TrainingService:
 
     async def remember_colleague(self, uow: UnitOfWork, agency_id: str, cmd: commands.RememberColleague) -> bool:
         return await TrainingRepository(uow, agency_id).save_colleague(cmd.colleague, cmd.as_of)
+
+    async def remember_colleagues(
+        self, uow: UnitOfWork, commands_by_agency: Sequence[tuple[str, commands.RememberColleague]]
+    ) -> int:
+        """`remember_colleague` for a batch (the newest picture of each person wins); returns how many were kept."""
+        return await save_colleagues(uow, [(agency, c.colleague, c.as_of) for agency, c in commands_by_agency])
 
     # ---- progress ----
     async def _plan_and_item(
