@@ -23,6 +23,9 @@ INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
     (SCHEDULES, [("agency_id", 1), ("nip", 1)], False),
     (EVALUATIONS, [("agency_id", 1), ("evaluation_id", 1)], True),
     (EVALUATIONS, [("agency_id", 1), ("round_id", 1)], False),
+    # a checkpoint write reads the person's earlier evaluations of the round: without this index the lookup scanned
+    # every evaluation of the round (22.8 ms at 1,000 documents, 361 ms at 16,000 on the stand-in; 0.6 ms with it)
+    (EVALUATIONS, [("agency_id", 1), ("round_id", 1), ("nip", 1)], False),
     (EVALUATIONS, [("agency_id", 1), ("nip", 1)], False),
     (FOLLOW_UPS, [("agency_id", 1), ("follow_up_id", 1)], True),
     (FOLLOW_UPS, [("agency_id", 1), ("round_id", 1)], False),
