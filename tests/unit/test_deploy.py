@@ -205,12 +205,12 @@ def test_compose_runs_apache_kafka_in_kraft_mode_without_auto_created_topics() -
     assert "healthcheck" in kafka
 
 
-def test_compose_creates_every_registered_topic_and_its_dlq_with_three_partitions() -> None:
+def test_compose_creates_every_registered_topic_and_its_dlq_with_twelve_partitions_by_default() -> None:
     init = compose()["services"]["kafka-init"]
     created = init["environment"]["MUTASI_TOPICS"].split()
     assert sorted(created) == sorted([t.name for t in ALL] + [t.dlq for t in ALL])
     assert len(created) == len(set(created))
-    assert int(init["environment"]["PARTITIONS"]) == 3
+    assert init["environment"]["PARTITIONS"] == "${MUTASI_TOPIC_PARTITIONS:-12}"
     script = init["command"][0]
     assert "for topic in $$MUTASI_TOPICS" in script
     assert "--create --if-not-exists" in script

@@ -16,7 +16,9 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from mutasi.contracts.topics import ALL
 
-TOPIC_PARTITIONS = 3
+# Partitions of every topic on the local stack (MUTASI_TOPIC_PARTITIONS; deploy/ uses 12): the replicas of a
+# service split them, so this bounds how many replicas can share the work.
+TOPIC_PARTITIONS = int(os.environ.get("MUTASI_TOPIC_PARTITIONS", "3"))
 
 
 def free_port() -> int:
@@ -96,7 +98,8 @@ def start_secantus(log_path: Path, port: int | None = None, storage: str = ":mem
     ]
     proc = spawn(cmd, log_path)
     wait_for_port(port, 60, proc)
-    return Server("mongo", proc, port, f"mongodb://127.0.0.1:{port}/?directConnection=true")
+    # SecantusDB closes connections idle for 300 s; the driver's pool must drop them first.
+    return Server("mongo", proc, port, f"mongodb://127.0.0.1:{port}/?directConnection=true&maxIdleTimeMS=240000")
 
 
 def spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
