@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # uv, pinned, in a bootstrap venv of its own: the same on every machine, whatever else is installed there.
 UV := .tools/bin/uv
 
-.PHONY: install check demo test lint types contracts-check unit component integration e2e bench schemas up down stack-up stack-down clean
+.PHONY: install check demo test lint types contracts-check unit component integration e2e bench bench-round schemas up down stack-up stack-down clean
 
 $(UV):
 	python3.11 -m venv .tools
@@ -61,6 +61,11 @@ e2e: install
 
 bench: install ## benchmarks; machine-readable JSON lines on stdout and in out/bench.jsonl
 	$(PY) -m bench
+
+# A round through the four services on the local stack at each size, chassis ceiling beside it (JSON lines).
+BENCH_ROUND_SIZES ?= 2500,10000
+bench-round: install ## a whole round through the services per size, per stage, with the chassis ceiling
+	BENCH_ROUND_SIZES=$(BENCH_ROUND_SIZES) $(PY) -m bench round
 
 schemas: install ## regenerate the committed JSON Schemas and examples of every topic
 	$(PY) -m mutasi.contracts.schemagen

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ("chassis", "assessment", "placement", "training", "evaluation")
+MODULES = ("chassis", "assessment", "placement", "training", "evaluation", "round")
 
 
 def main(names: list[str]) -> int:
