@@ -15,12 +15,12 @@ from pymongo.errors import AutoReconnect
 
 from mutasi.chassis.consumer import EventRejected, per_event
 from mutasi.chassis.store import INBOX, UnitOfWork
-from mutasi.chassis.testing import envelope, running_service
 from mutasi.contracts import topics
 from mutasi.contracts.envelope import CloudEvent
 from mutasi.contracts.examples import PAYLOADS
 from mutasi.contracts.placement import MutationDecidedV1
 from tests.component.chassis.test_kit import dlq_spy
+from tests.support.service import envelope, running_service
 from tests.support.toy import TRANSIENT_FAILURES, ToySettings, create_app, on_mutation_decided
 
 DECIDED: MutationDecidedV1 = PAYLOADS[topics.MUTATION_DECIDED.name]  # type: ignore[assignment]
