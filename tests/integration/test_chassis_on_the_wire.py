@@ -171,3 +171,35 @@ async def test_two_replicas_publish_each_outbox_event_once_and_a_survivor_takes_
     finally:
         await replicas[1].stop()
     assert await on_the_topic() == sorted([*(f"{run}-{i}" for i in range(5)), f"{run}-after"])
+
+
+async def test_two_replicas_in_one_group_split_the_partitions_and_handle_each_event_once(wire: Wire) -> None:
+    settings = wire.settings(log_level="WARNING", kafka_batch_max_records=10)
+    replicas: list[ServiceKit] = [create_app(ToySettings(**settings)).state.kit for _ in range(2)]
+    for kit in replicas:
+        await kit.start()
+    nips = [f"7{i:017d}" for i in range(60)]
+
+    def assigned(kit: ServiceKit) -> int:
+        consumers = [getattr(sub, "consumer", None) for sub in kit.broker.subscribers]
+        return sum(len(c.assignment()) for c in consumers if c is not None)
+
+    async def split() -> bool:  # the group has rebalanced: both replicas hold partitions
+        return all(assigned(kit) > 0 for kit in replicas)
+
+    try:
+        await eventually(split, timeout=60)
+        for i, nip in enumerate(nips):
+            await produce(wire.kafka, topics.MUTATION_DECIDED.name, decided_event(nip, f"evt-split-{i}"), nip.encode())
+
+        async def all_handled() -> Any:
+            return await replicas[0].database().raw("plans").count({"nip": {"$in": nips}}) >= len(nips)
+
+        await eventually(all_handled, timeout=90)
+        plans = await replicas[0].database().raw("plans").find({"nip": {"$in": nips}})
+        handled = [kit.metrics.events_consumed.labels(topics.MUTATION_DECIDED.name)._value.get() for kit in replicas]
+    finally:
+        for kit in replicas:
+            await kit.stop()
+    assert sorted(p["nip"] for p in plans) == nips  # once each, across both replicas
+    assert all(h > 0 for h in handled), handled  # the group gave each replica a share of the partitions
