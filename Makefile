@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # uv, pinned, in a bootstrap venv of its own: the same on every machine, whatever else is installed there.
 UV := .tools/bin/uv
 
-.PHONY: install check demo test lint types contracts-check unit component integration e2e bench bench-round schemas up down stack-up stack-down clean
+.PHONY: install prometheus-tools asyncapi-parser check demo test lint types contracts-check unit component integration e2e bench bench-round schemas up down stack-up stack-down clean
 
 $(UV):
 	python3.11 -m venv .tools
@@ -17,6 +17,20 @@ $(UV):
 $(VENV)/.installed: uv.lock pyproject.toml $(wildcard */*/pyproject.toml) cli/pyproject.toml | $(UV)
 	$(UV) sync --frozen --all-packages
 	@touch $@
+
+# promtool (alert rules: check and unit tests) and prometheus (the e2e alert check): Debian's packages, installed
+# when missing; the tests that need them skip with the reason when they are absent (not root, no apt).
+prometheus-tools:
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; \
+	  else echo "prometheus-tools: not root or no apt-get: the promtool and Prometheus tests will skip"; fi; }
+
+# The official AsyncAPI parser (npm), pinned by tools/asyncapi/package-lock.json, for tests/unit/test_asyncapi.py.
+asyncapi-parser: tools/asyncapi/node_modules/.package-lock.json
+tools/asyncapi/node_modules/.package-lock.json: tools/asyncapi/package-lock.json
+	@command -v npm >/dev/null || { echo "asyncapi-parser: npm missing: the AsyncAPI parser test will skip"; exit 0; }; \
+	  npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error
 
 install: $(VENV)/.installed ## create .venv with exactly the locked versions
 
@@ -34,7 +48,7 @@ chromium: ## Debian's Chromium and ChromeDriver for the browser tests (apt-get w
 browser: install chromium ## the console's browser tests in headless Chromium (screenshots in .run/console-screens/)
 	$(VENV)/bin/pytest -q tests/browser
 
-test: install chromium lint types contracts-check ## lint, types, import contracts, unit, component, integration, e2e
+test: install chromium lint types contracts-check prometheus-tools asyncapi-parser ## lint, types, import contracts, unit, component, integration, e2e
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests
 
 check: install lint types contracts-check ## the fast subset: lint, types, import contracts, unit tests (what pre-commit runs, plus unit)

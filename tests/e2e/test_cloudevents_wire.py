@@ -41,6 +41,8 @@ async def test_the_cloudevents_sdk_decodes_every_message_of_the_round_and_every_
     schemas: set[str] = set()
     for topic in ALL:
         for record in await everything_on(round_on_stack.state.kafka, topic.name):
+            if record.key and record.key.startswith(b"poison-"):
+                continue  # malformed on purpose, written by other e2e tests, not by a service
             headers = {k: bytes(v) for k, v in record.headers}
             assert not [h for h in headers if h.lower().startswith("ce_")], headers
             event = kafka.from_kafka_event(kafka.KafkaMessage(headers=headers, key=record.key, value=record.value))

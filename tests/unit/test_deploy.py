@@ -437,3 +437,48 @@ def test_the_deploy_readme_says_it_was_not_run_here_and_that_the_gpl_stand_ins_a
         assert needle in readme, needle
     for command in re.findall(r"^\s*(docker compose [^\n]+)$", readme, re.M):
         assert "-f deploy/compose.yaml" in shlex.join(shlex.split(command)), command
+
+
+# --- hygiene: every manifest against the Kubernetes schemas, Kafka data on a volume, the build guard -----------------
+
+# Custom resources without a schema in kubernetes-validate (the Prometheus Operator's and kustomize's).
+NO_OFFLINE_SCHEMA = {"Kustomization", "PrometheusRule", "ServiceMonitor"}
+
+
+def test_every_kubernetes_manifest_validates_strictly_against_the_kubernetes_schemas() -> None:
+    import kubernetes_validate
+
+    version = kubernetes_validate.latest_version()
+    validated = []
+    for path in sorted(K8S.rglob("*.yaml")):
+        for doc in load_all(path):
+            if doc["kind"] in NO_OFFLINE_SCHEMA:
+                continue
+            kubernetes_validate.validate(doc, version, strict=True)
+            validated.append(doc["kind"])
+    assert {"Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "ConfigMap"} <= set(validated)
+
+
+def test_only_the_console_gateway_and_prometheus_may_reach_the_services() -> None:
+    policies = {p["metadata"]["name"]: p["spec"] for p in k8s_objects("NetworkPolicy")}
+    assert policies["mutasi-default-deny-ingress"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
+    allowed = policies["mutasi-services-ingress"]["ingress"]
+    peers = [peer for rule in allowed for peer in rule["from"]]
+    sources = [p["podSelector"]["matchExpressions"][0]["values"] for p in peers if "namespaceSelector" not in p]
+    assert sources == [["console", "gateway"]]
+    assert [p["podSelector"]["matchLabels"] for p in peers if "namespaceSelector" in p] == [
+        {"app.kubernetes.io/name": "prometheus"}
+    ]
+
+
+def test_compose_keeps_kafka_data_on_a_named_volume() -> None:
+    kafka = compose()["services"]["kafka"]
+    assert kafka["environment"]["KAFKA_LOG_DIRS"] == "/var/lib/kafka/data"
+    assert "kafka-data:/var/lib/kafka/data" in kafka["volumes"]
+    assert "kafka-data" in compose()["volumes"]
+
+
+def test_the_dev_package_guard_fails_the_build_when_the_listing_fails() -> None:
+    guard = dockerfile().split("# Guard:")[0].rsplit("RUN", 1)[1]
+    assert "set -euo pipefail" in guard
+    assert "#!/usr/bin/env bash" in guard

@@ -57,6 +57,9 @@ def service_env(service: str, kafka: str, mongo_uri: str, port: int, log_level: 
             f"{prefix}KAFKA_SESSION_TIMEOUT_MS": "2000",
             f"{prefix}KAFKA_HEARTBEAT_INTERVAL_MS": "300",
             f"{prefix}RELAY_INTERVAL_S": "0.2",
+            # A demo round lasts minutes: refresh the calendar gauges and the consumer lag every few seconds.
+            f"{prefix}METRICS_REFRESH_S": "5",
+            f"{prefix}CONSUMER_LAG_INTERVAL_S": "5",
             f"{prefix}LOG_LEVEL": log_level,
         }
     )

@@ -14,16 +14,17 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
-from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_fastapi_instrumentator import Instrumentator
 from prometheus_fastapi_instrumentator import metrics as prom_http
 
+from mutasi.chassis import asyncapi
 from mutasi.chassis.clock import Clock
 from mutasi.chassis.consumer import BatchHandler, EventConsumer, Handler
 from mutasi.chassis.context import flow
 from mutasi.chassis.http import ErrorBody, install_error_handlers, not_found
 from mutasi.chassis.kafka_security import kafka_security
+from mutasi.chassis.lag import record_lag
 from mutasi.chassis.logs import configure_logging
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.mongo import MongoDatabase
@@ -167,7 +168,10 @@ class ServiceKit:
         )
         self.relay.start()
         self.relay.wake()
-        self._tasks = [asyncio.create_task(_repeat(fn, seconds), name=name) for name, seconds, fn in self._periodic]
+        periodic = list(self._periodic)
+        if start_broker and s.consumer_lag_interval_s > 0 and self.consumed:
+            periodic.append(("consumer-lag", s.consumer_lag_interval_s, lambda: record_lag(self.broker, self.metrics)))
+        self._tasks = [asyncio.create_task(_repeat(fn, seconds), name=name) for name, seconds, fn in periodic]
 
     async def stop(self, *, stop_broker: bool = True) -> None:
         for task in self._tasks:
@@ -203,8 +207,14 @@ class ServiceKit:
         return {"database": db_ok, "broker": broker_ok}
 
     def asyncapi(self) -> str:
-        spec = AsyncAPI(self.broker, title=f"Mutasi {self.service}", version=self.version)
-        return spec.to_specification().to_json()
+        doc = asyncapi.document(
+            service=self.service,
+            version=self.version,
+            bootstrap=self.settings.kafka_bootstrap,
+            consumed=self.consumed,
+            produced=self.produced,
+        )
+        return json.dumps(doc, ensure_ascii=False)
 
     # --- the ASGI app ----------------------------------------------------------------------
     def build_app(

@@ -84,6 +84,9 @@ class ServiceSettings(BaseSettings):
         "the schemas of the topics it produces at GET /schemas/<topic>.json). Default "
         "http://<http_host>:<http_port>/schemas/; set it to the address subscribers reach (gateway or service DNS).",
     )
+    consumer_lag_interval_s: float = Field(
+        15.0, ge=0, description="Seconds between measurements of mutasi_consumer_lag (per group/partition); 0 = off."
+    )
     metric_agencies: str = Field(
         "",
         description="Agencies (comma-separated ids) that get their own `agency` label value in metrics, all "
