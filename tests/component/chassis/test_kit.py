@@ -220,3 +220,27 @@ async def test_metrics_start_at_zero_for_every_topic_and_reason_and_count_http_r
     assert f'mutasi_outbox_published_total{{service="toy",topic="{topics.TRAINING_ASSIGNED.name}"}} 0.0' in text
     assert 'mutasi_build_info{python="' in text
     assert 'http_requests_total{handler="/health/live",method="GET",service="toy",status="2xx"} 1.0' in text
+
+
+async def test_openapi_documents_the_real_error_body_and_the_docs_need_no_cdn() -> None:
+    async with running_service(toy_app()) as svc:
+        spec = (await svc.http.get("/openapi.json")).json()
+        docs = (await svc.http.get("/docs")).text
+        redoc = (await svc.http.get("/redoc")).text
+        bundle = await svc.http.get("/static-offline-docs/swagger-ui-bundle.js")
+        invalid = await svc.http.post("/v1/notes", json={})
+    v1 = [op for path, ops in spec["paths"].items() if path.startswith("/v1/") for op in ops.values()]
+    assert v1
+    for op in v1:
+        for status in ("401", "403", "409", "422"):
+            assert op["responses"][status]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorBody"
+            }
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert set(spec["components"]["schemas"]["ErrorBody"]["required"]) == {"message", "errors"}
+    assert "cdn" not in docs.lower()
+    assert "/static-offline-docs/swagger-ui-bundle.js" in docs
+    assert "cdn" not in redoc.lower()
+    assert bundle.status_code == 200
+    assert invalid.status_code == 422
+    assert set(invalid.json()) == {"message", "errors"}
