@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # uv, pinned, in a bootstrap venv of its own: the same on every machine, whatever else is installed there.
 UV := .tools/bin/uv
 
-.PHONY: install prometheus-tools asyncapi-parser check demo test lint types contracts-check unit component integration e2e bench bench-round schemas up down stack-up stack-down clean
+.PHONY: install prometheus-tools asyncapi-parser check mutation demo test lint types contracts-check unit component integration e2e bench bench-round schemas up down stack-up stack-down clean
 
 $(UV):
 	python3.11 -m venv .tools
@@ -72,6 +72,14 @@ integration: install
 	$(VENV)/bin/pytest -q tests/integration
 e2e: install
 	$(VENV)/bin/pytest -q tests/e2e
+
+mutation: install ## a bounded mutation pass over the chassis (cosmic-ray, a seeded sample); survivors listed at the end
+	@mkdir -p out && rm -f out/mutation.sqlite
+	$(VENV)/bin/cosmic-ray init tools/mutation.toml out/mutation.sqlite
+	$(PY) tools/mutation_sample.py out/mutation.sqlite --keep $${MUTANTS:-60} --seed $${SEED:-2026}
+	$(VENV)/bin/cosmic-ray exec tools/mutation.toml out/mutation.sqlite
+	$(VENV)/bin/cr-report out/mutation.sqlite | tail -3
+	@$(VENV)/bin/cosmic-ray dump out/mutation.sqlite | $(PY) -c 'import json,sys; [print("survived:", j["mutations"][0]["module_path"].split("/")[-1], j["mutations"][0]["start_pos"][0], j["mutations"][0]["operator_name"]) for j,r in map(json.loads, sys.stdin) if r and r.get("test_outcome") == "survived"]'
 
 bench: install ## benchmarks; machine-readable JSON lines on stdout and in out/bench.jsonl
 	$(PY) -m bench
