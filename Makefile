@@ -15,7 +15,7 @@ $(UV):
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(VENV)/.installed: uv.lock pyproject.toml $(wildcard */*/pyproject.toml) cli/pyproject.toml | $(UV)
-	$(UV) sync --frozen --all-packages
+	$(UV) sync --locked --all-packages
 	@touch $@
 
 # promtool (alert rules: check and unit tests) and prometheus (the e2e alert check): Debian's packages, installed
