@@ -80,9 +80,14 @@ class MemoryCollection:
         found = self._select(query, sort)
         return copy.deepcopy(found[0][1]) if found else None
 
-    async def find(self, query: Filter, sort: SortSpec | None = None, limit: int = 0) -> list[Doc]:
-        found = self._select(query, sort)
-        return [copy.deepcopy(d) for _, d in (found[:limit] if limit else found)]
+    async def find(
+        self, query: Filter, sort: SortSpec | None = None, limit: int = 0, fields: Sequence[str] | None = None
+    ) -> list[Doc]:
+        found = [d for _, d in self._select(query, sort)]
+        found = found[:limit] if limit else found
+        if fields:
+            return [{f: copy.deepcopy(d[f]) for f in fields if f in d} for d in found]
+        return [copy.deepcopy(d) for d in found]
 
     async def count(self, query: Filter) -> int:
         return sum(1 for d in self._docs.values() if matches(d, query))

@@ -13,6 +13,7 @@ from pymongo.errors import AutoReconnect, OperationFailure, ServerSelectionTimeo
 
 from mutasi.chassis.consumer import EventRejected
 from mutasi.chassis.http import CallerDep
+from mutasi.chassis.jobs import Job
 from mutasi.chassis.kit import KitDep, ServiceKit
 from mutasi.chassis.settings import ServiceSettings, service_settings_config
 from mutasi.chassis.store import UnitOfWork
@@ -78,6 +79,39 @@ async def bump_counter(name: str, who: CallerDep, kit: KitDep, key: IdempotencyK
         return {"name": name, "value": value}
 
     return await write(kit, who.agency_id, act, key=key, fingerprint={"counter": name})
+
+
+# set while a toy job should stop half-way, as if its process were about to die
+HALT = asyncio.Event()  # only is_set() is used: no loop is bound
+
+
+@router.post("/v1/batches/{count}", status_code=202)
+async def start_batches(count: int, who: CallerDep, kit: KitDep, key: IdempotencyKey = None) -> Any:
+    """A job that writes `count` batches of 10 notes, each batch with its events; it halts after the first
+    batch while HALT is set."""
+
+    async def work(job: Job) -> dict[str, Any]:
+        for batch in range(count):
+            async with job.uow() as uow:
+                docs = [{"agency_id": who.agency_id, "note_id": f"b{batch}-{i}", "nip": str(i), "text": ""}
+                        for i in range(10)]  # fmt: skip
+                await uow.collection("notes").bulk_upsert(docs, ["agency_id", "note_id"])
+                for i in range(10):
+                    payload = TrainingAssignedV1(plan_id=f"p{batch}-{i}", nip=f"{i:018d}", decision_id="d", items=[],
+                                                 total_jp=0)  # fmt: skip
+                    uow.emit(topics.TRAINING_ASSIGNED, payload, agency_id=who.agency_id)
+                await uow.commit()
+            await job.report(rows_accepted=10)
+            while HALT.is_set():  # noqa: ASYNC110 - a flag tests flip, not a wait on one loop
+                await asyncio.sleep(0.01)
+        return {"batches": count}
+
+    return await kit.jobs.submit(who.agency_id, "toy.batches", work, key=key, fingerprint={"count": count})
+
+
+@router.get("/v1/batches/{job_id}")
+async def batches_job(job_id: str, who: CallerDep, kit: KitDep) -> Any:
+    return await kit.jobs.get(who.agency_id, job_id)
 
 
 @router.get("/v1/outage")

@@ -8,13 +8,15 @@ from mutasi.assessment.bootstrap import refresh_gauges
 from mutasi.assessment.service_layer.deps import Deps
 from mutasi.contracts import topics
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
+from tests.support.jobs import finished
 from tests.support.service import RunningService, publish_event
 
 from .files import IT_NIP, OTHER_NIP, SKJ, assessment, employee, other_employee, xlsx
 
 
 async def upload(svc: RunningService, kind: str, rows: list[dict[str, str]], **params: Any) -> Any:
-    r = await svc.http.post(f"/v1/imports/{kind}", content=xlsx(rows), params={"filename": f"{kind}.xlsx", **params})
+    r = await finished(svc, await svc.http.post(f"/v1/imports/{kind}", content=xlsx(rows),
+                                                params={"filename": f"{kind}.xlsx", **params}))  # fmt: skip
     assert r.status_code in (200, 201), r.text
     return r.json()
 

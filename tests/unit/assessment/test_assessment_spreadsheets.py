@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from mutasi.assessment.adapters import workbooks
-from mutasi.assessment.adapters.tables import UnreadableFile, cell_text, read_table
-from mutasi.assessment.adapters.xlsx_rows import XlsxValues, is_date_format
+from mutasi.assessment.adapters.tables import cell_text, read_table
+from mutasi.chassis.spreadsheets import SpreadsheetRejected
 
 
 def xlsx(*rows: list[object]) -> bytes:
@@ -47,7 +46,7 @@ def test_reads_semicolon_csv_with_a_byte_order_mark() -> None:
 
 @pytest.mark.parametrize(("content", "name"), [(b"x", "f.pdf"), (b"not a zip", "f.xlsx"), (b"\xff\xfe", "f.csv")])
 def test_rejects_files_it_cannot_read(content: bytes, name: str) -> None:
-    with pytest.raises(UnreadableFile):
+    with pytest.raises(SpreadsheetRejected):
         read_table(content, name)
 
 
@@ -64,41 +63,3 @@ def test_error_workbook_marks_each_bad_cell() -> None:
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     assert [c.value for c in sheet[2]] == [7, "1", "61", "bup: BUP salah", "bup: bad BUP"]
     assert sheet["C2"].comment is not None
-
-
-def _texts(rows: Sequence[Sequence[object]]) -> list[list[str | None]]:
-    out = []
-    for row in rows:
-        texts = [cell_text(v) for v in row]
-        while texts and texts[-1] is None:
-            texts.pop()
-        out.append(texts)
-    return out
-
-
-def test_fast_xlsx_reader_gives_the_values_openpyxl_gives() -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["nip", "tmt", "level", "skor", "aktif", "catatan"])
-    sheet.append(["199001012015031001", datetime(2020, 1, 2), 3, 2.5, True, "Baik"])
-    sheet.append([None, date(2021, 5, 6), None, 100, False])
-    sheet.append([])
-    sheet.append(["x", "31/12/2020", 1.0, -4, None, "Sangat Baik"])
-    sheet["B3"].number_format = "dd/mm/yyyy"
-    out = io.BytesIO()
-    book.save(out)
-    content = out.getvalue()
-    fast = list(XlsxValues(io.BytesIO(content)).rows())
-    slow = list(
-        load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0].iter_rows(values_only=True)
-    )
-    assert _texts(fast) == _texts(slow)
-    assert _texts(fast)[1][:2] == ["199001012015031001", "2020-01-02"]
-
-
-def test_recognises_custom_date_formats_but_not_quoted_letters() -> None:
-    assert is_date_format("dd/mm/yyyy")
-    assert is_date_format("[$-421]d mmmm yyyy")
-    assert not is_date_format('0.00" days"')
-    assert not is_date_format("#,##0")

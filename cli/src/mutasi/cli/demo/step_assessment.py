@@ -5,6 +5,7 @@ Only the import path is used (the same XLSX files an HR officer would upload), n
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,10 @@ def assessment_rows(data: Dataset) -> list[dict[str, Any]]:
     return rows
 
 
+RESUMES = 3  # attempts of one import: the first, and resumes after an interruption
+JOB_TIMEOUT_S = 900.0
+
+
 def write_xlsx(path: Path, rows: list[dict[str, Any]]) -> bytes:
     """Write rows under the union of their keys (technical columns vary by post) and return the bytes."""
     header = list(dict.fromkeys(k for r in rows for k in r))
@@ -131,26 +136,57 @@ def write_xlsx(path: Path, rows: list[dict[str, Any]]) -> bytes:
 
 
 async def upload(ctx: DemoContext, kind: str, content: bytes, filename: str) -> dict[str, Any]:
-    """POST the file; partial imports are accepted so one bad synthetic row cannot stop the round."""
+    """POST the file and follow the import job to its final state, printing its progress. Partial imports are
+    accepted so one bad synthetic row cannot stop the round; an import interrupted by a restart is resumed by
+    repeating the request with the same Idempotency-Key."""
     client: httpx.AsyncClient = ctx.client("assessment")
     key = f"demo-{kind}-{hashlib.sha256(content).hexdigest()[:16]}"
-    r = await client.post(
-        f"/v1/imports/{kind}",
-        content=content,
-        params={"filename": filename, "accept_partial": "true"},
-        headers={"Content-Type": XLSX, "Idempotency-Key": key},
-        timeout=600.0,
-    )
-    if r.status_code >= 400 and r.status_code != 422:
-        r.raise_for_status()
-    result: dict[str, Any] = r.json()
+    for _ in range(RESUMES):
+        r = await client.post(
+            f"/v1/imports/{kind}",
+            content=content,
+            params={"filename": filename, "accept_partial": "true"},
+            headers={"Content-Type": XLSX, "Idempotency-Key": key},
+            timeout=120.0,
+        )
+        if r.status_code >= 400 and r.status_code != 422:
+            r.raise_for_status()
+        result: dict[str, Any] = r.json()
+        if r.status_code == 202:
+            result = await follow_job(ctx, client, kind, r.headers["Location"])
+        if not result.get("interrupted"):
+            break
+        ctx.progress(f"assessment: {kind} import was interrupted (attempt {result['attempt']}); resuming")
     ctx.progress(
-        f"assessment: {kind} {result['rows_accepted']}/{result['rows_read']} rows accepted, "
-        f"{result['rows_rejected']} rejected"
+        f"assessment: {kind} {result.get('state', '')} {result.get('rows_accepted', 0)}/"
+        f"{result.get('rows_read', 0)} rows accepted, {result.get('rows_rejected', 0)} rejected, "
+        f"{result.get('events_published', 0)} events published"
     )
-    for error in result["errors"][:3]:
-        ctx.progress(f"  baris {error['row']} {error['column']}: {error['message_en']}")
+    for error in result.get("errors", [])[:3]:
+        ctx.progress(f"  baris {error.get('row')} {error.get('column')}: {error.get('message_en', error['reason'])}")
+    if result.get("state") == "failed":  # never go on with a partial count as if it were the whole file
+        raise RuntimeError(f"assessment: the {kind} import failed: {(result.get('error') or {}).get('message')}")
     return result
+
+
+async def follow_job(ctx: DemoContext, client: httpx.AsyncClient, kind: str, url: str) -> dict[str, Any]:
+    """Poll the import job until it is no longer running; print progress when it changes."""
+    shown = None
+    deadline = asyncio.get_running_loop().time() + JOB_TIMEOUT_S
+    while True:
+        r = await client.get(url, timeout=30.0)
+        r.raise_for_status()
+        view: dict[str, Any] = r.json()
+        if view["state"] != "running":
+            return view
+        now = (view["rows_read"], view["rows_accepted"], view["events_emitted"], view["events_published"])
+        if now != shown:
+            ctx.progress(f"assessment: {kind} import running: {now[1]}/{now[0]} rows accepted, "
+                         f"{now[2]} events emitted, {now[3]} published")  # fmt: skip
+            shown = now
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"import job {url} still running after {JOB_TIMEOUT_S} s")
+        await asyncio.sleep(0.5)
 
 
 def _target_post(data: Dataset, current_post_id: str) -> str | None:
@@ -208,7 +244,7 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
         "posts": skj["rows_accepted"],
         "registered": employees["rows_accepted"],
         "assessed": assessed["rows_accepted"],
-        "completed": assessed["counts"].get("completed", 0),
+        "completed": assessed.get("counts", {}).get("completed", 0),
         "rejected_rows": {
             "skj": skj["rows_rejected"],
             "employees": employees["rows_rejected"],

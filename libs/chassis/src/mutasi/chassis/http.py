@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from mutasi.chassis.spreadsheets import SpreadsheetRejected
+
 AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
 
@@ -89,6 +91,10 @@ def install_error_handlers(app: FastAPI, mapped: dict[type[Exception], int]) -> 
         body = exc.detail if isinstance(exc.detail, dict) else _error(None, str(exc.detail))
         return JSONResponse(body, exc.status_code, headers=getattr(exc, "headers", None))
 
+    async def spreadsheet_error(_: Request, exc: SpreadsheetRejected) -> JSONResponse:
+        return JSONResponse(error_body(exc), exc.status)
+
+    app.add_exception_handler(SpreadsheetRejected, spreadsheet_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
     for exc_type, status in mapped.items():

@@ -24,6 +24,7 @@ from mutasi.chassis.clock import Clock
 from mutasi.chassis.consumer import BatchHandler, EventConsumer, Handler
 from mutasi.chassis.context import flow
 from mutasi.chassis.http import ErrorBody, install_error_handlers, not_found
+from mutasi.chassis.jobs import JOBS, Jobs
 from mutasi.chassis.kafka_security import kafka_security
 from mutasi.chassis.lag import record_lag
 from mutasi.chassis.logs import configure_logging
@@ -31,6 +32,7 @@ from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.mongo import MongoDatabase
 from mutasi.chassis.relay import OutboxRelay
 from mutasi.chassis.settings import ServiceSettings
+from mutasi.chassis.spreadsheets import SheetLimits
 from mutasi.chassis.store import IDEMPOTENCY, INBOX, LEASES, OUTBOX, Database, IdempotencyConflict, UnitOfWork
 from mutasi.chassis.writes import RetryWrites, install_fault_handlers
 from mutasi.contracts.schemagen import schema_for
@@ -63,6 +65,7 @@ class ServiceKit:
         )
         self._db: Database | None = None
         self._database_factory: Callable[[], Database] | None = None
+        self.jobs = Jobs(self)
         self.relay: OutboxRelay | None = None
         self.consumer = EventConsumer(service, settings, self.broker, self.database, self.metrics, self._wake)
         self._indexes: list[tuple[str, list[tuple[str, int]], bool]] = [
@@ -70,6 +73,9 @@ class ServiceKit:
             (OUTBOX, [("sent", 1), ("seq", 1)], False),
             (IDEMPOTENCY, [("agency_id", 1), ("key", 1)], True),
             (LEASES, [("name", 1)], True),
+            (OUTBOX, [("job_id", 1), ("sent", 1)], False),
+            (JOBS, [("agency_id", 1), ("job_id", 1)], True),
+            (JOBS, [("agency_id", 1), ("key", 1)], True),
         ]
         self._errors: dict[type[Exception], int] = {IdempotencyConflict: 409}
         self._startup: list[Startup] = []
@@ -146,6 +152,13 @@ class ServiceKit:
         uow.after_commit = self._wake
         return uow
 
+    @property
+    def sheet_limits(self) -> SheetLimits:
+        """The upload limits from the settings, for the spreadsheet reader."""
+        s = self.settings
+        return SheetLimits(s.upload_max_mb, s.upload_max_unzipped_mb, s.upload_max_rows, s.upload_max_columns,
+                           s.upload_max_cell_chars)  # fmt: skip
+
     def _wake(self) -> None:
         if self.relay is not None:
             self.relay.wake()
@@ -180,6 +193,7 @@ class ServiceKit:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        await self.jobs.stop()
         if self.relay is not None:
             await self.relay.stop()
         if stop_broker:

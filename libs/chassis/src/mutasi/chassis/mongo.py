@@ -25,8 +25,11 @@ class MongoCollection:
     async def find_one(self, query: Filter, sort: SortSpec | None = None) -> Doc | None:
         return await self._c.find_one(dict(query), NO_ID, sort=list(sort) if sort else None, session=self._s)
 
-    async def find(self, query: Filter, sort: SortSpec | None = None, limit: int = 0) -> list[Doc]:
-        cursor = self._c.find(dict(query), NO_ID, sort=list(sort) if sort else None, limit=limit, session=self._s)
+    async def find(
+        self, query: Filter, sort: SortSpec | None = None, limit: int = 0, fields: Sequence[str] | None = None
+    ) -> list[Doc]:
+        projection = {**NO_ID, **dict.fromkeys(fields, 1)} if fields else NO_ID
+        cursor = self._c.find(dict(query), projection, sort=list(sort) if sort else None, limit=limit, session=self._s)
         return await cursor.to_list()
 
     async def count(self, query: Filter) -> int:

@@ -77,6 +77,21 @@ class ServiceSettings(BaseSettings):
         ge=100,
         description="How long a database call waits for a reachable server before it fails (then 503).",
     )
+    upload_max_mb: float = Field(
+        50,
+        gt=0,
+        description="Largest spreadsheet upload accepted (413 above); a province file of 117,000 rows is ~15 MB.",
+    )
+    upload_max_unzipped_mb: float = Field(
+        256, gt=0, description="Largest size an XLSX may expand to when unzipped (413 above: stops zip bombs)."
+    )
+    upload_max_rows: int = Field(250_000, ge=1, description="Most data rows in one uploaded sheet (413 above).")
+    upload_max_columns: int = Field(100, ge=1, description="Most columns in one uploaded sheet (413 above).")
+    upload_max_cell_chars: int = Field(2_000, ge=1, description="Longest text in one uploaded cell (422 above).")
+    job_heartbeat_s: float = Field(2.0, gt=0, description="How often a running job (an import) records it is alive.")
+    job_stale_s: float = Field(
+        15.0, gt=0, description="A running job whose heartbeat is older than this was interrupted: shown as failed."
+    )
     log_level: str = Field("INFO", description="Log level.")
     schema_base_url: str | None = Field(
         None,

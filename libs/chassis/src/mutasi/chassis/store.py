@@ -64,7 +64,9 @@ class Collection(Protocol):
     """The subset of a MongoDB collection services use; identical on MongoDB and in memory."""
 
     async def find_one(self, query: Filter, sort: SortSpec | None = None) -> Doc | None: ...
-    async def find(self, query: Filter, sort: SortSpec | None = None, limit: int = 0) -> list[Doc]: ...
+    async def find(
+        self, query: Filter, sort: SortSpec | None = None, limit: int = 0, fields: Sequence[str] | None = None
+    ) -> list[Doc]: ...
     async def count(self, query: Filter) -> int: ...
     async def distinct(self, field: str, query: Filter) -> list[Any]: ...
     async def insert_one(self, doc: Doc) -> None: ...
@@ -96,6 +98,8 @@ class UnitOfWork:
         self.after_commit: Callable[[], None] | None = None  # the kit wakes the outbox relay here
         self.schema_base = ""  # absolute base URI of `dataschema` (the kit sets it from the settings)
         self._pending_events: list[Doc] = []
+        self.emitted = 0  # events this unit wrote to the outbox when it committed
+        self.outbox_tags: Doc = {}  # extra fields on this unit's outbox entries (a job's id, to count its events)
 
     def collection(self, name: str) -> Collection:
         raise NotImplementedError
@@ -108,13 +112,21 @@ class UnitOfWork:
             await self.rollback()
 
     async def commit(self) -> None:
+        self.emitted = len(self._pending_events)
         emitted = bool(self._pending_events)
         if emitted:
             now = datetime.now(UTC)
             events = self._pending_events
             await self.collection(OUTBOX).insert_many(
                 [
-                    {"seq": next_seq(), "sent": False, "created_at": now, "events": events[i : i + OUTBOX_CHUNK]}
+                    {
+                        "seq": next_seq(),
+                        "sent": False,
+                        "created_at": now,
+                        "events": events[i : i + OUTBOX_CHUNK],
+                        "n": len(events[i : i + OUTBOX_CHUNK]),
+                        **self.outbox_tags,
+                    }
                     for i in range(0, len(events), OUTBOX_CHUNK)
                 ]
             )

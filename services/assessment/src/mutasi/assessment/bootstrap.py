@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from mutasi.assessment.adapters.repositories import INDEXES
-from mutasi.assessment.adapters.tables import UnreadableFile
 from mutasi.assessment.adapters.telemetry import PrometheusTelemetry
 from mutasi.assessment.domain.errors import InvalidInput, NotFound
 from mutasi.assessment.domain.jpm import JpmPolicy
@@ -52,7 +51,7 @@ def create_app(settings: AssessmentSettings) -> FastAPI:
         today=kit.clock.today,
         telemetry=PrometheusTelemetry(kit.metrics),
         batch_size=settings.import_batch_size,
-        max_upload_mb=settings.max_upload_mb,
+        sheet_limits=kit.sheet_limits,
     )
     kit.provide(deps)
     for collection, keys, unique in INDEXES:
@@ -63,7 +62,6 @@ def create_app(settings: AssessmentSettings) -> FastAPI:
     if settings.metrics_refresh_s > 0:
         kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(deps), name="assessment-gauges")
     kit.map_error(InvalidInput, 422)
-    kit.map_error(UnreadableFile, 422)
     kit.map_error(NotFound, 404)
     return kit.build_app(
         routers=[imports_routes.router, read_routes.router],

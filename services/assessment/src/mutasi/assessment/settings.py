@@ -39,4 +39,3 @@ class AssessmentSettings(ServiceSettings):
     import_batch_size: int = Field(
         2000, ge=100, description="Records written per transaction during an import (bulk writes, never row by row)."
     )
-    max_upload_mb: int = Field(50, description="Largest accepted upload; a province file of 117,000 rows is ~15 MB.")

@@ -13,7 +13,6 @@ from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver
 from mutasi.placement.adapters.repositories import INDEXES, ROUNDS
 from mutasi.placement.adapters.telemetry import PrometheusTelemetry
 from mutasi.placement.adapters.vectorised.problem import build_problem_fast
-from mutasi.placement.adapters.workbooks import UnreadableWorkbook
 from mutasi.placement.domain.eligibility import Dated, EligibilityPolicy
 from mutasi.placement.domain.errors import InvalidInput, InvalidState, NotAllowed, NotFound
 from mutasi.placement.domain.scoring import FitWeights
@@ -40,7 +39,6 @@ def defaults(settings: PlacementSettings) -> Defaults:
                                  pledge_years=settings.pledge_years),
         max_preferences=settings.max_preferences, objection_days=settings.objection_days,
         max_outflow_pct=settings.max_outflow_pct, options_per_person=settings.options_per_person,
-        max_upload_mb=settings.max_upload_mb,
     )  # fmt: skip
 
 
@@ -53,7 +51,7 @@ def create_app(settings: PlacementSettings) -> FastAPI:
     kit.consume_batch(topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed_batch)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
     kit.produce(topics.ROUND_ANNOUNCED, topics.MUTATION_DECIDED)
-    for error, status in ((InvalidInput, 422), (UnreadableWorkbook, 422), (NotFound, 404), (NotAllowed, 403),
+    for error, status in ((InvalidInput, 422), (NotFound, 404), (NotAllowed, 403),
                           (InvalidState, 409)):  # fmt: skip
         kit.map_error(error, status)
     telemetry = PrometheusTelemetry(kit.metrics)

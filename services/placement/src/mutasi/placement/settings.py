@@ -50,4 +50,3 @@ class PlacementSettings(ServiceSettings):
         gt=0,
         description="Time limit of the integer program used when a unit cap binds and pricing cannot prove it.",
     )
-    max_upload_mb: int = Field(20, ge=1, description="Largest posts workbook accepted, in MB.")

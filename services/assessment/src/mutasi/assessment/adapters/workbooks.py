@@ -12,10 +12,11 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from mutasi.assessment.domain.template import TEMPLATES
+from mutasi.chassis.spreadsheets import XLSX_MEDIA_TYPE as XLSX_MEDIA_TYPE
+from mutasi.chassis.spreadsheets import safe_row
 
 RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 BOLD = Font(bold=True)
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _save(book: Workbook) -> bytes:
@@ -31,14 +32,14 @@ def template_xlsx(kind: str) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = kind
-    sheet.append([c.name for c in columns])
-    sheet.append([c.example for c in columns])
+    sheet.append(safe_row(c.name for c in columns))
+    sheet.append(safe_row(c.example for c in columns))
     for cell in sheet[1]:
         cell.font = BOLD
     guide = book.create_sheet("petunjuk")
     guide.append(["kolom", "wajib", "keterangan", "contoh"])
     for c in columns:
-        guide.append([c.name, "ya" if c.required else "tidak", c.description_id, c.example])
+        guide.append(safe_row([c.name, "ya" if c.required else "tidak", c.description_id, c.example]))
     return _save(book)
 
 
@@ -46,8 +47,8 @@ def template_csv(kind: str) -> bytes:
     """The template as CSV (header and one example row)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.name for c in TEMPLATES[kind]])
-    writer.writerow([c.example for c in TEMPLATES[kind]])
+    writer.writerow(safe_row(c.name for c in TEMPLATES[kind]))
+    writer.writerow(safe_row(c.example for c in TEMPLATES[kind]))
     return out.getvalue().encode("utf-8")
 
 
@@ -61,15 +62,16 @@ def errors_xlsx(header: Sequence[str], bad_rows: Iterable[Mapping[str, Any]]) ->
     assert sheet is not None
     sheet.title = "kesalahan"
     columns = ["baris", *header, "kesalahan", "errors"]
-    sheet.append(columns)
+    sheet.append(safe_row(columns))
     for cell in sheet[1]:
         cell.font = BOLD
     for item in bad_rows:
         errors = item["errors"]
         cells = item["cells"]
         sheet.append(
-            [item["row"], *(cells.get(h) for h in header), _joined(errors, "message_id"), _joined(errors, "message_en")]
-        )
+            safe_row([item["row"], *(cells.get(h) for h in header), _joined(errors, "message_id"),
+                      _joined(errors, "message_en")])
+        )  # fmt: skip
         _mark(sheet, sheet.max_row, header, errors)
     return _save(book)
 

@@ -6,7 +6,8 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from mutasi.assessment.adapters import workbooks
@@ -15,12 +16,20 @@ from mutasi.assessment.adapters.tables import read_table
 from mutasi.assessment.adapters.workbooks import XLSX_MEDIA_TYPE
 from mutasi.assessment.domain.errors import NotFound
 from mutasi.assessment.entrypoints.dependencies import DepsDep, HrCallerDep
-from mutasi.assessment.service_layer.imports import ImportRequest, http_status, run_import
+from mutasi.assessment.service_layer.imports import (
+    ImportRequest,
+    header_refusal,
+    http_status,
+    import_view,
+    import_work,
+    run_import,
+)
+from mutasi.chassis.kit import KitDep
+from mutasi.chassis.spreadsheets import safe_filename, sniff_name
 from mutasi.chassis.writes import IdempotencyKey
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 Kind = Literal["skj", "employees", "assessments"]
-MB = 1024 * 1024
 
 
 @router.get("/templates/{kind}", summary="Download an import template (XLSX with instructions, or CSV)")
@@ -40,7 +49,8 @@ async def template(kind: Kind, format: Literal["xlsx", "csv"] = "xlsx") -> Respo
 
 @router.post(
     "/imports/{kind}",
-    summary="Import an SKJ, employee or assessment file (XLSX or CSV as the raw request body)",
+    status_code=202,
+    summary="Start importing an SKJ, employee or assessment file (XLSX or CSV as the raw request body) as a job",
     openapi_extra={"requestBody": {"required": True, "content": {XLSX_MEDIA_TYPE: {}, "text/csv": {}}}},
 )
 async def import_file(
@@ -48,41 +58,34 @@ async def import_file(
     request: Request,
     caller: HrCallerDep,
     deps: DepsDep,
+    kit: KitDep,
     accept_partial: Annotated[bool, Query(description="Store the good rows even if some rows are bad.")] = False,
     filename: Annotated[str | None, Query(description="Original file name, e.g. pegawai.xlsx.")] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
+    """202 with the job at once; follow `GET /v1/imports/{import_id}` to its final state. A file that cannot be
+    read, is over a limit (413 naming it) or lacks a required column (422) is refused here, before any job."""
     content = await request.body()
-    if len(content) > deps.max_upload_mb * MB:
-        raise HTTPException(
-            413,
-            {
-                "message": "Berkas terlalu besar / file too large",
-                "errors": [{"field": "body", "reason": f"> {deps.max_upload_mb} MB"}],
-            },
-        )
-    name = upload_name(filename, request.headers.get("content-type", ""), content)
-    table = read_table(content, name)
+    name = sniff_name(filename, request.headers.get("content-type", ""), content)
+    table = read_table(content, name, deps.sheet_limits)
+    if refusal := header_refusal(kind, table.header):
+        return JSONResponse(refusal, 422)
     digest = hashlib.sha256(content).hexdigest()
-    req = ImportRequest(caller.agency_id, kind, name, digest, table.header, table.rows, accept_partial, idempotency_key)
-    result = await run_import(deps, req)
-    return JSONResponse(result, status_code=http_status(result))
+    req = ImportRequest(caller.agency_id, kind, name, digest, table.header, table.rows, accept_partial)
+    job = await kit.jobs.submit(
+        caller.agency_id, f"import.{kind}", import_work(deps, req), key=idempotency_key, fingerprint=req.fingerprint
+    )
+    return JSONResponse(jsonable_encoder(import_view(job)), 202, headers={"Location": f"/v1/imports/{job['job_id']}"})
 
 
-def upload_name(filename: str | None, content_type: str, content: bytes) -> str:
-    """The file name decides the reader: given, else from Content-Type, else sniffed (XLSX is a ZIP)."""
-    if filename:
-        return filename
-    if "csv" in content_type:
-        return "upload.csv"
-    if content_type.startswith(XLSX_MEDIA_TYPE) or content.startswith(b"PK\x03\x04"):
-        return "upload.xlsx"
-    return "upload.csv"
-
-
-@router.get("/imports/{import_id}", summary="The summary of one import")
-async def import_summary(import_id: str, caller: HrCallerDep, deps: DepsDep) -> dict[str, Any]:
-    async with deps.uow() as uow:
+@router.get("/imports/{import_id}", summary="One import: its state, progress, and when done the final counts")
+async def import_summary(import_id: str, caller: HrCallerDep, deps: DepsDep, kit: KitDep) -> dict[str, Any]:
+    """`state` is `running`, `succeeded` or `failed` (an interrupted import says `interrupted: true`; repeat the
+    POST with the same Idempotency-Key to resume it). Counts are final only when `state` is not `running`."""
+    job = await kit.jobs.get(caller.agency_id, import_id)
+    if job is not None:
+        return import_view(job)
+    async with deps.uow() as uow:  # a single record posted to /v1/assessments is logged without a job
         found = await uow.collection(IMPORTS).find_one({"agency_id": caller.agency_id, "import_id": import_id})
     if found is None:
         raise NotFound("impor / import", import_id)
@@ -101,7 +104,7 @@ async def import_errors_xlsx(import_id: str, caller: HrCallerDep, deps: DepsDep)
     return Response(
         workbooks.errors_xlsx(found["header"], bad),
         media_type=workbooks.XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="kesalahan_{import_id}.xlsx"'},
+        headers={"Content-Disposition": f'attachment; filename="{safe_filename(f"kesalahan_{import_id}.xlsx")}"'},
     )
 
 

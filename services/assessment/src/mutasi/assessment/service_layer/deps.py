@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, TypeVar
 
 from mutasi.assessment.service_layer.policy import Policy
+from mutasi.chassis.spreadsheets import SheetLimits
 from mutasi.chassis.store import UnitOfWork
 
 T = TypeVar("T")
@@ -30,7 +31,7 @@ class Deps:
     today: Callable[[], date]
     telemetry: Telemetry
     batch_size: int = 2000
-    max_upload_mb: int = 50
+    sheet_limits: SheetLimits = field(default_factory=SheetLimits)
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from mutasi.assessment.adapters.repositories import IMPORT_ERRORS, IMPORTS
 from mutasi.assessment.domain.cells import RowError
@@ -16,8 +16,17 @@ from mutasi.assessment.service_layer.policy import policy_for
 from mutasi.assessment.service_layer.store_assessments import store_assessments, validate_assessments
 from mutasi.assessment.service_layer.store_employees import store_employees, validate_employees
 from mutasi.assessment.service_layer.store_posts import store_posts, validate_posts
+from mutasi.chassis.jobs import JobFailed
 
 NO_ROWS = RowError(2, "", "NO_ROWS", "Berkas tidak berisi baris data", "The file has no data rows")
+
+
+class Progress(Protocol):
+    """A job's progress counters (the chassis job)."""
+
+    async def report(self, **counts: int) -> None: ...
+
+
 Validator = Callable[[Deps, Any, str, Iterable[Cells]], Awaitable[RowsOutcome[Any]]]
 Storer = Callable[[Deps, Any, str, list[Any], str], Awaitable[dict[str, int]]]
 STEPS: dict[str, tuple[Validator, Storer]] = {
@@ -46,8 +55,13 @@ class ImportRequest:
         return {"kind": self.kind, "sha256": self.content_sha256, "accept_partial": self.accept_partial}
 
 
-async def run_import(deps: Deps, req: ImportRequest) -> dict[str, Any]:
-    """Validate, store and log one import; a repeated Idempotency-Key returns the first answer."""
+async def run_import(
+    deps: Deps, req: ImportRequest, import_id: str | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Validate, store and log one import; a repeated Idempotency-Key returns the first answer.
+
+    Run as a job, `import_id` is the job's id, `progress` its counters, and `deps.uow` the job's units of work;
+    rows are stored in batches of `batch_size`, one transaction each, and the events of each batch with it."""
     if req.idempotency_key:
         async with deps.uow() as uow:
             earlier = await uow.idempotent_response(req.agency_id, req.idempotency_key, req.fingerprint)
@@ -61,13 +75,53 @@ async def run_import(deps: Deps, req: ImportRequest) -> dict[str, Any]:
         outcome = await validate(deps, policy, req.agency_id, req.rows)
     if not outcome.errors and outcome.rows_read == 0:
         outcome.errors.append(NO_ROWS)
-    import_id = uuid.uuid4().hex
+    import_id = import_id or uuid.uuid4().hex
+    if progress is not None:
+        await progress.report(rows_read=outcome.rows_read, rows_accepted=len(outcome.accepted),
+                              rows_rejected=len(outcome.rejected_rows))  # fmt: skip
     stored = bool(outcome.accepted) and (not outcome.errors or req.accept_partial)
     counts = await store(deps, policy, req.agency_id, outcome.accepted, import_id) if stored else {}
     result = _result(req, import_id, outcome, stored, counts)
     await _log(deps, req, result, outcome)
     deps.telemetry.import_rows(req.agency_id, req.kind, len(outcome.accepted), len(outcome.rejected_rows))
     return result
+
+
+def header_refusal(kind: str, header: list[str]) -> dict[str, Any] | None:
+    """The 422 body for a file that lacks a required column (no job is started for it), or None."""
+    errors = header_errors(kind, header)
+    if not errors:
+        return None
+    message = "Kolom wajib tidak ada / required columns are missing: " + ", ".join(e.column for e in errors)
+    return {"message": message, "stored": False, "errors": [_error(e) for e in errors]}
+
+
+def import_work(deps: Deps, req: ImportRequest) -> Callable[[Any], Awaitable[dict[str, Any]]]:
+    """The import as a chassis job: its units of work count its events; nothing stored → the job fails."""
+
+    async def work(job: Any) -> dict[str, Any]:
+        result = await run_import(replace(deps, uow=job.uow), req, import_id=job.job_id, progress=job)
+        if not result["stored"]:
+            raise JobFailed(result["message"], result, result["errors"][:100] or None)
+        return result
+
+    return work
+
+
+OUTCOMES = {201: "stored", 200: "partial", 422: "rejected"}
+
+
+def import_view(job: dict[str, Any]) -> dict[str, Any]:
+    """The job and, once it ended, the import's result: what `GET /v1/imports/{id}` answers."""
+    result = job.get("result") or {}
+    view = {**result, **{k: v for k, v in job.items() if k not in ("result", "agency_id")}}
+    view["import_id"] = job["job_id"]
+    view["outcome"] = OUTCOMES[http_status(result)] if result else None
+    if not result and job.get("error"):  # failed before a result: the file itself (a limit, damage) is named
+        view.update(message=job["error"]["message"], errors=job["error"]["errors"])
+    for name in ("rows_read", "rows_accepted", "rows_rejected"):
+        view[name] = result.get(name, job.get(name, 0))
+    return view
 
 
 def _result(
@@ -120,9 +174,12 @@ async def _log(deps: Deps, req: ImportRequest, result: dict[str, Any], outcome: 
     ]
     summary = {k: v for k, v in result.items() if k != "errors"}
     async with deps.uow() as uow:
-        await uow.collection(IMPORTS).insert_one(
-            {**summary, "agency_id": req.agency_id, "header": req.header, "at": datetime.now(UTC)}
+        # replace, not insert: a job resumed after a crash logs its import again under the same id
+        key = {"agency_id": req.agency_id, "import_id": result["import_id"]}
+        await uow.collection(IMPORTS).replace_one(
+            key, {**summary, "agency_id": req.agency_id, "header": req.header, "at": datetime.now(UTC)}, upsert=True
         )
+        await uow.collection(IMPORT_ERRORS).delete_many(key)
         for start in range(0, len(bad), deps.batch_size):
             await uow.collection(IMPORT_ERRORS).insert_many(bad[start : start + deps.batch_size])
         if req.idempotency_key:

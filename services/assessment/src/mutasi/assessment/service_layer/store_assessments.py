@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -42,7 +43,8 @@ async def validate_assessments(
     """Rows of the assessment template; the NIP must be in the registry."""
     async with deps.uow() as uow:
         known = await registered_nips(uow, agency_id)
-    return validate_assessment_rows(rows, known, policy.validity, deps.today())
+    # in a thread: reading and checking 100,000 rows must not stop the service answering (health checks)
+    return await asyncio.to_thread(validate_assessment_rows, rows, known, policy.validity, deps.today())
 
 
 def assessment_id(a: Assessment) -> str:

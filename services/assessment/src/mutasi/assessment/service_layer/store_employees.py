@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +23,8 @@ async def validate_employees(
     """Rows of the employee template; posts and units must already be in the agency's SKJ."""
     async with deps.uow() as uow:
         posts = {post_id: post for post_id, (post, _) in (await load_posts(uow, agency_id)).items()}
-    return validate_employee_rows(rows, agency_id, posts, deps.today())
+    # in a thread: reading and checking 100,000 rows must not stop the service answering (health checks)
+    return await asyncio.to_thread(validate_employee_rows, rows, agency_id, posts, deps.today())
 
 
 def _history(old: dict[str, Any], import_id: str) -> dict[str, Any]:

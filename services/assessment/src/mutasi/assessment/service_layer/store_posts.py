@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -17,7 +18,8 @@ async def validate_posts(
     deps: Deps, policy: Policy, agency_id: str, rows: Iterable[Cells]
 ) -> RowsOutcome[PostStandard]:
     """Rows of the SKJ template into posts with their standards."""
-    return validate_skj_rows(rows, policy.standards)
+    # in a thread: reading and checking 100,000 rows must not stop the service answering (health checks)
+    return await asyncio.to_thread(validate_skj_rows, rows, policy.standards)
 
 
 async def store_posts(

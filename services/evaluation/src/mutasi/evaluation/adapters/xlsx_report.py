@@ -8,6 +8,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from mutasi.chassis.spreadsheets import safe_row
 from mutasi.evaluation.adapters.labels import part_label, post_type_label, reason_label, survey_label
 from mutasi.evaluation.domain.performance import PREDICATE_ORDER
 from mutasi.evaluation.domain.recording import SURVEY_ITEMS
@@ -16,11 +17,11 @@ from mutasi.evaluation.domain.report import FeedbackSummary, GroupReport, Progra
 
 def _sheet(wb: Workbook, title: str, head: list[str], rows: list[list[Any]]) -> None:
     ws = wb.create_sheet(title)
-    ws.append(head)
+    ws.append(safe_row(head))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append(safe_row(row))
     for col in ws.columns:
         width = max(len(str(c.value or "")) for c in col)
         ws.column_dimensions[col[0].column_letter].width = min(60, max(10, width + 2))
@@ -76,7 +77,7 @@ def render(r: ProgrammeReport) -> bytes:
         *[["Catatan", n] for n in r.notes],
     ]
     for row in rows:
-        summary.append(row)
+        summary.append(safe_row(row))
     for cell in summary[4]:
         cell.font = Font(bold=True)
     _sheet(

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep, ServiceKit
+from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
 from mutasi.chassis.writes import IdempotencyKey, write
 from mutasi.evaluation.adapters import html_report, xlsx_report
@@ -117,7 +118,7 @@ async def report_json(round_id: str, kit: KitDep, who: CallerDep, as_of: AsOf = 
 @router.get("/reports/{round_id}/xlsx", summary="Programme report of a round (spreadsheet)")
 async def report_xlsx(round_id: str, kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Response:
     content = xlsx_report.render(await _report(kit, who.agency_id, round_id, as_of))
-    headers = {"Content-Disposition": f'attachment; filename="laporan-evaluasi-{round_id}.xlsx"'}
+    headers = {"Content-Disposition": f'attachment; filename="{safe_filename(f"laporan-evaluasi-{round_id}.xlsx")}"'}
     return Response(content, media_type=XLSX, headers=headers)
 
 

@@ -6,33 +6,26 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from mutasi.chassis.spreadsheets import XLSX_MEDIA_TYPE as XLSX_MEDIA_TYPE
+from mutasi.chassis.spreadsheets import SheetLimits, SpreadsheetRejected, XlsxWorkbook, safe_row
 
 
-class UnreadableWorkbook(Exception):
-    """The upload is not an XLSX workbook."""
+def read_rows(content: bytes, limits: SheetLimits) -> tuple[list[str], list[dict[str, str | None]]]:
+    """Header (row 1, trimmed, lower-case) and the non-empty rows of the first sheet as text cells.
 
-    field = "body"
-
-
-def read_rows(content: bytes) -> tuple[list[str], list[dict[str, str | None]]]:
-    """Header (row 1, trimmed, lower-case) and the non-empty rows of the first sheet as text cells."""
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:
-        raise UnreadableWorkbook(f"Berkas bukan XLSX yang bisa dibaca / not a readable XLSX file: {exc}") from exc
-    sheet = wb.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip().lower() if h is not None else "" for h in next(rows, ())]
+    The chassis reader streams the sheet under the upload limits (413/422 naming the limit)."""
+    if not content.startswith(b"PK"):
+        raise SpreadsheetRejected(422, "body", "Berkas bukan XLSX / not an XLSX file")
+    rows = XlsxWorkbook(content, limits).rows()
+    header = [str(h).strip().lower() if h is not None else "" for h in next(rows, [])]
     out = []
     for values in rows:
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         out.append({h: _text(v) for h, v in zip(header, values, strict=False) if h})
-    wb.close()
     return header, out
 
 
@@ -54,11 +47,11 @@ def write_sheets(sheets: Sequence[tuple[str, list[str], list[list[Any]]]]) -> by
     wb.remove(wb.active)  # type: ignore[arg-type]
     for title, header, rows in sheets:
         ws = wb.create_sheet(title)
-        ws.append(header)
+        ws.append(safe_row(header))
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
+            ws.append(safe_row(row))
         for column in ws.columns:
             width = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))

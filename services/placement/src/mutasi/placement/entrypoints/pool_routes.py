@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from mutasi.chassis.http import CallerDep
+from mutasi.chassis.kit import KitDep
 from mutasi.chassis.writes import IdempotencyKey
 from mutasi.placement.adapters.workbooks import XLSX_MEDIA_TYPE, read_rows, write_posts
 from mutasi.placement.domain.post_rows import COLUMNS
@@ -17,7 +18,6 @@ from mutasi.placement.entrypoints.models import PolicyIn
 from mutasi.placement.service_layer import posts, reads
 
 router = APIRouter(prefix="/v1", tags=["needs and pool"])
-MB = 1024 * 1024
 
 
 @router.post(
@@ -29,15 +29,12 @@ async def import_posts(
     request: Request,
     caller: CallerDep,
     deps: DepsDep,
+    kit: KitDep,
     accept_partial: Annotated[bool, Query(description="Store the good rows even if some rows are bad.")] = False,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     content = await request.body()
-    if len(content) > deps.defaults.max_upload_mb * MB:
-        reason = f"> {deps.defaults.max_upload_mb} MB"
-        raise HTTPException(413, {"message": "Berkas terlalu besar / file too large",
-                                  "errors": [{"field": "body", "reason": reason}]})  # fmt: skip
-    header, rows = read_rows(content)
+    header, rows = read_rows(content, kit.sheet_limits)
     digest = hashlib.sha256(content).hexdigest()
     result = await posts.import_posts(deps, caller, header, rows, accept_partial, digest, key)
     return JSONResponse(result, status_code=201 if result["stored"] else 422)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 
 from mutasi.chassis.http import CallerDep
+from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.writes import IdempotencyKey
 from mutasi.placement.adapters.charts import fairness_png
 from mutasi.placement.adapters.workbooks import XLSX_MEDIA_TYPE
@@ -109,7 +110,7 @@ async def units(round_id: str, caller: CallerDep, deps: DepsDep) -> list[dict[st
 @router.get("/{round_id}/export.xlsx", summary="Plan, decisions (SK draft rows) and unit summary as XLSX")
 async def export(round_id: str, caller: CallerDep, deps: DepsDep) -> Response:
     content = await reads.export_xlsx(deps, caller, round_id)
-    disposition = f'attachment; filename="mutasi_{round_id}.xlsx"'
+    disposition = f'attachment; filename="{safe_filename(f"mutasi_{round_id}.xlsx")}"'
     return Response(content, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": disposition})
 
 

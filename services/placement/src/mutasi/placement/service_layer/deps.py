@@ -27,7 +27,6 @@ class Defaults:
     objection_days: int = 14
     max_outflow_pct: float | None = 30.0
     options_per_person: int = 50
-    max_upload_mb: int = 20
 
 
 class Telemetry(Protocol):

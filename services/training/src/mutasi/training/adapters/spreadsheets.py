@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 
+from mutasi.chassis.spreadsheets import SheetLimits, XlsxWorkbook, safe_row
 from mutasi.training.domain.catalogue import (
     OFFERING_COLUMNS,
     SESSION_COLUMNS,
@@ -24,13 +23,14 @@ from mutasi.training.domain.errors import InvalidInput
 SHEETS = {"offerings": OFFERING_COLUMNS, "sessions": SESSION_COLUMNS}
 
 
-def read_catalogue(data: bytes) -> ParsedCatalogue:
-    """Read the two sheets (header row 1, names as in OFFERING_COLUMNS / SESSION_COLUMNS, any order)."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InvalidInput("body", f"bukan berkas XLSX / not an XLSX workbook ({exc.__class__.__name__})") from exc
-    sheets = {name.strip().lower(): book[name] for name in book.sheetnames}
+def read_catalogue(data: bytes, limits: SheetLimits | None = None) -> ParsedCatalogue:
+    """Read the two sheets (header row 1, names as in OFFERING_COLUMNS / SESSION_COLUMNS, any order).
+
+    The chassis reader streams each sheet under the upload limits (413/422 naming the limit)."""
+    if not data.startswith(b"PK"):
+        raise InvalidInput("body", "bukan berkas XLSX / not an XLSX workbook")
+    book = XlsxWorkbook(data, limits or SheetLimits())
+    sheets = {name.strip().lower(): name for name in book.sheet_names}
     rows: dict[str, list[NumberedRow]] = {}
     errors: list[RowError] = []
     for sheet, required in SHEETS.items():
@@ -38,17 +38,15 @@ def read_catalogue(data: bytes) -> ParsedCatalogue:
             errors.append(RowError(sheet, 1, "", f"lembar '{sheet}' tidak ada", f"sheet '{sheet}' is missing"))
             rows[sheet] = []
             continue
-        rows[sheet], missing = _rows(sheets[sheet], required)
+        rows[sheet], missing = _rows(book.rows(sheets[sheet]), required)
         errors += [RowError(sheet, 1, c, "kolom wajib tidak ada", "required column is missing") for c in missing]
-    book.close()
     if errors:
         return ParsedCatalogue((), tuple(errors))
     return parse_catalogue(rows["offerings"], rows["sessions"])
 
 
-def _rows(sheet: Worksheet, required: Sequence[str]) -> tuple[list[NumberedRow], list[str]]:
-    values = sheet.iter_rows(values_only=True)
-    header = [str(h).strip().lower() if h is not None else "" for h in next(values, ())]
+def _rows(values: Iterator[list[Any]], required: Sequence[str]) -> tuple[list[NumberedRow], list[str]]:
+    header = [str(h).strip().lower() if h is not None else "" for h in next(values, [])]
     missing = [c for c in required if c not in header]
     out: list[NumberedRow] = []
     for number, row in enumerate(values, start=2):
@@ -65,11 +63,11 @@ def write_workbook(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]
         book.remove(default)
     for title, (header, body) in sheets.items():
         sheet = book.create_sheet(title)
-        sheet.append(list(header))
+        sheet.append(safe_row(header))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in body:
-            sheet.append(list(row))
+            sheet.append(safe_row(row))
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from mutasi.chassis.http import Caller, CallerDep
 from mutasi.chassis.kit import KitDep, ServiceKit
+from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
 from mutasi.chassis.writes import IdempotencyKey, write
 from mutasi.training.entrypoints.dependencies import Deps
@@ -72,7 +73,7 @@ async def import_catalogue(request: Request, kit: KitDep, who: CallerDep, key: I
         who.agency_id,
         key,
         fingerprint,
-        lambda uow: _service(kit).import_catalogue(uow, who.agency_id, data),
+        lambda uow: _service(kit).import_catalogue(uow, who.agency_id, data, kit.sheet_limits),
     )
 
 
@@ -205,5 +206,5 @@ async def attendance_export(kit: KitDep, who: CallerDep, unit_id: UnitFilter = N
     _staff_only(who)
     async with kit.uow() as uow:
         data = await views.attendance_export(uow, who.agency_id, unit_id)
-    name = f"training-attendance-{who.agency_id}{'-' + unit_id if unit_id else ''}.xlsx"
+    name = safe_filename(f"training-attendance-{who.agency_id}{'-' + unit_id if unit_id else ''}.xlsx")
     return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from mutasi.chassis.spreadsheets import SheetLimits
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
 from mutasi.training.adapters.repository import TrainingRepository, save_colleagues
@@ -43,10 +44,12 @@ class TrainingService:
         return Planner(await repo.catalogue(), await repo.seats(), self.coverer, self.rules)
 
     # ---- catalogue ----
-    async def import_catalogue(self, uow: UnitOfWork, agency_id: str, data: bytes) -> dict[str, Any]:
+    async def import_catalogue(
+        self, uow: UnitOfWork, agency_id: str, data: bytes, limits: SheetLimits
+    ) -> dict[str, Any]:
         """All or nothing: with any bad cell nothing is stored and every bad cell is reported; otherwise each
         offering is stored, replacing one with the same id."""
-        parsed = read_catalogue(data)
+        parsed = read_catalogue(data, limits)
         if parsed.errors:
             raise CatalogueRejected(
                 [
