@@ -96,8 +96,15 @@ def test_survey_means_and_favourable_shares_when_the_group_is_large_enough() -> 
     assert [(f.group_keys, f.respondents) for f in r.feedback_by_unit] == [(("u1", "u2"), 3)]
 
 
+def test_per_unit_and_per_post_type_tables_pool_groups_under_the_minimum_as_the_survey_does() -> None:
+    assert hand_set().by_unit == []  # four people in all, under 5: no per-unit row at all
+    (pooled,) = hand_set(min_group_size=3).by_unit  # u1 and u2 have 2 each
+    assert (pooled.key, pooled.label, pooled.moved, pooled.evaluated) == ("u1+u2", "Gabungan 2 kelompok kecil", 4, 3)
+    assert [g.key for g in hand_set(min_group_size=3).by_post_type] == ["pelaksana+pengawas"]
+
+
 def test_the_same_numbers_are_broken_down_by_unit_and_post_type() -> None:
-    r = hand_set()
+    r = hand_set(min_group_size=2)
     u1, u2 = r.by_unit
     assert (u1.key, u1.label, u1.moved, u1.evaluated, u1.performance.mean_change.value) == ("u1", "U1", 2, 2, 0.0)
     assert (u2.moved, u2.evaluated, u2.performance.mean_change.n) == (2, 1, 1)

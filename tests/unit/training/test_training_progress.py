@@ -98,3 +98,18 @@ def test_completing_every_item_completes_the_plan():
         record_completion(plan, item, item.ends_on or date(2026, 9, 1), "S", today=date(2026, 12, 1))
 
     assert plan.status is PlanStatus.COMPLETED
+
+
+def test_a_classroom_item_with_no_scheduled_session_cannot_be_completed_until_one_is_scheduled():
+    plan = planner(GreedyCoverer()).plan_move(move())
+    workshop = plan.items[0]  # the change-management workshop, a klasikal item
+    scheduled = workshop.session_id
+    workshop.session_id, workshop.starts_on = None, None
+
+    with pytest.raises(Conflict) as unscheduled:
+        record_completion(plan, workshop, date(2026, 3, 11), "SERT-1", today=date(2026, 4, 1))
+    workshop.session_id = scheduled
+
+    assert unscheduled.value.field == "session_id"
+    assert "jadwalkan sesinya dulu" in str(unscheduled.value)
+    assert record_completion(plan, workshop, date(2026, 3, 11), "SERT-1", today=date(2026, 4, 1)) is not None

@@ -180,20 +180,20 @@ def _groups(people: Sequence[_Person], key: Callable[[_Person], str]) -> dict[st
 
 
 def _group_reports(
-    groups: Mapping[str, Sequence[_Person]], labels: Mapping[str, str], scale: PredicateScale
+    groups: Mapping[str, Sequence[_Person]], labels: Mapping[str, str], scale: PredicateScale, min_size: int
 ) -> list[GroupReport]:
-    return [
-        GroupReport(
-            k,
-            labels.get(k) or k,
-            len(g),
-            sum(1 for p in g if p.evaluations),
-            _performance(g, scale),
-            _training(g),
-            _follow_ups(g),
-        )
-        for k, g in groups.items()
-    ]
+    """One row per group of at least `min_size` people; smaller groups pooled as the survey pools them (UU
+    27/2022: no row may describe fewer than `min_size` people), none at all when everyone together is fewer."""
+    out = []
+    for shown in disclose(groups, min_size):
+        key = shown.keys[0] if not shown.merged else "+".join(shown.keys)
+        label = labels.get(key) or key if not shown.merged else f"Gabungan {len(shown.keys)} kelompok kecil"
+        g = shown.members
+        out.append(
+            GroupReport(key, label, len(g), sum(1 for p in g if p.evaluations), _performance(g, scale),
+                        _training(g), _follow_ups(g))
+        )  # fmt: skip
+    return out
 
 
 def _group_feedback(
@@ -266,8 +266,8 @@ def build_report(
         feedback=overall,
         training=_training(people),
         follow_ups=_follow_ups(people),
-        by_unit=_group_reports(by_unit, unit_labels, scale),
-        by_post_type=_group_reports(by_type, {}, scale),
+        by_unit=_group_reports(by_unit, unit_labels, scale, min_group_size),
+        by_post_type=_group_reports(by_type, {}, scale, min_group_size),
         feedback_by_unit=_group_feedback(by_unit, unit_labels, min_group_size) if overall else [],
         feedback_by_post_type=_group_feedback(by_type, {}, min_group_size) if overall else [],
         learning=suggest_weights(samples, weights, learning_policy),

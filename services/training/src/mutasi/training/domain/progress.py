@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from mutasi.training.domain.catalogue import Delivery, OfferingKind
 from mutasi.training.domain.errors import Conflict, InvalidInput
 from mutasi.training.domain.plan import DevelopmentPlan, ItemStatus, PlanItem
 from mutasi.training.domain.rules import TrainingRules
@@ -59,6 +60,12 @@ def record_completion(
     _check_day(item, completed_on, today, "completed_on", max_days_ahead)
     if item.status is ItemStatus.CANCELLED:
         raise Conflict("item_id", f"item {item.item_id} was cancelled: {item.note}")
+    if needs_session(item):
+        raise Conflict(
+            "session_id",
+            f"'{item.title}' belum dijadwalkan pada sesi mana pun; jadwalkan sesinya dulu / "
+            "no session is scheduled for this classroom item: schedule one first",
+        )
     if item.status is ItemStatus.COMPLETED:
         if item.completed_on == completed_on and item.evidence_ref == evidence_ref:
             return None
@@ -67,6 +74,13 @@ def record_completion(
     item.attended_on = item.attended_on or item.starts_on or completed_on
     plan.settle()
     return JpEntry(plan.plan_id, item.item_id, item.offering_id, item.title, item.jp, completed_on, evidence_ref)
+
+
+def needs_session(item: PlanItem) -> bool:
+    """A classroom item (workshop, course, bimtek …, Peraturan LAN 10/2018 klasikal) is held in a session; one
+    with no session scheduled cannot have been attended or completed."""
+    kind = OfferingKind(item.kind) if item.kind in OfferingKind._value2member_map_ else None
+    return kind is not None and kind.delivery is Delivery.KLASIKAL and item.session_id is None
 
 
 def _check_day(item: PlanItem, day: date, today: date, field: str, max_days_ahead: int | None) -> None:

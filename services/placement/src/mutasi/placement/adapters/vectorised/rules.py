@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 
@@ -36,6 +37,16 @@ class Columns:
     pi: I64
     pj: I64
     asked: B  # pair k is one of the person's own preferences
+
+    @cached_property
+    def inter(self) -> B:
+        """Pair k crosses agencies."""
+        return np.asarray(self.arr.agency[self.pi] != self.arr.p_agency[self.pj], dtype=np.bool_)
+
+    @cached_property
+    def delta(self) -> I32:
+        """Rungs the pair moves up the jenjang ladder (negative: down)."""
+        return np.asarray(self.arr.p_level[self.pj] - self.arr.level[self.pi], dtype=np.int32)
 
 
 ArrayForm = Callable[[Columns], B]
@@ -72,13 +83,9 @@ def _bup(c: Columns) -> B:
     return np.asarray(left >= value_on(c.policy.min_years_to_bup, c.on), dtype=np.bool_)
 
 
-def _inter(c: Columns) -> B:
-    return np.asarray(c.arr.agency[c.pi] != c.arr.p_agency[c.pj], dtype=np.bool_)
-
-
 def _status(c: Columns) -> B:
     kind = c.arr.kind[c.pi]
-    return np.asarray((kind == TYPES["PNS"]) | ((kind == TYPES["PPPK"]) & ~_inter(c)), dtype=np.bool_)
+    return np.asarray((kind == TYPES["PNS"]) | ((kind == TYPES["PPPK"]) & ~c.inter), dtype=np.bool_)
 
 
 def _pledge(c: Columns) -> B:
@@ -86,7 +93,7 @@ def _pledge(c: Columns) -> B:
     known = tmt != NO_DATE
     years = months_since(np.where(known, tmt, c.on.toordinal()).astype(np.int32), c.on) / 12.0
     young = known & (years < c.policy.pledge_years)
-    return np.asarray(~(_inter(c) & c.asked & young[c.pi]), dtype=np.bool_)
+    return np.asarray(~(c.inter & c.asked & young[c.pi]), dtype=np.bool_)
 
 
 def openable_posts(arr: PoolArrays) -> B:
@@ -119,35 +126,35 @@ def _ages(c: Columns) -> F64:
 
 
 def _bup_target(c: Columns) -> B:
-    left = c.arr.p_bup[c.pj] - _ages(c)[c.pi]
-    lower = c.arr.p_bup[c.pj] < c.arr.bup[c.pi]
-    return np.asarray(~lower | (left >= value_on(c.policy.min_years_to_bup, c.on)), dtype=np.bool_)
-
-
-def _delta(c: Columns) -> I64:
-    return np.asarray(c.arr.p_level[c.pj] - c.arr.level[c.pi], dtype=np.int64)
+    # The few distinct BUPs a post can have, each checked per person with the domain's own arithmetic, then
+    # looked up per pair: the same verdicts as a per-pair subtraction at a fraction of the cost.
+    a, needed = c.arr, value_on(c.policy.min_years_to_bup, c.on)
+    values, which = np.unique(a.p_bup, return_inverse=True)
+    ages = _ages(c)
+    passes = np.stack([(b >= a.bup) | (b - ages >= needed) for b in values], axis=1)
+    return np.asarray(passes[c.pi, which[c.pj]], dtype=np.bool_)
 
 
 def _kind_allowed(c: Columns) -> B:
     basis = (c.asked & c.policy.demosi_on_request) | (c.arr.demotion_penalty[c.pi] & c.policy.demosi_on_penalty)
-    return np.asarray((_delta(c) >= 0) | basis, dtype=np.bool_)
+    return np.asarray((c.delta >= 0) | basis, dtype=np.bool_)
 
 
 def _promosi_tenure(c: Columns) -> B:
     a = c.arr
     needed = np.array([c.policy.months_in_level_for(t) for t in (*POST_TYPES, "")], dtype=np.int32)[a.p_type]
     months = a.months_in_post + months_since(a.as_of, c.on)
-    return np.asarray((_delta(c) <= 0) | (months[c.pi] >= needed[c.pj]), dtype=np.bool_)
+    return np.asarray((c.delta <= 0) | (months[c.pi] >= needed[c.pj]), dtype=np.bool_)
 
 
 def _promosi_ukom(c: Columns) -> B:
-    return np.asarray((_delta(c) <= 0) | ~c.arr.p_ukom[c.pj] | c.arr.ukom_passed[c.pi], dtype=np.bool_)
+    return np.asarray((c.delta <= 0) | ~c.arr.p_ukom[c.pj] | c.arr.ukom_passed[c.pi], dtype=np.bool_)
 
 
 def _promosi_jpt_age(c: Columns) -> B:
     jpt = np.array([t.startswith("jpt") for t in (*POST_TYPES, "")], dtype=np.bool_)[c.arr.p_type]
     too_old = _ages(c) > c.policy.jpt_max_age
-    return np.asarray((_delta(c) <= 0) | ~jpt[c.pj] | ~too_old[c.pi], dtype=np.bool_)
+    return np.asarray((c.delta <= 0) | ~jpt[c.pj] | ~too_old[c.pi], dtype=np.bool_)
 
 
 def _blackout(c: Columns) -> B:
