@@ -252,6 +252,11 @@ async def test_a_scenario_reports_who_changes_and_total_fit() -> None:
         s = r.json()
         assert IT_GRAD in {c["nip"] for c in s["changes"]}
         assert s["total_fit_scenario"] <= s["total_fit_base"]
+        people = {
+            d: sum(x["people"] for x in s["fairness"]["rows"] if x["dimension"] == d) for d in ("unit", "pendidikan")
+        }
+        assert people["unit"] == people["pendidikan"] > 0  # the what-if's plan has its fairness report too
+        assert isinstance(s["fairness"]["flagged"], list)
         kept = (await svc.http.get(f"/v1/rounds/{round_id}/scenarios", headers=HR)).json()
         assert [k["scenario_id"] for k in kept] == [s["scenario_id"]]
 

@@ -9,14 +9,24 @@ from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import EligibilityPolicy, move_kind
 from mutasi.placement.domain.errors import InvalidInput
-from mutasi.placement.domain.options import PoolView
+from mutasi.placement.domain.fairness import fairness_report
+from mutasi.placement.domain.options import PlanningRules, PoolView
 from mutasi.placement.domain.planning import Option, diff_plans
 from mutasi.placement.domain.rounds import PlanEntry, Round
 from mutasi.placement.domain.scoring import FitWeights, fit_for_move, fit_for_stay
 from mutasi.placement.service_layer import views
 from mutasi.placement.service_layer.access import actor, require_hr, require_staff
 from mutasi.placement.service_layer.deps import Deps
-from mutasi.placement.service_layer.planning import explain_person, explanation_doc, post_names, solve_async, to_plan
+from mutasi.placement.service_layer.fairness import row_doc
+from mutasi.placement.service_layer.planning import (
+    Solved,
+    entry_for,
+    explain_person,
+    explanation_doc,
+    post_names,
+    solve_async,
+    to_plan,
+)
 from mutasi.placement.service_layer.pool import PlanOptions, load_pool
 from mutasi.placement.service_layer.shared import idempotent, policy_of, remember
 
@@ -64,18 +74,26 @@ async def scenario(deps: Deps, caller: Caller, round_id: str, options: PlanOptio
             raise InvalidInput("round_id", "Buat rencana dulu sebelum skenario.", "Plan the round before a scenario.")
         policy = await policy_of(uow, deps, r.agency_id)
         pool = await load_pool(uow, r)
-        solved = await solve_async(
-            pool, r.preferences, options.rules(deps.defaults, policy, r), r, deps.solver, deps.builder
-        )
+        rules = options.rules(deps.defaults, policy, r)
+        solved = await solve_async(pool, r.preferences, rules, r, deps.solver, deps.builder)
         problem = solved.built.problem
         base = {e.nip: Option(e.nip, e.to_post, e.score, not e.moved) for e in r.plan.entries.values()
                 if e.nip in problem.options}  # fmt: skip
         diff = diff_plans(problem, base, {n: o for n, o in solved.optimum.items() if n in base})
         result = views.scenario(deps.new_id(), r, options, diff)
+        result["fairness"] = _scenario_fairness(solved, pool, r, rules)
         await uow.collection(repo.SCENARIOS).insert_one(result)
         await remember(uow, caller.agency_id, key, fingerprint, result)
         await uow.commit()
     return result
+
+
+def _scenario_fairness(solved: Solved, pool: PoolView, r: Round, rules: PlanningRules) -> dict[str, Any]:
+    """The fairness report of the what-if's plan (same rows as GET /v1/rounds/{id}/fairness)."""
+    entries = {n: entry_for(n, o, pool, r, rules) for n, o in solved.optimum.items()}
+    excluded = {n for n, res in solved.built.person_results.items() if not res.eligible}
+    rows = fairness_report(pool.candidates.values(), entries, excluded, r.effective_date)
+    return {"flagged": [f"{x.dimension}={x.group}" for x in rows if x.flagged], "rows": [row_doc(x) for x in rows]}
 
 
 def _move_entry(c: Candidate, pool: PoolView, r: Round, post_id: str | None, weights_doc: dict[str, Any]) -> PlanEntry:
