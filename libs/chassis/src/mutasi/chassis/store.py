@@ -98,6 +98,9 @@ class UnitOfWork:
         self.after_commit: Callable[[], None] | None = None  # the kit wakes the outbox relay here
         self.schema_base = ""  # absolute base URI of `dataschema` (the kit sets it from the settings)
         self._pending_events: list[Doc] = []
+        # What handlers loaded for this unit of work (a whole batch of events): fixed reference data is loaded once
+        # per batch and thrown away with the unit (a rolled-back batch is retried with a fresh one).
+        self.memo: dict[Any, Any] = {}
         self.emitted = 0  # events this unit wrote to the outbox when it committed
         self.outbox_tags: Doc = {}  # extra fields on this unit's outbox entries (a job's id, to count its events)
 

@@ -43,6 +43,16 @@ class TrainingService:
     async def _planner(self, repo: TrainingRepository) -> Planner:
         return Planner(await repo.catalogue(), await repo.seats(), self.coverer, self.rules)
 
+    async def _planning(self, uow: UnitOfWork, agency_id: str) -> tuple[TrainingRepository, Planner]:
+        """The agency's repository and planner for this unit of work: the catalogue and seats are loaded once per
+        batch of events, and each event's seat changes are written incrementally (only the seats it took)."""
+        key = ("training.planning", agency_id)
+        if key not in uow.memo:
+            repo = TrainingRepository(uow, agency_id)
+            uow.memo[key] = (repo, await self._planner(repo))
+        planning: tuple[TrainingRepository, Planner] = uow.memo[key]
+        return planning
+
     # ---- catalogue ----
     async def import_catalogue(
         self, uow: UnitOfWork, agency_id: str, data: bytes, limits: SheetLimits
@@ -113,9 +123,8 @@ class TrainingService:
     # ---- events ----
     async def plan_move(self, uow: UnitOfWork, agency_id: str, cmd: commands.PlanMove) -> Result:
         move = cmd.move
-        repo = TrainingRepository(uow, agency_id)
+        repo, planner = await self._planning(uow, agency_id)
         record = await repo.person(move.nip)
-        planner = await self._planner(repo)
         if cmd.cancelled:
             result = on_move_cancelled(record, move.decision_id, move.decided_at, planner)
             if result.superseded is not None:
@@ -147,9 +156,8 @@ class TrainingService:
         return result
 
     async def plan_follow_up(self, uow: UnitOfWork, agency_id: str, cmd: commands.PlanFollowUp) -> Result:
-        repo = TrainingRepository(uow, agency_id)
+        repo, planner = await self._planning(uow, agency_id)
         record = await repo.person(cmd.nip)
-        planner = await self._planner(repo)
         result = on_follow_up(record, cmd.follow_up_id, cmd.open_gaps, self.today(), planner)
         if result.plan is not None:
             await repo.save_plans([result.plan])
