@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -66,6 +67,7 @@ def run_round(size: int, lines: list[str] | None = None) -> list[dict[str, Any]]
 
     def say(line: str) -> None:
         said.append(line)
+        print(f"round {size}: {line}", file=sys.stderr, flush=True)  # progress; the records go to stdout
         now = time.monotonic()
         if m := STAGE_START.match(line):
             opened[m.group(1)] = now
@@ -74,7 +76,7 @@ def run_round(size: int, lines: list[str] | None = None) -> list[dict[str, Any]]
 
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = Path(tmp)
-        state = stack.up(run_dir, say)
+        state = stack.up(run_dir, say, console=False)
         try:
             out = run_dir / "demo"
             out.mkdir()
