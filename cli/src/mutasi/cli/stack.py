@@ -75,6 +75,9 @@ def start_service(state: StackState, service: str) -> subprocess.Popen[bytes]:
     return proc
 
 
+READY_TIMEOUT_S = 240
+
+
 def wait_ready(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     last = "no answer"
@@ -116,7 +119,8 @@ def up(run_dir: Path, say: Callable[[str], None] = print, console: bool = True) 
     procs = {s: start_service(state, s) for s in SERVICES}
     state.save()
     for service, proc in procs.items():
-        wait_ready(state.url(service), 60, proc)
+        # the wait covers the process start (numpy, OR-Tools imports): over a minute on a busy 2-core machine
+        wait_ready(state.url(service), READY_TIMEOUT_S, proc)
         say(f"  {service:<20} {state.url(service)}  ready")
     if console:
         start_console(state, say)
@@ -136,7 +140,7 @@ def start_console(state: StackState, say: Callable[[str], None]) -> None:
     proc = spawn([sys.executable, "-m", "mutasi.console"], run_dir / "logs" / "console.log", env)
     state.pids["console"] = proc.pid
     state.save()
-    wait_ready(state.url("console"), 60, proc)
+    wait_ready(state.url("console"), READY_TIMEOUT_S, proc)
     say(f"  {'console':<20} {state.url('console')}  ready")
 
 
