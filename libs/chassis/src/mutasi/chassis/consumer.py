@@ -24,6 +24,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 
+from mutasi.chassis import tracing
 from mutasi.chassis.context import flow
 from mutasi.chassis.faults import is_transient as is_transient  # one definition, in faults
 from mutasi.chassis.metrics import ServiceMetrics
@@ -72,7 +73,7 @@ def per_event(handler: Handler) -> BatchHandler:
         default_program = uow.default_program_id
         for event in events:
             uow.default_program_id = event.programid or default_program  # what the event emits stays in its programme
-            with flow(event.correlationid, event.id):
+            with flow(event.correlationid, event.id), tracing.consuming(event, uow.service):
                 try:
                     await handler(event, uow)
                 except EventRejected as exc:

@@ -19,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_fastapi_instrumentator import Instrumentator
 from prometheus_fastapi_instrumentator import metrics as prom_http
 
-from mutasi.chassis import asyncapi, openapi
+from mutasi.chassis import asyncapi, openapi, tracing
 from mutasi.chassis.clock import Clock
 from mutasi.chassis.consumer import BatchHandler, EventConsumer, Handler
 from mutasi.chassis.context import flow
@@ -249,6 +249,8 @@ class ServiceKit:
         # Swagger UI and ReDoc from files in the package (fastapi-offline), not from a CDN: /docs works offline.
         app = FastAPIOffline(title=title, description=description, version=self.version, lifespan=lifespan)
         app.state.kit = self
+        tracing.configure(self.service)
+        tracing.instrument_app(app)
         install_error_handlers(app, self._errors)
         http_metrics = Instrumentator(registry=self.metrics.registry, excluded_handlers=["/metrics"])
         http_metrics.add(prom_http.default(registry=self.metrics.registry, custom_labels={"service": self.service}))

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from mutasi.chassis.context import causation_id, correlation_id
 from mutasi.chassis.faults import is_duplicate_key as is_duplicate_key  # re-exported for older callers
+from mutasi.chassis.tracing import current_traceparent
 from mutasi.contracts.envelope import CloudEvent, event_model
 from mutasi.contracts.topics import Topic
 
@@ -174,6 +175,7 @@ class UnitOfWork:
             programid=program_id or (cause.programid if cause else None) or self.default_program_id,
             correlationid=(cause.correlationid if cause else correlation_id()) or "",
             causationid=caused_by or (cause.id if cause else causation_id()),
+            traceparent=current_traceparent(),
             data=data,
         )
         if not event.correlationid:
