@@ -13,6 +13,7 @@ from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep, ServiceKit
 from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
+from mutasi.chassis.values import IsoDate
 from mutasi.chassis.writes import IdempotencyKey, write
 from mutasi.evaluation.adapters import html_report, xlsx_report
 from mutasi.evaluation.adapters.repository import Repository, Snapshot
@@ -35,7 +36,7 @@ from mutasi.evaluation.service_layer.config import EvaluationConfig
 
 router = APIRouter(prefix="/v1", tags=["evaluation"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AsOf = Annotated[date | None, Query(description="Date for due/overdue states and the report; default today.")]
+AsOf = Annotated[IsoDate | None, Query(description="Date for due/overdue states and the report; default today.")]
 
 
 def _config(kit: ServiceKit) -> EvaluationConfig:

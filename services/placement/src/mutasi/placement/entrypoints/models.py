@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mutasi.chassis.values import IsoDate
 from mutasi.contracts.vocabulary import PostTypeName
 from mutasi.placement.domain.eligibility import RULES_BY_CODE
 from mutasi.placement.domain.scoring import FitWeights
@@ -25,8 +26,8 @@ def _known_rules(codes: list[str]) -> list[str]:
 class AnnounceIn(Body):
     name: str = Field(min_length=3, max_length=200, description="Round name shown to people.")
     period: str = Field(min_length=2, max_length=40, description="Period label, e.g. 2026-II.")
-    preferences_open_until: date = Field(description="Last day to submit preferences.")
-    effective_date: date = Field(description="TMT of the moves decided in this round.")
+    preferences_open_until: IsoDate = Field(description="Last day to submit preferences.")
+    effective_date: IsoDate = Field(description="TMT of the moves decided in this round (2000–2100).")
     max_preferences: int | None = Field(None, ge=1, le=10, description="Ranked preferences per person.")
     objection_days: int | None = Field(None, ge=1, le=90, description="Days to object after the decision.")
     scope_units: list[str] = Field(default_factory=list, description="Unit ids in scope; empty = whole agency.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -13,6 +12,7 @@ from mutasi.chassis.http import Caller, CallerDep
 from mutasi.chassis.kit import KitDep, ServiceKit
 from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
+from mutasi.chassis.values import IsoDate
 from mutasi.chassis.writes import IdempotencyKey, write
 from mutasi.training.entrypoints.dependencies import Deps
 from mutasi.training.entrypoints.schemas import AttendanceIn, CompletionIn
@@ -180,7 +180,7 @@ async def reminders(
     kit: KitDep,
     who: CallerDep,
     unit_id: UnitFilter = None,
-    as_of: Annotated[date | None, Query(description="Date to judge by; default today.")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="Date to judge by (YYYY-MM-DD); default today.")] = None,
 ) -> Any:
     _staff_only(who)
     service = _service(kit)
