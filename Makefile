@@ -46,7 +46,7 @@ chromium: ## Debian's Chromium and ChromeDriver for the browser tests (apt-get w
 	  else echo "chromium is missing and this is not root: the browser tests will be skipped"; fi; }
 
 browser: install chromium ## the console's browser tests in headless Chromium (screenshots in .run/console-screens/)
-	$(VENV)/bin/pytest -q tests/browser
+	MUTASI_BROWSER_TESTS=1 $(VENV)/bin/pytest -q tests/browser
 
 test: install chromium lint types contracts-check prometheus-tools asyncapi-parser ## lint, types, import contracts, unit, component, integration, e2e
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests

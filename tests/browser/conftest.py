@@ -3,8 +3,10 @@ download). Skipped, with the reason, where Chromium is not installed; `make test
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from mutasi.cli import stack
+from mutasi.cli.servers import free_port, spawn, wait_for_port
 
 CHROMIUM = os.environ.get("MUTASI_CHROMIUM", "/usr/bin/chromium")
 # No sync, no component updates, no first-run or background fetches: nothing may leave the machine.
@@ -25,7 +28,9 @@ LOCAL = {"127.0.0.1", "localhost"}
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     reason = None
-    if not Path(CHROMIUM).exists():
+    if os.environ.get("MUTASI_BROWSER_TESTS") != "1":
+        reason = "browser tests run with `make browser` (MUTASI_BROWSER_TESTS=1); they need minutes on a loaded machine"
+    elif not Path(CHROMIUM).exists():
         reason = f"Chromium is not installed at {CHROMIUM} (make test installs Debian's chromium with apt-get)"
     elif shutil.which("node") is None and not _playwright_driver():
         reason = "Playwright's driver is missing"
@@ -68,14 +73,31 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
+def stack_has_a_provider() -> bool:
+    return importlib.util.find_spec("mutasi.cli.idp") is not None
+
+
 @pytest.fixture(scope="package")
 def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stack.StackState]:
     run_dir = tmp_path_factory.mktemp("console-stack")
-    state = stack.up(run_dir, lambda _: None, console=True)
+    if stack_has_a_provider():
+        state = stack.up(run_dir, lambda _: None, console=True)
+        provider = None
+    else:  # a stack without its own identity provider: the tests' provider signs the demo users in
+        port = free_port()
+        provider = spawn([sys.executable, "-m", "tests.support.oidc_provider", "--port", str(port)],
+                         run_dir / "logs" / "idp.log")  # fmt: skip
+        wait_for_port(port, 30, provider)
+        state = stack.up(run_dir, lambda _: None, console=False)
+        state.issuer = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
+        stack.start_console(state, lambda _: None)
     try:
         yield state
     finally:
         stack.down(run_dir)
+        if provider is not None:
+            provider.terminate()
+            provider.wait(10)
 
 
 @pytest.fixture(scope="package")

@@ -113,3 +113,28 @@ class Provider:
                     "expires_in": 3600}  # fmt: skip
 
         return api
+
+
+def demo_users(password: str = "mutasi-demo", employee_nip: str = "199001012015031001") -> dict[str, User]:
+    """The local stack's demo users of Kota Sawahlunto, for running the console where no provider is in the stack."""
+    people = [User("hr.sawahlunto", password, "Rina (BKPSDM)", ("hr",)),
+              User("approver1.sawahlunto", password, "Ana (Sekda)", ("approver",)),
+              User("approver2.sawahlunto", password, "Bayu (Kepala BKPSDM)", ("approver",)),
+              User("employee.sawahlunto", password, "Dedi (ASN)", ("employee",), nip=employee_nip)]  # fmt: skip
+    return {u.username: u for u in people}
+
+
+def main() -> None:
+    import argparse
+
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="Test OIDC provider with the demo users.")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    issuer = f"http://127.0.0.1:{args.port}"
+    uvicorn.run(Provider(issuer, demo_users()).app(), host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
