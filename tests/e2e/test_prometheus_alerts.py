@@ -152,5 +152,5 @@ def test_a_killed_service_fires_mutasi_service_down(prometheus: str, round_on_st
         )  # fmt: skip
     finally:
         proc = stack.start_service(state, "evaluation")
-        stack.wait_ready(state.url("evaluation"), 60, proc)
+        stack.wait_ready(state.url("evaluation"), stack.READY_TIMEOUT_S, proc)  # imports are slow under load
         state.save()
