@@ -42,7 +42,7 @@ async def test_a_unit_of_work_that_does_not_commit_leaves_nothing(wire: Wire) ->
             await uow.collection("plans").insert_one({"nip": "1"})
             uow.emit(
                 topics.TRAINING_ASSIGNED,
-                TrainingAssignedV1(plan_id="p", nip="1", items=[], total_jp=0),
+                TrainingAssignedV1(plan_id="p", nip="196608011988031001", items=[], total_jp=0),
                 agency_id="sawahlunto",
             )
         async with kit.uow() as uow:
@@ -120,7 +120,7 @@ async def test_subscriber_processes_once_despite_redelivery_and_dead_letters_poi
 async def test_events_consumed_in_small_batches_are_each_handled_once(wire: Wire) -> None:
     kit: ServiceKit = create_app(ToySettings(**wire.settings(kafka_batch_max_records=7))).state.kit
     await kit.start()
-    nips = [f"4{i:017d}" for i in range(30)]
+    nips = [f"198001012005031{i:03d}" for i in range(30)]
     try:
         for i, nip in enumerate(nips):
             await produce(wire.kafka, topics.MUTATION_DECIDED.name, decided_event(nip, f"evt-conc-{i}"), nip.encode())
@@ -147,7 +147,7 @@ async def test_two_replicas_publish_each_outbox_event_once_and_a_survivor_takes_
         async with kit.uow() as uow:
             uow.emit(
                 topics.TRAINING_ASSIGNED,
-                TrainingAssignedV1(plan_id=plan, nip="5" * 18, items=[], total_jp=0),
+                TrainingAssignedV1(plan_id=plan, nip="196608011988031005", items=[], total_jp=0),
                 agency_id="sawahlunto",
             )
             await uow.commit()

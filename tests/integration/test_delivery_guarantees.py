@@ -18,7 +18,7 @@ async def test_a_message_whose_transaction_fails_is_delivered_again_not_lost(wir
     # One attempt per delivery: the only way to a second attempt is the broker giving the message again, which
     # happens only if the first delivery was not acknowledged (ack after commit, never ack first).
     kit: ServiceKit = create_app(ToySettings(**wire.settings(retry_attempts=1, retry_backoff_s=0.01))).state.kit
-    nip = "222000000000000777"
+    nip = "197201011996031777"
     TRANSIENT_FAILURES[nip] = 1
     await kit.start()
     try:

@@ -125,14 +125,18 @@ async def list_notes(who: CallerDep, kit: KitDep) -> list[dict[str, Any]]:
         return await uow.collection("notes").find({"agency_id": who.agency_id}, sort=[("note_id", 1)])
 
 
+REJECTED_NIP = "197001011995031001"  # the toy handler rejects this person
+BUGGY_NIP = "197001011995031002"  # the toy handler has a bug for this person
+
+
 async def on_mutation_decided(event: CloudEvent[Any], uow: UnitOfWork) -> None:
     data = event.data
     HANDLED[data.nip] += 1
-    if data.nip == "000000000000000000":
+    if data.nip == REJECTED_NIP:
         raise EventRejected("no such person")
-    if data.nip == "111111111111111111":
+    if data.nip == BUGGY_NIP:
         raise KeyError("a bug in the handler")
-    if data.nip.startswith("222") and TRANSIENT_FAILURES[data.nip] > 0:
+    if TRANSIENT_FAILURES.get(data.nip, 0) > 0:
         TRANSIENT_FAILURES[data.nip] -= 1
         raise AutoReconnect("primary stepped down")
     await uow.collection("plans").insert_one({"agency_id": event.agencyid, "nip": data.nip})

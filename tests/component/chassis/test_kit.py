@@ -16,7 +16,7 @@ from mutasi.contracts.examples import PAYLOADS
 from mutasi.contracts.placement import MutationDecidedV1
 from mutasi.contracts.schemagen import schema_for
 from tests.support.service import publish_event, publish_raw, running_service
-from tests.support.toy import HANDLED, TRANSIENT_FAILURES, ToySettings, create_app
+from tests.support.toy import BUGGY_NIP, HANDLED, REJECTED_NIP, TRANSIENT_FAILURES, ToySettings, create_app
 
 DECIDED: MutationDecidedV1 = PAYLOADS[topics.MUTATION_DECIDED.name]  # type: ignore[assignment]
 
@@ -87,7 +87,7 @@ async def test_rejected_and_failing_handlers_dead_letter_and_roll_back() -> None
     app = toy_app()
     seen = dlq_spy(app)
     async with running_service(app) as svc:
-        for nip in ("000000000000000000", "111111111111111111"):
+        for nip in (REJECTED_NIP, BUGGY_NIP):
             await publish_event(svc, topics.MUTATION_DECIDED, DECIDED.model_copy(update={"nip": nip}))
         inbox = await svc.kit.database().raw(INBOX).count({})
     assert [s["headers"]["x-mutasi-reason"] for s in seen] == ["rejected", "handler_error"]
@@ -140,7 +140,7 @@ async def test_operations_endpoints_report_health_metrics_and_asyncapi() -> None
 
 
 async def test_a_transient_database_error_is_retried_with_backoff_until_it_succeeds() -> None:
-    nip = "222000000000000001"
+    nip = "197201011996031001"
     TRANSIENT_FAILURES[nip] = 2
     app = create_app(ToySettings(mongo_uri="memory://", retry_backoff_s=0.001))
     async with running_service(app) as svc:
@@ -152,7 +152,7 @@ async def test_a_transient_database_error_is_retried_with_backoff_until_it_succe
 
 
 async def test_a_persistent_transient_error_is_not_acked_so_the_message_is_redelivered() -> None:
-    nip = "222000000000000002"
+    nip = "197201011996031002"
     TRANSIENT_FAILURES[nip] = 99
     app = create_app(ToySettings(mongo_uri="memory://", retry_backoff_s=0.001, retry_attempts=3))
     seen = dlq_spy(app)

@@ -1,6 +1,7 @@
 """The training service end to end in one process: catalogue, decisions, mentors, progress, reads."""
 
 import io
+import json
 from datetime import date
 
 import pytest
@@ -18,7 +19,7 @@ from tests.component.training.training_component_support import (
     settings,
     workbook,
 )
-from tests.support.service import publish_event, publish_raw, running_service
+from tests.support.service import envelope, publish_event, publish_raw, running_service
 
 XLSX = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -187,16 +188,17 @@ async def test_a_follow_up_for_more_training_adds_a_plan_and_other_reasons_are_i
 async def test_an_event_with_impossible_levels_goes_to_the_dead_letter_topic():
     async with running_service(create_app(settings())) as svc:
         await _started(svc)
-        bad = decision(competencies={"komunikasi": 9})
+        bad = json.loads(envelope(topics.MUTATION_DECIDED, decision(), agency_id="sawahlunto").model_dump_json())
+        bad["data"]["competencies"]["komunikasi"] = 9  # off the 0-5 scale: stopped at the door, before the handler
 
-        await publish_event(svc, topics.MUTATION_DECIDED, bad)
+        await publish_raw(svc, topics.MUTATION_DECIDED, json.dumps(bad).encode())
         await publish_raw(svc, topics.MUTATION_DECIDED, b"{not json")
 
         assert await svc.published(topics.TRAINING_ASSIGNED) == []
         text = (await svc.http.get("/metrics")).text
         assert (
-            'mutasi_events_dead_lettered_total{reason="rejected",service="training",'
-            'topic="mutasi.mutation-decided.v1"} 1.0' in text
+            'mutasi_events_dead_lettered_total{reason="invalid",service="training",'
+            'topic="mutasi.mutation-decided.v1"} 2.0' in text
         )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from pathlib import Path
 
 import typer
 
+from mutasi.cli import dlq as dlq_mod
 from mutasi.cli import stack as stack_mod
 from mutasi.cli.console import DEMO_PASSWORD, MAILBOX_DIR, how_to_sign_in
 from mutasi.cli.demo.runner import DemoFailed, run_demo
@@ -16,6 +18,9 @@ from mutasi.cli.demo.runner import DemoFailed, run_demo
 app = typer.Typer(help="Mutasi: the ASN transfer programme, on your machine.", no_args_is_help=True)
 stack_app = typer.Typer(help="Tansu + SecantusDB + the four services as local processes (no Docker).")
 app.add_typer(stack_app, name="stack")
+dlq_app = typer.Typer(help="Dead letters: what consumers rejected, why, and a replay after the fix.")
+app.add_typer(dlq_app, name="dlq")
+KAFKA_OPTION = typer.Option(None, "--kafka", help="Bootstrap servers; default: the running local stack's.")
 
 
 def _run_dir() -> Path:
@@ -56,6 +61,63 @@ def stack_status() -> None:
         raise typer.Exit(1)
     for name, state in report.items():
         _say(f"{name:<12} {state}")
+
+
+def _kafka(kafka: str | None) -> str:
+    if kafka:
+        return kafka
+    state = stack_mod.StackState.load(_run_dir())
+    if state is None:
+        _say("no stack is running here: pass --kafka HOST:PORT")
+        raise typer.Exit(1)
+    return state.kafka
+
+
+@dlq_app.command("list")
+def dlq_list(topic: str, kafka: str | None = KAFKA_OPTION) -> None:
+    """One line per dead letter of TOPIC: ref (partition:offset), key, reason, rejecting group, replayed?"""
+    found = asyncio.run(dlq_mod.read(_kafka(kafka), topic))
+    for letter in found.letters:
+        s = letter.summary()
+        done = "replayed" if s["replayed"] else "-"
+        _say(f"{s['ref']:<8} {s['key'][:24]:<24} {s['reason']:<15} {s['group']:<45} {done:<9} {s['error'][:80]}")
+    _say(f"{len(found.letters)} dead letters on {found.topic}.dlq, {sum(x.replayed for x in found.letters)} replayed")
+
+
+@dlq_app.command("show")
+def dlq_show(
+    topic: str,
+    ref: str = typer.Argument(..., help="partition:offset from `dlq list`"),
+    kafka: str | None = KAFKA_OPTION,
+) -> None:
+    """Everything about one dead letter: its headers (error, reason, group) and its body."""
+    found = asyncio.run(dlq_mod.read(_kafka(kafka), topic))
+    letter = next((x for x in found.letters if x.ref == ref), None)
+    if letter is None:
+        _say(f"no dead letter {ref} on {found.topic}.dlq")
+        raise typer.Exit(1)
+    _say(
+        json.dumps(
+            {**letter.summary(), "error": letter.headers.get("x-mutasi-error", ""), "headers": letter.headers},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    _say(letter.body[:20_000].decode(errors="replace"))
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    topic: str,
+    ref: list[str] = typer.Option(None, "--ref", help="Only these partition:offset entries (repeatable)."),
+    reason: str | None = typer.Option(None, help="Only dead letters with this reason, e.g. unknown_agency."),
+    kafka: str | None = KAFKA_OPTION,
+) -> None:
+    """Re-publish dead letters to TOPIC after a fix; each message once, and never twice (markers in the DLQ)."""
+    replayed, skipped = asyncio.run(dlq_mod.replay(_kafka(kafka), topic, ref or None, reason))
+    for letter in replayed:
+        _say(f"replayed {letter.ref} key={(letter.key or b'').decode(errors='replace')}")
+    _say(f"replayed {len(replayed)}, skipped {skipped} already replayed")
 
 
 @app.command()

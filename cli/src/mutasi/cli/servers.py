@@ -80,8 +80,18 @@ def start_tansu(log_path: Path, port: int | None = None) -> Server:
     return Server("kafka", proc, port, f"127.0.0.1:{port}")
 
 
-def start_secantus(log_path: Path, port: int | None = None, storage: str = ":memory:") -> Server:
-    """SecantusDB as a one-node replica-set primary (transactions work); `:memory:` keeps nothing."""
+# SecantusDB closes a connection idle for 300 s; the driver must drop idle pooled connections before that, or the
+# first operation after a quiet spell fails on a closed socket.
+SECANTUS_MAX_IDLE_MS = 240_000
+
+
+def start_secantus(
+    log_path: Path, port: int | None = None, storage: str | Path = ":memory:", sync_on_commit: bool = False
+) -> Server:
+    """SecantusDB as a one-node replica-set primary (transactions work); `:memory:` keeps nothing.
+
+    With a storage path and `sync_on_commit` it fsyncs its log on every commit, so a commit it acknowledged
+    survives a crash or kill -9 of the server (without it, an acknowledged plan was lost)."""
     port = port or free_port()
     cmd = [
         sys.executable,
@@ -92,14 +102,15 @@ def start_secantus(log_path: Path, port: int | None = None, storage: str = ":mem
         "--port",
         str(port),
         "--storage-path",
-        storage,
+        str(storage),
         "--log-level",
         "WARNING",
+        *(["--sync-on-commit"] if sync_on_commit else []),
     ]
     proc = spawn(cmd, log_path)
     wait_for_port(port, 60, proc)
-    # SecantusDB closes connections idle for 300 s; the driver's pool must drop them first.
-    return Server("mongo", proc, port, f"mongodb://127.0.0.1:{port}/?directConnection=true&maxIdleTimeMS=240000")
+    uri = f"mongodb://127.0.0.1:{port}/?directConnection=true&maxIdleTimeMS={SECANTUS_MAX_IDLE_MS}"
+    return Server("mongo", proc, port, uri)
 
 
 def spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secan
 
 SERVICES = ("assessment", "placement", "training", "evaluation")
 STATE_FILE = "stack.json"
+MONGO_DATA = "mongo-data"  # SecantusDB's files, in the run folder: committed data survives a restart of the server
 
 
 @dataclass
@@ -78,6 +80,17 @@ def start_service(state: StackState, service: str) -> subprocess.Popen[bytes]:
 READY_TIMEOUT_S = 240
 
 
+def restart_mongo(state: StackState) -> subprocess.Popen[bytes]:
+    """Start SecantusDB again on its port with its files (after a crash or `stop`); services reconnect by themselves."""
+    run_dir = Path(state.run_dir)
+    mongo = start_secantus(
+        run_dir / "logs" / "secantus.log", port=state.ports["mongo"], storage=run_dir / MONGO_DATA, sync_on_commit=True
+    )
+    state.pids["mongo"] = mongo.proc.pid
+    state.save()
+    return mongo.proc
+
+
 def wait_ready(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     last = "no answer"
@@ -103,9 +116,11 @@ def up(run_dir: Path, say: Callable[[str], None] = print, console: bool = True) 
         raise RuntimeError(f"a stack is already running from {run_dir}; run `mutasi stack down` first")
     run_dir.mkdir(parents=True, exist_ok=True)
     logs = run_dir / "logs"
+    # Tansu keeps topics in memory, so a new stack starts empty; its database must start empty too.
+    shutil.rmtree(run_dir / MONGO_DATA, ignore_errors=True)
     kafka = start_tansu(logs / "tansu.log")
     say(f"  kafka (Tansu)        127.0.0.1:{kafka.port}")
-    mongo = start_secantus(logs / "secantus.log")
+    mongo = start_secantus(logs / "secantus.log", storage=run_dir / MONGO_DATA, sync_on_commit=True)
     say(f"  mongodb (SecantusDB) 127.0.0.1:{mongo.port}")
     state = StackState(
         str(run_dir),

@@ -39,6 +39,7 @@ async def run_demo(
     seed: int = 2026,
     size: int = 2500,
     today: date | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> dict[str, dict[str, Any]]:
     started = time.monotonic()
     dataset = generate(seed=seed, size=size, today=today)
@@ -48,7 +49,9 @@ async def run_demo(
         f"(seed {seed})"
     )
     headers = {"X-Agency-Id": dataset.agency_id, "X-User": "demo-hr", "X-Role": "hr"}
-    clients = {s: httpx.AsyncClient(base_url=u, headers=headers, timeout=300) for s, u in urls.items()}
+    clients = {
+        s: httpx.AsyncClient(base_url=u, headers=headers, timeout=300, transport=transport) for s, u in urls.items()
+    }
     ctx = DemoContext(dataset=dataset, clients=clients, run_dir=run_dir, progress=say)
     results: dict[str, dict[str, Any]] = {}
     try:

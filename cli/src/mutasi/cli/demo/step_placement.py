@@ -25,6 +25,7 @@ COLUMNS = ("post_id", "unit_id", "unit_name", "name", "post_type", "eselon", "fi
            "leadership_task", "reports_to_post_id")  # fmt: skip
 IT_FIELDS = ("informatika", "sistem_informasi")
 WAIT_S = 180.0
+STALL_S = 30.0  # a pool that stops growing this long is taken as complete
 
 
 LEVEL = {"pelaksana": 0, "fungsional": 0, "pengawas": 1, "administrator": 2, "jpt_pratama": 3}
@@ -90,7 +91,7 @@ async def _wait_for_pool(ctx: DemoContext, client: httpx.AsyncClient) -> int:
         count = int((await client.get("/v1/candidates", params={"list": "false"}, headers=HR)).json()["count"])
         if count != last:
             last, last_change = count, time.monotonic()
-        if count >= expected or time.monotonic() > deadline or (count and time.monotonic() - last_change > 30):
+        if count >= expected or time.monotonic() > deadline or (count and time.monotonic() - last_change > STALL_S):
             ctx.progress(f"placement: candidate pool has {count} of {expected} assessed ASN")
             return count
         await asyncio.sleep(1.0)

@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal, cast
 
 from faststream import AckPolicy
@@ -25,13 +26,17 @@ from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 
 from mutasi.chassis import tracing
+from mutasi.chassis.clock import Clock
 from mutasi.chassis.context import flow
+from mutasi.chassis.deadletter import TRUNCATED_FROM, DeadLetters, Reason
 from mutasi.chassis.faults import is_transient as is_transient  # one definition, in faults
 from mutasi.chassis.metrics import ServiceMetrics
+from mutasi.chassis.outage import Outages
 from mutasi.chassis.settings import ServiceSettings
 from mutasi.chassis.store import Database, UnitOfWork, is_duplicate_key
 from mutasi.contracts.envelope import CloudEvent, event_model
 from mutasi.contracts.topics import Topic
+from mutasi.contracts.values import DATE_WINDOW
 
 log = logging.getLogger("mutasi.consumer")
 
@@ -103,7 +108,7 @@ class Incoming:
 class _Split(Exception):
     """Internal: the batch must be split at `index` (or bisected when None); `reason`/`error` for the DLQ."""
 
-    def __init__(self, index: int | None, reason: str, error: str) -> None:
+    def __init__(self, index: int | None, reason: Reason, error: str) -> None:
         super().__init__(error)
         self.index = index
         self.reason = reason
@@ -121,6 +126,7 @@ class EventConsumer:
         database: Callable[[], Database],
         metrics: ServiceMetrics,
         on_commit: Callable[[], None],
+        outages: Outages | None = None,
     ) -> None:
         self._service = service
         self._settings = settings
@@ -128,6 +134,14 @@ class EventConsumer:
         self._database = database
         self._metrics = metrics
         self._on_commit = on_commit
+        self._dead = DeadLetters(broker, service, metrics)
+        self._outages = outages or Outages(settings.outage_summary_s)
+        self._agencies = frozenset(settings.agencies)
+        self._clock = Clock(settings.timezone, settings.today)
+
+    def group_of(self, topic: Topic) -> str:
+        """The consumer group of this service for `topic` (named in its dead letters)."""
+        return f"{self._settings.resolved_group_id}.{topic.name}"
 
     def subscribe(self, topic: Topic, handler: Handler) -> None:
         """Consume `topic` with a per-event handler (run for each event of a batch, in one transaction)."""
@@ -145,7 +159,7 @@ class EventConsumer:
             topic.name,
             # One group per (service, topic): each FastStream subscriber is its own consumer, and
             # separate groups keep one topic's rebalance from pausing another's.
-            group_id=f"{s.resolved_group_id}.{topic.name}",
+            group_id=self.group_of(topic),
             batch=True,
             max_records=s.kafka_batch_max_records,
             batch_timeout_ms=s.kafka_batch_timeout_ms,
@@ -165,16 +179,8 @@ class EventConsumer:
             body = record.value if isinstance(record.value, bytes) else bytes(record.value or b"")
             headers = _headers(record)
             key = record.key
-            try:
-                event = event_model(topic.payload).model_validate(json.loads(body))
-            except json.JSONDecodeError as exc:
-                await self.dead_letter(topic, body, headers, key, "invalid", f"body is not JSON: {exc}")
-                continue
-            except (ValueError, ValidationError) as exc:
-                await self.dead_letter(topic, body, headers, key, "invalid", _describe(exc))
-                continue
-            if event.type != topic.name:
-                await self.dead_letter(topic, body, headers, key, "invalid", f"type {event.type!r} on {topic.name}")
+            event = await self.admit(topic, body, headers, key)
+            if event is None:
                 continue
             if event.id in seen:  # the same event twice in one batch: the first one counts
                 self._metrics.events_duplicate.labels(topic.name).inc()
@@ -203,11 +209,8 @@ class EventConsumer:
                 if not is_transient(exc):
                     raise
                 self._metrics.events_retried.labels(topic.name).inc()
+                self._outages.of(exc).failed(exc)  # logged once per outage, not once per retry
                 if attempt >= attempts:
-                    log.error(
-                        "transient failure persists; the batch will be redelivered",
-                        extra={"topic": topic.name, "events": len(items)},
-                    )
                     raise
                 await asyncio.sleep(self._settings.retry_backoff_s * 2 ** (attempt - 1))
 
@@ -260,18 +263,46 @@ class EventConsumer:
                     raise _Split(None, "handler_error", repr(exc)) from exc
                 await uow.record_processed_many([item.event.id for item in fresh], topic.name)
             await uow.commit()
+        self._outages.database.recovered()
         if fresh:
             self._metrics.events_consumed.labels(topic.name).inc(len(fresh))
 
+    async def admit(
+        self, topic: Topic, body: bytes, headers: dict[str, Any], key: bytes | None
+    ) -> CloudEvent[Any] | None:
+        """The door: size, JSON, contract (with today's date window), type and agency; None = dead-lettered."""
+        s = self._settings
+        if len(body) > s.max_message_bytes:
+            error = f"message of {len(body)} bytes exceeds the limit of {s.max_message_bytes}"
+            # Only the head is kept: the whole body may exceed what a producer may send, and a dead letter that
+            # cannot be published would be redelivered forever.
+            kept = {**headers, TRUNCATED_FROM: str(len(body))}
+            await self.dead_letter(topic, body[: s.max_message_bytes], kept, key, "too_large", error)
+            return None
+        today = self._clock.today()
+        window = (today - timedelta(days=s.event_date_window_days), today + timedelta(days=s.event_date_window_days))
+        try:
+            event = event_model(topic.payload).model_validate(json.loads(body), context={DATE_WINDOW: window})
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            await self.dead_letter(topic, body, headers, key, "invalid", f"body is not JSON: {exc}")
+            return None
+        except (ValueError, ValidationError) as exc:
+            await self.dead_letter(topic, body, headers, key, "invalid", _describe(exc))
+            return None
+        if event.type != topic.name:
+            await self.dead_letter(topic, body, headers, key, "invalid", f"type {event.type!r} on {topic.name}")
+            return None
+        if event.agencyid not in self._agencies:
+            error = f"agency {event.agencyid!r} is not one this deployment serves (setting AGENCIES)"
+            await self.dead_letter(topic, body, headers, key, "unknown_agency", error)
+            return None
+        return event
+
     async def dead_letter(
-        self, topic: Topic, body: bytes, headers: dict[str, Any], key: bytes | None, reason: str, error: str
+        self, topic: Topic, body: bytes, headers: dict[str, Any], key: bytes | None, reason: Reason, error: str
     ) -> None:
         """Re-publish the original message to `<topic>.dlq` with the error; the original is then acked."""
-        out = {str(k): v if isinstance(v, str) else bytes(v).decode(errors="replace") for k, v in headers.items()}
-        out.update({"x-mutasi-error": error[:2000], "x-mutasi-reason": reason, "x-mutasi-original-topic": topic.name})
-        await self._broker.publish(body, topic.dlq, key=key, headers=out)
-        self._metrics.events_dead_lettered.labels(topic.name, reason).inc()
-        log.warning("dead-lettered", extra={"topic": topic.name, "reason": reason, "error": error[:300]})
+        await self._dead.send(topic.name, topic.dlq, self.group_of(topic), body, headers, key, reason, error)
 
 
 def _flatten(raw: Any) -> list[Any]:

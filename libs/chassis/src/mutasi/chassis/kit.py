@@ -30,6 +30,7 @@ from mutasi.chassis.lag import record_lag
 from mutasi.chassis.logs import configure_logging
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.mongo import MongoDatabase
+from mutasi.chassis.outage import Outages, quiet_library_logs
 from mutasi.chassis.relay import OutboxRelay
 from mutasi.chassis.settings import ServiceSettings
 from mutasi.chassis.spreadsheets import SheetLimits
@@ -52,7 +53,7 @@ class ServiceKit:
         self.settings = settings
         self.service = service
         self.version = version
-        self.metrics = ServiceMetrics(service, version=_build_version(service), agencies=settings.metric_agency_ids)
+        self.metrics = ServiceMetrics(service, version=_build_version(service), agencies=settings.agencies)
         self.clock = Clock(settings.timezone, settings.today)
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
@@ -67,7 +68,10 @@ class ServiceKit:
         self._database_factory: Callable[[], Database] | None = None
         self.jobs = Jobs(self)
         self.relay: OutboxRelay | None = None
-        self.consumer = EventConsumer(service, settings, self.broker, self.database, self.metrics, self._wake)
+        self.outages = Outages(settings.outage_summary_s)
+        self.consumer = EventConsumer(
+            service, settings, self.broker, self.database, self.metrics, self._wake, outages=self.outages
+        )
         self._indexes: list[tuple[str, list[tuple[str, int]], bool]] = [
             (INBOX, [("event_ids", 1)], True),
             (OUTBOX, [("sent", 1), ("seq", 1)], False),
@@ -178,7 +182,7 @@ class ServiceKit:
         if start_broker:
             await self.broker.start()
         self.relay = OutboxRelay(
-            self._db, self.broker, self.metrics, s.relay_interval_s, s.relay_batch, s.relay_lease_s
+            self._db, self.broker, self.metrics, s.relay_interval_s, s.relay_batch, s.relay_lease_s, self.outages
         )
         self.relay.start()
         self.relay.wake()
@@ -236,6 +240,7 @@ class ServiceKit:
         self, *, routers: Sequence[APIRouter], title: str, description: str = "", manage_broker: bool = True
     ) -> FastAPI:
         configure_logging(self.service, self.settings.log_level)
+        quiet_library_logs(self.outages, f"mutasi.{self.service}.broker")
 
         @asynccontextmanager
         async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -18,7 +18,8 @@ from prometheus_client.metrics import MetricWrapperBase
 
 PREFIX = "mutasi_"
 OTHER_AGENCY = "other"
-DEAD_LETTER_REASONS = ("invalid", "rejected", "handler_error")
+# The reasons of mutasi.chassis.deadletter.Reason (a bounded label).
+DEAD_LETTER_REASONS = ("too_large", "invalid", "unknown_agency", "rejected", "handler_error")
 
 M = TypeVar("M", bound=MetricWrapperBase)
 

@@ -14,6 +14,7 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 
 from mutasi.chassis.metrics import ServiceMetrics
+from mutasi.chassis.outage import Outages
 from mutasi.chassis.store import LEASES, OUTBOX, Database, Doc, is_duplicate_key
 
 # CloudEvents Kafka protocol binding, structured content mode: the whole event is the message value and the
@@ -35,6 +36,7 @@ class OutboxRelay:
         interval_s: float,
         batch: int,
         lease_s: float = 10.0,
+        outages: Outages | None = None,
     ) -> None:
         self._db = db
         self._broker = broker
@@ -47,6 +49,7 @@ class OutboxRelay:
         self._lease_s = lease_s
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._held_until: datetime | None = None
+        self._outages = outages or Outages()
 
     def wake(self) -> None:
         """Called after a commit so new events go out at once instead of at the next poll."""
@@ -73,8 +76,10 @@ class OutboxRelay:
                     pass
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox relay pass failed; retrying at the next pass")
+            except Exception as exc:  # logged once per outage, not once per pass (see outage.py)
+                self._outages.of(exc).failed(exc)
+            else:
+                self._outages.database.recovered()
 
     async def publish_pending(self) -> int:
         """Publish the unsent outbox documents in commit order (up to about `batch` events); returns how many
@@ -113,6 +118,8 @@ class OutboxRelay:
                     self._metrics.outbox_published.labels(entry["topic"]).inc()
             if failure is not None:  # documents with a failed event stay unsent and go out again (consumers dedup)
                 raise failure
+            if sent:
+                self._outages.broker.recovered()
             self._metrics.outbox_pending.set(await outbox.count({"sent": False}))
             return sent
 

@@ -8,6 +8,30 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Province, 12 kabupaten and 7 kota of Sumatera Barat (20 pemda; UU 17/2022 tentang Provinsi Sumatera Barat).
+SUMATERA_BARAT = (
+    "sumbar",
+    "agam",
+    "dharmasraya",
+    "kepulauan-mentawai",
+    "lima-puluh-kota",
+    "padang-pariaman",
+    "pasaman",
+    "pasaman-barat",
+    "pesisir-selatan",
+    "sijunjung",
+    "kab-solok",
+    "solok-selatan",
+    "tanah-datar",
+    "padang",
+    "bukittinggi",
+    "padang-panjang",
+    "pariaman",
+    "payakumbuh",
+    "sawahlunto",
+    "kota-solok",
+)
+
 
 def service_settings_config(service: str) -> SettingsConfigDict:
     """Settings config for one service: env prefix `MUTASI_<SERVICE>_`, unknown env ignored."""
@@ -102,17 +126,30 @@ class ServiceSettings(BaseSettings):
     consumer_lag_interval_s: float = Field(
         15.0, ge=0, description="Seconds between measurements of mutasi_consumer_lag (per group/partition); 0 = off."
     )
-    metric_agencies: str = Field(
-        "",
-        description="Agencies (comma-separated ids) that get their own `agency` label value in metrics, all "
-        "exported at 0 from the start; any other agency is counted as `other`. Empty: label by agency id.",
-    )
     default_program_id: str | None = Field(None, description="Programme id stamped on events without one.")
     timezone: str = Field(
         "Asia/Jakarta", description="Time zone of the service's calendar: what 'today' means (WIB for Sumatera Barat)."
     )
     today: date | None = Field(
         None, description="Pin the service's calendar date (reproducible demos and tests); empty = the real date."
+    )
+    agencies: list[str] = Field(
+        default_factory=lambda: list(SUMATERA_BARAT),
+        description="Agencies this deployment serves (JSON list of ids). An event of any other agency is "
+        "dead-lettered (reason unknown_agency), and metrics label other agencies `other`. Default: the 20 "
+        "governments of Sumatera Barat.",
+    )
+    max_message_bytes: int = Field(
+        256 * 1024, ge=1024, description="Largest event body accepted; a larger one is dead-lettered (too_large)."
+    )
+    event_date_window_days: int = Field(
+        730,
+        ge=1,
+        description="Dates in an event (effective date, completion, evaluation, envelope time) must lie within this "
+        "many days of today; others are dead-lettered as invalid.",
+    )
+    outage_summary_s: float = Field(
+        60.0, gt=0, description="While the database or broker is down, one summary log line this often."
     )
 
     @property
@@ -123,10 +160,6 @@ class ServiceSettings(BaseSettings):
     def resolved_schema_base(self) -> str:
         base = self.schema_base_url or f"http://{self.http_host}:{self.http_port}/schemas/"
         return base if base.endswith("/") else base + "/"
-
-    @property
-    def metric_agency_ids(self) -> list[str]:
-        return [a.strip() for a in self.metric_agencies.split(",") if a.strip()]
 
     @property
     def resolved_database(self) -> str:

@@ -8,6 +8,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mutasi.contracts.values import AgencyId, RecentTime
+
 P = TypeVar("P", bound=BaseModel)
 
 
@@ -23,17 +25,26 @@ class CloudEvent(BaseModel, Generic[P]):
     model_config = ConfigDict(extra="ignore")
 
     specversion: Literal["1.0"] = Field("1.0", description="CloudEvents specification version.")
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="Unique event id; consumers dedupe on it.")
+    id: str = Field(
+        default_factory=lambda: str(uuid.uuid4()),
+        min_length=1,
+        max_length=128,
+        description="Unique event id; consumers dedupe on it.",
+    )
     source: str = Field(description="Producing service, e.g. /mutasi/placement.")
     type: str = Field(description="Event type, equal to the topic name, e.g. mutasi.mutation-decided.v1.")
-    time: datetime = Field(default_factory=lambda: datetime.now(UTC), description="When the fact happened (UTC).")
-    subject: str = Field(description="What the event is about: the employee's NIP (also the partition key).")
+    time: RecentTime = Field(default_factory=lambda: datetime.now(UTC), description="When the fact happened (UTC).")
+    subject: str = Field(
+        min_length=1,
+        max_length=128,
+        description="What the event is about: the employee's NIP (also the partition key).",
+    )
     datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str | None = Field(
         None,
         description="Absolute URI of this message's JSON Schema, served by the producer at /schemas/<type>.json.",
     )
-    agencyid: str = Field(description="Agency (pemda) the fact belongs to; every read is scoped by it.")
+    agencyid: AgencyId = Field(description="Agency (pemda) the fact belongs to; every read is scoped by it.")
     programid: str | None = Field(None, description="Mutation programme / round the fact belongs to.")
     correlationid: str = Field(description="Id shared by every event of one business flow.")
     causationid: str | None = Field(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
 from mutasi.contracts.envelope import Payload
+from mutasi.contracts.values import LevelGap, Nip, RecentDate
 from mutasi.contracts.vocabulary import FollowUpReasonName, PredicateName
 
 
@@ -16,9 +16,9 @@ class EvaluationRecordedV1(Payload):
 
     evaluation_id: str
     decision_id: str
-    nip: str
-    checkpoint_month: int = Field(description="Months after the effective date (3, 6, 12 by default).")
-    recorded_on: date
+    nip: Nip
+    checkpoint_month: int = Field(ge=1, le=120, description="Months after the effective date (3, 6, 12 by default).")
+    recorded_on: RecentDate
     predicate: PredicateName = Field(description="SKP predicate for the period.")
     predicate_before: PredicateName | None = None
     jpm_before: float | None = None
@@ -32,9 +32,9 @@ class FollowUpRecommendedV1(Payload):
     follow_up_id: str
     evaluation_id: str
     decision_id: str | None = None
-    nip: str
+    nip: Nip
     reason: FollowUpReasonName = Field(
         description="re_assessment (assessment acts on it) | more_training (training) | re_placement | talent_pool."
     )
     detail: str = Field(description="Why, in Indonesian.")
-    competencies: dict[str, int] = Field(default_factory=dict, description="Open gaps, competency -> levels.")
+    competencies: dict[str, LevelGap] = Field(default_factory=dict, description="Open gaps, competency -> levels.")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from mutasi.contracts.common import PostRef, PredicateYear
 from mutasi.contracts.envelope import Payload
+from mutasi.contracts.values import CompetencyLevel, Nip, RecentDate, StandardLevel
 from mutasi.contracts.vocabulary import MoveKindName
 
 
@@ -17,7 +16,7 @@ class RoundAnnouncedV1(Payload):
     round_id: str = Field(description="Round id.")
     name: str = Field(description="Round name shown to people.")
     period: str = Field(description="Period label, e.g. 2026-II.")
-    preferences_open_until: date = Field(description="Last day to submit preferences.")
+    preferences_open_until: RecentDate = Field(description="Last day to submit preferences.")
     scope_units: list[str] = Field(default_factory=list, description="Unit ids in scope; empty = whole agency.")
 
 
@@ -26,12 +25,12 @@ class MutationDecidedV1(Payload):
 
     decision_id: str = Field(description="Decision id; a superseding decision names the one it replaces.")
     round_id: str = Field(description="Round the decision belongs to.")
-    nip: str = Field(description="NIP (18 digits), the partition key.")
+    nip: Nip = Field(description="NIP (18 digits), the partition key.")
     name: str = Field(description="Employee name.")
     from_post: PostRef = Field(description="Post before the move.")
     to_post: PostRef = Field(description="Post after the move.")
     kind: MoveKindName = Field(description="rotasi (same level) | promosi (up) | demosi (down), HR practice terms.")
-    effective_date: date = Field(description="TMT of the move.")
+    effective_date: RecentDate = Field(description="TMT of the move.")
     reason_summary: str = Field(description="Short reason shown to the person (Indonesian).")
     fit_score: float = Field(description="Fit score of the chosen assignment (0..100).")
     score_parts: dict[str, float] = Field(default_factory=dict, description="Fit score by part.")
@@ -41,9 +40,9 @@ class MutationDecidedV1(Payload):
     override_reason: str | None = Field(None, description="Approver's written reason if the plan was overridden.")
     supersedes: str | None = Field(None, description="Decision id this decision replaces (objection upheld).")
     cancelled: bool = Field(False, description="True when the superseding decision cancels the move.")
-    competencies: dict[str, int] = Field(default_factory=dict, description="Person's competency levels.")
-    target_standard: dict[str, int] = Field(default_factory=dict, description="New post's standard levels.")
+    competencies: dict[str, CompetencyLevel] = Field(default_factory=dict, description="Person's competency levels.")
+    target_standard: dict[str, StandardLevel] = Field(default_factory=dict, description="New post's standard levels.")
     predicates_before: list[PredicateYear] = Field(default_factory=list, description="SKP predicates before.")
     jpm_before: float | None = Field(None, description="JPM against the old post.")
     jpm_target: float | None = Field(None, description="JPM against the new post at decision time.")
-    talent_box: int | None = Field(None, description="9-box box at decision time.")
+    talent_box: int | None = Field(None, ge=1, le=9, description="9-box box at decision time.")

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import Field
 
 from mutasi.contracts.envelope import Payload
+from mutasi.contracts.values import LevelGap, Nip, NoMentorReason, PlanStatus, RecentDate, UncoveredReason
 
 
 class PlannedTraining(Payload):
@@ -15,7 +16,7 @@ class PlannedTraining(Payload):
     offering_id: str
     title: str
     kind: str = Field(description="technical | managerial | coaching | mentoring | … (Peraturan LAN 10/2018).")
-    jp: int = Field(description="Jam pelajaran (45 minutes each).")
+    jp: int = Field(ge=0, description="Jam pelajaran (45 minutes each).")
     starts_on: date | None = None
     competencies: list[str] = Field(default_factory=list, description="Competencies it raises.")
     item_id: str | None = Field(None, description="Plan item id (for recording attendance and completion).")
@@ -30,28 +31,28 @@ class TrainingAssignedV1(Payload):
     """A development plan was assigned to a person after a move or a follow-up."""
 
     plan_id: str
-    nip: str
+    nip: Nip
     decision_id: str | None = Field(None, description="Decision that caused the plan.")
     follow_up_id: str | None = Field(None, description="Follow-up that caused the plan.")
     items: list[PlannedTraining]
-    total_jp: int
-    mentor_nip: str | None = None
+    total_jp: int = Field(ge=0)
+    mentor_nip: Nip | None = None
     uncovered_gaps: list[str] = Field(default_factory=list, description="Gaps no offering covers.")
-    gaps: dict[str, int] = Field(default_factory=dict, description="Competency -> levels short of standard.")
-    status: str = Field(
+    gaps: dict[str, LevelGap] = Field(default_factory=dict, description="Competency -> levels short of standard.")
+    status: PlanStatus = Field(
         "active", description="active | superseded (replaced by a newer plan) | withdrawn (move cancelled)."
     )
     revision: int = Field(1, description="Increases when the plan is re-planned (e.g. a session was cancelled).")
     replaces_plan_id: str | None = Field(None, description="Plan this one supersedes (a superseding decision).")
-    effective_date: date | None = Field(None, description="TMT of the move the plan belongs to.")
+    effective_date: RecentDate | None = Field(None, description="TMT of the move the plan belongs to.")
     unit_id: str | None = Field(None, description="Receiving unit (OPD) id.")
-    uncovered_reasons: dict[str, str] = Field(
+    uncovered_reasons: dict[str, UncoveredReason] = Field(
         default_factory=dict,
         description="Open gap -> NOT_IN_CATALOGUE | INSUFFICIENT_RAISE | NO_SEAT | OVER_LIMIT.",
     )
     gap_coverage: float | None = Field(None, description="Share of gaps the plan closes (1.0 when none).")
     mentor_reasons: list[str] = Field(default_factory=list, description="Why this mentor.")
-    no_mentor_reason: str | None = Field(
+    no_mentor_reason: NoMentorReason | None = Field(
         None, description="NOBODY_IN_UNIT | NOBODY_STRONGER | ALL_AT_CAPACITY when no mentor was found."
     )
 
@@ -60,11 +61,11 @@ class TrainingCompletedV1(Payload):
     """A person completed one planned training."""
 
     plan_id: str
-    nip: str
+    nip: Nip
     offering_id: str
     title: str
     jp: int
-    completed_on: date
+    completed_on: RecentDate
     competencies: list[str] = Field(default_factory=list)
     plan_completed: bool = Field(description="True when every item of the plan is done.")
     item_id: str | None = Field(None, description="Plan item completed.")

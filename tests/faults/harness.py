@@ -1,0 +1,161 @@
+"""Fault injection on the local stack: a patient HTTP client, effect counting and faults fired at set moments."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from pymongo import MongoClient
+
+from mutasi.cli import stack
+
+PATIENCE_S = 180.0
+
+
+class PatientTransport(httpx.AsyncBaseTransport):
+    """Waits out a service that is down: a request is retried while the service restarts, but only when that is
+    safe — it never reached the service (connect error), it is a read, or it carries an Idempotency-Key."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        safe = request.method in ("GET", "HEAD") or "idempotency-key" in request.headers
+        deadline = time.monotonic() + PATIENCE_S
+        while True:
+            try:
+                rebuilt = httpx.Request(request.method, request.url, headers=request.headers, content=body)
+                response = await self._inner.handle_async_request(rebuilt)
+                if response.status_code in (502, 503) and safe and time.monotonic() < deadline:
+                    await response.aclose()
+                    await asyncio.sleep(0.5)
+                    continue
+                return response
+            except httpx.TransportError as exc:
+                never_sent = isinstance(exc, httpx.ConnectError)
+                if not (safe or never_sent) or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+@dataclass
+class Effects:
+    """What a round left behind, as counters of keys that are the same in every run of one seed."""
+
+    kinds: dict[str, Counter[Any]] = field(default_factory=dict)
+
+    def lost(self, clean: Effects) -> dict[str, int]:
+        return {k: sum((c - self.kinds.get(k, Counter())).values()) for k, c in clean.kinds.items()}
+
+    def doubled(self, clean: Effects) -> dict[str, int]:
+        return {k: sum((self.kinds.get(k, Counter()) - c).values()) for k, c in clean.kinds.items()}
+
+
+def read_effects(state: stack.StackState) -> Effects:
+    """Candidates, decisions, plans, schedules, evaluations and follow-ups, read from each service's database."""
+    client: MongoClient[dict[str, Any]] = MongoClient(state.mongo_uri, serverSelectionTimeoutMS=10_000)
+    try:
+        placement, training, evaluation = (client[f"mutasi_{s}"] for s in ("placement", "training", "evaluation"))
+        decisions: Counter[Any] = Counter()
+        for r in placement["rounds"].find({}, {"decisions": 1}):
+            decisions.update(d["nip"] for d in r.get("decisions", []))
+        plans: Counter[Any] = Counter(
+            (p["nip"], "decision" if p.get("decision_id") else "follow-up")
+            for p in training["plans"].find({"status": {"$ne": "superseded"}}, {"nip": 1, "decision_id": 1})
+        )
+        evaluations: Counter[Any] = Counter(
+            (e["nip"], e.get("checkpoint_months"))
+            for e in evaluation["evaluations"].find({}, {"nip": 1, "checkpoint_months": 1})
+        )
+        follow_ups: Counter[Any] = Counter(
+            (f["nip"], f.get("reason")) for f in evaluation["follow_ups"].find({}, {"nip": 1, "reason": 1})
+        )
+        return Effects(
+            {
+                "candidates": Counter(c["nip"] for c in placement["candidates"].find({}, {"nip": 1})),
+                "decisions": decisions,
+                "plans": plans,
+                "schedules": Counter(s["nip"] for s in evaluation["schedules"].find({}, {"nip": 1})),
+                "evaluations": evaluations,
+                "follow_ups": follow_ups,
+            }
+        )
+    finally:
+        client.close()
+
+
+def count(state: stack.StackState, database: str, collection: str) -> int:
+    client: MongoClient[dict[str, Any]] = MongoClient(state.mongo_uri, serverSelectionTimeoutMS=2_000)
+    try:
+        return int(client[database][collection].estimated_document_count())
+    except Exception:
+        return -1
+    finally:
+        client.close()
+
+
+@dataclass
+class Fault:
+    """Kill `target` (a service, or "mongo") once `trigger()` says so; restart it; time until it is ready again."""
+
+    name: str
+    target: str
+    trigger: Callable[[stack.StackState], bool]
+    down_s: float = 1.0
+    fired_at: float | None = None
+    recovered_s: float | None = None
+    note: str = ""
+
+
+def fire(state: stack.StackState, fault: Fault) -> None:
+    started = time.monotonic()
+    os.kill(state.pids[fault.target], signal.SIGKILL)
+    time.sleep(fault.down_s)
+    if fault.target == "mongo":
+        stack.restart_mongo(state)
+        ready = [stack.wait_ready(state.url(s), 120) for s in stack.SERVICES]
+        del ready
+    else:
+        proc: subprocess.Popen[bytes] = stack.start_service(state, fault.target)
+        state.save()
+        stack.wait_ready(state.url(fault.target), 120, proc)
+    fault.recovered_s = time.monotonic() - started
+
+
+class Injector(threading.Thread):
+    """Watches the stack and fires each fault in order when its trigger holds (one at a time)."""
+
+    def __init__(self, state: stack.StackState, faults: list[Fault]) -> None:
+        super().__init__(daemon=True, name="fault-injector")
+        self.state = state
+        self.faults = faults
+        self.stop = threading.Event()
+        self.errors: list[BaseException] = []
+
+    def run(self) -> None:
+        pending = list(self.faults)
+        while pending and not self.stop.is_set():
+            fault = pending[0]
+            try:
+                if fault.trigger(self.state):
+                    fault.fired_at = time.monotonic()
+                    fire(self.state, fault)
+                    pending.pop(0)
+                    continue
+            except BaseException as exc:  # reported by the test, never swallowed
+                self.errors.append(exc)
+                return
+            time.sleep(0.1)
