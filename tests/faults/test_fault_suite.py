@@ -60,7 +60,7 @@ class Round(threading.Thread):
         super().__init__(daemon=True, name=name)
         self.run_dir = run_dir
         self.lines: list[str] = []
-        self.state = stack.up(run_dir, self.lines.append)
+        self.state = stack.up(run_dir, self.lines.append, console=False)  # the console plays no part here
         self.result: dict[str, Any] | None = None
         self.error: BaseException | None = None
         self.effects: Effects | None = None
@@ -92,13 +92,15 @@ def settled(state: stack.StackState) -> Effects:
 def two_stacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Round, Round]]:
     # The demo's waits give up after a while (a round must end); a restart under load may take longer.
     monkeypatch.setattr(step_placement, "STALL_S", 300.0)
+    monkeypatch.setattr(stack, "READY_TIMEOUT_S", 240.0)
     for step in (step_placement, step_training, step_evaluation):
         monkeypatch.setattr(step, "WAIT_S", 600.0)
-    clean = Round(tmp_path / "clean", "clean-round")
     try:
+        clean = Round(tmp_path / "clean", "clean-round")
         faulted = Round(tmp_path / "faulted", "faulted-round")
     except BaseException:
-        stack.down(clean.run_dir)
+        stack.down(tmp_path / "clean")
+        stack.down(tmp_path / "faulted")
         raise
     try:
         yield clean, faulted

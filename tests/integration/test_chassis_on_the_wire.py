@@ -178,7 +178,7 @@ async def test_two_replicas_in_one_group_split_the_partitions_and_handle_each_ev
     replicas: list[ServiceKit] = [create_app(ToySettings(**settings)).state.kit for _ in range(2)]
     for kit in replicas:
         await kit.start()
-    nips = [f"7{i:017d}" for i in range(60)]
+    nips = [f"197707072002031{i:03d}" for i in range(60)]
 
     def assigned(kit: ServiceKit) -> int:
         consumers = [getattr(sub, "consumer", None) for sub in kit.broker.subscribers]

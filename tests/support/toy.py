@@ -150,7 +150,7 @@ async def on_mutation_decided(event: CloudEvent[Any], uow: UnitOfWork) -> None:
 async def on_mutation_decided_batch(events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
     """The same effect through the batch API: one bulk write for the batch's plans."""
     for event in events:
-        if event.data.nip == "000000000000000000":
+        if event.data.nip == REJECTED_NIP:
             raise EventRejected("no such person", event=event)
     await uow.collection("plans").insert_many([{"agency_id": e.agencyid, "nip": e.data.nip} for e in events])
     for e in events:

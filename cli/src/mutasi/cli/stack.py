@@ -21,6 +21,7 @@ from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secan
 
 SERVICES = ("assessment", "placement", "training", "evaluation")
 STATE_FILE = "stack.json"
+READY_TIMEOUT_S = 60.0  # how long `up` waits for each service to answer ready
 MONGO_DATA = "mongo-data"  # SecantusDB's files, in the run folder: committed data survives a restart of the server
 
 
@@ -77,7 +78,6 @@ def start_service(state: StackState, service: str) -> subprocess.Popen[bytes]:
     return proc
 
 
-READY_TIMEOUT_S = 240
 
 
 def restart_mongo(state: StackState) -> subprocess.Popen[bytes]:
