@@ -76,7 +76,8 @@ async def read(bootstrap: str, topic: str) -> DeadLetterTopic:
     await consumer.start()
     result = DeadLetterTopic(original)
     try:
-        partitions = [TopicPartition(dlq, p) for p in sorted(await consumer.partitions_for_topic(dlq) or ())]
+        await consumer.topics()  # loads the cluster metadata
+        partitions = [TopicPartition(dlq, p) for p in sorted(consumer.partitions_for_topic(dlq) or ())]
         if not partitions:
             return result
         consumer.assign(partitions)

@@ -21,7 +21,7 @@ from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secan
 
 SERVICES = ("assessment", "placement", "training", "evaluation")
 STATE_FILE = "stack.json"
-READY_TIMEOUT_S = 60.0  # how long `up` waits for each service to answer ready
+READY_TIMEOUT_S = 120.0  # how long `up` waits for each service to answer ready (a loaded CI box is slow)
 MONGO_DATA = "mongo-data"  # SecantusDB's files, in the run folder: committed data survives a restart of the server
 
 
