@@ -92,7 +92,6 @@ def settled(state: stack.StackState) -> Effects:
 def two_stacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Round, Round]]:
     # The demo's waits give up after a while (a round must end); a restart under load may take longer.
     monkeypatch.setattr(step_placement, "STALL_S", 300.0)
-    monkeypatch.setattr(stack, "READY_TIMEOUT_S", 240.0)
     for step in (step_placement, step_training, step_evaluation):
         monkeypatch.setattr(step, "WAIT_S", 600.0)
     try:

@@ -21,7 +21,7 @@ from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secan
 
 SERVICES = ("assessment", "placement", "training", "evaluation")
 STATE_FILE = "stack.json"
-READY_TIMEOUT_S = 120.0  # how long `up` waits for each service to answer ready (a loaded CI box is slow)
+READY_TIMEOUT_S = 240.0  # how long `up` waits for each service to answer ready (a busy 2-core box is slow)
 MONGO_DATA = "mongo-data"  # SecantusDB's files, in the run folder: committed data survives a restart of the server
 
 
@@ -76,8 +76,6 @@ def start_service(state: StackState, service: str) -> subprocess.Popen[bytes]:
     proc = spawn([sys.executable, "-m", f"mutasi.{service}"], Path(state.run_dir) / "logs" / f"{service}.log", env)
     state.pids[service] = proc.pid
     return proc
-
-
 
 
 def restart_mongo(state: StackState) -> subprocess.Popen[bytes]:
