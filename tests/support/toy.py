@@ -97,8 +97,9 @@ async def start_batches(count: int, who: CallerDep, kit: KitDep, key: Idempotenc
                         for i in range(10)]  # fmt: skip
                 await uow.collection("notes").bulk_upsert(docs, ["agency_id", "note_id"])
                 for i in range(10):
-                    payload = TrainingAssignedV1(plan_id=f"p{batch}-{i}", nip=f"{i:018d}", decision_id="d", items=[],
-                                                 total_jp=0)  # fmt: skip
+                    nip = f"197808082003031{i:03d}"
+                    plan = f"p{batch}-{i}"
+                    payload = TrainingAssignedV1(plan_id=plan, nip=nip, decision_id="d", items=[], total_jp=0)
                     uow.emit(topics.TRAINING_ASSIGNED, payload, agency_id=who.agency_id)
                 await uow.commit()
             await job.report(rows_accepted=10)
