@@ -82,7 +82,7 @@ def run_round(size: int, lines: list[str] | None = None) -> list[dict[str, Any]]
             out.mkdir()
             urls = {s: state.url(s) for s in stack.SERVICES}
             started = time.monotonic()
-            results = asyncio.run(run_demo(urls, out, say, seed=SEED, size=size))
+            results = asyncio.run(run_demo(urls, out, say, state.issuer, seed=SEED, size=size))
             total = time.monotonic() - started
             facts = results.get("facts", {})
             agency = str(facts.get("agency_id") or "sawahlunto")

@@ -31,7 +31,7 @@ def round_on_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoundOn
         out = run_dir / "demo"
         out.mkdir()
         urls = {s: state.url(s) for s in stack.SERVICES}
-        results = asyncio.run(run_demo(urls, out, lines.append, seed=7, size=220))
+        results = asyncio.run(run_demo(urls, out, lines.append, state.issuer, seed=7, size=220))
         yield RoundOnStack(state, run_dir, results, lines)
     finally:
         stack.down(run_dir)

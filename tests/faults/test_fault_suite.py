@@ -71,7 +71,9 @@ class Round(threading.Thread):
             out = self.run_dir / "demo"
             out.mkdir(exist_ok=True)
             self.result = asyncio.run(
-                run_demo(urls, out, self.lines.append, seed=SEED, size=SIZE, transport=PatientTransport())
+                run_demo(
+                    urls, out, self.lines.append, self.state.issuer, seed=SEED, size=SIZE, transport=PatientTransport()
+                )
             )
             self.effects = settled(self.state)
         except BaseException as exc:

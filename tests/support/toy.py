@@ -15,6 +15,7 @@ from mutasi.chassis.consumer import EventRejected
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.jobs import Job
 from mutasi.chassis.kit import KitDep, ServiceKit
+from mutasi.chassis.policy import Scope
 from mutasi.chassis.settings import ServiceSettings, service_settings_config
 from mutasi.chassis.store import UnitOfWork
 from mutasi.chassis.writes import IdempotencyKey, write
@@ -165,8 +166,22 @@ async def on_mutation_decided_batch(events: Sequence[CloudEvent[Any]], uow: Unit
         )
 
 
+# The toy's own access rules (the four real services' are in mutasi.chassis.policy.POLICY).
+HR_ONLY = {"hr": Scope.AGENCY}
+TOY_POLICY = {
+    "toy": {
+        ("POST", "/v1/notes"): HR_ONLY,
+        ("GET", "/v1/notes"): HR_ONLY,
+        ("POST", "/v1/counters/{name}"): HR_ONLY,
+        ("GET", "/v1/outage"): HR_ONLY,
+        ("POST", "/v1/batches/{count}"): HR_ONLY,
+        ("GET", "/v1/batches/{job_id}"): HR_ONLY,
+    }
+}
+
+
 def create_app(settings: ToySettings) -> FastAPI:
-    kit = ServiceKit(settings, service="toy")
+    kit = ServiceKit(settings, service="toy", policy=TOY_POLICY)
     kit.index("notes", [("agency_id", 1), ("note_id", 1)], unique=True)
     if settings.bulk_handler:
 

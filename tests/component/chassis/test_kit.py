@@ -107,14 +107,14 @@ async def test_idempotency_key_returns_the_first_response_and_refuses_another_bo
     assert len(listed.json()) == 1
 
 
-async def test_requests_are_scoped_by_agency_and_need_one() -> None:
+async def test_requests_are_scoped_by_agency_and_a_token_without_one_is_refused() -> None:
     async with running_service(toy_app()) as svc:
         await svc.http.post("/v1/notes", json={"nip": "1", "text": "a"})
         other_agency = await svc.http.get("/v1/notes", headers={"X-Agency-Id": "kota-solok"})
         missing = await svc.http.get("/v1/notes", headers={"X-Agency-Id": ""})
     assert other_agency.json() == []
-    assert missing.status_code == 422
-    assert missing.json()["errors"][0]["field"] == "header.X-Agency-Id"
+    assert missing.status_code == 403
+    assert missing.json()["errors"][0]["field"] == "token.agency"
 
 
 async def test_bad_body_names_the_field_and_the_reason() -> None:

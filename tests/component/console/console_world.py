@@ -86,10 +86,9 @@ async def world(**settings: Any) -> AsyncIterator[World]:
     channel = RecordingChannel()
     app = create_app(console_settings(**settings), transport=router, channels={"email": channel})
     router.transports["console"] = httpx.ASGITransport(app=app)
-    async with running_service(placement) as p, running_service(app) as c:
-        issuer = getattr(p, "issuer", None)  # the placement service trusts its test issuer's tokens
-        if issuer is not None:
-            provider.mint = issuer.token
+    # placement trusts the provider the console signs people in with (the console forwards their tokens)
+    trusted = running_service(placement, issuer=provider.issuer, also_trusted=[provider.jwks()])
+    async with trusted as p, running_service(app) as c:
         yield World(c, p, provider, router, channel)
 
 

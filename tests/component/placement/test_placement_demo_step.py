@@ -13,7 +13,7 @@ from mutasi.cli.demo.dataset import MANAGERIAL, AssessmentRow, Dataset, Employee
 from mutasi.contracts import topics
 from mutasi.contracts.assessment import AssessmentCompletedV1
 from mutasi.contracts.common import PostRef, PredicateYear
-from tests.support.service import publish_event, running_service
+from tests.support.service import RunningService, publish_event, running_service
 
 from .placement_world import app
 
@@ -58,10 +58,19 @@ def assessed(e: Employee, post: Post, unit_name: str) -> AssessmentCompletedV1:
     )  # fmt: skip
 
 
+def demo_tokens(svc: RunningService, agency: str) -> dict[str, str]:
+    """What the demo gets from the identity provider: HR and two approvers with different `sub`s."""
+    return {
+        f"{who}.{agency}": svc.issuer.token(sub=f"{agency}:{who}", agency=agency, roles=[role])
+        for who, role in (("hr", "hr"), ("approver1", "approver"), ("approver2", "approver"))
+    }
+
+
 async def test_demo_step_runs_a_round_and_moves_the_it_graduate(tmp_path: Path) -> None:
     data = dataset()
     async with running_service(app()) as svc:
-        ctx = DemoContext(dataset=data, clients={"placement": svc.http}, run_dir=tmp_path, progress=lambda _: None)
+        ctx = DemoContext(dataset=data, clients={"placement": svc.http}, run_dir=tmp_path, progress=lambda _: None,
+                          tokens=demo_tokens(svc, data.agency_id))  # fmt: skip
         await step_placement.prepare(ctx)
         assert (tmp_path / "jabatan.xlsx").exists()
         posts = {p.post_id: p for p in data.posts}
@@ -82,7 +91,8 @@ async def test_the_it_graduates_explanation_names_jpm_before_and_after_and_the_g
     JPM after (every competency at or above its standard: 100 %), the 40-point gain, in Indonesian."""
     data = dataset()
     async with running_service(app()) as svc:
-        ctx = DemoContext(dataset=data, clients={"placement": svc.http}, run_dir=tmp_path, progress=lambda _: None)
+        ctx = DemoContext(dataset=data, clients={"placement": svc.http}, run_dir=tmp_path, progress=lambda _: None,
+                          tokens=demo_tokens(svc, data.agency_id))  # fmt: skip
         await step_placement.prepare(ctx)
         posts = {p.post_id: p for p in data.posts}
         names = {u.unit_id: u.name for u in data.units}
@@ -91,8 +101,8 @@ async def test_the_it_graduates_explanation_names_jpm_before_and_after_and_the_g
             await publish_event(svc, topics.ASSESSMENT_COMPLETED, assessed(e, post, names[post.unit_id]))
         summary = await step_placement.run(ctx)
         r = await svc.http.get(f"/v1/rounds/{summary['round_id']}/explanations/{IT_NIP}", headers={"X-Nip": IT_NIP})
-        fairness = (await svc.http.get(f"/v1/rounds/{summary['round_id']}/fairness", headers=step_placement.HR)).json()
-        chart = await svc.http.get(f"/v1/rounds/{summary['round_id']}/fairness.png", headers=step_placement.HR)
+        fairness = (await svc.http.get(f"/v1/rounds/{summary['round_id']}/fairness", headers={"X-Role": "hr"})).json()
+        chart = await svc.http.get(f"/v1/rounds/{summary['round_id']}/fairness.png", headers={"X-Role": "hr"})
     sheets = load_workbook(tmp_path / f"mutasi_{summary['round_id']}.xlsx").sheetnames
     assert "keadilan" in sheets
     assert chart.content.startswith(b"\x89PNG")

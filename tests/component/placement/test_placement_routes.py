@@ -134,7 +134,7 @@ async def test_announcing_publishes_round_announced_leaves_a_notice_and_honours_
 
 async def test_announcing_needs_the_hr_role_and_valid_dates() -> None:
     async with running_service(app()) as svc:
-        assert (await svc.http.post("/v1/rounds", json=announce_body())).status_code == 403
+        assert (await svc.http.post("/v1/rounds", json=announce_body(), headers=ANA)).status_code == 403
         r = await svc.http.post("/v1/rounds", json=announce_body(preferences_open_until="2020-01-01"), headers=HR)
         assert r.status_code == 422
         assert r.json()["errors"][0]["field"] == "preferences_open_until"

@@ -229,7 +229,7 @@ async def test_reads_are_scoped_by_agency_and_summaries_and_exports_show_the_pro
         assert booked["KOM-B-a"] == 1
         assert booked["MP-01-b"] == 0
         assert employee.status_code == 403
-        assert no_agency.status_code == 422
+        assert no_agency.status_code == 403
 
 
 async def test_programme_gauges_show_the_summary_per_agency():

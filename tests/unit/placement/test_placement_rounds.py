@@ -81,7 +81,7 @@ def test_a_plan_is_approved_only_by_two_different_approvers() -> None:
     assert r.state is RoundState.PLANNED
     with pytest.raises(InvalidState) as twice:
         r.approve(ANA, NOW)
-    assert twice.value.field == "X-User"
+    assert twice.value.field == "token.sub"
     r.approve(BAYU, NOW)
     assert r.state is RoundState.APPROVED
 

@@ -142,7 +142,7 @@ def demo(
     code = 0
     try:
         urls = {s: state.url(s) for s in stack_mod.SERVICES}
-        asyncio.run(run_demo(urls, out, _say, seed=seed, size=size))
+        asyncio.run(run_demo(urls, out, _say, state.issuer, seed=seed, size=size))
     except DemoFailed as exc:
         _say(f"demo failed: {exc}")
         code = 1

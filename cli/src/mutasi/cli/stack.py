@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,9 +18,11 @@ from pathlib import Path
 import httpx
 
 from mutasi.cli import console as console_mod
-from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secantus, start_tansu
+from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secantus, start_tansu, wait_for_port
 
 SERVICES = ("assessment", "placement", "training", "evaluation")
+IDP_PORT = 8090  # the identity provider's usual port (the services' default issuer); another if it is taken
+TOKEN_TTL_S = 3600
 STATE_FILE = "stack.json"
 READY_TIMEOUT_S = 240.0  # how long `up` waits for each service to answer ready (a busy 2-core box is slow)
 MONGO_DATA = "mongo-data"  # SecantusDB's files, in the run folder: committed data survives a restart of the server
@@ -34,6 +37,7 @@ class StackState:
     mongo_uri: str
     pids: dict[str, int] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
+    issuer: str = ""  # the local identity provider's URL: the `iss` the services accept
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -47,8 +51,11 @@ class StackState:
         return cls(**json.loads(path.read_text())) if path.exists() else None
 
 
-def service_env(service: str, kafka: str, mongo_uri: str, port: int, log_level: str = "INFO") -> dict[str, str]:
-    """Environment of one service process: where Kafka and MongoDB are, its port, fast group joins."""
+def service_env(
+    service: str, kafka: str, mongo_uri: str, port: int, log_level: str = "INFO", issuer: str = ""
+) -> dict[str, str]:
+    """Environment of one service process: where Kafka, MongoDB and the identity provider are, its port,
+    fast group joins."""
     prefix = f"MUTASI_{service.upper()}_"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUTASI_")}
     env.update(
@@ -66,13 +73,15 @@ def service_env(service: str, kafka: str, mongo_uri: str, port: int, log_level: 
             f"{prefix}LOG_LEVEL": log_level,
         }
     )
+    if issuer:
+        env[f"{prefix}AUTH_ISSUER"] = issuer
     return env
 
 
 def start_service(state: StackState, service: str) -> subprocess.Popen[bytes]:
     port = state.ports.get(service) or free_port()
     state.ports[service] = port
-    env = service_env(service, state.kafka, state.mongo_uri, port)
+    env = service_env(service, state.kafka, state.mongo_uri, port, issuer=state.issuer)
     proc = spawn([sys.executable, "-m", f"mutasi.{service}"], Path(state.run_dir) / "logs" / f"{service}.log", env)
     state.pids[service] = proc.pid
     return proc
@@ -127,6 +136,8 @@ def up(run_dir: Path, say: Callable[[str], None] = print, console: bool = True) 
         {"kafka": kafka.proc.pid, "mongo": mongo.proc.pid},
         {"kafka": kafka.port, "mongo": mongo.port},
     )
+    state.issuer = start_idp(state, logs / "idp.log")
+    say(f"  identity provider    {state.issuer}  (demo users: docs/identity.md)")
     state.save()
     create_topics_sync(kafka.url)
     procs = {s: start_service(state, s) for s in SERVICES}
@@ -157,13 +168,32 @@ def start_console(state: StackState, say: Callable[[str], None]) -> None:
     say(f"  {'console':<20} {state.url('console')}  ready")
 
 
+def start_idp(state: StackState, log_path: Path) -> str:
+    """The local OpenID Connect provider (mutasi.cli.idp) on IDP_PORT, or a free port if that one is taken."""
+    port = IDP_PORT if _port_free(IDP_PORT) else free_port()
+    cmd = [sys.executable, "-m", "mutasi.cli.idp", "--port", str(port), "--token-ttl", str(TOKEN_TTL_S)]
+    proc = spawn(cmd, log_path)
+    state.pids["idp"], state.ports["idp"] = proc.pid, port
+    wait_for_port(port, 30, proc)
+    return f"http://127.0.0.1:{port}"
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def down(run_dir: Path) -> list[str]:
     """Stop everything `up` started (services first, then the servers); returns what was stopped."""
     state = StackState.load(run_dir)
     if state is None:
         return []
     stopped = []
-    for name in ["console", *SERVICES, "mailbox", "kafka", "mongo"]:
+    for name in ["console", *SERVICES, "idp", "mailbox", "kafka", "mongo"]:
         pid = state.pids.get(name)
         if pid and _alive(pid):
             _terminate(pid)

@@ -17,10 +17,15 @@ class DemoContext:
     """Passed to each step's `prepare` and `run`; `facts` carries results from earlier steps."""
 
     dataset: Dataset
-    clients: dict[str, httpx.AsyncClient]  # service name -> client with base_url and X-Agency-Id set
+    clients: dict[str, httpx.AsyncClient]  # service name -> client with base_url and the HR user's token
     run_dir: Path  # write spreadsheets and reports here
     progress: Callable[[str], None]
     facts: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # demo user name -> access token from the provider
 
     def client(self, service: str) -> httpx.AsyncClient:
         return self.clients[service]
+
+    def as_user(self, username: str) -> dict[str, str]:
+        """Headers that make a request as `username` (signed in at the identity provider before the run)."""
+        return {"Authorization": f"Bearer {self.tokens[username]}"}

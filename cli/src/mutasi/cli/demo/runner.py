@@ -13,6 +13,8 @@ import httpx
 
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.synth import generate
+from mutasi.cli.idp.login import sign_in
+from mutasi.cli.idp.users import DEMO_PASSWORD
 
 # Order of the programme (docs/architecture.md): posts and catalogue first, then assessment -> placement ->
 # training -> evaluation. Each step module lives beside this file and is owned by its service's team.
@@ -36,6 +38,7 @@ async def run_demo(
     urls: dict[str, str],
     run_dir: Path,
     say: Callable[[str], None],
+    issuer: str,
     seed: int = 2026,
     size: int = 2500,
     today: date | None = None,
@@ -48,11 +51,12 @@ async def run_demo(
         f"{len(dataset.employees)} ASN, {len(dataset.assessments)} assessments, {len(dataset.offerings)} offerings "
         f"(seed {seed})"
     )
-    headers = {"X-Agency-Id": dataset.agency_id, "X-User": "demo-hr", "X-Role": "hr"}
+    tokens = await _sign_in(issuer, dataset.agency_id, say)
+    headers = {"Authorization": f"Bearer {tokens[f'hr.{dataset.agency_id}']}"}
     clients = {
         s: httpx.AsyncClient(base_url=u, headers=headers, timeout=300, transport=transport) for s, u in urls.items()
     }
-    ctx = DemoContext(dataset=dataset, clients=clients, run_dir=run_dir, progress=say)
+    ctx = DemoContext(dataset=dataset, clients=clients, run_dir=run_dir, progress=say, tokens=tokens)
     results: dict[str, dict[str, Any]] = {}
     try:
         for service in PREPARE:
@@ -93,6 +97,14 @@ async def run_demo(
     if empty:
         raise DemoFailed(f"these steps produced nothing: {', '.join(empty)}")
     return results
+
+
+async def _sign_in(issuer: str, agency_id: str, say: Callable[[str], None]) -> dict[str, str]:
+    """Every demo user of the agency signs in at the identity provider (code + PKCE through its login form)."""
+    names = [f"{who}.{agency_id}" for who in ("hr", "approver1", "approver2", "employee", "auditor")]
+    tokens = {name: (await sign_in(issuer, name, DEMO_PASSWORD)).access_token for name in names}
+    say(f"signed in at {issuer}: {', '.join(names)}")
+    return tokens
 
 
 def _brief(result: dict[str, Any]) -> str:

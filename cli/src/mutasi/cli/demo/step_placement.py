@@ -18,8 +18,6 @@ from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.dataset import Dataset, Post
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HR = {"X-User": "bkpsdm.rina", "X-Role": "hr"}
-APPROVERS = ({"X-User": "sekda.ana", "X-Role": "approver"}, {"X-User": "kepala.bkpsdm.bayu", "X-Role": "approver"})
 COLUMNS = ("post_id", "unit_id", "unit_name", "name", "post_type", "eselon", "field", "golongan_min", "golongan_max",
            "education_levels", "education_fields", "kebutuhan", "bezetting", "standard", "fields_mandatory",
            "leadership_task", "reports_to_post_id")  # fmt: skip
@@ -74,7 +72,7 @@ async def prepare(ctx: DemoContext) -> None:
     key = f"demo-posts-{hashlib.sha256(content).hexdigest()[:16]}"
     r = await ctx.client("placement").post(
         "/v1/posts/import", content=content, params={"accept_partial": "true"},
-        headers={**HR, "Content-Type": XLSX, "Idempotency-Key": key}, timeout=300.0,
+        headers={"Content-Type": XLSX, "Idempotency-Key": key}, timeout=300.0,
     )  # fmt: skip
     if r.status_code >= 400 and r.status_code != 422:
         r.raise_for_status()
@@ -88,7 +86,7 @@ async def _wait_for_pool(ctx: DemoContext, client: httpx.AsyncClient) -> int:
     expected = (ctx.facts.get("assessment") or {}).get("completed") or len(ctx.dataset.assessments)
     deadline, last, last_change = time.monotonic() + WAIT_S, -1, time.monotonic()
     while True:
-        count = int((await client.get("/v1/candidates", params={"list": "false"}, headers=HR)).json()["count"])
+        count = int((await client.get("/v1/candidates", params={"list": "false"})).json()["count"])
         if count != last:
             last, last_change = count, time.monotonic()
         if count >= expected or time.monotonic() > deadline or (count and time.monotonic() - last_change > STALL_S):
@@ -114,23 +112,26 @@ def _preferences(data: Dataset, pool: set[str]) -> dict[str, list[str]]:
 
 async def run(ctx: DemoContext) -> dict[str, Any]:
     client = ctx.client("placement")
+    agency = ctx.dataset.agency_id
+    hr = ctx.as_user(f"hr.{agency}")
+    approvers = (ctx.as_user(f"approver1.{agency}"), ctx.as_user(f"approver2.{agency}"))  # two different people
     await _wait_for_pool(ctx, client)
-    pool = {c["nip"] for c in (await client.get("/v1/candidates", headers=HR)).json()["candidates"]}
+    pool = {c["nip"] for c in (await client.get("/v1/candidates", headers=hr)).json()["candidates"]}
     today = ctx.dataset.today
     body = {"name": f"Mutasi {ctx.dataset.agency_name} {today.year}", "period": f"{today.year}-II",
             "preferences_open_until": (today + timedelta(days=7)).isoformat(),
             "effective_date": (today + timedelta(days=30)).isoformat()}  # fmt: skip
-    r = await client.post("/v1/rounds", json=body, headers={**HR, "Idempotency-Key": f"demo-round-{ctx.dataset.seed}"})
+    r = await client.post("/v1/rounds", json=body, headers={**hr, "Idempotency-Key": f"demo-round-{ctx.dataset.seed}"})
     r.raise_for_status()
     round_id = r.json()["round_id"]
     ctx.progress(f"placement: round {round_id} announced, {r.json()['notices']} notices")
     prefs = _preferences(ctx.dataset, pool)
     for nip, ranked in prefs.items():
         (await client.put(f"/v1/rounds/{round_id}/preferences/{nip}", json={"ranked": ranked},
-                          headers={"X-Nip": nip})).raise_for_status()  # fmt: skip
+                          headers=hr)).raise_for_status()  # HR enters them from the forms  # fmt: skip
     ctx.progress(f"placement: {len(prefs)} people gave preferences")
-    (await client.post(f"/v1/rounds/{round_id}/close", headers=HR)).raise_for_status()
-    r = await client.post(f"/v1/rounds/{round_id}/plan", headers=HR, timeout=600.0)
+    (await client.post(f"/v1/rounds/{round_id}/close", headers=hr)).raise_for_status()
+    r = await client.post(f"/v1/rounds/{round_id}/plan", headers=hr, timeout=600.0)
     r.raise_for_status()
     plan = r.json()
     gain = (
@@ -139,14 +140,14 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     )
     kinds = ", ".join(f"{k} {v}" for k, v in plan.get("moves_by_kind", {}).items())
     ctx.progress(f"placement: plan {plan['moves']} moves ({kinds}), total fit {gain}, {plan['solve_seconds']} s")
-    for approver in APPROVERS:
+    for approver in approvers:
         (await client.post(f"/v1/rounds/{round_id}/approvals", headers=approver)).raise_for_status()
-    r = await client.post(f"/v1/rounds/{round_id}/decide", headers=APPROVERS[0], timeout=300.0)
+    r = await client.post(f"/v1/rounds/{round_id}/decide", headers=approvers[0], timeout=300.0)
     r.raise_for_status()
     decisions = r.json()["decisions"]
     moved = sorted(d["nip"] for d in decisions)
     (ctx.run_dir / f"mutasi_{round_id}.xlsx").write_bytes(
-        (await client.get(f"/v1/rounds/{round_id}/export.xlsx", headers=HR)).content
+        (await client.get(f"/v1/rounds/{round_id}/export.xlsx", headers=hr)).content
     )
     it_moved = [n for n in ctx.dataset.it_graduates_in_admin if n in set(moved)]
     pppk = {e.nip for e in ctx.dataset.employees if e.employee_type == "PPPK"}

@@ -1,19 +1,22 @@
-"""HTTP plumbing: who is calling (agency, user, role, own NIP) and errors that name the field and reason."""
+"""HTTP plumbing: the authorized caller of a route (token + policy table) and errors that name the field and reason."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from mutasi.chassis.auth import Caller, Identity
+from mutasi.chassis.policy import Rule, Scope, decide, rule_for
 from mutasi.chassis.spreadsheets import SpreadsheetRejected
 
-AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+__all__ = ["Caller", "CallerDep", "authorize", "error_body", "install_error_handlers", "require_own_nip"]
+
+_bearer = HTTPBearer(auto_error=False, description="OIDC access token (JWT) from the identity provider.")
 
 
 class ErrorItem(BaseModel):
@@ -34,38 +37,85 @@ def not_found(field: str, reason: str) -> HTTPException:
     return HTTPException(404, _error(field, reason))
 
 
-@dataclass(frozen=True)
-class Caller:
-    """The identity a gateway puts in headers; every query is scoped by `agency_id`."""
-
-    agency_id: str
-    user: str | None
-    role: str | None
-    nip: str | None
-
-
-def caller(
-    x_agency_id: Annotated[str | None, Header(description="Agency (pemda) id, e.g. sawahlunto.")] = None,
-    x_user: Annotated[str | None, Header(description="Acting user id.")] = None,
-    x_role: Annotated[str | None, Header(description="Role: hr | approver | employee | reviewer.")] = None,
-    x_nip: Annotated[str | None, Header(description="The caller's own NIP (self-service reads).")] = None,
+async def authorize(
+    request: Request,
+    _token: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    x_agency_id: Annotated[
+        str | None,
+        Header(
+            description="Only for a province-level user: which of the agencies its token names this request acts "
+            "for. Never identity: it is checked against the token."
+        ),
+    ] = None,
 ) -> Caller:
-    if not x_agency_id:
-        raise HTTPException(422, _error("header.X-Agency-Id", "wajib diisi / is required"))
-    if not AGENCY_ID.match(x_agency_id):
+    """The caller, from the verified token, if the policy table lets it call this route; else 403.
+
+    Authentication (the token) happened in the app's middleware; this is the authorization step, attached
+    to every /v1 route by ServiceKit.build_app (deny by default: a route without a rule is refused)."""
+    identity: Identity | None = getattr(request.state, "identity", None)
+    if identity is None:
+        raise unauthenticated("token wajib / a bearer token is required")
+    kit = request.app.state.kit
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    rule = rule_for(kit.service, request.method, path, kit.policy)
+    if rule is None:
+        raise HTTPException(403, _error(None, "rute tanpa kebijakan akses ditolak / route has no access policy"))
+    nip_param = request.path_params.get("nip") if "{nip}" in path else None
+    grant = decide(
+        rule,
+        roles=identity.roles,
+        home_agency=identity.agency,
+        agencies=identity.agencies,
+        own_nip=identity.nip,
+        wanted_agency=x_agency_id or None,
+        path_nip=nip_param,
+        has_path_nip="{nip}" in path,
+    )
+    if grant is None:
+        raise HTTPException(403, _error(_denied_field(rule, identity, x_agency_id), _denied_reason(rule)))
+    return Caller(
+        agency_id=grant.agency_id,
+        user=identity.user,
+        role=grant.role,
+        nip=identity.nip,
+        roles=identity.roles,
+        agencies=identity.may_act_for(),
+        username=identity.username,
+        scope=grant.scope,
+    )
+
+
+CallerDep = Annotated[Caller, Depends(authorize)]
+
+
+def require_own_nip(who: Caller, nip: str) -> None:
+    """For a caller granted only its own record (scope own_nip): refuse another person's NIP (403)."""
+    if who.scope == Scope.OWN_NIP and who.nip != nip:
         raise HTTPException(
-            422,
-            _error("header.X-Agency-Id", "hanya huruf kecil, angka, '-' / lowercase letters, digits, '-'"),
+            403, _error("nip", "Anda hanya dapat mengakses data Anda sendiri / you may only access your own record")
         )
-    return Caller(agency_id=x_agency_id, user=x_user, role=x_role, nip=x_nip)
 
 
-CallerDep = Annotated[Caller, Depends(caller)]
+def unauthenticated(reason: str) -> HTTPException:
+    return HTTPException(401, _error("header.Authorization", reason), headers={"WWW-Authenticate": "Bearer"})
 
 
-def require_role(who: Caller, *roles: str) -> None:
-    if who.role not in roles:
-        raise HTTPException(403, _error("header.X-Role", f"perlu peran / requires role: {', '.join(roles)}"))
+def _denied_field(rule: Rule, identity: Identity, wanted: str | None) -> str:
+    if not identity.roles & set(rule):
+        return "token.roles"
+    if identity.agency is None and not wanted:
+        return "token.agency"
+    if wanted and wanted not in identity.may_act_for():
+        return "header.X-Agency-Id"
+    if any(scope is Scope.OWN_NIP for role, scope in rule.items() if role in identity.roles):
+        return "path.nip"
+    return "token"
+
+
+def _denied_reason(rule: Rule) -> str:
+    roles = ", ".join(f"{role} ({scope.value})" for role, scope in rule.items())
+    return f"tidak diizinkan / not allowed; peran yang boleh / roles allowed: {roles}"
 
 
 def _error(field: str | None, reason: str) -> dict[str, Any]:

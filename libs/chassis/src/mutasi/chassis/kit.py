@@ -7,11 +7,12 @@ import contextlib
 import importlib.metadata
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -20,10 +21,11 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from prometheus_fastapi_instrumentator import metrics as prom_http
 
 from mutasi.chassis import asyncapi, openapi, tracing
+from mutasi.chassis.auth import AuthenticationError, TokenVerifier
 from mutasi.chassis.clock import Clock
 from mutasi.chassis.consumer import BatchHandler, EventConsumer, Handler
 from mutasi.chassis.context import flow
-from mutasi.chassis.http import ErrorBody, install_error_handlers, not_found
+from mutasi.chassis.http import ErrorBody, authorize, install_error_handlers, not_found, unauthenticated
 from mutasi.chassis.jobs import JOBS, Jobs
 from mutasi.chassis.kafka_security import kafka_security
 from mutasi.chassis.lag import record_lag
@@ -31,6 +33,7 @@ from mutasi.chassis.logs import configure_logging
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.mongo import MongoDatabase
 from mutasi.chassis.outage import Outages, quiet_library_logs
+from mutasi.chassis.policy import POLICY, Rule, is_public
 from mutasi.chassis.relay import OutboxRelay
 from mutasi.chassis.settings import ServiceSettings
 from mutasi.chassis.spreadsheets import SheetLimits
@@ -47,7 +50,14 @@ D = TypeVar("D")
 class ServiceKit:
     """Built by a service's composition root; nothing connects until the app's lifespan starts."""
 
-    def __init__(self, settings: ServiceSettings, *, service: str, version: str = "1") -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        service: str,
+        version: str = "1",
+        policy: Mapping[str, Mapping[tuple[str, str], Rule]] = POLICY,
+    ) -> None:
         if settings.service_name == "service":  # a subclass that did not name itself
             settings.service_name = service
         self.settings = settings
@@ -55,6 +65,13 @@ class ServiceKit:
         self.version = version
         self.metrics = ServiceMetrics(service, version=_build_version(service), agencies=settings.agencies)
         self.clock = Clock(settings.timezone, settings.today)
+        self.policy = policy  # the chassis table; only the chassis' own toy service in tests passes another
+        self.verifier = TokenVerifier(
+            issuer=settings.auth_issuer,
+            audience=settings.auth_audience,
+            leeway_s=settings.auth_leeway_s,
+            jwks_url=settings.auth_jwks_url,
+        )
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
             enable_idempotence=settings.kafka_enable_idempotence,
@@ -237,8 +254,17 @@ class ServiceKit:
 
     # --- the ASGI app ----------------------------------------------------------------------
     def build_app(
-        self, *, routers: Sequence[APIRouter], title: str, description: str = "", manage_broker: bool = True
+        self,
+        *,
+        routers: Sequence[APIRouter],
+        title: str,
+        description: str = "",
+        manage_broker: bool = True,
+        bearer_auth: bool = True,
     ) -> FastAPI:
+        """The service's ASGI app. With `bearer_auth` (every API service) each request but the operations plane
+        needs a valid access token and each route is held to the policy table; only a browser front that signs
+        people in itself and calls the services with their tokens (the console) passes False."""
         configure_logging(self.service, self.settings.log_level)
         quiet_library_logs(self.outages, f"mutasi.{self.service}.broker")
 
@@ -263,6 +289,22 @@ class ServiceKit:
         install_fault_handlers(app, self.settings.retry_after_s)
         app.add_middleware(RetryWrites, attempts=self.settings.retry_attempts, backoff_s=self.settings.retry_backoff_s)
 
+        async def authenticate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+            """Every request but the operations plane needs a valid bearer token (401 otherwise)."""
+            if not is_public(request.url.path):
+                scheme, _, token = request.headers.get("authorization", "").partition(" ")
+                try:
+                    if scheme.lower() != "bearer" or not token.strip():
+                        raise AuthenticationError("token wajib / a bearer token is required")
+                    request.state.identity = await self.verifier.verify(token.strip())
+                except AuthenticationError as exc:
+                    error = unauthenticated(str(exc))
+                    return JSONResponse(error.detail, 401, headers=error.headers)
+            return await call_next(request)
+
+        if bearer_auth:
+            app.middleware("http")(authenticate)
+
         @app.middleware("http")
         async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
             with flow(request.headers.get("x-correlation-id")) as cid:
@@ -270,8 +312,8 @@ class ServiceKit:
             response.headers["X-Correlation-Id"] = cid
             return response
 
-        for router in routers:
-            app.include_router(router)
+        for router in routers:  # authorization (the policy table) on every route of the service
+            app.include_router(router, dependencies=[Depends(authorize)] if bearer_auth else [])
         app.include_router(self._ops_router())
         openapi.install(app, {401, 403, *self._errors.values()})
         return app

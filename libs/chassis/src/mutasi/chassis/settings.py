@@ -126,6 +126,23 @@ class ServiceSettings(BaseSettings):
     consumer_lag_interval_s: float = Field(
         15.0, ge=0, description="Seconds between measurements of mutasi_consumer_lag (per group/partition); 0 = off."
     )
+    auth_issuer: str = Field(
+        "http://127.0.0.1:8090",
+        description="OIDC issuer whose access tokens this service accepts (the token's `iss`, exactly); the "
+        "default is the local stack's identity provider (`mutasi stack up`). Keycloak: "
+        "https://<host>/realms/<realm>.",
+    )
+    auth_audience: str = Field(
+        "mutasi", description="Audience the access token must name in `aud` (the client/resource id of Mutasi)."
+    )
+    auth_jwks_url: str | None = Field(
+        None,
+        description="Where the issuer's signing keys (JWKS) are; default: the `jwks_uri` of the issuer's "
+        "/.well-known/openid-configuration. Keys are cached and fetched again when a token names an unknown kid.",
+    )
+    auth_leeway_s: float = Field(
+        30.0, ge=0, le=300, description="Clock skew allowed when checking the token's exp/iat/nbf, in seconds."
+    )
     default_program_id: str | None = Field(None, description="Programme id stamped on events without one.")
     timezone: str = Field(
         "Asia/Jakarta", description="Time zone of the service's calendar: what 'today' means (WIB for Sumatera Barat)."

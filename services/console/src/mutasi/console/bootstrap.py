@@ -45,7 +45,8 @@ def create_app(settings: ConsoleSettings, *, transport: httpx.AsyncBaseTransport
                          settings.oidc_internal_url, transport),
               Services(urls, settings.service_timeout_s, transport), kit.clock.today)  # fmt: skip
     app = kit.build_app(routers=[pages.router, auth_routes.router, hr_routes.router, approver_routes.router,
-                                 employee_routes.router], title="Konsol Mutasi")  # fmt: skip
+                                 employee_routes.router], title="Konsol Mutasi",
+                        bearer_auth=False)  # people sign in here (OIDC); the services get their tokens  # fmt: skip
     app.state.web = web
     app.state.send_notices = send_notices  # one pass of the sender (tests call it instead of waiting)
     app.mount("/aset", StaticFiles(directory=STATIC), name="aset")

@@ -15,7 +15,7 @@ from mutasi.assessment.adapters.repositories import IMPORT_ERRORS, IMPORTS
 from mutasi.assessment.adapters.tables import read_table
 from mutasi.assessment.adapters.workbooks import XLSX_MEDIA_TYPE
 from mutasi.assessment.domain.errors import NotFound
-from mutasi.assessment.entrypoints.dependencies import DepsDep, HrCallerDep
+from mutasi.assessment.entrypoints.dependencies import DepsDep
 from mutasi.assessment.service_layer.imports import (
     ImportRequest,
     header_refusal,
@@ -24,6 +24,7 @@ from mutasi.assessment.service_layer.imports import (
     import_work,
     run_import,
 )
+from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep
 from mutasi.chassis.spreadsheets import safe_filename, sniff_name
 from mutasi.chassis.writes import IdempotencyKey
@@ -56,7 +57,7 @@ async def template(kind: Kind, format: Literal["xlsx", "csv"] = "xlsx") -> Respo
 async def import_file(
     kind: Kind,
     request: Request,
-    caller: HrCallerDep,
+    caller: CallerDep,
     deps: DepsDep,
     kit: KitDep,
     accept_partial: Annotated[bool, Query(description="Store the good rows even if some rows are bad.")] = False,
@@ -79,7 +80,7 @@ async def import_file(
 
 
 @router.get("/imports/{import_id}", summary="One import: its state, progress, and when done the final counts")
-async def import_summary(import_id: str, caller: HrCallerDep, deps: DepsDep, kit: KitDep) -> dict[str, Any]:
+async def import_summary(import_id: str, caller: CallerDep, deps: DepsDep, kit: KitDep) -> dict[str, Any]:
     """`state` is `running`, `succeeded` or `failed` (an interrupted import says `interrupted: true`; repeat the
     POST with the same Idempotency-Key to resume it). Counts are final only when `state` is not `running`."""
     job = await kit.jobs.get(caller.agency_id, import_id)
@@ -93,7 +94,7 @@ async def import_summary(import_id: str, caller: HrCallerDep, deps: DepsDep, kit
 
 
 @router.get("/imports/{import_id}/errors.xlsx", summary="The bad rows, annotated cell by cell (XLSX)")
-async def import_errors_xlsx(import_id: str, caller: HrCallerDep, deps: DepsDep) -> Response:
+async def import_errors_xlsx(import_id: str, caller: CallerDep, deps: DepsDep) -> Response:
     async with deps.uow() as uow:
         found = await uow.collection(IMPORTS).find_one({"agency_id": caller.agency_id, "import_id": import_id})
         if found is None:
@@ -115,7 +116,7 @@ async def import_errors_xlsx(import_id: str, caller: HrCallerDep, deps: DepsDep)
 )
 async def record_assessment(
     body: dict[str, str | int | float | None],
-    caller: HrCallerDep,
+    caller: CallerDep,
     deps: DepsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:

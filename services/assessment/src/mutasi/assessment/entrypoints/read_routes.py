@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from mutasi.assessment.adapters.picture import nine_box_png
 from mutasi.assessment.adapters.repositories import POSTS
 from mutasi.assessment.domain.errors import NotFound
-from mutasi.assessment.entrypoints.dependencies import DepsDep, HrCallerDep
+from mutasi.assessment.entrypoints.dependencies import DepsDep
 from mutasi.assessment.service_layer import follow_ups, reads, records
 from mutasi.assessment.service_layer.policy import policy_for, save_policy
 from mutasi.assessment.service_layer.reevaluation import reevaluate_agency
@@ -21,7 +21,7 @@ UnitQuery = Annotated[str | None, Query(description="Limit to one unit (OPD); em
 
 
 @router.get("/talent-grid", summary="9-box grid with counts and names, per agency or unit")
-async def talent_grid(caller: HrCallerDep, deps: DepsDep, unit_id: UnitQuery = None, names: bool = True) -> Any:
+async def talent_grid(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None, names: bool = True) -> Any:
     async with deps.uow() as uow:
         employees = await reads.employees_of(uow, caller.agency_id, unit_id)
     grid = reads.nine_box(employees, deps.today(), with_names=names)
@@ -29,7 +29,7 @@ async def talent_grid(caller: HrCallerDep, deps: DepsDep, unit_id: UnitQuery = N
 
 
 @router.get("/talent-grid.png", summary="9-box grid as a PNG picture", response_class=Response)
-async def talent_grid_png(caller: HrCallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Response:
+async def talent_grid_png(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Response:
     async with deps.uow() as uow:
         employees = await reads.employees_of(uow, caller.agency_id, unit_id)
     grid = reads.nine_box(employees, deps.today())
@@ -40,60 +40,53 @@ async def talent_grid_png(caller: HrCallerDep, deps: DepsDep, unit_id: UnitQuery
 
 
 @router.get("/jpm-distribution", summary="Job-Person Match distribution (10-point bins and categories)")
-async def jpm_distribution(caller: HrCallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Any:
+async def jpm_distribution(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Any:
     async with deps.uow() as uow:
         employees = await reads.employees_of(uow, caller.agency_id, unit_id)
     return {"agency_id": caller.agency_id, "unit_id": unit_id, **reads.jpm_distribution(employees, deps.today())}
 
 
 @router.get("/worklist/missing", summary="Who has no, an expired or an incomplete assessment, or needs re-assessment")
-async def missing(caller: HrCallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Any:
+async def missing(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Any:
     async with deps.uow() as uow:
         employees = await reads.employees_of(uow, caller.agency_id, unit_id)
     return {"agency_id": caller.agency_id, "items": reads.missing_or_expired(employees, deps.today())}
 
 
 @router.get("/worklist/reassessment", summary="Re-assessment requests from evaluation follow-ups")
-async def reassessment(caller: HrCallerDep, deps: DepsDep, status: str = "open") -> Any:
+async def reassessment(caller: CallerDep, deps: DepsDep, status: str = "open") -> Any:
     async with deps.uow() as uow:
         return {"agency_id": caller.agency_id, "items": await follow_ups.worklist(uow, caller.agency_id, status)}
 
 
-@router.get("/me", summary="The caller's own record, in Indonesian (header X-Nip)")
+@router.get("/me", summary="The caller's own record, in Indonesian (the NIP of the caller's token)")
 async def me(caller: CallerDep, deps: DepsDep) -> Any:
-    if not caller.nip:
-        raise HTTPException(
-            422,
-            {
-                "message": "Header X-Nip wajib / is required",
-                "errors": [{"field": "header.X-Nip", "reason": "wajib / required"}],
-            },
-        )
+    assert caller.nip is not None  # the policy grants /v1/me only to a token with a NIP
     async with deps.uow() as uow:
         return await records.my_record(uow, caller.agency_id, caller.nip, deps.today())
 
 
 @router.get("/employees/{nip}", summary="One employee's registry record and latest assessment (HR)")
-async def employee(nip: str, caller: HrCallerDep, deps: DepsDep) -> Any:
+async def employee(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         return await records.employee_doc(uow, caller.agency_id, nip)
 
 
 @router.get("/employees/{nip}/history", summary="Earlier versions of an employee's record")
-async def employee_history(nip: str, caller: HrCallerDep, deps: DepsDep) -> Any:
+async def employee_history(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         return {"nip": nip, "versions": await records.history(uow, caller.agency_id, nip)}
 
 
 @router.get("/employees/{nip}/jpm", summary="JPM of the latest assessment against any post")
-async def employee_jpm(nip: str, post_id: str, caller: HrCallerDep, deps: DepsDep) -> Any:
+async def employee_jpm(nip: str, post_id: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         policy = await policy_for(uow, caller.agency_id, deps.defaults)
         return await records.jpm_against(uow, caller.agency_id, nip, post_id, policy, deps.today())
 
 
 @router.get("/posts/{post_id}", summary="A post and its competency standard (SKJ)")
-async def post(post_id: str, caller: HrCallerDep, deps: DepsDep) -> Any:
+async def post(post_id: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         found = await uow.collection(POSTS).find_one({"agency_id": caller.agency_id, "post_id": post_id})
     if found is None:
@@ -113,7 +106,7 @@ class PolicyChange(BaseModel):
 
 
 @router.get("/policy", tags=["policy"], summary="The agency's JPM variant, categories, cut-offs and validity")
-async def get_policy(caller: HrCallerDep, deps: DepsDep) -> Any:
+async def get_policy(caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         return (await policy_for(uow, caller.agency_id, deps.defaults)).describe()
 
@@ -123,7 +116,7 @@ async def get_policy(caller: HrCallerDep, deps: DepsDep) -> Any:
     tags=["policy"],
     summary="Choose the agency's JPM variant, categories, cut-offs and validity; latest results are re-evaluated",
 )
-async def put_policy(change: PolicyChange, caller: HrCallerDep, deps: DepsDep) -> Any:
+async def put_policy(change: PolicyChange, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         policy = await save_policy(uow, caller.agency_id, change.model_dump(), deps.defaults)
         await uow.commit()

@@ -131,7 +131,7 @@ class Objection:
 
 @dataclass(frozen=True)
 class Caller:
-    """Who acts: the user and role from the request headers."""
+    """Who acts: the user (`sub` of the verified token) and the role the access policy granted."""
 
     user: str | None
     role: str | None
@@ -140,7 +140,7 @@ class Caller:
 def _require_approver(caller: Caller) -> str:
     if caller.role != APPROVER_ROLE or not caller.user:
         raise NotAllowed(
-            "X-Role",
+            "token.roles",
             "Hanya pengguna berperan approver yang boleh melakukan ini.",
             "Only a user with the approver role may do this.",
         )
@@ -296,7 +296,7 @@ class Round:
         self._planned()
         if any(a.user == user for a in self.approvals):
             raise InvalidState(
-                "X-User",
+                "token.sub",
                 "Anda sudah menyetujui rencana ini; perlu penyetuju kedua yang berbeda.",
                 "You already approved this plan; a second, different approver is needed.",
             )

@@ -11,7 +11,6 @@ from mutasi.placement.domain.errors import NotFound
 from mutasi.placement.domain.fairness import NOTE_ID, FairnessSettings, GroupRow, fairness_report
 from mutasi.placement.domain.options import PoolView
 from mutasi.placement.domain.rounds import Round
-from mutasi.placement.service_layer.access import require_staff
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.pool import load_pool
 from mutasi.placement.service_layer.shared import policy_of
@@ -22,7 +21,6 @@ SHEET_HEADER = ["Dimensi", "Kelompok", "Pegawai", "Tidak Memenuhi Syarat", "Pind
 
 async def round_rows(deps: Deps, caller: Caller, round_id: str) -> tuple[Round, list[GroupRow]]:
     """The report rows of the round's current plan."""
-    require_staff(caller)
     async with deps.uow() as uow:
         r = await repo.get_round(uow, caller.agency_id, round_id)
         pool = await load_pool(uow, r)

@@ -15,7 +15,7 @@ from mutasi.placement.domain.planning import Option, diff_plans
 from mutasi.placement.domain.rounds import PlanEntry, Round
 from mutasi.placement.domain.scoring import FitWeights, fit_for_move, fit_for_stay
 from mutasi.placement.service_layer import views
-from mutasi.placement.service_layer.access import actor, require_hr, require_staff
+from mutasi.placement.service_layer.access import actor
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.fairness import row_doc
 from mutasi.placement.service_layer.planning import (
@@ -32,7 +32,6 @@ from mutasi.placement.service_layer.shared import idempotent, policy_of, remembe
 
 
 async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) -> dict[str, Any]:
-    require_hr(caller)
     async with deps.uow() as uow:
         r = await repo.get_round(uow, caller.agency_id, round_id)
         old = r.state.value
@@ -64,7 +63,6 @@ async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) 
 
 async def scenario(deps: Deps, caller: Caller, round_id: str, options: PlanOptions, key: str | None) -> dict[str, Any]:
     """A what-if: the round re-planned with other weights or rules, as a diff against the current plan."""
-    require_staff(caller)
     fingerprint = {"scenario": round_id, **options.as_dict()}
     async with deps.uow() as uow:
         if (stored := await idempotent(uow, caller.agency_id, key, fingerprint)) is not None:

@@ -10,7 +10,6 @@ from mutasi.chassis.http import Caller
 from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.post_rows import Cells, header_errors, parse_posts
 from mutasi.placement.domain.posts import Post, needs_by_unit
-from mutasi.placement.service_layer.access import require_hr
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.shared import idempotent, remember
 
@@ -18,7 +17,6 @@ from mutasi.placement.service_layer.shared import idempotent, remember
 async def import_posts(deps: Deps, caller: Caller, header: list[str], rows: Sequence[Cells], accept_partial: bool,
                        digest: str, key: str | None) -> dict[str, Any]:  # fmt: skip
     """Validate every row; store nothing unless all rows are good or the caller asked to keep the good ones."""
-    require_hr(caller)
     fingerprint = {"posts": digest, "accept_partial": accept_partial}
     async with deps.uow() as uow:
         if (stored := await idempotent(uow, caller.agency_id, key, fingerprint)) is not None:

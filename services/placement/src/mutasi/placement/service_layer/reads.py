@@ -11,7 +11,7 @@ from mutasi.placement.domain.eligibility import RULES, EligibilityPolicy, check_
 from mutasi.placement.domain.errors import NotFound
 from mutasi.placement.domain.rounds import Round
 from mutasi.placement.service_layer import fairness, views
-from mutasi.placement.service_layer.access import require_hr, require_self_or_staff, require_staff
+from mutasi.placement.service_layer.access import require_self_or_staff
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.events import kind_of, post_ref
 from mutasi.placement.service_layer.pool import load_pool
@@ -30,7 +30,6 @@ async def round_summary(deps: Deps, caller: Caller, round_id: str) -> dict[str, 
 
 
 async def plan_entries(deps: Deps, caller: Caller, round_id: str, moves_only: bool) -> dict[str, Any]:
-    require_staff(caller)
     async with deps.uow() as uow:
         r = await repo.get_round(uow, caller.agency_id, round_id)
     if r.plan is None:
@@ -40,27 +39,23 @@ async def plan_entries(deps: Deps, caller: Caller, round_id: str, moves_only: bo
 
 
 async def decisions(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
-    require_staff(caller)
     async with deps.uow() as uow:
         r = await repo.get_round(uow, caller.agency_id, round_id)
     return [views.decision(d) for d in r.decisions.values()]
 
 
 async def objections(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
-    require_staff(caller)
     async with deps.uow() as uow:
         r = await repo.get_round(uow, caller.agency_id, round_id)
     return [views.objection(o) for o in r.objections.values()]
 
 
 async def scenarios(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
-    require_staff(caller)
     async with deps.uow() as uow:
         return await uow.collection(repo.SCENARIOS).find({"agency_id": caller.agency_id, "round_id": round_id})
 
 
 async def units(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
-    require_staff(caller)
     async with deps.uow() as uow:
         r = await repo.get_round(uow, caller.agency_id, round_id)
         pool = await load_pool(uow, r)
@@ -106,7 +101,6 @@ async def my_status(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict
 
 
 async def candidates(deps: Deps, caller: Caller, listed: bool = True) -> dict[str, Any]:
-    require_staff(caller)
     scope = {"agency_id": caller.agency_id}
     async with deps.uow() as uow:
         if not listed:
@@ -131,7 +125,6 @@ async def get_policy(deps: Deps, caller: Caller) -> dict[str, Any]:
 
 
 async def put_policy(deps: Deps, caller: Caller, doc: dict[str, Any]) -> dict[str, Any]:
-    require_hr(caller)
     policy = policy_from_request(doc, deps.defaults.policy)
     async with deps.uow() as uow:
         await repo.save_policy(uow, caller.agency_id, policy, caller.user)
@@ -153,7 +146,6 @@ SK_HEADER = ["No", "NIP", "Nama", "Golongan", "Jabatan Lama", "Unit Kerja Lama",
 
 async def export_xlsx(deps: Deps, caller: Caller, round_id: str) -> bytes:
     """The plan, the decisions (the rows an SK draft is typed from) and the per-unit summary."""
-    require_staff(caller)
     async with deps.uow() as uow:
         r = await repo.get_round(uow, caller.agency_id, round_id)
         pool = await load_pool(uow, r)

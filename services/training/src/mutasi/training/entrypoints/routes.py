@@ -6,9 +6,9 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from mutasi.chassis.http import Caller, CallerDep
+from mutasi.chassis.http import CallerDep, require_own_nip
 from mutasi.chassis.kit import KitDep, ServiceKit
 from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
@@ -26,22 +26,6 @@ UnitFilter = Annotated[str | None, Query(description="Receiving unit (OPD) id; d
 
 def _service(kit: ServiceKit) -> TrainingService:
     return kit.deps(Deps).service
-
-
-def _staff_only(who: Caller) -> None:
-    if who.role == "employee":
-        raise HTTPException(
-            403,
-            {
-                "message": "employees read only their own record",
-                "errors": [
-                    {
-                        "field": "header.X-Role",
-                        "reason": "pegawai hanya melihat datanya sendiri / employees see only themselves",
-                    }
-                ],
-            },
-        )
 
 
 async def _write(
@@ -65,7 +49,6 @@ async def _write(
 )
 async def import_catalogue(request: Request, kit: KitDep, who: CallerDep, key: IdempotencyKey = None) -> Any:
     """All or nothing: 200 with the offerings stored, or 422 listing every bad cell (sheet, row, column, reason)."""
-    _staff_only(who)
     data = await request.body()
     fingerprint = {"agency": who.agency_id, "sha256": hashlib.sha256(data).hexdigest()}
     return await _write(
@@ -85,7 +68,6 @@ async def offerings(kit: KitDep, who: CallerDep) -> Any:
 
 @router.post("/sessions/{session_id}/cancel", summary="Cancel a session and re-plan everyone booked on it")
 async def cancel_session(session_id: str, kit: KitDep, who: CallerDep, key: IdempotencyKey = None) -> Any:
-    _staff_only(who)
     command = commands.CancelSession(session_id)
     return await _write(
         kit,
@@ -99,7 +81,6 @@ async def cancel_session(session_id: str, kit: KitDep, who: CallerDep, key: Idem
 @router.post("/plans/replan-open", summary="Re-plan open gaps and unscheduled workshops with today's catalogue")
 async def replan_open(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None, key: IdempotencyKey = None) -> Any:
     """After a catalogue import adds offerings or sessions: emits training-assigned for each plan that changed."""
-    _staff_only(who)
     return await _write(
         kit,
         who.agency_id,
@@ -111,8 +92,6 @@ async def replan_open(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None, k
 
 @router.get("/people/{nip}", summary="A person's plans, mentor, JP per year and reminders")
 async def person(nip: str, kit: KitDep, who: CallerDep) -> Any:
-    if who.role == "employee" and who.nip != nip:
-        _staff_only(who)
     service = _service(kit)
     async with kit.uow() as uow:
         return await views.person(uow, who.agency_id, nip, service.today(), service.rules)
@@ -127,7 +106,6 @@ async def plans(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Any:
-    _staff_only(who)
     async with kit.uow() as uow:
         return await views.plans(uow, who.agency_id, unit_id, status, limit, offset)
 
@@ -136,8 +114,7 @@ async def plans(
 async def plan(plan_id: str, kit: KitDep, who: CallerDep) -> Any:
     async with kit.uow() as uow:
         found = await views.plan(uow, who.agency_id, plan_id)
-    if who.role == "employee" and who.nip != found["nip"]:
-        _staff_only(who)
+    require_own_nip(who, found["nip"])
     return found
 
 
@@ -145,7 +122,6 @@ async def plan(plan_id: str, kit: KitDep, who: CallerDep) -> Any:
 async def attendance(
     plan_id: str, item_id: str, body: AttendanceIn, kit: KitDep, who: CallerDep, key: IdempotencyKey = None
 ) -> Any:
-    _staff_only(who)
     command = commands.RecordAttendance(plan_id, item_id, body.attended_on)
     return await _write(
         kit,
@@ -161,7 +137,6 @@ async def completion(
     plan_id: str, item_id: str, body: CompletionIn, kit: KitDep, who: CallerDep, key: IdempotencyKey = None
 ) -> Any:
     """200 with the JP credited and the year's total; repeating the same completion changes nothing."""
-    _staff_only(who)
     command = commands.RecordCompletion(plan_id, item_id, body.completed_on, body.evidence_ref)
     answer = await _write(
         kit,
@@ -182,7 +157,6 @@ async def reminders(
     unit_id: UnitFilter = None,
     as_of: Annotated[IsoDate | None, Query(description="Date to judge by (YYYY-MM-DD); default today.")] = None,
 ) -> Any:
-    _staff_only(who)
     service = _service(kit)
     async with kit.uow() as uow:
         return await views.reminder_list(uow, who.agency_id, unit_id, as_of or service.today(), service.rules)
@@ -195,7 +169,6 @@ async def summary(
     unit_id: UnitFilter = None,
     year: Annotated[int | None, Query(ge=2000, le=2100, description="Calendar year for the JP minimum.")] = None,
 ) -> Any:
-    _staff_only(who)
     service = _service(kit)
     async with kit.uow() as uow:
         return await views.summary(uow, who.agency_id, unit_id, year or service.today().year, service.rules)
@@ -203,7 +176,6 @@ async def summary(
 
 @router.get("/exports/attendance.xlsx", summary="Who attends what and when (XLSX)", response_class=Response)
 async def attendance_export(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None) -> Response:
-    _staff_only(who)
     async with kit.uow() as uow:
         data = await views.attendance_export(uow, who.agency_id, unit_id)
     name = safe_filename(f"training-attendance-{who.agency_id}{'-' + unit_id if unit_id else ''}.xlsx")

@@ -1,0 +1,64 @@
+"""The local identity provider's demo users and clients: every role in two agencies, and one province user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DEMO_PASSWORD = "mutasi-demo"  # local stack only; documented in README and docs/identity.md
+AGENCIES = ("sawahlunto", "kota-solok")
+PROVINCE_AGENCY = "prov-sumbar"
+AUDIENCE = "mutasi"
+# NIPs of the demo employees (18 digits: birth date, appointment month, sex, serial) - not real people.
+EMPLOYEE_NIPS = {"sawahlunto": "199001012015031001", "kota-solok": "199202022016042002"}
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    password: str
+    claims: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sub(self) -> str:
+        return str(self.claims["sub"])
+
+
+def _agency_users(agency: str) -> list[User]:
+    users = []
+    for name, roles in (
+        ("hr", ["hr"]),
+        ("approver1", ["approver"]),
+        ("approver2", ["approver"]),
+        ("employee", ["employee"]),
+        ("auditor", ["auditor"]),
+        ("ops", ["ops"]),
+    ):
+        username = f"{name}.{agency}"
+        claims: dict[str, Any] = {"sub": f"{agency}:{name}", "agency": agency, "roles": roles}
+        if name == "employee":
+            claims["nip"] = EMPLOYEE_NIPS[agency]
+        users.append(User(username, DEMO_PASSWORD, {**claims, "preferred_username": username}))
+    return users
+
+
+def demo_users() -> dict[str, User]:
+    users = [u for agency in AGENCIES for u in _agency_users(agency)]
+    users.append(
+        User(
+            "province.sumbar",
+            DEMO_PASSWORD,
+            {
+                "sub": "prov-sumbar:province",
+                "preferred_username": "province.sumbar",
+                "agency": PROVINCE_AGENCY,
+                "agencies": list(AGENCIES),
+                "roles": ["province"],
+            },
+        )
+    )
+    return {u.username: u for u in users}
+
+
+# Public clients (no secret): authorization code + PKCE, redirect to a loopback address on any port (RFC 8252).
+CLIENTS = ("mutasi-console", "mutasi-cli")
