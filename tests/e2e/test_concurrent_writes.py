@@ -11,15 +11,21 @@ import httpx
 import pytest
 
 from mutasi.cli.demo.step_evaluation import FitScale, simulate
-from mutasi.cli.demo.step_placement import APPROVERS, HR
+from mutasi.cli.idp.login import sign_in
+from mutasi.cli.idp.users import DEMO_PASSWORD
 from mutasi.contracts import topics
 from tests.e2e.conftest import RoundOnStack
 from tests.e2e.test_programme_round import decision_event, unmoved_nip
 from tests.support.wire import eventually, produce
 
 pytestmark = pytest.mark.e2e
-AGENCY = {"X-Agency-Id": "sawahlunto"}
 PEOPLE = 20
+
+
+async def bearer(round_on_stack: RoundOnStack, username: str) -> dict[str, str]:
+    """Sign in at the stack's identity provider as `username` (a demo user of sawahlunto)."""
+    tokens = await sign_in(round_on_stack.state.issuer, username, DEMO_PASSWORD)
+    return {"Authorization": f"Bearer {tokens.access_token}"}
 
 
 async def test_sixty_concurrent_evaluation_writes_get_no_5xx_and_record_each_checkpoint_once(
@@ -30,7 +36,8 @@ async def test_sixty_concurrent_evaluation_writes_get_no_5xx_and_record_each_che
     for nip in nips:
         body = decision_event(nip, f"conc-{uuid.uuid4()}", f"dec-conc-{nip}")
         await produce(state.kafka, topics.MUTATION_DECIDED.name, body, nip.encode())
-    async with httpx.AsyncClient(base_url=state.url("evaluation"), headers={**AGENCY, **HR}, timeout=60) as client:
+    hr = await bearer(round_on_stack, "hr.sawahlunto")
+    async with httpx.AsyncClient(base_url=state.url("evaluation"), headers=hr, timeout=60) as client:
 
         async def scheduled() -> list[dict[str, Any]]:
             found = [(await client.get("/v1/schedules", params={"nip": n})).json() for n in nips]
@@ -52,7 +59,9 @@ async def test_sixty_concurrent_evaluation_writes_get_no_5xx_and_record_each_che
 
 
 async def test_two_approvers_approving_at_the_same_moment_both_count(round_on_stack: RoundOnStack) -> None:
-    async with httpx.AsyncClient(base_url=round_on_stack.state.url("placement"), headers=AGENCY, timeout=600) as client:
+    HR = await bearer(round_on_stack, "hr.sawahlunto")
+    APPROVERS = [await bearer(round_on_stack, f"approver{i}.sawahlunto") for i in (1, 2)]
+    async with httpx.AsyncClient(base_url=round_on_stack.state.url("placement"), timeout=600) as client:
         first = (await client.get("/v1/rounds", headers=HR)).json()[0]
         body = {"name": "Putaran serentak", "period": "2027-I", "effective_date": first["effective_date"],
                 "preferences_open_until": first["preferences_open_until"]}  # fmt: skip
@@ -67,4 +76,4 @@ async def test_two_approvers_approving_at_the_same_moment_both_count(round_on_st
         final = (await client.get(f"/v1/rounds/{round_id}", headers=HR)).json()
     assert [r.status_code for r in approvals] == [200, 200], [r.text for r in approvals]
     assert final["state"] == "approved"
-    assert {a["user"] for a in final["approvals"]} == {a["X-User"] for a in APPROVERS}
+    assert {a["user"] for a in final["approvals"]} == {"sawahlunto:approver1", "sawahlunto:approver2"}  # token subs
