@@ -95,13 +95,17 @@ class LegacyHeaderAuth(httpx.Auth):
         self.default_agency = default_agency
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if "authorization" not in request.headers and "x-agency-id" not in request.headers:
+            request.headers["X-Agency-Id"] = self.default_agency  # as a caller of that agency would send it
         if "authorization" not in request.headers:
             request.headers["Authorization"] = "Bearer " + self.issuer.token_for_headers(
                 request.headers, self.default_agency
             )
-        for name in ("x-agency-id", "x-user", "x-role", "x-nip"):
-            if name in request.headers and not (name == "x-agency-id" and "x-select-agency" in request.headers):
+        for name in ("x-user", "x-role", "x-nip"):  # X-Agency-Id stays: the token's own agency passes as a selection
+            if name in request.headers:
                 del request.headers[name]
+        if "x-select-agency" in request.headers or not request.headers.get("x-agency-id", "x"):
+            request.headers.pop("x-agency-id", None)
         if "x-select-agency" in request.headers:  # a province user choosing an agency: the real header
             request.headers["X-Agency-Id"] = request.headers.pop("x-select-agency")
         yield request
