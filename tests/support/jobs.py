@@ -31,7 +31,8 @@ async def finished(svc: RunningService, response: httpx.Response) -> Finished | 
     if response.status_code != 202:
         return response
     await svc.kit.jobs.wait_all()
-    agency = response.request.headers.get("X-Agency-Id", "")
-    view = (await svc.http.get(response.headers["Location"], headers={"X-Agency-Id": agency})).json()
+    # the same caller asks for its job: the token the import was sent with
+    same_caller = {"Authorization": response.request.headers["Authorization"]}
+    view = (await svc.http.get(response.headers["Location"], headers=same_caller)).json()
     assert view["state"] in ("succeeded", "failed"), view
     return Finished(view)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
-from pymongo.errors import DuplicateKeyError
 
 from mutasi.chassis.kit import ServiceKit
 from mutasi.contracts import topics
@@ -36,7 +35,6 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     kit.map_error(InvalidInput, 422)
     kit.map_error(NotFound, 404)
     kit.map_error(AlreadyRecorded, 409)
-    kit.map_error(DuplicateKeyError, 409)
     if settings.metrics_refresh_s > 0:
         kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(kit, metrics), name="evaluation-gauges")
     return kit.build_app(
