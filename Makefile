@@ -48,8 +48,8 @@ chromium: ## Debian's Chromium and ChromeDriver for the browser tests (apt-get w
 browser: install chromium ## the console's browser tests in headless Chromium (screenshots in .run/console-screens/)
 	MUTASI_BROWSER_TESTS=1 $(VENV)/bin/pytest -q tests/browser
 
-test: install chromium lint types contracts-check prometheus-tools asyncapi-parser ## lint, types, import contracts, unit, component, integration, e2e
-	$(VENV)/bin/pytest -q -p no:cacheprovider tests
+test: install chromium lint types contracts-check prometheus-tools asyncapi-parser ## lint, types, import contracts, then every test in two lanes side by side
+	$(PY) tools/test_lanes.py
 
 check: install lint types contracts-check ## the fast subset: lint, types, import contracts, unit tests (what pre-commit runs, plus unit)
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests/unit

@@ -20,8 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LANES = {
-    "in-process": ["tests/unit", "tests/component"],
-    "stack": ["tests/integration", "tests/e2e", "tests/browser"],
+    "in-process": ["tests/unit", "tests/component", "tests/contract"],
+    "stack": ["tests/integration", "tests/e2e", "tests/faults", "tests/browser"],
 }
 COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed)")
 
