@@ -129,7 +129,10 @@ class MongoDatabase:
             self._uri,
             tz_aware=True,
             serverSelectionTimeoutMS=self._timeout_ms,
-            connectTimeoutMS=min(self._timeout_ms, 2000),
+            # The driver's monitor uses this as its socket timeout too: a server busy with a big bulk write for more
+            # than a couple of seconds (SecantusDB under load) must not be declared unknown, which clears the pool
+            # and cancels the writes in flight ("operation cancelled" in the middle of an import).
+            connectTimeoutMS=10_000,
         )
 
     async def close(self) -> None:
