@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # uv, pinned, in a bootstrap venv of its own: the same on every machine, whatever else is installed there.
 UV := .tools/bin/uv
 
-.PHONY: install prometheus-tools asyncapi-parser check mutation demo test lint types contracts-check unit component integration e2e bench bench-round schemas up down stack-up stack-down clean
+.PHONY: install prometheus-tools asyncapi-parser check mutation chaos demo test lint types contracts-check unit component integration e2e bench bench-round schemas up down stack-up stack-down clean
 
 $(UV):
 	python3.11 -m venv .tools
@@ -72,6 +72,8 @@ integration: install
 	$(VENV)/bin/pytest -q tests/integration
 e2e: install
 	$(VENV)/bin/pytest -q tests/e2e
+chaos: install ## the fault suite: kill -9 each service and restart the database mid-round, compared with a clean run
+	MUTASI_FAULT_SUITE=1 $(VENV)/bin/pytest -q -p no:cacheprovider tests/faults
 
 mutation: install ## a bounded mutation pass over the chassis (cosmic-ray, a seeded sample); survivors listed at the end
 	@mkdir -p out && rm -f out/mutation.sqlite
