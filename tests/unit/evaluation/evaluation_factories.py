@@ -31,6 +31,7 @@ def decision(
     before: Predicate | None = Predicate.BAIK,
     fit_parts: Mapping[str, float] | None = None,
     round_id: str = "2026-1",
+    groups: Mapping[str, str] | None = None,
 ) -> MoveDecided:
     predicates = (PeriodPredicate("2025", before),) if before else ()
     return MoveDecided(
@@ -47,6 +48,7 @@ def decision(
             predicates=predicates, jpm=80.0, fit_score=0.7, fit_parts=dict(fit_parts or {}), jpm_target=88.0
         ),
         to_unit_name=unit.upper(),
+        groups=dict(groups or {}),
     )
 
 

@@ -13,7 +13,7 @@ from mutasi.contracts.assessment import AssessmentCompletedV1
 from mutasi.contracts.common import PostRef, PredicateYear
 from mutasi.contracts.envelope import event_model
 from mutasi.contracts.evaluation import EvaluationRecordedV1, FollowUpRecommendedV1
-from mutasi.contracts.placement import MutationDecidedV1, RoundAnnouncedV1
+from mutasi.contracts.placement import GroupProfile, MutationDecidedV1, RoundAnnouncedV1
 from mutasi.contracts.topics import (
     ASSESSMENT_COMPLETED,
     EVALUATION_RECORDED,
@@ -105,6 +105,7 @@ PAYLOADS: dict[str, BaseModel] = {
         jpm_before=62.0,
         jpm_target=96.0,
         talent_box=6,
+        profile=GroupProfile(golongan="III", education_level="S1", employee_type="PNS", age_band="30–39"),
     ),
     TRAINING_ASSIGNED.name: TrainingAssignedV1(
         plan_id="pln-0042",

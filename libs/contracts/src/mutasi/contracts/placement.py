@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from mutasi.contracts.common import PostRef, PredicateYear
 from mutasi.contracts.envelope import Payload
 from mutasi.contracts.values import CompetencyLevel, Nip, RecentDate, StandardLevel
-from mutasi.contracts.vocabulary import MoveKindName
+from mutasi.contracts.vocabulary import AgeBandName, EducationLevelName, EmployeeTypeName, MoveKindName
 
 
 class RoundAnnouncedV1(Payload):
@@ -18,6 +18,20 @@ class RoundAnnouncedV1(Payload):
     period: str = Field(description="Period label, e.g. 2026-II.")
     preferences_open_until: RecentDate = Field(description="Last day to submit preferences.")
     scope_units: list[str] = Field(default_factory=list, description="Unit ids in scope; empty = whole agency.")
+
+
+class GroupProfile(BaseModel):
+    """The groups a moved person belongs to in the fairness breakdown of outcomes (evaluation's programme report
+    at each checkpoint): coarse on purpose — an age band, never a birth date."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    golongan: str = Field(
+        max_length=8, pattern=r"^[IVX]+$", description="Golongan without the ruang (PNS I–IV, PPPK I–XVII)."
+    )
+    education_level: EducationLevelName = Field(description="Highest education level.")
+    employee_type: EmployeeTypeName = Field(description="SIASN jenisPegawai.")
+    age_band: AgeBandName = Field(description="Age band on the effective date.")
 
 
 class MutationDecidedV1(Payload):
@@ -46,3 +60,6 @@ class MutationDecidedV1(Payload):
     jpm_before: float | None = Field(None, description="JPM against the old post.")
     jpm_target: float | None = Field(None, description="JPM against the new post at decision time.")
     talent_box: int | None = Field(None, ge=1, le=9, description="9-box box at decision time.")
+    profile: GroupProfile | None = Field(
+        None, description="Groups for the fairness breakdown of outcomes (sex is read from the NIP)."
+    )

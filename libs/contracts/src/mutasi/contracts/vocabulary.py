@@ -86,4 +86,13 @@ class PostType(StrEnum):
     JPT_UTAMA = "jpt_utama"
 
 
+AgeBandName = Literal["<30", "30–39", "40–49", "50+"]
+"""Age in bands as the fairness reports group people: coarse enough to reveal no birth date (UU 27/2022 Pasal 16:
+data minimisation)."""
+
+EmployeeTypeName = Literal["PNS", "CPNS", "PPPK"]
+"""SIASN's jenisPegawai."""
+
+EducationLevelName = Literal["SD", "SMP", "SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
+
 PostTypeName = Literal["pelaksana", "fungsional", "pengawas", "administrator", "jpt_pratama", "jpt_madya", "jpt_utama"]

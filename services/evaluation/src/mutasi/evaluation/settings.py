@@ -31,6 +31,13 @@ class EvaluationSettings(ServiceSettings):
     min_group_size: int = Field(
         5, description="Survey answers are shown only for groups of at least this many respondents (UU 27/2022)."
     )
+    fairness_flag_ratio: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="A group whose favourable-outcome rate at a checkpoint is under this share of the best group's "
+        "is flagged in the programme report (four-fifths rule, 29 CFR 1607.4(D)); informs, decides nothing.",
+    )
     predicate_scores: dict[str, float] = Field(
         {"Sangat Baik": 100, "Baik": 80, "Butuh Perbaikan": 60, "Kurang/Misconduct": 40, "Sangat Kurang": 20},
         description="Score per SKP predicate for means and changes (one implementation's talent scoring, "
@@ -86,4 +93,5 @@ class EvaluationSettings(ServiceSettings):
             scale=PredicateScale(scores, Predicate(self.expected_predicate)),
             learning=LearningPolicy(min_samples=self.learning_min_samples, prior_strength=self.learning_prior_strength),
             min_group_size=self.min_group_size,
+            fairness_flag_ratio=self.fairness_flag_ratio,
         )

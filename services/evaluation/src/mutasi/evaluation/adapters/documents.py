@@ -50,6 +50,7 @@ def schedule_to_doc(s: EvaluationSchedule) -> Doc:
         "recorded": {str(m): i for m, i in s.recorded.items()},
         "earlier_decisions": list(s.earlier_decisions),
         "cancelled": s.cancelled,
+        "groups": dict(s.groups),
     }
 
 
@@ -80,6 +81,7 @@ def schedule_from_doc(d: Doc) -> EvaluationSchedule:
         recorded={int(m): i for m, i in (d.get("recorded") or {}).items()},
         earlier_decisions=tuple(d.get("earlier_decisions", [])),
         cancelled=bool(d.get("cancelled", False)),
+        groups=dict(d.get("groups") or {}),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from mutasi.evaluation.adapters import charts
 from mutasi.evaluation.adapters.labels import num, part_label, pct, post_type_label, reason_label, signed, survey_label
+from mutasi.evaluation.domain.fairness import DIMENSIONS
 from mutasi.evaluation.domain.performance import PREDICATE_ORDER
 from mutasi.evaluation.domain.recording import SURVEY_ITEMS
 from mutasi.evaluation.domain.report import FeedbackSummary, GroupReport, ProgrammeReport
@@ -52,6 +53,40 @@ def _group_rows(groups: list[GroupReport], label: Any) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+def _fairness(r: ProgrammeReport) -> str:
+    """Outcomes per group at each checkpoint with evaluations, flagged rows marked, and a chart of the latest."""
+    f = r.fairness
+    if not f.rows:
+        return f'<p class="note">Belum ada checkpoint dengan minimal {f.min_group} ASN dievaluasi.</p>'
+    rows = [
+        [
+            f"{row.checkpoint_months} bln",
+            DIMENSIONS[row.dimension],
+            ("Gabungan: " if row.pooled else "") + row.group,
+            row.evaluated,
+            row.favourable,
+            pct(row.rate),
+            num(row.ratio_to_best, 2),
+            "⚑ di bawah ambang" if row.flagged else "",
+        ]
+        for row in f.rows
+    ]
+    latest = max(row.checkpoint_months for row in f.rows)
+    shown = [row for row in f.rows if row.checkpoint_months == latest]
+    chart = charts.horizontal_bars(
+        [f"{DIMENSIONS[row.dimension]}: {row.group}"[:48] for row in shown],
+        [row.ratio_to_best or 0.0 for row in shown],
+        xmax=1.15,
+    )
+    head = ["Checkpoint", "Dimensi", "Kelompok", "Dievaluasi", "Baik ke atas", "Persentase", "Rasio thd terbaik", ""]
+    return (
+        f"<p>{len(f.flagged)} baris di bawah ambang {num(f.flag_ratio, 2)} (aturan empat-perlima).</p>"
+        + f"<h3>Rasio terhadap kelompok terbaik, checkpoint {latest} bulan</h3>{chart}"
+        + _table(head, rows)
+        + f'<p class="note">{escape(f.note)} Kelompok di bawah {f.min_group} orang digabung (UU 27/2022).</p>'
+    )
 
 
 def _feedback_rows(groups: list[FeedbackSummary], label: Any) -> list[list[Any]]:
@@ -187,6 +222,8 @@ agar jawaban seseorang tidak dapat dikenali (UU 27/2022). Teks bebas tidak perna
 <h2>Per jenis jabatan</h2>{
         _table(["Jenis jabatan", *group_head[1:]], _group_rows(r.by_post_type, lambda g: post_type_label(g.key)))
     }
+<h2>Keadilan hasil per kelompok (kinerja Baik ke atas di tiap checkpoint)</h2>
+{_fairness(r)}
 <h2>Pembelajaran untuk putaran berikut: saran bobot penempatan</h2>
 {_table(["Komponen skor kecocokan", "Korelasi r", "Koefisien", "Bobot saat ini", "Bobot disarankan"], learn_rows)}
 <p class="note">{escape(learn_note)} Hasil = {escape(learning.outcome)}. Ini <b>saran</b> untuk diputuskan

@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 
 from mutasi.chassis.spreadsheets import safe_row
 from mutasi.evaluation.adapters.labels import part_label, post_type_label, reason_label, survey_label
+from mutasi.evaluation.domain.fairness import DIMENSIONS
 from mutasi.evaluation.domain.performance import PREDICATE_ORDER
 from mutasi.evaluation.domain.recording import SURVEY_ITEMS
 from mutasi.evaluation.domain.report import FeedbackSummary, GroupReport, ProgrammeReport
@@ -112,6 +113,19 @@ def render(r: ProgrammeReport) -> bytes:
     ]
     _sheet(wb, "Per unit", group_head, _groups(r.by_unit, lambda g: g.label))
     _sheet(wb, "Per jenis jabatan", group_head, _groups(r.by_post_type, lambda g: post_type_label(g.key)))
+    f = r.fairness
+    _sheet(
+        wb,
+        "Keadilan hasil",
+        ["Checkpoint (bulan)", "Dimensi", "Kelompok", "Gabungan", "Dievaluasi", "Baik ke atas", "Persentase",
+         "Rasio thd terbaik", "Di bawah ambang"],
+        [
+            [row.checkpoint_months, DIMENSIONS[row.dimension], row.group, "ya" if row.pooled else "", row.evaluated,
+             row.favourable, row.rate, row.ratio_to_best, "ya" if row.flagged else ""]
+            for row in f.rows
+        ]
+        + [[f"Ambang rasio {f.flag_ratio}; kelompok < {f.min_group} orang digabung. {f.note}"]],
+    )  # fmt: skip
     _sheet(
         wb,
         "Saran bobot",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mutasi.evaluation.domain.disclosure import disclose
+from mutasi.evaluation.domain.fairness import FairnessSettings, Outcome, OutcomeFairness, outcome_fairness
 from mutasi.evaluation.domain.followup import FollowUp, FollowUpReason
 from mutasi.evaluation.domain.learning import LearningPolicy, WeightSuggestion, outcome_score, suggest_weights
 from mutasi.evaluation.domain.performance import PREDICATE_ORDER, PredicateScale
@@ -99,6 +100,7 @@ class ProgrammeReport:
     feedback_by_unit: list[FeedbackSummary]
     feedback_by_post_type: list[FeedbackSummary]
     learning: WeightSuggestion
+    fairness: OutcomeFairness
     notes: list[str] = field(default_factory=list)
 
 
@@ -116,6 +118,11 @@ class _Person:
     @property
     def latest_survey(self) -> Evaluation | None:
         return next((e for e in reversed(self.evaluations) if e.survey is not None), None)
+
+
+def _outcome(p: _Person) -> Outcome:
+    groups = {"unit": p.schedule.to_unit_name or p.schedule.to_unit_id, **p.schedule.groups}
+    return Outcome(p.schedule.nip, groups, {e.checkpoint_months: e.predicate for e in p.evaluations})
 
 
 def _performance(people: Sequence[_Person], scale: PredicateScale) -> PerformanceSummary:
@@ -221,6 +228,8 @@ def build_report(
     min_group_size: int = 5,
     scale: PredicateScale | None = None,
     learning_policy: LearningPolicy | None = None,
+    fairness: FairnessSettings | None = None,
+    checkpoint_months: Sequence[int] = (3, 6, 12),
 ) -> ProgrammeReport:
     """Builds the report from stored facts; survey numbers only for groups of at least `min_group_size`."""
     scale = scale or PredicateScale()
@@ -271,5 +280,8 @@ def build_report(
         feedback_by_unit=_group_feedback(by_unit, unit_labels, min_group_size) if overall else [],
         feedback_by_post_type=_group_feedback(by_type, {}, min_group_size) if overall else [],
         learning=suggest_weights(samples, weights, learning_policy),
+        fairness=outcome_fairness(
+            (_outcome(p) for p in people), checkpoint_months, fairness or FairnessSettings(min_group=min_group_size)
+        ),
         notes=notes,
     )

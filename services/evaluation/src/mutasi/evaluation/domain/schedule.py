@@ -100,6 +100,7 @@ class MoveDecided:
     to_post_name: str = ""
     cancelled: bool = False
     supersedes: str | None = None
+    groups: Mapping[str, str] = field(default_factory=dict)  # fairness dimension -> group (domain.fairness)
 
 
 class ScheduleChange(StrEnum):
@@ -128,6 +129,7 @@ class EvaluationSchedule:
     recorded: Mapping[int, str] = field(default_factory=dict)  # checkpoint months -> evaluation id
     earlier_decisions: tuple[str, ...] = ()
     cancelled: bool = False
+    groups: Mapping[str, str] = field(default_factory=dict)  # fairness dimension -> group (domain.fairness)
 
     def checkpoint(self, months: int) -> Checkpoint | None:
         return next((c for c in self.checkpoints if c.months == months), None)
@@ -175,6 +177,7 @@ def apply_decision(
         recorded=dict(current.recorded) if current else {},
         earlier_decisions=_earlier(current, decision),
         cancelled=decision.cancelled,
+        groups=dict(decision.groups),
     )
     return schedule, ScheduleChange.OPENED if current is None else ScheduleChange.UPDATED
 

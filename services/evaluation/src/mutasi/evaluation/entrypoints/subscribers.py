@@ -9,6 +9,7 @@ from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts.envelope import CloudEvent
 from mutasi.contracts.placement import MutationDecidedV1
 from mutasi.contracts.training import TrainingAssignedV1, TrainingCompletedV1
+from mutasi.evaluation.domain.fairness import sex_of
 from mutasi.evaluation.domain.performance import parse_predicate
 from mutasi.evaluation.domain.schedule import Baseline, MoveDecided, PeriodPredicate, ScheduleChange
 from mutasi.evaluation.service_layer import services
@@ -41,7 +42,21 @@ def move_decided(event: CloudEvent[Any]) -> MoveDecided:
         to_post_name=d.to_post.post_name,
         cancelled=d.cancelled,
         supersedes=d.supersedes,
+        groups=groups_of(d),
     )
+
+
+def groups_of(d: MutationDecidedV1) -> dict[str, str]:
+    """The person's groups in the outcome breakdown: from the event's profile, sex from the NIP."""
+    groups = {"jenis_kelamin": sex_of(d.nip), "jenis_mutasi": d.kind, "unit": d.to_post.unit_name or d.to_post.unit_id}
+    if d.profile is not None:
+        groups |= {
+            "kelompok_usia": d.profile.age_band,
+            "golongan": d.profile.golongan,
+            "pendidikan": d.profile.education_level,
+            "jenis_pegawai": d.profile.employee_type,
+        }
+    return groups
 
 
 class Subscribers:

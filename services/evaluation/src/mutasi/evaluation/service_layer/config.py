@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mutasi.evaluation.domain.fairness import FairnessSettings
 from mutasi.evaluation.domain.followup import FollowUpRules
 from mutasi.evaluation.domain.learning import LearningPolicy
 from mutasi.evaluation.domain.performance import PredicateScale
@@ -17,3 +18,4 @@ class EvaluationConfig:
     scale: PredicateScale = field(default_factory=PredicateScale)
     learning: LearningPolicy = field(default_factory=LearningPolicy)
     min_group_size: int = 5
+    fairness_flag_ratio: float = FairnessSettings.flag_ratio

@@ -10,6 +10,7 @@ from mutasi.contracts import topics
 from mutasi.contracts.evaluation import EvaluationRecordedV1, FollowUpRecommendedV1
 from mutasi.evaluation.adapters.repository import Repository, Source
 from mutasi.evaluation.domain.errors import FieldError, InvalidInput, NotFound
+from mutasi.evaluation.domain.fairness import FairnessSettings
 from mutasi.evaluation.domain.followup import FollowUp, RuleContext, recommend_follow_ups
 from mutasi.evaluation.domain.performance import outcome
 from mutasi.evaluation.domain.recording import Evaluation, RecordEvaluation, register, validate_evaluation
@@ -170,4 +171,6 @@ async def programme_report(
         min_group_size=config.min_group_size,
         scale=config.scale,
         learning_policy=config.learning,
+        fairness=FairnessSettings(flag_ratio=config.fairness_flag_ratio, min_group=config.min_group_size),
+        checkpoint_months=config.policy.months,
     )

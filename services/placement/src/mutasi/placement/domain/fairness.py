@@ -46,12 +46,27 @@ def age_band(age: float) -> str:
     return "50+"
 
 
+def golongan_of(golongan: str) -> str:
+    """`III/b` → `III`; a PPPK golongan (`IX`) stays as it is."""
+    return golongan.split("/")[0].strip().upper()
+
+
+def profile_of(c: Candidate, on: date) -> dict[str, str]:
+    """The groups evaluation needs to break outcomes down the same way (sex it reads from the NIP itself)."""
+    return {
+        "golongan": golongan_of(c.golongan),
+        "education_level": c.education_level,
+        "employee_type": c.employee_type,
+        "age_band": age_band(c.age_on(on)),
+    }
+
+
 def dimensions(on: date) -> dict[str, Callable[[Candidate], str]]:
     """The groupings of the report, each a function of the pool snapshot (no birth date: age from BUP)."""
     return {
         "jenis_kelamin": lambda c: sex_of(c.nip),
         "kelompok_usia": lambda c: age_band(c.age_on(on)),
-        "golongan": lambda c: c.golongan.split("/")[0] if "/" in c.golongan else c.golongan,
+        "golongan": lambda c: golongan_of(c.golongan),
         "pendidikan": lambda c: c.education_level,
         "jenis_pegawai": lambda c: c.employee_type,
         "unit": lambda c: c.unit_id,

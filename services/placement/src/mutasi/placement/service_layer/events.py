@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from mutasi.contracts.common import PostRef, PredicateYear
-from mutasi.contracts.placement import MutationDecidedV1
+from mutasi.contracts.placement import GroupProfile, MutationDecidedV1
 from mutasi.contracts.vocabulary import MoveKindName
 from mutasi.placement.domain.candidates import Candidate
+from mutasi.placement.domain.fairness import profile_of
 from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.ranks import post_level
 from mutasi.placement.domain.rounds import Decision, Round
@@ -46,7 +47,16 @@ def mutation_decided(
         target_standard=target.standard_levels() if target is not None else {},
         predicates_before=[PredicateYear(year=y, predicate=p) for y, p in sorted(c.predicates)],
         jpm_before=c.jpm_current, jpm_target=d.jpm_target, talent_box=c.talent_box,
+        profile=_profile(c, d),
     )  # fmt: skip
+
+
+def _profile(c: Candidate, d: Decision) -> GroupProfile | None:
+    """The person's groups for evaluation's fairness breakdown; left out when the stored data can't be read."""
+    try:
+        return GroupProfile.model_validate(profile_of(c, d.effective_date))
+    except ValueError:
+        return None
 
 
 def _weights(r: Round) -> dict[str, float]:
