@@ -8,7 +8,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from mutasi.chassis.auth import Caller, Identity
 from mutasi.chassis.policy import Rule, Scope, decide, rule_for
@@ -31,6 +31,13 @@ class ErrorBody(BaseModel):
 
     message: str = Field(description="Summary in Indonesian and English.")
     errors: list[ErrorItem] = Field(description="Each problem, by field.")
+
+
+class Answer(BaseModel):
+    """Base of every success body a route declares: the documented fields are checked on the way out; a field
+    added later passes through (`additionalProperties`), so a client reads what is documented and tolerates more."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 def not_found(field: str, reason: str) -> HTTPException:

@@ -14,6 +14,7 @@ from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
 from mutasi.chassis.values import IsoDate
 from mutasi.chassis.writes import IdempotencyKey, write
+from mutasi.training.entrypoints import answers
 from mutasi.training.entrypoints.dependencies import Deps
 from mutasi.training.entrypoints.schemas import AttendanceIn, CompletionIn
 from mutasi.training.service_layer import commands, views
@@ -42,6 +43,7 @@ async def _write(
 
 @router.post(
     "/catalogue/import",
+    response_model=answers.CatalogueImported,
     summary="Import the catalogue workbook (sheets `offerings` and `sessions`)",
     openapi_extra={
         "requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
@@ -60,13 +62,21 @@ async def import_catalogue(request: Request, kit: KitDep, who: CallerDep, key: I
     )
 
 
-@router.get("/catalogue/offerings", summary="The agency's offerings with sessions and seats taken")
+@router.get(
+    "/catalogue/offerings",
+    response_model=answers.CatalogueAnswer,
+    summary="The agency's offerings with sessions and seats taken",
+)
 async def offerings(kit: KitDep, who: CallerDep) -> Any:
     async with kit.uow() as uow:
         return await views.catalogue(uow, who.agency_id)
 
 
-@router.post("/sessions/{session_id}/cancel", summary="Cancel a session and re-plan everyone booked on it")
+@router.post(
+    "/sessions/{session_id}/cancel",
+    response_model=answers.SessionCancelled,
+    summary="Cancel a session and re-plan everyone booked on it",
+)
 async def cancel_session(session_id: str, kit: KitDep, who: CallerDep, key: IdempotencyKey = None) -> Any:
     command = commands.CancelSession(session_id)
     return await _write(
@@ -78,7 +88,11 @@ async def cancel_session(session_id: str, kit: KitDep, who: CallerDep, key: Idem
     )
 
 
-@router.post("/plans/replan-open", summary="Re-plan open gaps and unscheduled workshops with today's catalogue")
+@router.post(
+    "/plans/replan-open",
+    response_model=answers.Replanned,
+    summary="Re-plan open gaps and unscheduled workshops with today's catalogue",
+)
 async def replan_open(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None, key: IdempotencyKey = None) -> Any:
     """After a catalogue import adds offerings or sessions: emits training-assigned for each plan that changed."""
     return await _write(
@@ -90,14 +104,16 @@ async def replan_open(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None, k
     )
 
 
-@router.get("/people/{nip}", summary="A person's plans, mentor, JP per year and reminders")
+@router.get(
+    "/people/{nip}", response_model=answers.PersonAnswer, summary="A person's plans, mentor, JP per year and reminders"
+)
 async def person(nip: str, kit: KitDep, who: CallerDep) -> Any:
     service = _service(kit)
     async with kit.uow() as uow:
         return await views.person(uow, who.agency_id, nip, service.today(), service.rules)
 
 
-@router.get("/plans", summary="Plans in the agency or one receiving unit")
+@router.get("/plans", response_model=answers.PlanPage, summary="Plans in the agency or one receiving unit")
 async def plans(
     kit: KitDep,
     who: CallerDep,
@@ -110,7 +126,9 @@ async def plans(
         return await views.plans(uow, who.agency_id, unit_id, status, limit, offset)
 
 
-@router.get("/plans/{plan_id}", summary="One plan with its items, gaps, open gaps and mentor")
+@router.get(
+    "/plans/{plan_id}", response_model=answers.Plan, summary="One plan with its items, gaps, open gaps and mentor"
+)
 async def plan(plan_id: str, kit: KitDep, who: CallerDep) -> Any:
     async with kit.uow() as uow:
         found = await views.plan(uow, who.agency_id, plan_id)
@@ -118,7 +136,11 @@ async def plan(plan_id: str, kit: KitDep, who: CallerDep) -> Any:
     return found
 
 
-@router.post("/plans/{plan_id}/items/{item_id}/attendance", summary="Record attendance of a plan item")
+@router.post(
+    "/plans/{plan_id}/items/{item_id}/attendance",
+    response_model=answers.Attended,
+    summary="Record attendance of a plan item",
+)
 async def attendance(
     plan_id: str, item_id: str, body: AttendanceIn, kit: KitDep, who: CallerDep, key: IdempotencyKey = None
 ) -> Any:
@@ -132,7 +154,11 @@ async def attendance(
     )
 
 
-@router.post("/plans/{plan_id}/items/{item_id}/completion", summary="Record completion (emits training-completed)")
+@router.post(
+    "/plans/{plan_id}/items/{item_id}/completion",
+    response_model=answers.Completed,
+    summary="Record completion (emits training-completed)",
+)
 async def completion(
     plan_id: str, item_id: str, body: CompletionIn, kit: KitDep, who: CallerDep, key: IdempotencyKey = None
 ) -> Any:
@@ -150,7 +176,9 @@ async def completion(
     return answer
 
 
-@router.get("/reminders", summary="Overdue items and people below the yearly JP minimum")
+@router.get(
+    "/reminders", response_model=answers.Reminders, summary="Overdue items and people below the yearly JP minimum"
+)
 async def reminders(
     kit: KitDep,
     who: CallerDep,
@@ -162,7 +190,11 @@ async def reminders(
         return await views.reminder_list(uow, who.agency_id, unit_id, as_of or service.today(), service.rules)
 
 
-@router.get("/summary", summary="Plans, assigned JP, completion rate, people under the JP minimum, open gaps")
+@router.get(
+    "/summary",
+    response_model=answers.Summary,
+    summary="Plans, assigned JP, completion rate, people under the JP minimum, open gaps",
+)
 async def summary(
     kit: KitDep,
     who: CallerDep,
