@@ -33,6 +33,7 @@ def test_a_small_round_flows_from_assessment_to_evaluation(round_on_stack: Round
     assert r["placement"]["moved"] > 0
     assert r["training"]["trained"] > 0
     assert r["evaluation"]["evaluated"] > 0
+    assert r["placement"]["demosi_without_basis"] == 0  # a demosi only at the person's request or as a penalty
     assert len(summary) == 1
 
 

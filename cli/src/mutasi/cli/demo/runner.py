@@ -82,6 +82,7 @@ async def run_demo(
     if kinds:
         parts.append("kinds=" + ",".join(f"{k}:{v}" for k, v in kinds.items()))
         parts.append(f"pppk_moved={results['placement'].get('pppk_moved', 0)}")
+        parts.append(f"demosi_without_basis={results['placement'].get('demosi_without_basis', 0)}")
     if gain is not None:
         parts.append(f"gain_over_greedy={gain:.1f}%")
     if coverage is not None:

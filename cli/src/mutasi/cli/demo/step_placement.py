@@ -140,6 +140,8 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     )
     kinds = ", ".join(f"{k} {v}" for k, v in plan.get("moves_by_kind", {}).items())
     ctx.progress(f"placement: plan {plan['moves']} moves ({kinds}), total fit {gain}, {plan['solve_seconds']} s")
+    entries = (await client.get(f"/v1/rounds/{round_id}/plan", headers=hr)).json()["entries"]
+    unbased = _demosi_without_basis(entries, prefs)
     for approver in approvers:
         (await client.post(f"/v1/rounds/{round_id}/approvals", headers=approver)).raise_for_status()
     r = await client.post(f"/v1/rounds/{round_id}/decide", headers=approvers[0], timeout=300.0)
@@ -163,4 +165,14 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
         "status_quo_total_fit": plan["status_quo_total_fit"], "eligible_pairs": plan["eligible_pairs"],
         "solve_seconds": plan["solve_seconds"], "it_graduates_moved": len(it_moved),
         "moves_by_kind": plan.get("moves_by_kind", {}), "pppk_moved": len(pppk_moved),
+        "demosi_without_basis": len(unbased),
     }  # fmt: skip
+
+
+def _demosi_without_basis(entries: list[dict[str, Any]], prefs: dict[str, list[str]]) -> list[str]:
+    """NIPs moved down a level with neither a request of their own (the post among their preferences) nor a
+    disciplinary penalty — the plan must have none (PP 94/2021 Pasal 8; PP 11/2017 Pasal 190)."""
+    return [
+        e["nip"] for e in entries
+        if e.get("kind") == "demosi" and e["to_post"] not in prefs.get(e["nip"], []) and not e.get("demotion_penalty")
+    ]  # fmt: skip
