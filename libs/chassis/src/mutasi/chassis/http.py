@@ -35,7 +35,9 @@ class ErrorBody(BaseModel):
 
 class Answer(BaseModel):
     """Base of every success body a route declares: the documented fields are checked on the way out; a field
-    added later passes through (`additionalProperties`), so a client reads what is documented and tolerates more."""
+    added later passes through (`additionalProperties`), so a client reads what is documented and tolerates more.
+    A route whose model has optional fields sets `response_model_exclude_unset=True`, so a field the handler left
+    out stays out instead of turning into `null`."""
 
     model_config = ConfigDict(extra="allow")
 

@@ -20,6 +20,7 @@ from mutasi.evaluation.adapters.repository import Repository, Snapshot
 from mutasi.evaluation.domain.followup import FollowUpReason
 from mutasi.evaluation.domain.report import ProgrammeReport
 from mutasi.evaluation.domain.schedule import worklist
+from mutasi.evaluation.entrypoints import answers
 from mutasi.evaluation.entrypoints.dependencies import Deps
 from mutasi.evaluation.entrypoints.metrics import EvaluationMetrics
 from mutasi.evaluation.entrypoints.schemas import EvaluationIn
@@ -51,7 +52,13 @@ def _today(kit: ServiceKit, as_of: date | None = None) -> date:
     return as_of or kit.deps(Deps).today()
 
 
-@router.post("/evaluations", status_code=201, summary="Record a checkpoint evaluation")
+@router.post(
+    "/evaluations",
+    status_code=201,
+    response_model=answers.Recorded,
+    responses={200: {"model": answers.Recorded, "description": "The same evaluation was already recorded"}},
+    summary="Record a checkpoint evaluation",
+)
 async def record_evaluation(body: EvaluationIn, kit: KitDep, who: CallerDep, key: IdempotencyKey = None) -> Any:
     """201 with the evaluation and the follow-ups it caused; 200 when the same evaluation was already recorded."""
     fingerprint = {"agency": who.agency_id, "body": body.model_dump(mode="json")}
@@ -70,13 +77,22 @@ async def record_evaluation(body: EvaluationIn, kit: KitDep, who: CallerDep, key
     return JSONResponse(answer["body"], answer["status"])
 
 
-@router.get("/evaluations", summary="Evaluations recorded (survey answers only to the employee themself)")
+@router.get(
+    "/evaluations",
+    response_model=list[answers.EvaluationAnswer],
+    response_model_exclude_unset=True,
+    summary="Evaluations recorded (survey answers only to the employee themself)",
+)
 async def list_evaluations(kit: KitDep, who: CallerDep, round_id: str | None = None, nip: str | None = None) -> Any:
     found = await Repository(Snapshot(kit.database()), who.agency_id).evaluations(round_id, nip)
     return [evaluation_view(e, own=who.nip == e.nip) for e in found]
 
 
-@router.get("/schedules", summary="Evaluation schedules with the state of each checkpoint")
+@router.get(
+    "/schedules",
+    response_model=list[answers.ScheduleAnswer],
+    summary="Evaluation schedules with the state of each checkpoint",
+)
 async def list_schedules(
     kit: KitDep, who: CallerDep, round_id: str | None = None, nip: str | None = None, as_of: AsOf = None
 ) -> Any:
@@ -89,7 +105,11 @@ async def list_schedules(
     ]
 
 
-@router.get("/checkpoints/due", summary="Due and overdue checkpoints for HR, most overdue first")
+@router.get(
+    "/checkpoints/due",
+    response_model=list[answers.DueCheckpoint],
+    summary="Due and overdue checkpoints for HR, most overdue first",
+)
 async def due_checkpoints(kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Any:
     today = _today(kit, as_of)
     schedules = await Repository(Snapshot(kit.database()), who.agency_id).schedules()
@@ -97,7 +117,11 @@ async def due_checkpoints(kit: KitDep, who: CallerDep, as_of: AsOf = None) -> An
     return [worklist_view(i) for i in items]
 
 
-@router.get("/follow-ups", summary="Follow-up recommendations, each with the evaluation that caused it")
+@router.get(
+    "/follow-ups",
+    response_model=list[answers.FollowUpAnswer],
+    summary="Follow-up recommendations, each with the evaluation that caused it",
+)
 async def list_follow_ups(
     kit: KitDep, who: CallerDep, round_id: str | None = None, reason: FollowUpReason | None = None
 ) -> Any:
@@ -111,7 +135,7 @@ async def _report(kit: ServiceKit, agency_id: str, round_id: str, as_of: date | 
     return await services.programme_report(snapshot, agency_id, round_id, _today(kit, as_of), _config(kit))
 
 
-@router.get("/reports/{round_id}", summary="Programme report of a round (JSON)")
+@router.get("/reports/{round_id}", response_model=ProgrammeReport, summary="Programme report of a round (JSON)")
 async def report_json(round_id: str, kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Any:
     return report_view(await _report(kit, who.agency_id, round_id, as_of))
 
@@ -128,7 +152,12 @@ async def report_html(round_id: str, kit: KitDep, who: CallerDep, as_of: AsOf = 
     return HTMLResponse(html_report.render(await _report(kit, who.agency_id, round_id, as_of)))
 
 
-@router.get("/me/evaluations", summary="My own schedules and evaluations (the NIP of the caller's token)")
+@router.get(
+    "/me/evaluations",
+    response_model=answers.MyEvaluations,
+    response_model_exclude_unset=True,
+    summary="My own schedules and evaluations (the NIP of the caller's token)",
+)
 async def my_evaluations(kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Any:
     assert who.nip is not None  # the policy grants this route only to a token with a NIP
     repo = Repository(Snapshot(kit.database()), who.agency_id)

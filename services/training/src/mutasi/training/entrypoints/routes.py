@@ -105,7 +105,10 @@ async def replan_open(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None, k
 
 
 @router.get(
-    "/people/{nip}", response_model=answers.PersonAnswer, summary="A person's plans, mentor, JP per year and reminders"
+    "/people/{nip}",
+    response_model=answers.PersonAnswer,
+    response_model_exclude_unset=True,
+    summary="A person's plans, mentor, JP per year and reminders",
 )
 async def person(nip: str, kit: KitDep, who: CallerDep) -> Any:
     service = _service(kit)
@@ -113,7 +116,12 @@ async def person(nip: str, kit: KitDep, who: CallerDep) -> Any:
         return await views.person(uow, who.agency_id, nip, service.today(), service.rules)
 
 
-@router.get("/plans", response_model=answers.PlanPage, summary="Plans in the agency or one receiving unit")
+@router.get(
+    "/plans",
+    response_model=answers.PlanPage,
+    response_model_exclude_unset=True,
+    summary="Plans in the agency or one receiving unit",
+)
 async def plans(
     kit: KitDep,
     who: CallerDep,
@@ -127,7 +135,10 @@ async def plans(
 
 
 @router.get(
-    "/plans/{plan_id}", response_model=answers.Plan, summary="One plan with its items, gaps, open gaps and mentor"
+    "/plans/{plan_id}",
+    response_model=answers.Plan,
+    response_model_exclude_unset=True,
+    summary="One plan with its items, gaps, open gaps and mentor",
 )
 async def plan(plan_id: str, kit: KitDep, who: CallerDep) -> Any:
     async with kit.uow() as uow:
