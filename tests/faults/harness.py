@@ -63,6 +63,16 @@ class Effects:
     def doubled(self, clean: Effects) -> dict[str, int]:
         return {k: sum((self.kinds.get(k, Counter()) - c).values()) for k, c in clean.kinds.items()}
 
+    def differences(self, clean: Effects, limit: int = 5) -> list[str]:
+        """The keys behind the counts (a few per kind), so a loss can be traced to the people it hit."""
+        lines = []
+        for kind, c in clean.kinds.items():
+            mine = self.kinds.get(kind, Counter())
+            for label, diff in (("lost", c - mine), ("doubled", mine - c)):
+                if diff:
+                    lines.append(f"  {label} {kind}: {sorted(diff, key=str)[:limit]}")
+        return lines
+
 
 def read_effects(state: stack.StackState) -> Effects:
     """Candidates, decisions, plans, schedules, evaluations and follow-ups, read from each service's database."""

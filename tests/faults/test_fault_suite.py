@@ -149,6 +149,7 @@ def test_killing_each_service_and_the_database_mid_round_loses_nothing_and_doubl
     for kind, counter in clean.effects.kinds.items():
         got = sum(faulted.effects.kinds[kind].values())
         table.append(f"  {kind:<12} {sum(counter.values()):>5} {got:>5} {lost[kind]:>5} {doubled[kind]:>5}")
+    table += faulted.effects.differences(clean.effects)
     wall = time.monotonic() - started
     print(f"\nfault suite (seed {SEED}, size {SIZE}, {wall:.0f}s)\n" + "\n".join(table))
     assert all(f.fired_at is not None for f in plan), "\n".join(table)

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from mutasi.chassis.faults import is_transient
 from mutasi.chassis.http import error_body
 from mutasi.chassis.store import OUTBOX, Doc, IdempotencyConflict, UnitOfWork, storable
 
@@ -132,10 +133,28 @@ class Jobs:
     def _start(self, job: Job, work: Work) -> None:
         self._tasks[job.job_id] = asyncio.create_task(self._run(job, work), name=f"job-{job.job_id}")
 
+    async def _attempts(self, job: Job, work: Work) -> dict[str, Any]:
+        """`work`, run again from the start while it fails with a transient error and `job_retry_s` lasts.
+
+        The row counters start again with each pass (a pass reports them from scratch); the events counter keeps
+        what earlier passes committed, as those events stay in the outbox."""
+        deadline = asyncio.get_running_loop().time() + self.kit.settings.job_retry_s
+        backoff = max(0.1, self.kit.settings.retry_backoff_s)
+        while True:
+            try:
+                return await work(job)
+            except Exception as exc:
+                if not is_transient(exc) or asyncio.get_running_loop().time() + backoff > deadline:
+                    raise
+                log.warning("job pass failed, running it again", extra={"job_id": job.job_id, "error": repr(exc)})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+                job.progress.update({k: 0 for k in PROGRESS_FIELDS if k != "events_emitted"})
+
     async def _run(self, job: Job, work: Work) -> None:
         beat = asyncio.create_task(self._heartbeat(job))
         try:
-            result = await work(job)
+            result = await self._attempts(job, work)
             await self._finish(job, {"state": SUCCEEDED, "result": storable(result)})
         except asyncio.CancelledError:
             await asyncio.shield(self._finish(job, {"state": FAILED, "interrupted": True,

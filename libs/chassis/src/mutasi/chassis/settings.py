@@ -116,6 +116,13 @@ class ServiceSettings(BaseSettings):
     job_stale_s: float = Field(
         15.0, gt=0, description="A running job whose heartbeat is older than this was interrupted: shown as failed."
     )
+    job_retry_s: float = Field(
+        120.0,
+        ge=0,
+        description="A job whose work fails with a transient error (write conflict, outage) runs again from the start "
+        "(its writes are idempotent) until this long has passed; a killed process's open transaction holds its "
+        "documents until the database aborts it (MongoDB: transactionLifetimeLimitSeconds, 60 s).",
+    )
     log_level: str = Field("INFO", description="Log level.")
     schema_base_url: str | None = Field(
         None,

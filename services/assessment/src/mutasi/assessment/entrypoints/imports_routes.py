@@ -26,6 +26,7 @@ from mutasi.assessment.service_layer.imports import (
 )
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep
+from mutasi.chassis.openapi import raw_upload
 from mutasi.chassis.spreadsheets import safe_filename, sniff_name
 from mutasi.chassis.writes import IdempotencyKey
 
@@ -52,7 +53,7 @@ async def template(kind: Kind, format: Literal["xlsx", "csv"] = "xlsx") -> Respo
     "/imports/{kind}",
     status_code=202,
     summary="Start importing an SKJ, employee or assessment file (XLSX or CSV as the raw request body) as a job",
-    openapi_extra={"requestBody": {"required": True, "content": {XLSX_MEDIA_TYPE: {}, "text/csv": {}}}},
+    openapi_extra=raw_upload(XLSX_MEDIA_TYPE, "text/csv"),
 )
 async def import_file(
     kind: Kind,

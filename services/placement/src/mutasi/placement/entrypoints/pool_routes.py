@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep
+from mutasi.chassis.openapi import raw_upload
 from mutasi.chassis.writes import IdempotencyKey
 from mutasi.placement.adapters.workbooks import XLSX_MEDIA_TYPE, read_rows, write_posts
 from mutasi.placement.domain.post_rows import COLUMNS
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/v1", tags=["needs and pool"])
 @router.post(
     "/posts/import",
     summary="Import the posts workbook (XLSX as the raw body); row-level errors, all-or-nothing by default",
-    openapi_extra={"requestBody": {"required": True, "content": {XLSX_MEDIA_TYPE: {}}}},
+    openapi_extra=raw_upload(XLSX_MEDIA_TYPE),
 )
 async def import_posts(
     request: Request,

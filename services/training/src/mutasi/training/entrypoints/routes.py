@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from mutasi.chassis.http import CallerDep, require_own_nip
 from mutasi.chassis.kit import KitDep, ServiceKit
+from mutasi.chassis.openapi import raw_upload
 from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
 from mutasi.chassis.values import IsoDate
@@ -45,9 +46,7 @@ async def _write(
     "/catalogue/import",
     response_model=answers.CatalogueImported,
     summary="Import the catalogue workbook (sheets `offerings` and `sessions`)",
-    openapi_extra={
-        "requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
-    },
+    openapi_extra=raw_upload(XLSX),
 )
 async def import_catalogue(request: Request, kit: KitDep, who: CallerDep, key: IdempotencyKey = None) -> Any:
     """All or nothing: 200 with the offerings stored, or 422 listing every bad cell (sheet, row, column, reason)."""
