@@ -15,6 +15,7 @@ from mutasi.assessment.adapters.repositories import IMPORT_ERRORS, IMPORTS
 from mutasi.assessment.adapters.tables import read_table
 from mutasi.assessment.adapters.workbooks import XLSX_MEDIA_TYPE
 from mutasi.assessment.domain.errors import NotFound
+from mutasi.assessment.entrypoints import answers
 from mutasi.assessment.entrypoints.dependencies import DepsDep
 from mutasi.assessment.service_layer.imports import (
     ImportRequest,
@@ -52,6 +53,7 @@ async def template(kind: Kind, format: Literal["xlsx", "csv"] = "xlsx") -> Respo
 @router.post(
     "/imports/{kind}",
     status_code=202,
+    response_model=answers.ImportAnswer,
     summary="Start importing an SKJ, employee or assessment file (XLSX or CSV as the raw request body) as a job",
     openapi_extra=raw_upload(XLSX_MEDIA_TYPE, "text/csv"),
 )
@@ -80,7 +82,12 @@ async def import_file(
     return JSONResponse(jsonable_encoder(import_view(job)), 202, headers={"Location": f"/v1/imports/{job['job_id']}"})
 
 
-@router.get("/imports/{import_id}", summary="One import: its state, progress, and when done the final counts")
+@router.get(
+    "/imports/{import_id}",
+    response_model=answers.ImportAnswer,
+    response_model_exclude_unset=True,
+    summary="One import: its state, progress, and when done the final counts",
+)
 async def import_summary(import_id: str, caller: CallerDep, deps: DepsDep, kit: KitDep) -> dict[str, Any]:
     """`state` is `running`, `succeeded` or `failed` (an interrupted import says `interrupted: true`; repeat the
     POST with the same Idempotency-Key to resume it). Counts are final only when `state` is not `running`."""
@@ -113,6 +120,11 @@ async def import_errors_xlsx(import_id: str, caller: CallerDep, deps: DepsDep) -
 @router.post(
     "/assessments",
     tags=["assessments"],
+    status_code=201,
+    response_model=answers.RecordedAssessment,
+    responses={
+        200: {"model": answers.RecordedAssessment, "description": "Stored, with rejected fields named"},
+    },
     summary="Record one assessment result (JSON with the assessment template's column names)",
 )
 async def record_assessment(

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from mutasi.assessment.adapters.picture import nine_box_png
 from mutasi.assessment.adapters.repositories import POSTS
 from mutasi.assessment.domain.errors import NotFound
+from mutasi.assessment.entrypoints import answers
 from mutasi.assessment.entrypoints.dependencies import DepsDep
 from mutasi.assessment.service_layer import follow_ups, reads, records
 from mutasi.assessment.service_layer.policy import policy_for, save_policy
@@ -20,7 +21,12 @@ router = APIRouter(prefix="/v1", tags=["reads"])
 UnitQuery = Annotated[str | None, Query(description="Limit to one unit (OPD); empty = the whole agency.")]
 
 
-@router.get("/talent-grid", summary="9-box grid with counts and names, per agency or unit")
+@router.get(
+    "/talent-grid",
+    response_model=answers.TalentGrid,
+    response_model_exclude_unset=True,
+    summary="9-box grid with counts and names, per agency or unit",
+)
 async def talent_grid(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None, names: bool = True) -> Any:
     async with deps.uow() as uow:
         employees = await reads.employees_of(uow, caller.agency_id, unit_id)
@@ -39,53 +45,85 @@ async def talent_grid_png(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery =
     return Response(nine_box_png(title, counts, names), media_type="image/png")
 
 
-@router.get("/jpm-distribution", summary="Job-Person Match distribution (10-point bins and categories)")
+@router.get(
+    "/jpm-distribution",
+    response_model=answers.JpmDistribution,
+    summary="Job-Person Match distribution (10-point bins and categories)",
+)
 async def jpm_distribution(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Any:
     async with deps.uow() as uow:
         employees = await reads.employees_of(uow, caller.agency_id, unit_id)
     return {"agency_id": caller.agency_id, "unit_id": unit_id, **reads.jpm_distribution(employees, deps.today())}
 
 
-@router.get("/worklist/missing", summary="Who has no, an expired or an incomplete assessment, or needs re-assessment")
+@router.get(
+    "/worklist/missing",
+    response_model=answers.Missing,
+    summary="Who has no, an expired or an incomplete assessment, or needs re-assessment",
+)
 async def missing(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Any:
     async with deps.uow() as uow:
         employees = await reads.employees_of(uow, caller.agency_id, unit_id)
     return {"agency_id": caller.agency_id, "items": reads.missing_or_expired(employees, deps.today())}
 
 
-@router.get("/worklist/reassessment", summary="Re-assessment requests from evaluation follow-ups")
+@router.get(
+    "/worklist/reassessment",
+    response_model=answers.Reassessments,
+    response_model_exclude_unset=True,
+    summary="Re-assessment requests from evaluation follow-ups",
+)
 async def reassessment(caller: CallerDep, deps: DepsDep, status: str = "open") -> Any:
     async with deps.uow() as uow:
         return {"agency_id": caller.agency_id, "items": await follow_ups.worklist(uow, caller.agency_id, status)}
 
 
-@router.get("/me", summary="The caller's own record, in Indonesian (the NIP of the caller's token)")
+@router.get(
+    "/me",
+    response_model=answers.MyRecord,
+    response_model_exclude_unset=True,
+    summary="The caller's own record, in Indonesian (the NIP of the caller's token)",
+)
 async def me(caller: CallerDep, deps: DepsDep) -> Any:
     assert caller.nip is not None  # the policy grants /v1/me only to a token with a NIP
     async with deps.uow() as uow:
         return await records.my_record(uow, caller.agency_id, caller.nip, deps.today())
 
 
-@router.get("/employees/{nip}", summary="One employee's registry record and latest assessment (HR)")
+@router.get(
+    "/employees/{nip}",
+    response_model=answers.Employee,
+    response_model_exclude_unset=True,
+    summary="One employee's registry record and latest assessment (HR)",
+)
 async def employee(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         return await records.employee_doc(uow, caller.agency_id, nip)
 
 
-@router.get("/employees/{nip}/history", summary="Earlier versions of an employee's record")
+@router.get(
+    "/employees/{nip}/history", response_model=answers.History, summary="Earlier versions of an employee's record"
+)
 async def employee_history(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         return {"nip": nip, "versions": await records.history(uow, caller.agency_id, nip)}
 
 
-@router.get("/employees/{nip}/jpm", summary="JPM of the latest assessment against any post")
+@router.get(
+    "/employees/{nip}/jpm", response_model=answers.JpmAgainst, summary="JPM of the latest assessment against any post"
+)
 async def employee_jpm(nip: str, post_id: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         policy = await policy_for(uow, caller.agency_id, deps.defaults)
         return await records.jpm_against(uow, caller.agency_id, nip, post_id, policy, deps.today())
 
 
-@router.get("/posts/{post_id}", summary="A post and its competency standard (SKJ)")
+@router.get(
+    "/posts/{post_id}",
+    response_model=answers.Post,
+    response_model_exclude_unset=True,
+    summary="A post and its competency standard (SKJ)",
+)
 async def post(post_id: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         found = await uow.collection(POSTS).find_one({"agency_id": caller.agency_id, "post_id": post_id})
@@ -105,7 +143,12 @@ class PolicyChange(BaseModel):
     validity_years: int | None = Field(None, ge=1, le=10, description="Years an assessment stays valid.")
 
 
-@router.get("/policy", tags=["policy"], summary="The agency's JPM variant, categories, cut-offs and validity")
+@router.get(
+    "/policy",
+    tags=["policy"],
+    response_model=answers.Policy,
+    summary="The agency's JPM variant, categories, cut-offs and validity",
+)
 async def get_policy(caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         return (await policy_for(uow, caller.agency_id, deps.defaults)).describe()
@@ -114,6 +157,7 @@ async def get_policy(caller: CallerDep, deps: DepsDep) -> Any:
 @router.put(
     "/policy",
     tags=["policy"],
+    response_model=answers.PolicyChanged,
     summary="Choose the agency's JPM variant, categories, cut-offs and validity; latest results are re-evaluated",
 )
 async def put_policy(change: PolicyChange, caller: CallerDep, deps: DepsDep) -> Any:
