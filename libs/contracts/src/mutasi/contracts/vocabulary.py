@@ -96,3 +96,13 @@ EmployeeTypeName = Literal["PNS", "CPNS", "PPPK"]
 EducationLevelName = Literal["SD", "SMP", "SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
 
 PostTypeName = Literal["pelaksana", "fungsional", "pengawas", "administrator", "jpt_pratama", "jpt_madya", "jpt_utama"]
+
+
+SEX_UNKNOWN = "tidak diketahui"
+
+
+def sex_of(nip: str) -> str:
+    """Digit 15 of an 18-digit NIP: 1 laki-laki (`L`), 2 perempuan (`P`) (Peraturan Kepala BKN 22/2007) — the only
+    way Mutasi knows a person's sex, used for the fairness breakdowns."""
+    digit = nip[14:15] if len(nip) == 18 else ""
+    return {"1": "L", "2": "P"}.get(digit, SEX_UNKNOWN)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from mutasi.contracts.vocabulary import PASSING_PREDICATES
+from mutasi.contracts.vocabulary import PASSING_PREDICATES, SEX_UNKNOWN
+from mutasi.contracts.vocabulary import sex_of as sex_of
 from mutasi.evaluation.domain.disclosure import disclose
 from mutasi.evaluation.domain.performance import Predicate
 
@@ -31,7 +32,7 @@ DIMENSIONS: dict[str, str] = {
     "jenis_mutasi": "Jenis mutasi",
     "unit": "Unit tujuan",
 }
-UNKNOWN = "tidak diketahui"
+UNKNOWN = SEX_UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,6 @@ class FairnessSettings:
     # Predicates that count as a favourable outcome at a checkpoint: those that pass (Baik or better, Peraturan
     # BKN 5/2019), the same line the eligibility rules draw.
     favourable: frozenset[Predicate] = PASSING_PREDICATES
-
-
-def sex_of(nip: str) -> str:
-    """Digit 15 of an 18-digit NIP: 1 laki-laki, 2 perempuan (Peraturan Kepala BKN 22/2007)."""
-    digit = nip[14:15] if len(nip) == 18 else ""
-    return {"1": "L", "2": "P"}.get(digit, UNKNOWN)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from mutasi.contracts.vocabulary import sex_of
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.rounds import PlanEntry
 
@@ -28,12 +29,6 @@ class FairnessSettings:
     # Groups smaller than this are pooled, as the evaluation survey pools them (UU 27/2022: no person can be
     # singled out of a published breakdown).
     min_group: int = 5
-
-
-def sex_of(nip: str) -> str:
-    """Digit 15 of an 18-digit NIP: 1 laki-laki, 2 perempuan (Peraturan Kepala BKN 22/2007)."""
-    digit = nip[14:15] if len(nip) == 18 else ""
-    return {"1": "L", "2": "P"}.get(digit, "tidak diketahui")
 
 
 def age_band(age: float) -> str:
