@@ -28,7 +28,7 @@ LISTS_EVERY_SERVICE = {
     "Services are independent of each other": "modules",
     "Contracts import only pydantic": "forbidden_modules",
     "The chassis never imports a service": "forbidden_modules",
-    "Each service keeps its layers: bootstrap -> entrypoints -> service_layer -> adapters -> domain": "containers",
+    "Each service keeps its layers: bootstrap -> entrypoints -> adapters -> service_layer -> domain": "containers",
     "The CLI talks to services over HTTP only": "forbidden_modules",
 }
 

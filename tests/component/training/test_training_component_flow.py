@@ -237,8 +237,7 @@ async def test_programme_gauges_show_the_summary_per_agency():
         await _started(svc)
         await publish_event(svc, topics.MUTATION_DECIDED, decision())
 
-        deps = svc.kit.deps(Deps)
-        await refresh_gauges(svc.kit, deps.service, deps.metrics)
+        await refresh_gauges(svc.kit, svc.kit.deps(Deps))
 
         text = (await svc.http.get("/metrics")).text
         assert 'mutasi_training_programme_jp_assigned{agency="sawahlunto",service="training"} 82.0' in text

@@ -8,16 +8,19 @@ from fastapi import FastAPI
 
 from mutasi.chassis.kit import ServiceKit
 from mutasi.contracts import topics
+from mutasi.training.adapters import documents
 from mutasi.training.adapters.cpsat_coverer import CpSatCoverer
-from mutasi.training.adapters.repository import INDEXES, PLANS
+from mutasi.training.adapters.repository import INDEXES, PLANS, TrainingRepository, save_colleagues
+from mutasi.training.adapters.spreadsheets import attendance_workbook, read_catalogue
 from mutasi.training.domain.covering import Coverer, GreedyCoverer, MemoCoverer
 from mutasi.training.domain.errors import CatalogueRejected, Conflict, InvalidInput, NotFound
 from mutasi.training.entrypoints import routes
 from mutasi.training.entrypoints.dependencies import Deps
 from mutasi.training.entrypoints.metrics import TrainingMetrics
 from mutasi.training.entrypoints.subscribers import Subscribers
-from mutasi.training.service_layer import views
+from mutasi.training.service_layer.ports import TrainingPorts
 from mutasi.training.service_layer.services import TrainingService
+from mutasi.training.service_layer.views import TrainingViews
 from mutasi.training.settings import TrainingSettings
 
 log = logging.getLogger("mutasi.training")
@@ -29,9 +32,17 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)
     inner: Coverer = CpSatCoverer(settings.optimiser_time_limit_s) if settings.optimiser == "cpsat" else GreedyCoverer()
-    service = TrainingService(settings.rules(), MemoCoverer(inner), kit.clock.today)
+    ports = TrainingPorts(
+        repository=TrainingRepository,
+        save_colleagues=save_colleagues,
+        read_catalogue=read_catalogue,
+        attendance_workbook=attendance_workbook,
+        documents=documents,
+    )
+    service = TrainingService(settings.rules(), MemoCoverer(inner), kit.clock.today, ports)
     metrics = TrainingMetrics(kit.metrics)
-    kit.provide(Deps(service=service, metrics=metrics))
+    deps = Deps(service=service, views=TrainingViews(ports), metrics=metrics)
+    kit.provide(deps)
     subscribers = Subscribers(service, metrics)
     kit.consume(topics.MUTATION_DECIDED, subscribers.on_mutation_decided)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
@@ -42,7 +53,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     kit.map_error(NotFound, 404)
     kit.map_error(Conflict, 409)
     if settings.metrics_refresh_s > 0:
-        kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(kit, service, metrics), name="training-gauges")
+        kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(kit, deps), name="training-gauges")
     return kit.build_app(
         routers=[routes.router],
         title="Mutasi training",
@@ -51,10 +62,11 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     )
 
 
-async def refresh_gauges(kit: ServiceKit, service: TrainingService, metrics: TrainingMetrics) -> None:
+async def refresh_gauges(kit: ServiceKit, deps: Deps) -> None:
     """The programme gauges change with the calendar (JP per year), not only with events."""
     async with kit.uow() as uow:
         agencies = await uow.collection(PLANS).distinct("agency_id", {})
         for agency in agencies:
-            today = service.today()
-            metrics.observe_summary(agency, await views.summary(uow, agency, None, today.year, service.rules))
+            today = deps.service.today()
+            summary = await deps.views.summary(uow, agency, None, today.year, deps.service.rules)
+            deps.metrics.observe_summary(agency, summary)

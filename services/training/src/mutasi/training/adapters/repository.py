@@ -103,8 +103,10 @@ class TrainingRepository:
         )
         return found
 
-    async def ledger_docs(self, query: dict[str, Any]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = await self._c(LEDGER).find({"agency_id": self.agency_id, **query})
+    async def ledger_of(self, nips: Sequence[str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = await self._c(LEDGER).find(
+            {"agency_id": self.agency_id, "nip": {"$in": list(nips)}}
+        )
         return found
 
     async def plans_with_session(self, session_id: str) -> list[DevelopmentPlan]:

@@ -18,8 +18,9 @@ from mutasi.chassis.writes import IdempotencyKey, write
 from mutasi.training.entrypoints import answers
 from mutasi.training.entrypoints.dependencies import Deps
 from mutasi.training.entrypoints.schemas import AttendanceIn, CompletionIn
-from mutasi.training.service_layer import commands, views
+from mutasi.training.service_layer import commands
 from mutasi.training.service_layer.services import TrainingService
+from mutasi.training.service_layer.views import TrainingViews
 
 router = APIRouter(prefix="/v1", tags=["training"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,6 +29,10 @@ UnitFilter = Annotated[str | None, Query(description="Receiving unit (OPD) id; d
 
 def _service(kit: ServiceKit) -> TrainingService:
     return kit.deps(Deps).service
+
+
+def _views(kit: ServiceKit) -> TrainingViews:
+    return kit.deps(Deps).views
 
 
 async def _write(
@@ -68,7 +73,7 @@ async def import_catalogue(request: Request, kit: KitDep, who: CallerDep, key: I
 )
 async def offerings(kit: KitDep, who: CallerDep) -> Any:
     async with kit.uow() as uow:
-        return await views.catalogue(uow, who.agency_id)
+        return await _views(kit).catalogue(uow, who.agency_id)
 
 
 @router.post(
@@ -112,7 +117,7 @@ async def replan_open(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None, k
 async def person(nip: str, kit: KitDep, who: CallerDep) -> Any:
     service = _service(kit)
     async with kit.uow() as uow:
-        return await views.person(uow, who.agency_id, nip, service.today(), service.rules)
+        return await _views(kit).person(uow, who.agency_id, nip, service.today(), service.rules)
 
 
 @router.get(
@@ -130,7 +135,7 @@ async def plans(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Any:
     async with kit.uow() as uow:
-        return await views.plans(uow, who.agency_id, unit_id, status, limit, offset)
+        return await _views(kit).plans(uow, who.agency_id, unit_id, status, limit, offset)
 
 
 @router.get(
@@ -141,7 +146,7 @@ async def plans(
 )
 async def plan(plan_id: str, kit: KitDep, who: CallerDep) -> Any:
     async with kit.uow() as uow:
-        found = await views.plan(uow, who.agency_id, plan_id)
+        found = await _views(kit).plan(uow, who.agency_id, plan_id)
     require_own_nip(who, found["nip"])
     return found
 
@@ -197,7 +202,7 @@ async def reminders(
 ) -> Any:
     service = _service(kit)
     async with kit.uow() as uow:
-        return await views.reminder_list(uow, who.agency_id, unit_id, as_of or service.today(), service.rules)
+        return await _views(kit).reminder_list(uow, who.agency_id, unit_id, as_of or service.today(), service.rules)
 
 
 @router.get(
@@ -213,12 +218,12 @@ async def summary(
 ) -> Any:
     service = _service(kit)
     async with kit.uow() as uow:
-        return await views.summary(uow, who.agency_id, unit_id, year or service.today().year, service.rules)
+        return await _views(kit).summary(uow, who.agency_id, unit_id, year or service.today().year, service.rules)
 
 
 @router.get("/exports/attendance.xlsx", summary="Who attends what and when (XLSX)", response_class=Response)
 async def attendance_export(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None) -> Response:
     async with kit.uow() as uow:
-        data = await views.attendance_export(uow, who.agency_id, unit_id)
+        data = await _views(kit).attendance_export(uow, who.agency_id, unit_id)
     name = safe_filename(f"training-attendance-{who.agency_id}{'-' + unit_id if unit_id else ''}.xlsx")
     return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

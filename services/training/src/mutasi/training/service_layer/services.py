@@ -10,8 +10,6 @@ from typing import Any
 from mutasi.chassis.spreadsheets import SheetLimits
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
-from mutasi.training.adapters.repository import TrainingRepository, save_colleagues
-from mutasi.training.adapters.spreadsheets import read_catalogue
 from mutasi.training.domain.covering import Coverer
 from mutasi.training.domain.errors import CatalogueRejected, NotFound
 from mutasi.training.domain.mentor import Colleague
@@ -28,29 +26,31 @@ from mutasi.training.domain.record import (
 )
 from mutasi.training.domain.rules import TrainingRules
 from mutasi.training.service_layer import commands, messages
+from mutasi.training.service_layer.ports import Repository, TrainingPorts
 
 log = logging.getLogger("mutasi.training")
 
 
 class TrainingService:
-    """Holds the rules, the coverer and the clock; everything else comes from the unit of work."""
+    """Holds the rules, the coverer, the clock and the adapters; the state comes from the unit of work."""
 
-    def __init__(self, rules: TrainingRules, coverer: Coverer, today: Callable[[], date]) -> None:
+    def __init__(self, rules: TrainingRules, coverer: Coverer, today: Callable[[], date], ports: TrainingPorts) -> None:
         self.rules = rules
         self.coverer = coverer
         self.today = today
+        self.ports = ports
 
-    async def _planner(self, repo: TrainingRepository) -> Planner:
+    async def _planner(self, repo: Repository) -> Planner:
         return Planner(await repo.catalogue(), await repo.seats(), self.coverer, self.rules)
 
-    async def _planning(self, uow: UnitOfWork, agency_id: str) -> tuple[TrainingRepository, Planner]:
+    async def _planning(self, uow: UnitOfWork, agency_id: str) -> tuple[Repository, Planner]:
         """The agency's repository and planner for this unit of work: the catalogue and seats are loaded once per
         batch of events, and each event's seat changes are written incrementally (only the seats it took)."""
         key = ("training.planning", agency_id)
         if key not in uow.memo:
-            repo = TrainingRepository(uow, agency_id)
+            repo = self.ports.repository(uow, agency_id)
             uow.memo[key] = (repo, await self._planner(repo))
-        planning: tuple[TrainingRepository, Planner] = uow.memo[key]
+        planning: tuple[Repository, Planner] = uow.memo[key]
         return planning
 
     # ---- catalogue ----
@@ -59,7 +59,7 @@ class TrainingService:
     ) -> dict[str, Any]:
         """All or nothing: with any bad cell nothing is stored and every bad cell is reported; otherwise each
         offering is stored, replacing one with the same id."""
-        parsed = read_catalogue(data, limits)
+        parsed = self.ports.read_catalogue(data, limits)
         if parsed.errors:
             raise CatalogueRejected(
                 [
@@ -71,7 +71,7 @@ class TrainingService:
                     for e in parsed.errors
                 ]
             )
-        repo = TrainingRepository(uow, agency_id)
+        repo = self.ports.repository(uow, agency_id)
         stored = await repo.save_offerings(parsed.offerings)
         report = {
             "imported": stored,
@@ -83,7 +83,7 @@ class TrainingService:
 
     async def cancel_session(self, uow: UnitOfWork, agency_id: str, cmd: commands.CancelSession) -> dict[str, Any]:
         """Mark the session cancelled and re-plan everyone booked on it."""
-        repo = TrainingRepository(uow, agency_id)
+        repo = self.ports.repository(uow, agency_id)
         planner = await self._planner(repo)
         offering = planner.catalogue.offering_of_session(cmd.session_id)
         if offering is None:
@@ -101,7 +101,7 @@ class TrainingService:
 
     async def replan_open(self, uow: UnitOfWork, agency_id: str, unit_id: str | None) -> dict[str, Any]:
         """Re-plan active plans with open gaps or an unscheduled workshop against today's catalogue."""
-        repo = TrainingRepository(uow, agency_id)
+        repo = self.ports.repository(uow, agency_id)
         planner = await self._planner(repo)
         query: dict[str, Any] = {"status": "active", **({"target_unit_id": unit_id} if unit_id else {})}
         candidates = [
@@ -167,17 +167,19 @@ class TrainingService:
         return result
 
     async def remember_colleague(self, uow: UnitOfWork, agency_id: str, cmd: commands.RememberColleague) -> bool:
-        return await TrainingRepository(uow, agency_id).save_colleague(cmd.colleague, cmd.as_of)
+        return await self.ports.repository(uow, agency_id).save_colleague(cmd.colleague, cmd.as_of)
 
     async def remember_colleagues(
         self, uow: UnitOfWork, commands_by_agency: Sequence[tuple[str, commands.RememberColleague]]
     ) -> int:
         """`remember_colleague` for a batch (the newest picture of each person wins); returns how many were kept."""
-        return await save_colleagues(uow, [(agency, c.colleague, c.as_of) for agency, c in commands_by_agency])
+        return await self.ports.save_colleagues(
+            uow, [(agency, c.colleague, c.as_of) for agency, c in commands_by_agency]
+        )
 
     # ---- progress ----
     async def _plan_and_item(
-        self, repo: TrainingRepository, plan_id: str, item_id: str
+        self, repo: Repository, plan_id: str, item_id: str
     ) -> tuple[PersonRecord, DevelopmentPlan, PlanItem]:
         found = await repo.plan_docs({"plan_id": plan_id})
         if not found:
@@ -192,7 +194,7 @@ class TrainingService:
     async def record_attendance(
         self, uow: UnitOfWork, agency_id: str, cmd: commands.RecordAttendance
     ) -> dict[str, Any]:
-        repo = TrainingRepository(uow, agency_id)
+        repo = self.ports.repository(uow, agency_id)
         _, plan, item = await self._plan_and_item(repo, cmd.plan_id, cmd.item_id)
         if record_attendance(item, cmd.attended_on, self.today(), self.rules.record_max_days_ahead):
             await repo.save_plans([plan])
@@ -201,7 +203,7 @@ class TrainingService:
     async def record_completion(
         self, uow: UnitOfWork, agency_id: str, cmd: commands.RecordCompletion
     ) -> dict[str, Any]:
-        repo = TrainingRepository(uow, agency_id)
+        repo = self.ports.repository(uow, agency_id)
         record, plan, item = await self._plan_and_item(repo, cmd.plan_id, cmd.item_id)
         entry = record_completion(
             plan, item, cmd.completed_on, cmd.evidence_ref, self.today(), self.rules.record_max_days_ahead
