@@ -14,6 +14,8 @@ from mutasi.evaluation.entrypoints import routes
 from mutasi.evaluation.entrypoints.dependencies import Deps
 from mutasi.evaluation.entrypoints.metrics import EvaluationMetrics
 from mutasi.evaluation.entrypoints.subscribers import Subscribers
+from mutasi.evaluation.service_layer.ports import EvaluationPorts
+from mutasi.evaluation.service_layer.services import EvaluationService
 from mutasi.evaluation.settings import EvaluationSettings
 
 log = logging.getLogger("mutasi.evaluation")
@@ -24,10 +26,11 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     config = settings.config()
     kit = ServiceKit(settings, service="evaluation", version="1")
     metrics = EvaluationMetrics(kit.metrics, settings.checkpoint_months)
-    kit.provide(Deps(config=config, metrics=metrics, today=kit.clock.today))
+    service = EvaluationService(config, EvaluationPorts(repository=Repository))
+    kit.provide(Deps(service=service, config=config, metrics=metrics, today=kit.clock.today))
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)
-    subscribers = Subscribers(config, lambda change: metrics.schedules.labels(change.value).inc())
+    subscribers = Subscribers(service, lambda change: metrics.schedules.labels(change.value).inc())
     kit.consume(topics.MUTATION_DECIDED, subscribers.on_mutation_decided)
     kit.consume(topics.TRAINING_ASSIGNED, subscribers.on_training_assigned)
     kit.consume(topics.TRAINING_COMPLETED, subscribers.on_training_completed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 from mutasi.chassis.store import Collection, Database
 from mutasi.evaluation.adapters import documents as docs
@@ -11,6 +10,7 @@ from mutasi.evaluation.domain.followup import FollowUp
 from mutasi.evaluation.domain.recording import Evaluation
 from mutasi.evaluation.domain.schedule import EvaluationSchedule
 from mutasi.evaluation.domain.training import TrainingRecord
+from mutasi.evaluation.service_layer.ports import Source
 
 SCHEDULES = "schedules"
 EVALUATIONS = "evaluations"
@@ -32,12 +32,6 @@ INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
     (FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], False),
     (TRAINING, [("agency_id", 1), ("nip", 1)], True),
 )
-
-
-class Source(Protocol):
-    """Where collections come from: a unit of work (writes) or the database outside a transaction (reads)."""
-
-    def collection(self, name: str) -> Collection: ...
 
 
 class Snapshot:

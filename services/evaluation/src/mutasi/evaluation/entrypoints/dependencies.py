@@ -8,12 +8,14 @@ from datetime import date
 
 from mutasi.evaluation.entrypoints.metrics import EvaluationMetrics
 from mutasi.evaluation.service_layer.config import EvaluationConfig
+from mutasi.evaluation.service_layer.services import EvaluationService
 
 
 @dataclass(frozen=True)
 class Deps:
-    """The service's configuration, its business metrics and its calendar."""
+    """The use cases, the service's configuration, its business metrics and its calendar."""
 
+    service: EvaluationService
     config: EvaluationConfig
     metrics: EvaluationMetrics
     today: Callable[[], date]

@@ -32,7 +32,6 @@ from mutasi.evaluation.entrypoints.views import (
     schedule_view,
     worklist_view,
 )
-from mutasi.evaluation.service_layer import services
 from mutasi.evaluation.service_layer.config import EvaluationConfig
 
 router = APIRouter(prefix="/v1", tags=["evaluation"])
@@ -63,10 +62,10 @@ async def record_evaluation(body: EvaluationIn, kit: KitDep, who: CallerDep, key
     """201 with the evaluation and the follow-ups it caused; 200 when the same evaluation was already recorded."""
     fingerprint = {"agency": who.agency_id, "body": body.model_dump(mode="json")}
     recorded: list[Any] = []
+    service = kit.deps(Deps).service
 
     async def act(uow: UnitOfWork) -> dict[str, Any]:
-        done = await services.record_evaluation(uow, who.agency_id, body.round_id, body.command(who.user or ""),
-                                                _config(kit))  # fmt: skip
+        done = await service.record_evaluation(uow, who.agency_id, body.round_id, body.command(who.user or ""))
         recorded.append(done)
         view = jsonable_encoder(recorded_view(done, own=who.nip == body.nip))
         return {"body": view, "status": 201 if done.created else 200}
@@ -132,7 +131,7 @@ async def list_follow_ups(
 
 async def _report(kit: ServiceKit, agency_id: str, round_id: str, as_of: date | None) -> ProgrammeReport:
     snapshot = Snapshot(kit.database())
-    return await services.programme_report(snapshot, agency_id, round_id, _today(kit, as_of), _config(kit))
+    return await kit.deps(Deps).service.programme_report(snapshot, agency_id, round_id, _today(kit, as_of))
 
 
 @router.get("/reports/{round_id}", response_model=ProgrammeReport, summary="Programme report of a round (JSON)")

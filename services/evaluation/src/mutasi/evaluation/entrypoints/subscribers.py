@@ -12,8 +12,7 @@ from mutasi.contracts.training import TrainingAssignedV1, TrainingCompletedV1
 from mutasi.evaluation.domain.fairness import sex_of
 from mutasi.evaluation.domain.performance import parse_predicate
 from mutasi.evaluation.domain.schedule import Baseline, MoveDecided, PeriodPredicate, ScheduleChange
-from mutasi.evaluation.service_layer import services
-from mutasi.evaluation.service_layer.config import EvaluationConfig
+from mutasi.evaluation.service_layer.services import AssignedItem, EvaluationService
 
 
 def move_decided(event: CloudEvent[Any]) -> MoveDecided:
@@ -60,24 +59,24 @@ def groups_of(d: MutationDecidedV1) -> dict[str, str]:
 
 
 class Subscribers:
-    """Handlers bound to the service's configuration and metrics."""
+    """Handlers bound to the use cases and metrics."""
 
-    def __init__(self, config: EvaluationConfig, on_schedule: Callable[[ScheduleChange], None] | None = None) -> None:
-        self._config = config
+    def __init__(self, service: EvaluationService, on_schedule: Callable[[ScheduleChange], None] | None = None) -> None:
+        self._service = service
         self._on_schedule = on_schedule
 
     async def on_mutation_decided(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
-        change = await services.on_move_decided(uow, move_decided(event), self._config)
+        change = await self._service.on_move_decided(uow, move_decided(event))
         if self._on_schedule is not None:
             self._on_schedule(change)
 
     async def on_training_assigned(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
         d: TrainingAssignedV1 = event.data
-        items = [services.AssignedItem(f"{d.plan_id}:{i.offering_id}", tuple(i.competencies), i.jp) for i in d.items]
-        await services.on_training_assigned(uow, event.agencyid, d.nip, items, dict(d.gaps))
+        items = [AssignedItem(f"{d.plan_id}:{i.offering_id}", tuple(i.competencies), i.jp) for i in d.items]
+        await self._service.on_training_assigned(uow, event.agencyid, d.nip, items, dict(d.gaps))
 
     async def on_training_completed(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
         d: TrainingCompletedV1 = event.data
-        await services.on_training_completed(
+        await self._service.on_training_completed(
             uow, event.agencyid, d.nip, f"{d.plan_id}:{d.offering_id}", d.completed_on, tuple(d.competencies), d.jp
         )

@@ -8,7 +8,6 @@ from datetime import date
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
 from mutasi.contracts.evaluation import EvaluationRecordedV1, FollowUpRecommendedV1
-from mutasi.evaluation.adapters.repository import Repository, Source
 from mutasi.evaluation.domain.errors import FieldError, InvalidInput, NotFound
 from mutasi.evaluation.domain.fairness import FairnessSettings
 from mutasi.evaluation.domain.followup import FollowUp, RuleContext, recommend_follow_ups
@@ -22,16 +21,7 @@ from mutasi.evaluation.domain.schedule import (
     apply_decision,
 )
 from mutasi.evaluation.service_layer.config import EvaluationConfig
-
-
-async def on_move_decided(uow: UnitOfWork, decision: MoveDecided, config: EvaluationConfig) -> ScheduleChange:
-    """Opens the schedule and baseline, or updates it for a superseding decision."""
-    repo = Repository(uow, decision.agency_id)
-    current = await repo.schedule(decision.round_id, decision.nip)
-    schedule, change = apply_decision(current, decision, config.policy)
-    if change is not ScheduleChange.UNCHANGED:
-        await repo.save_schedule(schedule)
-    return change
+from mutasi.evaluation.service_layer.ports import EvaluationPorts, Repository, Source
 
 
 @dataclass(frozen=True)
@@ -39,23 +29,6 @@ class AssignedItem:
     item_id: str
     competencies: tuple[str, ...]
     jp: int
-
-
-async def on_training_assigned(
-    uow: UnitOfWork, agency_id: str, nip: str, items: list[AssignedItem], gaps: dict[str, int]
-) -> None:
-    repo = Repository(uow, agency_id)
-    record = (await repo.training(nip)).with_gaps(gaps)
-    for item in items:
-        record = record.assign(item.item_id, item.competencies, item.jp)
-    await repo.save_training(record)
-
-
-async def on_training_completed(
-    uow: UnitOfWork, agency_id: str, nip: str, item_id: str, completed_on: date, competencies: tuple[str, ...], jp: int
-) -> None:
-    repo = Repository(uow, agency_id)
-    await repo.save_training((await repo.training(nip)).complete(item_id, completed_on, competencies, jp))
 
 
 @dataclass(frozen=True)
@@ -81,36 +54,94 @@ async def _schedule_for(repo: Repository, nip: str, round_id: str | None) -> Eva
     return found
 
 
-async def record_evaluation(
-    uow: UnitOfWork, agency_id: str, round_id: str | None, cmd: RecordEvaluation, config: EvaluationConfig
-) -> Recorded:
-    """Validates, stores, applies the follow-up rules and queues both events; an identical resend is a no-op."""
-    repo = Repository(uow, agency_id)
-    schedule = await _schedule_for(repo, cmd.nip, round_id)
-    evaluation = validate_evaluation(cmd, schedule, config.policy, agency_id)
-    existing = await repo.evaluation(evaluation.evaluation_id)
-    updated, created = register(schedule, evaluation, existing)
-    if not created and existing is not None:
-        return Recorded(existing, schedule, await repo.follow_ups(evaluation_id=existing.evaluation_id), False)
-    earlier = [
-        e
-        for e in await repo.evaluations(schedule.round_id, schedule.nip)
-        if e.evaluation_id in schedule.recorded.values() and e.checkpoint_months < evaluation.checkpoint_months
-    ]
-    training = await repo.training(schedule.nip)
-    sent = frozenset(
-        f.reason
-        for f in await repo.follow_ups(schedule.round_id, nip=schedule.nip)
-        if f.decision_id == schedule.decision_id
-    )
-    follow_ups = recommend_follow_ups(
-        RuleContext(evaluation, updated, earlier, training, config.rules, config.scale, sent)
-    )
-    await repo.add_evaluation(evaluation)
-    await repo.save_schedule(updated)
-    await repo.add_follow_ups(follow_ups)
-    _emit(uow, evaluation, updated, follow_ups, config)
-    return Recorded(evaluation, updated, follow_ups, True)
+class EvaluationService:
+    """The use cases, bound to the rule configuration and the injected adapters."""
+
+    def __init__(self, config: EvaluationConfig, ports: EvaluationPorts) -> None:
+        self.config = config
+        self.ports = ports
+
+    async def on_move_decided(self, uow: UnitOfWork, decision: MoveDecided) -> ScheduleChange:
+        """Opens the schedule and baseline, or updates it for a superseding decision."""
+        repo = self.ports.repository(uow, decision.agency_id)
+        current = await repo.schedule(decision.round_id, decision.nip)
+        schedule, change = apply_decision(current, decision, self.config.policy)
+        if change is not ScheduleChange.UNCHANGED:
+            await repo.save_schedule(schedule)
+        return change
+
+    async def on_training_assigned(
+        self, uow: UnitOfWork, agency_id: str, nip: str, items: list[AssignedItem], gaps: dict[str, int]
+    ) -> None:
+        repo = self.ports.repository(uow, agency_id)
+        record = (await repo.training(nip)).with_gaps(gaps)
+        for item in items:
+            record = record.assign(item.item_id, item.competencies, item.jp)
+        await repo.save_training(record)
+
+    async def on_training_completed(
+        self,
+        uow: UnitOfWork,
+        agency_id: str,
+        nip: str,
+        item_id: str,
+        completed_on: date,
+        competencies: tuple[str, ...],
+        jp: int,
+    ) -> None:
+        repo = self.ports.repository(uow, agency_id)
+        await repo.save_training((await repo.training(nip)).complete(item_id, completed_on, competencies, jp))
+
+    async def record_evaluation(
+        self, uow: UnitOfWork, agency_id: str, round_id: str | None, cmd: RecordEvaluation
+    ) -> Recorded:
+        """Validates, stores, applies the follow-up rules and queues both events; an identical resend is a no-op."""
+        repo = self.ports.repository(uow, agency_id)
+        schedule = await _schedule_for(repo, cmd.nip, round_id)
+        evaluation = validate_evaluation(cmd, schedule, self.config.policy, agency_id)
+        existing = await repo.evaluation(evaluation.evaluation_id)
+        updated, created = register(schedule, evaluation, existing)
+        if not created and existing is not None:
+            return Recorded(existing, schedule, await repo.follow_ups(evaluation_id=existing.evaluation_id), False)
+        earlier = [
+            e
+            for e in await repo.evaluations(schedule.round_id, schedule.nip)
+            if e.evaluation_id in schedule.recorded.values() and e.checkpoint_months < evaluation.checkpoint_months
+        ]
+        training = await repo.training(schedule.nip)
+        sent = frozenset(
+            f.reason
+            for f in await repo.follow_ups(schedule.round_id, nip=schedule.nip)
+            if f.decision_id == schedule.decision_id
+        )
+        follow_ups = recommend_follow_ups(
+            RuleContext(evaluation, updated, earlier, training, self.config.rules, self.config.scale, sent)
+        )
+        await repo.add_evaluation(evaluation)
+        await repo.save_schedule(updated)
+        await repo.add_follow_ups(follow_ups)
+        _emit(uow, evaluation, updated, follow_ups, self.config)
+        return Recorded(evaluation, updated, follow_ups, True)
+
+    async def programme_report(self, source: Source, agency_id: str, round_id: str, as_of: date) -> ProgrammeReport:
+        repo = self.ports.repository(source, agency_id)
+        schedules = await repo.schedules(round_id)
+        if not schedules:
+            raise NotFound("round_id", f"tidak ada mutasi pada putaran {round_id}", f"no moves in round {round_id}")
+        return build_report(
+            agency_id=agency_id,
+            round_id=round_id,
+            as_of=as_of,
+            schedules=schedules,
+            evaluations=await repo.evaluations(round_id),
+            training=await repo.training_all(),
+            follow_ups=await repo.follow_ups(round_id),
+            min_group_size=self.config.min_group_size,
+            scale=self.config.scale,
+            learning_policy=self.config.learning,
+            fairness=FairnessSettings(flag_ratio=self.config.fairness_flag_ratio, min_group=self.config.min_group_size),
+            checkpoint_months=self.config.policy.months,
+        )
 
 
 def _emit(
@@ -151,26 +182,3 @@ def _emit(
             program_id=f.round_id,
             caused_by=recorded.id,
         )
-
-
-async def programme_report(
-    source: Source, agency_id: str, round_id: str, as_of: date, config: EvaluationConfig
-) -> ProgrammeReport:
-    repo = Repository(source, agency_id)
-    schedules = await repo.schedules(round_id)
-    if not schedules:
-        raise NotFound("round_id", f"tidak ada mutasi pada putaran {round_id}", f"no moves in round {round_id}")
-    return build_report(
-        agency_id=agency_id,
-        round_id=round_id,
-        as_of=as_of,
-        schedules=schedules,
-        evaluations=await repo.evaluations(round_id),
-        training=await repo.training_all(),
-        follow_ups=await repo.follow_ups(round_id),
-        min_group_size=config.min_group_size,
-        scale=config.scale,
-        learning_policy=config.learning,
-        fairness=FairnessSettings(flag_ratio=config.fairness_flag_ratio, min_group=config.min_group_size),
-        checkpoint_months=config.policy.months,
-    )
