@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from mutasi.assessment.adapters import documents, repositories
 from mutasi.assessment.adapters.repositories import EMPLOYEES, FOLLOW_UPS, HISTORY
 from mutasi.assessment.bootstrap import default_policy
 from mutasi.assessment.domain.competency import MANAGERIAL
@@ -35,8 +36,8 @@ class CountingTelemetry:
 def deps() -> Deps:
     db = MemoryDatabase()
     policy = default_policy(AssessmentSettings(mongo_uri="memory://"))
-    return Deps(uow=lambda: db.uow("assessment"), defaults=policy, today=lambda: TODAY,
-                telemetry=CountingTelemetry(), batch_size=2)  # fmt: skip
+    return Deps(uow=lambda: db.uow("assessment"), store=repositories, docs=documents, defaults=policy,
+                today=lambda: TODAY, telemetry=CountingTelemetry(), batch_size=2)  # fmt: skip
 
 
 def request(kind: str, rows: list[dict[str, Any]], partial: bool = False, sha: str = "x") -> ImportRequest:
@@ -81,8 +82,10 @@ async def test_a_new_assessment_after_a_follow_up_links_it(deps: Deps) -> None:
     await run_import(deps, request("employees", [employee_row()]))
     async with deps.uow() as uow:
         follow_up = {"follow_up_id": "fu-9", "nip": "199001012015031001", "reason": "re_assessment", "detail": "x"}
-        assert await request_reassessment(uow, "sawahlunto", follow_up, TODAY)
-        assert not await request_reassessment(uow, "sawahlunto", {**follow_up, "reason": "talent_pool"}, TODAY)
+        assert await request_reassessment(repositories, uow, "sawahlunto", follow_up, TODAY)
+        assert not await request_reassessment(
+            repositories, uow, "sawahlunto", {**follow_up, "reason": "talent_pool"}, TODAY
+        )
         await uow.commit()
     row = assessment_row(tanggal_asesmen=TODAY.isoformat(), **{c: "3" for c in MANAGERIAL})
     await run_import(deps, request("assessments", [row]))

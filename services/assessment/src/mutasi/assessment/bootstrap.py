@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from mutasi.assessment.adapters import documents, repositories
 from mutasi.assessment.adapters.repositories import INDEXES
 from mutasi.assessment.adapters.telemetry import PrometheusTelemetry
 from mutasi.assessment.domain.errors import InvalidInput, NotFound
@@ -37,7 +38,7 @@ def default_policy(settings: AssessmentSettings) -> Policy:
 async def refresh_gauges(deps: Deps) -> None:
     """Assessments expire with the calendar, not with events: recount them on a timer."""
     async with deps.uow() as uow:
-        expired = await reads.expired_by_agency(uow, deps.today())
+        expired = await reads.expired_by_agency(deps.store, uow, deps.today())
     for agency, count in expired.items():
         deps.telemetry.expired(agency, count)
 
@@ -47,6 +48,8 @@ def create_app(settings: AssessmentSettings) -> FastAPI:
     kit = ServiceKit(settings, service="assessment", version="1")
     deps = Deps(
         uow=kit.uow,
+        store=repositories,
+        docs=documents,
         defaults=default_policy(settings),
         today=kit.clock.today,
         telemetry=PrometheusTelemetry(kit.metrics),

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from mutasi.assessment.adapters.picture import nine_box_png
-from mutasi.assessment.adapters.repositories import POSTS
 from mutasi.assessment.domain.errors import NotFound
 from mutasi.assessment.entrypoints import answers
 from mutasi.assessment.entrypoints.dependencies import DepsDep
@@ -29,7 +28,7 @@ UnitQuery = Annotated[str | None, Query(description="Limit to one unit (OPD); em
 )
 async def talent_grid(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None, names: bool = True) -> Any:
     async with deps.uow() as uow:
-        employees = await reads.employees_of(uow, caller.agency_id, unit_id)
+        employees = await reads.employees_of(deps.store, uow, caller.agency_id, unit_id)
     grid = reads.nine_box(employees, deps.today(), with_names=names)
     return {"agency_id": caller.agency_id, "unit_id": unit_id, **grid}
 
@@ -37,7 +36,7 @@ async def talent_grid(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = Non
 @router.get("/talent-grid.png", summary="9-box grid as a PNG picture", response_class=Response)
 async def talent_grid_png(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Response:
     async with deps.uow() as uow:
-        employees = await reads.employees_of(uow, caller.agency_id, unit_id)
+        employees = await reads.employees_of(deps.store, uow, caller.agency_id, unit_id)
     grid = reads.nine_box(employees, deps.today())
     counts = {b["box"]: b["count"] for b in grid["boxes"]}
     names = {b["box"]: [p["name"] for p in b["people"]] for b in grid["boxes"]}
@@ -52,7 +51,7 @@ async def talent_grid_png(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery =
 )
 async def jpm_distribution(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Any:
     async with deps.uow() as uow:
-        employees = await reads.employees_of(uow, caller.agency_id, unit_id)
+        employees = await reads.employees_of(deps.store, uow, caller.agency_id, unit_id)
     return {"agency_id": caller.agency_id, "unit_id": unit_id, **reads.jpm_distribution(employees, deps.today())}
 
 
@@ -63,7 +62,7 @@ async def jpm_distribution(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery 
 )
 async def missing(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Any:
     async with deps.uow() as uow:
-        employees = await reads.employees_of(uow, caller.agency_id, unit_id)
+        employees = await reads.employees_of(deps.store, uow, caller.agency_id, unit_id)
     return {"agency_id": caller.agency_id, "items": reads.missing_or_expired(employees, deps.today())}
 
 
@@ -75,7 +74,10 @@ async def missing(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -
 )
 async def reassessment(caller: CallerDep, deps: DepsDep, status: str = "open") -> Any:
     async with deps.uow() as uow:
-        return {"agency_id": caller.agency_id, "items": await follow_ups.worklist(uow, caller.agency_id, status)}
+        return {
+            "agency_id": caller.agency_id,
+            "items": await follow_ups.worklist(deps.store, uow, caller.agency_id, status),
+        }
 
 
 @router.get(
@@ -87,7 +89,7 @@ async def reassessment(caller: CallerDep, deps: DepsDep, status: str = "open") -
 async def me(caller: CallerDep, deps: DepsDep) -> Any:
     assert caller.nip is not None  # the policy grants /v1/me only to a token with a NIP
     async with deps.uow() as uow:
-        return await records.my_record(uow, caller.agency_id, caller.nip, deps.today())
+        return await records.my_record(deps, uow, caller.agency_id, caller.nip, deps.today())
 
 
 @router.get(
@@ -98,7 +100,7 @@ async def me(caller: CallerDep, deps: DepsDep) -> Any:
 )
 async def employee(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
-        return await records.employee_doc(uow, caller.agency_id, nip)
+        return await records.employee_doc(deps, uow, caller.agency_id, nip)
 
 
 @router.get(
@@ -106,7 +108,7 @@ async def employee(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
 )
 async def employee_history(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
-        return {"nip": nip, "versions": await records.history(uow, caller.agency_id, nip)}
+        return {"nip": nip, "versions": await records.history(deps, uow, caller.agency_id, nip)}
 
 
 @router.get(
@@ -115,7 +117,7 @@ async def employee_history(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
 async def employee_jpm(nip: str, post_id: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         policy = await policy_for(uow, caller.agency_id, deps.defaults)
-        return await records.jpm_against(uow, caller.agency_id, nip, post_id, policy, deps.today())
+        return await records.jpm_against(deps, uow, caller.agency_id, nip, post_id, policy, deps.today())
 
 
 @router.get(
@@ -126,7 +128,7 @@ async def employee_jpm(nip: str, post_id: str, caller: CallerDep, deps: DepsDep)
 )
 async def post(post_id: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
-        found = await uow.collection(POSTS).find_one({"agency_id": caller.agency_id, "post_id": post_id})
+        found = await deps.store.post(uow, caller.agency_id, post_id)
     if found is None:
         raise NotFound("jabatan / post", post_id)
     return found

@@ -18,4 +18,6 @@ class Subscribers:
 
     async def on_follow_up_recommended(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
         """`follow-up-recommended` → the person is marked for re-assessment and listed in the worklist."""
-        await request_reassessment(uow, event.agencyid, event.data.model_dump(mode="json"), self.deps.today())
+        await request_reassessment(
+            self.deps.store, uow, event.agencyid, event.data.model_dump(mode="json"), self.deps.today()
+        )

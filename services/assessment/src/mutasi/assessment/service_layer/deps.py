@@ -1,4 +1,5 @@
-"""What use cases receive: a unit-of-work factory, the default policy, a clock, telemetry and batch size."""
+"""What use cases receive: a unit-of-work factory, the store and document forms, the default policy, a clock,
+telemetry and batch size."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from typing import Protocol, TypeVar
 
 from mutasi.assessment.service_layer.policy import Policy
+from mutasi.assessment.service_layer.ports import Documents, Store
 from mutasi.chassis.spreadsheets import SheetLimits
 from mutasi.chassis.store import UnitOfWork
 
@@ -27,6 +29,8 @@ class Deps:
     """Dependencies handed to every use case by the composition root."""
 
     uow: Callable[[], UnitOfWork]
+    store: Store
+    docs: Documents
     defaults: Policy
     today: Callable[[], date]
     telemetry: Telemetry

@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from mutasi.assessment.adapters.repositories import IMPORT_ERRORS, IMPORTS
 from mutasi.assessment.domain.cells import RowError
 from mutasi.assessment.domain.rows import Cells, RowsOutcome, header_errors
 from mutasi.assessment.service_layer.deps import Deps
@@ -175,13 +174,8 @@ async def _log(deps: Deps, req: ImportRequest, result: dict[str, Any], outcome: 
     summary = {k: v for k, v in result.items() if k != "errors"}
     async with deps.uow() as uow:
         # replace, not insert: a job resumed after a crash logs its import again under the same id
-        key = {"agency_id": req.agency_id, "import_id": result["import_id"]}
-        await uow.collection(IMPORTS).replace_one(
-            key, {**summary, "agency_id": req.agency_id, "header": req.header, "at": datetime.now(UTC)}, upsert=True
-        )
-        await uow.collection(IMPORT_ERRORS).delete_many(key)
-        for start in range(0, len(bad), deps.batch_size):
-            await uow.collection(IMPORT_ERRORS).insert_many(bad[start : start + deps.batch_size])
+        record = {**summary, "agency_id": req.agency_id, "header": req.header, "at": datetime.now(UTC)}
+        await deps.store.log_import(uow, req.agency_id, result["import_id"], record, bad, deps.batch_size)
         if req.idempotency_key:
             await uow.remember_response(req.agency_id, req.idempotency_key, req.fingerprint, result)
         await uow.commit()

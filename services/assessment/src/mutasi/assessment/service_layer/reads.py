@@ -6,8 +6,8 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from mutasi.assessment.adapters.repositories import EMPLOYEES
 from mutasi.assessment.domain.talent import BOXES
+from mutasi.assessment.service_layer.ports import Store
 from mutasi.chassis.store import UnitOfWork
 
 Doc = dict[str, Any]
@@ -24,21 +24,14 @@ def status_of(employee: Doc, today: date) -> str:
     return "assessed" if latest.get("box") else "incomplete"
 
 
-async def employees_of(uow: UnitOfWork, agency_id: str, unit_id: str | None) -> list[Doc]:
+async def employees_of(store: Store, uow: UnitOfWork, agency_id: str, unit_id: str | None) -> list[Doc]:
     """The agency's employees, or one unit's, in NIP order."""
-    query: dict[str, Any] = {"agency_id": agency_id}
-    if unit_id:
-        query["unit_id"] = unit_id
-    return await uow.collection(EMPLOYEES).find(query, sort=[("nip", 1)])
+    return await store.employees(uow, agency_id, unit_id)
 
 
-async def expired_by_agency(uow: UnitOfWork, today: date) -> dict[str, int]:
+async def expired_by_agency(store: Store, uow: UnitOfWork, today: date) -> dict[str, int]:
     """Employees whose latest assessment is past its validity, per agency (for the gauge)."""
-    employees = uow.collection(EMPLOYEES)
-    return {
-        agency: await employees.count({"agency_id": agency, "latest.valid_until": {"$lt": today.isoformat()}})
-        for agency in await employees.distinct("agency_id", {})
-    }
+    return await store.expired_by_agency(uow, today)
 
 
 def nine_box(employees: list[Doc], today: date, with_names: bool = True) -> dict[str, Any]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from mutasi.assessment.adapters.documents import assessment_from_doc, post_from_doc
-from mutasi.assessment.adapters.repositories import ASSESSMENTS, EMPLOYEES, HISTORY, POSTS
 from mutasi.assessment.domain.competency import LEVEL_NAMES, display_name
 from mutasi.assessment.domain.errors import NotFound
 from mutasi.assessment.domain.jpm import job_person_match
 from mutasi.assessment.domain.talent import BOXES
+from mutasi.assessment.service_layer.deps import Deps
 from mutasi.assessment.service_layer.policy import Policy
 from mutasi.assessment.service_layer.reads import status_of
 from mutasi.chassis.store import UnitOfWork
@@ -22,40 +21,40 @@ DISCLAIMER = (
 )
 
 
-async def employee_doc(uow: UnitOfWork, agency_id: str, nip: str) -> Doc:
+async def employee_doc(deps: Deps, uow: UnitOfWork, agency_id: str, nip: str) -> Doc:
     """The stored employee, or NotFound."""
-    doc = await uow.collection(EMPLOYEES).find_one({"agency_id": agency_id, "nip": nip})
+    doc = await deps.store.employee(uow, agency_id, nip)
     if doc is None:
         raise NotFound("pegawai / employee", nip)
     return doc
 
 
-async def history(uow: UnitOfWork, agency_id: str, nip: str) -> list[Doc]:
+async def history(deps: Deps, uow: UnitOfWork, agency_id: str, nip: str) -> list[Doc]:
     """Earlier versions of the employee, oldest first."""
-    await employee_doc(uow, agency_id, nip)
-    return await uow.collection(HISTORY).find({"agency_id": agency_id, "nip": nip}, sort=[("version", 1)])
+    await employee_doc(deps, uow, agency_id, nip)
+    return await deps.store.history(uow, agency_id, nip)
 
 
-async def _latest_assessment(uow: UnitOfWork, agency_id: str, employee: Doc) -> Doc | None:
+async def _latest_assessment(deps: Deps, uow: UnitOfWork, agency_id: str, employee: Doc) -> Doc | None:
     latest = employee.get("latest")
     if latest is None:
         return None
-    return await uow.collection(ASSESSMENTS).find_one(
-        {"agency_id": agency_id, "assessment_id": latest["assessment_id"]}
-    )
+    return await deps.store.assessment(uow, agency_id, latest["assessment_id"])
 
 
-async def jpm_against(uow: UnitOfWork, agency_id: str, nip: str, post_id: str, policy: Policy, today: date) -> Doc:
+async def jpm_against(
+    deps: Deps, uow: UnitOfWork, agency_id: str, nip: str, post_id: str, policy: Policy, today: date
+) -> Doc:
     """JPM of the latest assessment against any post of the agency, with per-competency gaps."""
-    employee = await employee_doc(uow, agency_id, nip)
-    post_doc = await uow.collection(POSTS).find_one({"agency_id": agency_id, "post_id": post_id})
+    employee = await employee_doc(deps, uow, agency_id, nip)
+    post_doc = await deps.store.post(uow, agency_id, post_id)
     if post_doc is None:
         raise NotFound("jabatan / post", post_id)
-    stored = await _latest_assessment(uow, agency_id, employee)
+    stored = await _latest_assessment(deps, uow, agency_id, employee)
     if stored is None:
         raise NotFound("asesmen / assessment of", nip)
-    post, standard = post_from_doc(post_doc)
-    assessment = assessment_from_doc(stored)
+    post, standard = deps.docs.post_from_doc(post_doc)
+    assessment = deps.docs.assessment_from_doc(stored)
     result = job_person_match(assessment.levels, standard, policy.jpm, post.jenjang or post.post_type.value)
     return {
         "nip": nip,
@@ -91,10 +90,10 @@ def _competency_lines(latest: Doc) -> list[Doc]:
     return lines
 
 
-async def my_record(uow: UnitOfWork, agency_id: str, nip: str, today: date) -> Doc:
+async def my_record(deps: Deps, uow: UnitOfWork, agency_id: str, nip: str, today: date) -> Doc:
     """The employee's own record in Indonesian: post, levels against the standard, box and what it means."""
-    e = await employee_doc(uow, agency_id, nip)
-    post = await uow.collection(POSTS).find_one({"agency_id": agency_id, "post_id": e["post_id"]}) or {}
+    e = await employee_doc(deps, uow, agency_id, nip)
+    post = await deps.store.post(uow, agency_id, e["post_id"]) or {}
     record: Doc = {
         "nip": e["nip"],
         "nama": e["name"],

@@ -5,24 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from mutasi.assessment.adapters.documents import (
-    assessment_content,
-    assessment_from_doc,
-    employee_from_doc,
-    evaluation_doc,
-    fingerprint,
-)
-from mutasi.assessment.adapters.repositories import (
-    ASSESSMENTS,
-    EMPLOYEES,
-    FOLLOW_UPS,
-    by_key,
-    load_posts,
-    registered_nips,
-)
 from mutasi.assessment.domain.assessment import Assessment, Evaluation, evaluate
 from mutasi.assessment.domain.assessment_rows import validate_assessment_rows
 from mutasi.assessment.domain.competency import CompetencyStandard, Post
@@ -42,7 +27,7 @@ async def validate_assessments(
 ) -> RowsOutcome[Assessment]:
     """Rows of the assessment template; the NIP must be in the registry."""
     async with deps.uow() as uow:
-        known = await registered_nips(uow, agency_id)
+        known = await deps.store.registered_nips(uow, agency_id)
     # in a thread: reading and checking 100,000 rows must not stop the service answering (health checks)
     return await asyncio.to_thread(validate_assessment_rows, rows, known, policy.validity, deps.today())
 
@@ -64,10 +49,11 @@ class Batch:
 
 
 def assess(
-    employee_doc: Doc, a: Assessment, posts: dict[str, tuple[Post, CompetencyStandard]], policy: Policy, today: date
+    deps: Deps, employee_doc: Doc, a: Assessment, posts: dict[str, tuple[Post, CompetencyStandard]], policy: Policy
 ) -> tuple[Employee, Post, Evaluation]:
     """Evaluate a result against the employee's current post with the agency policy."""
-    employee = employee_from_doc(employee_doc)
+    today = deps.today()
+    employee = deps.docs.employee_from_doc(employee_doc)
     post, standard = posts[employee.post_id]
     level_key = post.jenjang or post.post_type.value
     ev = evaluate(a, standard, employee.latest_predicate, policy.jpm, policy.cutoffs, today, level_key)
@@ -85,17 +71,17 @@ async def refresh_latest(
     with_latest = [d for d in docs if d.get("latest")]
     if not with_latest:
         return 0
-    posts = await load_posts(uow, agency_id)
+    posts = await deps.store.load_posts(uow, agency_id)
     ids = (d["latest"]["assessment_id"] for d in with_latest)
-    stored = await by_key(uow, ASSESSMENTS, agency_id, "assessment_id", ids)
+    stored = await deps.store.assessments_by_id(uow, agency_id, ids)
     announced = 0
     for doc in with_latest:
         found = stored.get(doc["latest"]["assessment_id"])
         if found is None:
             continue
-        a = assessment_from_doc(found)
-        employee, post, ev = assess(doc, a, posts, policy, deps.today())
-        fresh = summary(found["assessment_id"], a, ev)
+        a = deps.docs.assessment_from_doc(found)
+        employee, post, ev = assess(deps, doc, a, posts, policy)
+        fresh = summary(deps, found["assessment_id"], a, ev)
         unchanged = fresh == doc["latest"]
         doc["latest"] = fresh
         if ev.box is not None and not ev.expired and not (only_changed and unchanged):
@@ -105,9 +91,9 @@ async def refresh_latest(
     return announced
 
 
-def summary(aid: str, a: Assessment, ev: Evaluation) -> Doc:
+def summary(deps: Deps, aid: str, a: Assessment, ev: Evaluation) -> Doc:
     """The latest-assessment summary kept on the employee for grids and worklists."""
-    return {"assessment_id": aid, "assessed_on": a.assessed_on.isoformat(), **evaluation_doc(ev, a)}
+    return {"assessment_id": aid, "assessed_on": a.assessed_on.isoformat(), **deps.docs.evaluation_doc(ev, a)}
 
 
 def _is_latest(employee: Doc, a: Assessment) -> bool:
@@ -133,30 +119,30 @@ async def _record(
     import_id: str,
 ) -> None:
     aid = assessment_id(a)
-    content = assessment_content(a)
+    content = deps.docs.assessment_content(a)
     old = batch.existing.get(aid)
-    if old is not None and old.get("fingerprint") == fingerprint(content):
+    if old is not None and old.get("fingerprint") == deps.docs.fingerprint(content):
         batch.counts["unchanged"] += 1
         return
     batch.counts["updated" if old else "created"] += 1
     a = replace(a, follow_up_id=(old or {}).get("follow_up_id") or _follow_up_for(batch, a))
     employee_doc = batch.employees[a.nip]
-    employee, post, ev = assess(employee_doc, a, posts, policy, deps.today())
+    employee, post, ev = assess(deps, employee_doc, a, posts, policy)
     batch.assessments.append(
         {
             **content,
             "agency_id": agency_id,
             "assessment_id": aid,
             "follow_up_id": a.follow_up_id,
-            "fingerprint": fingerprint(content),
+            "fingerprint": deps.docs.fingerprint(content),
             "unit_id": employee.unit_id,
-            "result": evaluation_doc(ev, a),
+            "result": deps.docs.evaluation_doc(ev, a),
             "import_id": import_id,
             "recorded_at": datetime.now(UTC),
         }
     )
     if _is_latest(employee_doc, a):
-        employee_doc["latest"] = summary(aid, a, ev)
+        employee_doc["latest"] = summary(deps, aid, a, ev)
         if a.follow_up_id:
             employee_doc["reassessment"] = None
         if ev.box is not None and not ev.expired:
@@ -168,10 +154,7 @@ async def _record(
             )
             batch.counts["completed"] += 1
     if a.follow_up_id and a.follow_up_id == _follow_up_for(batch, a):
-        await uow.collection(FOLLOW_UPS).update_one(
-            {"agency_id": agency_id, "follow_up_id": a.follow_up_id},
-            {"$set": {"status": "answered", "assessment_id": aid, "answered_on": deps.today()}},
-        )
+        await deps.store.answer_follow_up(uow, agency_id, a.follow_up_id, aid, deps.today())
 
 
 async def store_assessments(
@@ -180,28 +163,21 @@ async def store_assessments(
     """Store results in bulk; each complete, unexpired, latest result emits `assessment-completed`."""
     counts = {"created": 0, "updated": 0, "unchanged": 0, "completed": 0}
     async with deps.uow() as uow:
-        posts = await load_posts(uow, agency_id)
+        posts = await deps.store.load_posts(uow, agency_id)
     for part in chunks(sorted(items, key=lambda a: (a.nip, a.assessed_on)), deps.batch_size):
         async with deps.uow() as uow:
             batch = Batch(
-                employees=await by_key(uow, EMPLOYEES, agency_id, "nip", (a.nip for a in part)),
-                existing=await by_key(uow, ASSESSMENTS, agency_id, "assessment_id", map(assessment_id, part)),
-                follow_ups=await open_follow_ups(uow, agency_id, [a.nip for a in part]),
+                employees=await deps.store.employees_by_nip(uow, agency_id, (a.nip for a in part)),
+                existing=await deps.store.assessments_by_id(uow, agency_id, map(assessment_id, part)),
+                follow_ups=await deps.store.open_follow_ups(uow, agency_id, [a.nip for a in part]),
                 assessments=[],
                 counts=counts,
             )
             for a in part:
                 await _record(uow, deps, policy, agency_id, batch, posts, a, import_id)
-            await uow.collection(ASSESSMENTS).bulk_upsert(batch.assessments, ["agency_id", "assessment_id"])
+            await deps.store.save_assessments(uow, batch.assessments)
             touched = [batch.employees[d["nip"]] for d in batch.assessments]
-            await uow.collection(EMPLOYEES).bulk_upsert(
-                list({d["nip"]: d for d in touched}.values()), ["agency_id", "nip"]
-            )
+            await deps.store.save_employees(uow, list({d["nip"]: d for d in touched}.values()))
             await uow.commit()
     deps.telemetry.assessments(agency_id, counts["created"] + counts["updated"], counts["completed"])
     return counts
-
-
-async def open_follow_ups(uow: UnitOfWork, agency_id: str, nips: list[str]) -> dict[str, Doc]:
-    """Open re-assessment requests of these employees, keyed by NIP (one per employee is linked at a time)."""
-    return await by_key(uow, FOLLOW_UPS, agency_id, "nip", nips, extra={"status": "open"})

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from mutasi.assessment.adapters.documents import employee_content, fingerprint
-from mutasi.assessment.adapters.repositories import EMPLOYEES, HISTORY, by_key, load_posts
 from mutasi.assessment.domain.employee import Employee
 from mutasi.assessment.domain.employee_rows import validate_employee_rows
 from mutasi.assessment.domain.rows import Cells, RowsOutcome
@@ -22,7 +20,7 @@ async def validate_employees(
 ) -> RowsOutcome[Employee]:
     """Rows of the employee template; posts and units must already be in the agency's SKJ."""
     async with deps.uow() as uow:
-        posts = {post_id: post for post_id, (post, _) in (await load_posts(uow, agency_id)).items()}
+        posts = {post_id: post for post_id, (post, _) in (await deps.store.load_posts(uow, agency_id)).items()}
     # in a thread: reading and checking 100,000 rows must not stop the service answering (health checks)
     return await asyncio.to_thread(validate_employee_rows, rows, agency_id, posts, deps.today())
 
@@ -73,11 +71,11 @@ async def store_employees(
     counts = {"created": 0, "updated": 0, "unchanged": 0, "reannounced": 0}
     for part in chunks(sorted(items, key=lambda e: e.nip), deps.batch_size):
         async with deps.uow() as uow:
-            existing = await by_key(uow, EMPLOYEES, agency_id, "nip", (e.nip for e in part))
+            existing = await deps.store.employees_by_nip(uow, agency_id, (e.nip for e in part))
             docs, history = [], []
             for employee in part:
-                content = employee_content(employee)
-                print_ = fingerprint(content)
+                content = deps.docs.employee_content(employee)
+                print_ = deps.docs.fingerprint(content)
                 old = existing.get(employee.nip)
                 if old is not None and old.get("fingerprint") == print_:
                     counts["unchanged"] += 1
@@ -99,7 +97,7 @@ async def store_employees(
                 )
             changed = [d for d in docs if d["version"] > 1]
             counts["reannounced"] += await refresh_latest(uow, deps, policy, agency_id, changed)
-            await uow.collection(EMPLOYEES).bulk_upsert(docs, ["agency_id", "nip"])
-            await uow.collection(HISTORY).insert_many(history)
+            await deps.store.save_employees(uow, docs)
+            await deps.store.add_history(uow, history)
             await uow.commit()
     return counts

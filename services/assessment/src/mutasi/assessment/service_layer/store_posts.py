@@ -6,8 +6,6 @@ import asyncio
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from mutasi.assessment.adapters.documents import fingerprint, post_doc
-from mutasi.assessment.adapters.repositories import POSTS, by_key
 from mutasi.assessment.domain.rows import Cells, RowsOutcome
 from mutasi.assessment.domain.skj_rows import PostStandard, validate_skj_rows
 from mutasi.assessment.service_layer.deps import Deps, chunks
@@ -29,17 +27,17 @@ async def store_posts(
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for part in chunks(sorted(items, key=lambda i: i.post.post_id), deps.batch_size):
         async with deps.uow() as uow:
-            existing = await by_key(uow, POSTS, agency_id, "post_id", (i.post.post_id for i in part))
+            existing = await deps.store.posts_by_id(uow, agency_id, (i.post.post_id for i in part))
             docs = []
             for item in part:
-                doc = post_doc(agency_id, item)
-                doc["fingerprint"] = fingerprint(doc)
+                doc = deps.docs.post_doc(agency_id, item)
+                doc["fingerprint"] = deps.docs.fingerprint(doc)
                 old = existing.get(item.post.post_id)
                 if old is not None and old.get("fingerprint") == doc["fingerprint"]:
                     counts["unchanged"] += 1
                     continue
                 counts["updated" if old else "created"] += 1
                 docs.append({**doc, "import_id": import_id, "updated_at": datetime.now(UTC)})
-            await uow.collection(POSTS).bulk_upsert(docs, ["agency_id", "post_id"])
+            await deps.store.save_posts(uow, docs)
             await uow.commit()
     return counts
