@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from mutasi.console.adapters.channels import Outgoing
 from mutasi.console.bootstrap import create_app
+from mutasi.console.service_layer.ports import Outgoing
 from mutasi.console.settings import ConsoleSettings
 from tests.component.placement.placement_world import ACCOUNTANT, IT_GRAD
 from tests.component.placement.placement_world import app as placement_app

@@ -12,9 +12,10 @@ import pytest
 
 from mutasi.cli.mailbox import read_mailbox, start
 from mutasi.cli.servers import free_port
-from mutasi.console.adapters.channels import Outgoing, SmtpChannel, WhatsAppChannel
+from mutasi.console.adapters.channels import SmtpChannel, WhatsAppChannel
 from mutasi.console.bootstrap import create_app
 from mutasi.console.service_layer import notifier
+from mutasi.console.service_layer.ports import Outgoing
 from mutasi.contracts import topics
 from mutasi.contracts.common import PostRef
 from mutasi.contracts.placement import MutationDecidedV1, RoundAnnouncedV1

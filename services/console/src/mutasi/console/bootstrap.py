@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from mutasi.chassis.kit import ServiceKit
-from mutasi.console.adapters.channels import Channel, SmtpChannel, WhatsAppChannel
+from mutasi.console.adapters.channels import SmtpChannel, WhatsAppChannel
 from mutasi.console.adapters.oidc import OidcClient
 from mutasi.console.adapters.services import Services
 from mutasi.console.adapters.session import Sealer, new_key
@@ -19,6 +19,7 @@ from mutasi.console.entrypoints import approver_routes, auth_routes, employee_ro
 from mutasi.console.entrypoints.metrics import NoticeMetrics
 from mutasi.console.entrypoints.web import Web, environment, install_handlers
 from mutasi.console.service_layer import notifier
+from mutasi.console.service_layer.ports import Channel
 from mutasi.console.settings import ConsoleSettings
 from mutasi.contracts import topics
 

@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Protocol
 
 import httpx
 
-
-@dataclass(frozen=True)
-class Outgoing:
-    notice_id: str
-    to: str
-    subject: str
-    body: str
-
-
-class Channel(Protocol):
-    name: str
-
-    async def send(self, batch: list[Outgoing]) -> dict[str, str | None]:
-        """Send a batch; returns notice id -> None when sent, or the error text."""
-        ...
+from mutasi.console.service_layer.ports import Outgoing
 
 
 class SmtpChannel:

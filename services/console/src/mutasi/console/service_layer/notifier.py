@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from mutasi.chassis.store import Database, UnitOfWork
-from mutasi.console.adapters.channels import Channel, Outgoing
 from mutasi.console.domain import notices as texts
+from mutasi.console.service_layer.ports import Channel, Outgoing
 from mutasi.contracts.assessment import AssessmentCompletedV1
 from mutasi.contracts.envelope import CloudEvent
 from mutasi.contracts.placement import MutationDecidedV1, RoundAnnouncedV1
