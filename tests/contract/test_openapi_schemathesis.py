@@ -1,4 +1,6 @@
-"""A bounded fuzz run of every service's OpenAPI (schemathesis): no generated request is answered with a 5xx.
+"""A bounded fuzz run of every service's OpenAPI (schemathesis): no generated request is answered with a 5xx, and
+every answer conforms to the document: its status code is documented for the route, its content type is the
+documented one, and its body validates against the documented schema (schemathesis' own conformance checks).
 
 Fixed: the seed (derandomized generation) and the number of examples per operation, so every run sends the same
 requests and `make test` stays bounded. Requests go in-process to the app on the in-memory database."""
@@ -17,7 +19,13 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from mutasi.assessment.bootstrap import create_app as assessment_app
 from mutasi.assessment.settings import AssessmentSettings
@@ -31,6 +39,7 @@ from tests.support.service import running_service
 
 EXAMPLES = 6  # per operation: a fixed number, with derandomized generation, so every run sends the same requests
 SKIP = {"/metrics", "/asyncapi.json"}
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 # The caller's identity is the test's (a signed token from HEADERS): a generated bearer token or agency selection
 # would only ever meet the 401/403 at the door, and no request would reach the routes being fuzzed.
 IDENTITY = {"authorization", "x-agency-id"}  # not part of the API contract; answered by libraries
@@ -94,7 +103,8 @@ async def test_no_generated_request_gets_a_5xx(service: str) -> None:
         cases = cases_of(spec)
         statuses: Counter[int] = Counter()
         exact: Counter[int] = Counter()
-        failures = []
+        failures: list[str] = []
+        mismatches: list[str] = []
         for case in cases:
             kwargs = case.as_transport_kwargs(base_url="http://test")
             generated = {k: v for k, v in (kwargs.get("headers") or {}).items() if v is not None}
@@ -110,8 +120,21 @@ async def test_no_generated_request_gets_a_5xx(service: str) -> None:
                 failures.append(
                     f"{case.method} {kwargs['url']} {kwargs.get('params')} → {r.status_code} {r.text[:200]}"
                 )
-    counts = {"tried": len(cases), "4xx": statuses[400], "5xx": statuses[500], "2xx": statuses[200]}
+            if mismatch := conformance_failure(case, r):
+                mismatches.append(f"{case.method} {kwargs['url']} → {r.status_code}: {mismatch}")
+    counts = {"tried": len(cases), "4xx": statuses[400], "5xx": statuses[500], "2xx": statuses[200],
+              "mismatches": len(mismatches)}  # fmt: skip
     print(f"fuzz {service}: {counts} {dict(exact)}")
     record(service, counts)
     assert cases
     assert failures == []
+    assert mismatches == []
+
+
+def conformance_failure(case: Any, response: Any) -> str | None:
+    """What schemathesis finds wrong with the answer against the document (status, content type, body schema)."""
+    try:
+        case.validate_response(response, checks=CONFORMANCE)
+    except FailureGroup as found:
+        return "; ".join(f"{failure.title} ({failure.message.splitlines()[0]})" for failure in found.exceptions)
+    return None

@@ -325,7 +325,10 @@ class ServiceKit:
         async def live() -> dict[str, str]:
             return {"status": "ok"}
 
-        @router.get("/health/ready")
+        @router.get(
+            "/health/ready",
+            responses={503: {"description": "Something is down (named in `down`)", "headers": openapi.RETRY_AFTER}},
+        )
         async def ready(response: Response) -> dict[str, Any]:
             checks = await self.ready()
             ok = all(checks.values())
@@ -335,11 +338,29 @@ class ServiceKit:
             down = [name for name, up in checks.items() if not up]
             return {"status": "ok" if ok else "unavailable", **checks, "down": down}
 
-        @router.get("/metrics", response_class=Response)
+        @router.get(
+            "/metrics",
+            response_class=Response,
+            responses={
+                200: {
+                    "description": "Prometheus text format",
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                }
+            },
+        )
         async def metrics() -> Response:
             return Response(generate_latest(self.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-        @router.get("/asyncapi.json", response_class=Response)
+        @router.get(
+            "/asyncapi.json",
+            response_class=Response,
+            responses={
+                200: {
+                    "description": "AsyncAPI 3 document",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                }
+            },
+        )
         async def asyncapi() -> Response:
             return Response(self.asyncapi(), media_type="application/json")
 
@@ -347,7 +368,13 @@ class ServiceKit:
             "/schemas/{topic}.json",
             response_class=Response,
             summary="JSON Schema of a topic this service produces (the `dataschema` of its events)",
-            responses={200: {"content": {"application/schema+json": {}}}, 404: {"model": ErrorBody}},
+            responses={
+                200: {
+                    "description": "JSON Schema",
+                    "content": {"application/schema+json": {"schema": {"type": "object"}}},
+                },
+                404: {"model": ErrorBody},
+            },
         )
         async def schema(topic: str) -> Response:
             produced = {t.name: t for t in self.produced}
@@ -357,6 +384,10 @@ class ServiceKit:
             return Response(body, media_type="application/schema+json")
 
         return router
+
+
+def _answer(description: str, media_type: str, kind: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"description": description, "content": {media_type: {"schema": {"type": kind}}}}}
 
 
 def get_kit(request: Request) -> ServiceKit:

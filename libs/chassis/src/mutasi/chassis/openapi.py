@@ -1,4 +1,5 @@
-"""The OpenAPI document tells the truth about errors: every 4xx is `{"message", "errors": [{"field", "reason"}]}`."""
+"""The OpenAPI document tells the truth: every 4xx is `{"message", "errors": [{"field", "reason"}]}`, every status a
+route can answer is listed (503 when the database or broker is away, 413 on uploads), files are files."""
 
 from __future__ import annotations
 
@@ -18,7 +19,16 @@ STATUS_TEXT = {
     409: "Conflicts with the current state (or an idempotency key reused with another body)",
     413: "Upload too large",
     422: "Invalid input: each field and why",
+    503: "Database or broker unreachable: try again after the `Retry-After` seconds",
 }
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
+
+
+def file_answer(*media_types: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """`responses` of a route that answers with a file (a spreadsheet, a picture, a page) instead of JSON; use it
+    with `response_class=Response`, so the 200 lists only these media types."""
+    return {200: {"description": description, "content": dict.fromkeys(media_types, BINARY)}}
 
 
 def raw_upload(*media_types: str) -> dict[str, Any]:
@@ -26,8 +36,7 @@ def raw_upload(*media_types: str) -> dict[str, Any]:
 
     The body is documented as binary: with no schema at all a client generator (and schemathesis) takes it for any
     JSON value whatsoever, and building examples of that for two media types took schemathesis minutes."""
-    binary = {"schema": {"type": "string", "format": "binary"}}
-    return {"requestBody": {"required": True, "content": dict.fromkeys(media_types, binary)}}
+    return {"requestBody": {"required": True, "content": dict.fromkeys(media_types, BINARY)}}
 
 
 def install(app: FastAPI, statuses: Iterable[int]) -> None:
@@ -48,6 +57,8 @@ def install(app: FastAPI, statuses: Iterable[int]) -> None:
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
                 wanted = mapped if path.startswith("/v1/") else [s for s in mapped if str(s) in responses]
+                if path.startswith("/v1/"):
+                    wanted = [*wanted, 503] + ([413] if _takes_a_file(operation) else [])
                 for status in wanted:
                     responses[str(status)] = _error_response(status)
         for unused in ("HTTPValidationError", "ValidationError"):
@@ -58,8 +69,16 @@ def install(app: FastAPI, statuses: Iterable[int]) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _takes_a_file(operation: dict[str, Any]) -> bool:
+    content = operation.get("requestBody", {}).get("content", {})
+    return any(media.get("schema") == BINARY["schema"] for media in content.values())
+
+
 def _error_response(status: int) -> dict[str, Any]:
-    return {
+    answer: dict[str, Any] = {
         "description": STATUS_TEXT.get(status, "Error"),
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
     }
+    if status == 503:
+        answer["headers"] = RETRY_AFTER
+    return answer

@@ -27,7 +27,7 @@ from mutasi.assessment.service_layer.imports import (
 )
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep
-from mutasi.chassis.openapi import raw_upload
+from mutasi.chassis.openapi import file_answer, raw_upload
 from mutasi.chassis.spreadsheets import safe_filename, sniff_name
 from mutasi.chassis.writes import IdempotencyKey
 
@@ -35,7 +35,12 @@ router = APIRouter(prefix="/v1", tags=["imports"])
 Kind = Literal["skj", "employees", "assessments"]
 
 
-@router.get("/templates/{kind}", summary="Download an import template (XLSX with instructions, or CSV)")
+@router.get(
+    "/templates/{kind}",
+    response_class=Response,
+    responses=file_answer(XLSX_MEDIA_TYPE, "text/csv", description="The template (`format`: xlsx or csv)"),
+    summary="Download an import template (XLSX with instructions, or CSV)",
+)
 async def template(kind: Kind, format: Literal["xlsx", "csv"] = "xlsx") -> Response:
     if format == "csv":
         return Response(
@@ -101,7 +106,12 @@ async def import_summary(import_id: str, caller: CallerDep, deps: DepsDep, kit: 
     return {k: v for k, v in found.items() if k not in ("agency_id", "header")}
 
 
-@router.get("/imports/{import_id}/errors.xlsx", summary="The bad rows, annotated cell by cell (XLSX)")
+@router.get(
+    "/imports/{import_id}/errors.xlsx",
+    response_class=Response,
+    responses=file_answer(XLSX_MEDIA_TYPE, description="The rejected rows, each bad cell annotated"),
+    summary="The bad rows, annotated cell by cell (XLSX)",
+)
 async def import_errors_xlsx(import_id: str, caller: CallerDep, deps: DepsDep) -> Response:
     async with deps.uow() as uow:
         found = await uow.collection(IMPORTS).find_one({"agency_id": caller.agency_id, "import_id": import_id})

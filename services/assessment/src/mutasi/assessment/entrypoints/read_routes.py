@@ -15,6 +15,7 @@ from mutasi.assessment.service_layer import follow_ups, reads, records
 from mutasi.assessment.service_layer.policy import policy_for, save_policy
 from mutasi.assessment.service_layer.reevaluation import reevaluate_agency
 from mutasi.chassis.http import CallerDep
+from mutasi.chassis.openapi import file_answer
 
 router = APIRouter(prefix="/v1", tags=["reads"])
 UnitQuery = Annotated[str | None, Query(description="Limit to one unit (OPD); empty = the whole agency.")]
@@ -33,7 +34,12 @@ async def talent_grid(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = Non
     return {"agency_id": caller.agency_id, "unit_id": unit_id, **grid}
 
 
-@router.get("/talent-grid.png", summary="9-box grid as a PNG picture", response_class=Response)
+@router.get(
+    "/talent-grid.png",
+    summary="9-box grid as a PNG picture",
+    response_class=Response,
+    responses=file_answer("image/png", description="The 9-box grid"),
+)
 async def talent_grid_png(caller: CallerDep, deps: DepsDep, unit_id: UnitQuery = None) -> Response:
     async with deps.uow() as uow:
         employees = await reads.employees_of(deps.store, uow, caller.agency_id, unit_id)

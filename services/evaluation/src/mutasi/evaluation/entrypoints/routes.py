@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep, ServiceKit
+from mutasi.chassis.openapi import file_answer
 from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
 from mutasi.chassis.values import IsoDate
@@ -139,7 +140,12 @@ async def report_json(round_id: str, kit: KitDep, who: CallerDep, as_of: AsOf = 
     return report_view(await _report(kit, who.agency_id, round_id, as_of))
 
 
-@router.get("/reports/{round_id}/xlsx", summary="Programme report of a round (spreadsheet)")
+@router.get(
+    "/reports/{round_id}/xlsx",
+    response_class=Response,
+    responses=file_answer(XLSX, description="The programme report workbook"),
+    summary="Programme report of a round (spreadsheet)",
+)
 async def report_xlsx(round_id: str, kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Response:
     content = xlsx_report.render(await _report(kit, who.agency_id, round_id, as_of))
     headers = {"Content-Disposition": f'attachment; filename="{safe_filename(f"laporan-evaluasi-{round_id}.xlsx")}"'}

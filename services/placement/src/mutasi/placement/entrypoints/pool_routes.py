@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.kit import KitDep
-from mutasi.chassis.openapi import raw_upload
+from mutasi.chassis.openapi import file_answer, raw_upload
 from mutasi.chassis.writes import IdempotencyKey
 from mutasi.placement.adapters.workbooks import XLSX_MEDIA_TYPE, read_rows, write_posts
 from mutasi.placement.domain.post_rows import COLUMNS
@@ -41,7 +41,12 @@ async def import_posts(
     return JSONResponse(result, status_code=201 if result["stored"] else 422)
 
 
-@router.get("/posts/template.xlsx", summary="The posts workbook template: the columns and one example row")
+@router.get(
+    "/posts/template.xlsx",
+    response_class=Response,
+    responses=file_answer(XLSX_MEDIA_TYPE, description="The posts workbook template"),
+    summary="The posts workbook template: the columns and one example row",
+)
 async def posts_template() -> Response:
     example = ["DISKOMINFO-PLK-SI", "diskominfo", "Dinas Kominfo", "Pranata Sistem Informasi", "pelaksana", "",
                "informatika", "III/a", "III/d", "S1, D4", "informatika, sistem_informasi", 2.6, 1,

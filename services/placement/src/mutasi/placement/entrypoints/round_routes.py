@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 
 from mutasi.chassis.http import CallerDep
+from mutasi.chassis.openapi import file_answer
 from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.writes import IdempotencyKey
 from mutasi.placement.adapters.charts import fairness_png
@@ -107,7 +108,12 @@ async def units(round_id: str, caller: CallerDep, deps: DepsDep) -> list[dict[st
     return await reads.units(deps, caller, round_id)
 
 
-@router.get("/{round_id}/export.xlsx", summary="Plan, decisions (SK draft rows) and unit summary as XLSX")
+@router.get(
+    "/{round_id}/export.xlsx",
+    response_class=Response,
+    responses=file_answer(XLSX_MEDIA_TYPE, description="Plan, decisions and unit summary"),
+    summary="Plan, decisions (SK draft rows) and unit summary as XLSX",
+)
 async def export(round_id: str, caller: CallerDep, deps: DepsDep) -> Response:
     content = await reads.export_xlsx(deps, caller, round_id)
     disposition = f'attachment; filename="{safe_filename(f"mutasi_{round_id}.xlsx")}"'
@@ -120,7 +126,12 @@ async def fairness(round_id: str, caller: CallerDep, deps: DepsDep) -> dict[str,
     return fairness_report.report_doc(r, rows)
 
 
-@router.get("/{round_id}/fairness.png", summary="Chart of the fairness report (selection rate per group)")
+@router.get(
+    "/{round_id}/fairness.png",
+    response_class=Response,
+    responses=file_answer("image/png", description="Selection rate per group"),
+    summary="Chart of the fairness report (selection rate per group)",
+)
 async def fairness_chart(round_id: str, caller: CallerDep, deps: DepsDep) -> Response:
     _, rows = await fairness_report.round_rows(deps, caller, round_id)
     return Response(fairness_png(rows, FairnessSettings().flag_ratio), media_type="image/png")

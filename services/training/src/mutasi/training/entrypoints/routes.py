@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from mutasi.chassis.http import CallerDep, require_own_nip
 from mutasi.chassis.kit import KitDep, ServiceKit
-from mutasi.chassis.openapi import raw_upload
+from mutasi.chassis.openapi import file_answer, raw_upload
 from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
 from mutasi.chassis.values import IsoDate
@@ -221,7 +221,12 @@ async def summary(
         return await _views(kit).summary(uow, who.agency_id, unit_id, year or service.today().year, service.rules)
 
 
-@router.get("/exports/attendance.xlsx", summary="Who attends what and when (XLSX)", response_class=Response)
+@router.get(
+    "/exports/attendance.xlsx",
+    summary="Who attends what and when (XLSX)",
+    response_class=Response,
+    responses=file_answer(XLSX, description="Attendance workbook"),
+)
 async def attendance_export(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None) -> Response:
     async with kit.uow() as uow:
         data = await _views(kit).attendance_export(uow, who.agency_id, unit_id)
