@@ -93,6 +93,10 @@ bench-round: install ## a whole round through the services per size, per stage, 
 
 schemas: install ## regenerate the committed JSON Schemas and examples of every topic
 	$(PY) -m mutasi.contracts.schemagen
+	$(PY) -m mutasi.chassis.kafka_acls > deploy/kafka/acls.sh
+
+acls: install ## regenerate deploy/kafka/acls.sh from the topic registry (also part of `make schemas`)
+	$(PY) -m mutasi.chassis.kafka_acls > deploy/kafka/acls.sh
 
 stack-up: install
 	$(VENV)/bin/mutasi stack up

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from mutasi.chassis.kit import ServiceKit
-from mutasi.chassis.store import INBOX, OUTBOX
+from mutasi.chassis.mongo import MongoDatabase
+from mutasi.chassis.store import IDEMPOTENCY, INBOX, OUTBOX
 from mutasi.contracts import topics
 from mutasi.contracts.examples import PAYLOADS, example_event
 from mutasi.contracts.placement import MutationDecidedV1
@@ -203,3 +204,22 @@ async def test_two_replicas_in_one_group_split_the_partitions_and_handle_each_ev
             await kit.stop()
     assert sorted(p["nip"] for p in plans) == nips  # once each, across both replicas
     assert all(h > 0 for h in handled), handled  # the group gave each replica a share of the partitions
+
+
+async def test_inbox_idempotency_and_published_outbox_entries_have_ttl_indexes_from_the_settings(wire: Wire) -> None:
+    kit: ServiceKit = create_app(
+        ToySettings(**wire.settings(inbox_retention_days=30, outbox_retention_days=0.5))
+    ).state.kit
+    await kit.start(start_broker=False)
+    try:
+        db = kit.database()
+        assert isinstance(db, MongoDatabase)
+        ttl = {}
+        for name in (INBOX, IDEMPOTENCY, OUTBOX):
+            info = await db.database[name].index_information()
+            ttl[name] = {tuple(k for k, _ in i["key"]): i.get("expireAfterSeconds") for i in info.values()
+                         if "expireAfterSeconds" in i}  # fmt: skip
+        assert ttl == {INBOX: {("processed_at",): 30 * 86_400}, IDEMPOTENCY: {("at",): 7 * 86_400},
+                       OUTBOX: {("sent_at",): 43_200}}  # fmt: skip
+    finally:
+        await kit.stop(stop_broker=False)

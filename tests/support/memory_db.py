@@ -219,6 +219,7 @@ class MemoryDatabase:
     def __init__(self) -> None:
         self._collections: dict[str, MemoryCollection] = {}
         self._ids = itertools.count(1)
+        self.ttl: dict[str, tuple[str, int]] = {}
 
     async def connect(self) -> None:
         return None
@@ -234,6 +235,9 @@ class MemoryDatabase:
             raw = self.raw(collection)
             raw.unique.setdefault(tuple(k for k, _ in keys), {})
             raw.rebuild_indexes()
+
+    async def ensure_ttl(self, collection: str, field: str, seconds: int) -> None:
+        self.ttl[collection] = (field, seconds)  # no background expiry here: the kit's retention purge does it
 
     def uow(self, service: str, default_program_id: str | None = None) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self, service, default_program_id)

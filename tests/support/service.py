@@ -13,8 +13,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Generator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import Any
 
 import httpx
@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from mutasi.chassis.auth import TokenVerifier
 from mutasi.chassis.kit import ServiceKit
+from mutasi.chassis.sealed import Sealer, generate_key_pair
 from mutasi.chassis.store import OUTBOX, outbox_events
 from mutasi.contracts.envelope import CloudEvent, event_model
 from mutasi.contracts.topics import Topic
@@ -65,7 +66,7 @@ class TestIssuer:
 
     def token_for_headers(self, headers: Mapping[str, str], default_agency: str) -> str:
         """Claims from the legacy identity headers: X-Agency-Id → agency, X-User → sub, X-Role → roles,
-        X-Nip → nip. No X-Role means `hr`, or `employee` when only X-Nip is given."""
+        X-Nip → nip, X-Agencies (comma-separated) → agencies. No X-Role means `hr`, or `employee` when only X-Nip is given."""
         nip = headers.get("x-nip")
         role = headers.get("x-role") or ("employee" if nip else "hr")
         agency = headers.get("x-agency-id", default_agency)
@@ -74,6 +75,8 @@ class TestIssuer:
             claims["agency"] = agency
         if nip:
             claims["nip"] = nip
+        if agencies := headers.get("x-agencies"):  # a province user: the agencies it coordinates
+            claims["agencies"] = [a.strip() for a in agencies.split(",") if a.strip()]
         return self.token(**claims)
 
 
@@ -101,7 +104,7 @@ class LegacyHeaderAuth(httpx.Auth):
             request.headers["Authorization"] = "Bearer " + self.issuer.token_for_headers(
                 request.headers, self.default_agency
             )
-        for name in ("x-user", "x-role", "x-nip"):  # X-Agency-Id stays: the token's own agency passes as a selection
+        for name in ("x-user", "x-role", "x-nip", "x-agencies"):  # X-Agency-Id stays: the token's own agency passes as a selection
             if name in request.headers:
                 del request.headers[name]
         if "x-select-agency" in request.headers or not request.headers.get("x-agency-id", "x"):
@@ -121,6 +124,7 @@ class RunningService:
     http: httpx.AsyncClient
     raw: httpx.AsyncClient
     issuer: TestIssuer
+    sent: list[tuple[str, str]] = field(default_factory=list)  # (topic, body) as the relay published them
 
     async def drain(self, rounds: int = 50) -> None:
         """Publish every committed outbox entry (and what subscribers emit in turn) until none is left."""
@@ -130,9 +134,11 @@ class RunningService:
                 return
 
     async def published(self, topic: Topic) -> list[dict[str, Any]]:
-        """Every event this service emitted on `topic`, oldest first, as CloudEvent dicts."""
-        documents = await self.kit.database().raw(OUTBOX).find({})
-        return [json.loads(e["body"]) for e in outbox_events(documents, topic.name)]
+        """Every event this service emitted on `topic`, oldest first, as CloudEvent dicts: those the relay
+        published (their outbox bodies are gone by then), then those still waiting in the outbox."""
+        sent = [json.loads(body) for name, body in self.sent if name == topic.name]
+        waiting = await self.kit.database().raw(OUTBOX).find({"sent": False})
+        return sent + [json.loads(e["body"]) for e in outbox_events(waiting, topic.name)]
 
 
 @asynccontextmanager
@@ -164,7 +170,10 @@ async def running_service(
                 httpx.AsyncClient(transport=transport, base_url="http://test", auth=auth) as client,
                 httpx.AsyncClient(transport=transport, base_url="http://test") as raw,
             ):
-                yield RunningService(app=app, kit=kit, http=client, raw=raw, issuer=test_issuer)
+                svc = RunningService(app=app, kit=kit, http=client, raw=raw, issuer=test_issuer)
+                assert kit.relay is not None
+                kit.relay.tap = lambda topic, body: svc.sent.append((topic, body))
+                yield svc
         finally:
             await kit.stop(stop_broker=False)
 
@@ -211,3 +220,20 @@ async def publish_raw(svc: RunningService, topic: Topic | str, body: bytes, key:
     name = topic if isinstance(topic, str) else topic.name
     await svc.kit.broker.publish(body, name, key=key)
     await svc.drain()
+
+
+@cache
+def seal_keys() -> tuple[str, str]:
+    """One sealing key pair per test run: (placement's private JWK, the public JWK producers seal with)."""
+    return generate_key_pair("test-seal")
+
+
+def seal_settings() -> dict[str, str]:
+    """Settings fields for sealed eligibility flags; each service reads its own and ignores the other."""
+    private, public = seal_keys()
+    return {"placement_seal_key": public, "seal_private_keys": private}
+
+
+def seal_for_placement(value: BaseModel) -> str:
+    """`value` sealed the way assessment seals eligibility flags, for the test key pair."""
+    return Sealer(seal_keys()[1]).seal(value)

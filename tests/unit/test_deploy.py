@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from mutasi.contracts.topics import ALL
+from tests.support.service import seal_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -65,7 +66,7 @@ def exposed_metric_names() -> frozenset[str]:
         bootstrap = importlib.import_module(f"mutasi.{service}.bootstrap")
         settings_module = importlib.import_module(f"mutasi.{service}.settings")
         settings_class = getattr(settings_module, f"{service.capitalize()}Settings")
-        app = bootstrap.create_app(settings_class(mongo_uri="memory://"))
+        app = bootstrap.create_app(settings_class(mongo_uri="memory://", **seal_settings()))
         for family in app.state.kit.metrics.registry.collect():
             names.update(family.name + suffix for suffix in suffixes.get(family.type, ("",)))
     return frozenset(names)
@@ -423,9 +424,28 @@ def test_the_kubernetes_configmap_names_the_external_kafka_and_the_secret_only_a
     (platform,) = [c for c in k8s_objects("ConfigMap") if c["metadata"]["name"] == "mutasi-platform"]
     assert {"KAFKA_BOOTSTRAP", "LOG_LEVEL"} <= set(platform["data"])
     assert "secret.example.yaml" not in load(K8S / "kustomization.yaml")["resources"]
-    (secret,) = load_all(K8S / "secret.example.yaml")
-    assert set(secret["stringData"]) == {f"{s}-uri" for s in SERVICES}
-    assert all("CHANGE_ME" in uri for uri in secret["stringData"].values())
+    secrets = {s["metadata"]["name"]: s for s in load_all(K8S / "secret.example.yaml")}
+    assert set(secrets) == {"mutasi-mongo", "mutasi-seal", "mutasi-kafka"}
+    assert set(secrets["mutasi-kafka"]["stringData"]) == {f"{s}-password" for s in SERVICES}
+    assert set(secrets["mutasi-mongo"]["stringData"]) == {f"{s}-uri" for s in SERVICES}
+    assert set(secrets["mutasi-seal"]["stringData"]) == {"placement-private-jwk", "placement-public-jwk"}
+    assert all("CHANGE_ME" in value for s in secrets.values() for value in s["stringData"].values())
+
+
+def test_only_placement_is_given_the_private_sealing_key() -> None:
+    def seal_refs(service: str) -> set[str]:
+        text = (K8S / f"{service}.yaml").read_text(encoding="utf-8")
+        return set(re.findall(r"name: mutasi-seal\s+key: (\S+)", text))
+
+    assert {s: seal_refs(s) for s in SERVICES} == {
+        "assessment": {"placement-public-jwk"}, "placement": {"placement-private-jwk"}, "training": set(),
+        "evaluation": set(),
+    }  # fmt: skip
+    env = {name: svc.get("environment", {}) for name, svc in compose()["services"].items()}
+    holders = [
+        name for name, e in env.items() if any("SEAL_PRIVATE" in str(v) or "SEAL_PRIVATE" in k for k, v in e.items())
+    ]
+    assert holders == ["placement"]
 
 
 # --- README ----------------------------------------------------------------------------------------------------------

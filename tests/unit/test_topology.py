@@ -8,6 +8,7 @@ import pytest
 
 from mutasi.chassis.kit import ServiceKit
 from mutasi.contracts.topics import ALL
+from tests.support.service import seal_settings
 
 SERVICES = ("assessment", "placement", "training", "evaluation")
 
@@ -18,7 +19,7 @@ def kit_of(service: str) -> ServiceKit:
     settings_class = next(
         v for k, v in vars(settings_module).items() if k.endswith("Settings") and k != "ServiceSettings"
     )
-    kit: ServiceKit = bootstrap.create_app(settings_class(mongo_uri="memory://")).state.kit
+    kit: ServiceKit = bootstrap.create_app(settings_class(mongo_uri="memory://", **seal_settings())).state.kit
     return kit
 
 

@@ -142,7 +142,7 @@ async def test_openapi_and_asyncapi_describe_the_service(svc: RunningService) ->
     paths = (await svc.http.get("/openapi.json")).json()["paths"]
     assert {"/v1/imports/{kind}", "/v1/talent-grid", "/v1/me", "/v1/policy"} <= set(paths)
     asyncapi = (await svc.http.get("/asyncapi.json")).text
-    assert "mutasi.assessment-completed.v1" in asyncapi
+    assert "mutasi.assessment-completed.v2" in asyncapi
     assert "mutasi.follow-up-recommended.v1" in asyncapi
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.assessment import AssessmentCompletedV2, EligibilityFlagsV1
 from mutasi.contracts.common import PostRef, PredicateYear
 from mutasi.placement.adapters.workbooks import write_posts
 from mutasi.placement.bootstrap import create_app
 from mutasi.placement.domain.post_rows import COLUMNS
 from mutasi.placement.settings import PlacementSettings
+from tests.support.service import seal_for_placement, seal_settings
 
 TODAY = date.today()
 HR = {"X-User": "rina", "X-Role": "hr"}
@@ -37,7 +38,7 @@ POSTS = {
 
 
 def settings() -> PlacementSettings:
-    return PlacementSettings(mongo_uri="memory://", max_outflow_pct=None)
+    return PlacementSettings(mongo_uri="memory://", max_outflow_pct=None, **seal_settings())
 
 
 def app() -> Any:
@@ -59,15 +60,17 @@ def assessment(
     box: int = 6,
     jpm: float = 70.0,
     golongan: str = "III/b",
-) -> AssessmentCompletedV1:
+) -> AssessmentCompletedV2:
     unit, unit_name, post_name = POSTS[post_id][0], POSTS[post_id][1], POSTS[post_id][2]
     levels = {c: 2 for c in (*MANAGERIAL, "perekat_bangsa")} | (tech or {})
-    return AssessmentCompletedV1(
+    return AssessmentCompletedV2(
         assessment_id=f"as-{nip}", nip=nip, name=f"Pegawai {nip[-3:]}", employee_type="PNS", golongan=golongan,
         current_post=PostRef(post_id=post_id, post_name=post_name, unit_id=unit, unit_name=unit_name,
                              post_type="pelaksana"),
         months_in_post=months, tmt_pns=date(2012, 3, 1), education_level="S1", education_field=field,
-        discipline_active=False, years_to_bup=20.0,
+        sealed_flags=seal_for_placement(EligibilityFlagsV1(nip=nip, assessment_id=f"as-{nip}",
+                                                             discipline_active=False)),
+        years_to_bup=20.0,
         predicates=[PredicateYear(year=2024, predicate="Baik"), PredicateYear(year=2025, predicate="Sangat Baik")],
         performance="sesuai", potential="tinggi", competencies=levels, jpm_current=jpm, jpm_category="Kurang Optimal",
         talent_box=box, box_recommendation="Penempatan yang sesuai", assessed_on=TODAY - timedelta(days=10),

@@ -11,9 +11,9 @@ from mutasi.cli.demo import step_placement
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.dataset import MANAGERIAL, AssessmentRow, Dataset, Employee, Post, Unit
 from mutasi.contracts import topics
-from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.assessment import AssessmentCompletedV2, EligibilityFlagsV1
 from mutasi.contracts.common import PostRef, PredicateYear
-from tests.support.service import RunningService, publish_event, running_service
+from tests.support.service import RunningService, publish_event, running_service, seal_for_placement
 
 from .placement_world import app
 
@@ -44,13 +44,15 @@ def dataset() -> Dataset:
                    [IT_NIP])  # fmt: skip
 
 
-def assessed(e: Employee, post: Post, unit_name: str) -> AssessmentCompletedV1:
-    return AssessmentCompletedV1(
+def assessed(e: Employee, post: Post, unit_name: str) -> AssessmentCompletedV2:
+    return AssessmentCompletedV2(
         assessment_id=f"a-{e.nip}", nip=e.nip, name=e.name, employee_type="PNS", golongan=e.golongan,
         current_post=PostRef(post_id=post.post_id, post_name=post.name, unit_id=post.unit_id, unit_name=unit_name,
                              post_type=post.post_type),
         months_in_post=60, tmt_pns=e.tmt_pns, education_level="S1", education_field=e.education_field,
-        discipline_active=False, years_to_bup=25.0,
+        sealed_flags=seal_for_placement(EligibilityFlagsV1(nip=e.nip, assessment_id=f"a-{e.nip}",
+                                                             discipline_active=False)),
+        years_to_bup=25.0,
         predicates=[PredicateYear(year=y, predicate=p) for y, p in e.predicates], performance="sesuai",
         potential="tinggi", competencies=LEVELS, jpm_current=60.0, jpm_category="Kurang Optimal", talent_box=6,
         box_recommendation="Penempatan yang sesuai", assessed_on=date.today() - timedelta(days=5),

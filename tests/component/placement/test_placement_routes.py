@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from mutasi.chassis.sealed import Sealer, generate_key_pair
 from mutasi.contracts import topics
+from mutasi.contracts.assessment import EligibilityFlagsV1
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
-from tests.support.service import RunningService, publish_event, publish_raw, running_service
+from tests.support.service import RunningService, publish_event, publish_raw, running_service, seal_for_placement
 
 from .placement_world import (
     ACCOUNTANT,
@@ -369,3 +371,39 @@ async def test_a_redelivered_or_older_assessment_changes_nothing_and_a_poison_me
         assert pool["candidates"][0]["golongan"] == newer.golongan
         labels = {"service": "placement", "topic": topics.ASSESSMENT_COMPLETED.name, "reason": "invalid"}
         assert svc.kit.metrics.registry.get_sample_value("mutasi_events_dead_lettered_total", labels) == 1
+
+
+async def test_placement_opens_the_sealed_flags_and_dead_letters_flags_it_cannot_open_or_that_name_someone_else() -> (
+    None
+):
+    async with running_service(app()) as svc:
+        disciplined = POOL[0].model_copy(
+            update={
+                "sealed_flags": seal_for_placement(
+                    EligibilityFlagsV1(
+                        nip=POOL[0].nip,
+                        assessment_id=POOL[0].assessment_id,
+                        discipline_active=True,
+                        audit_finding_open=True,
+                    )
+                )
+            }
+        )
+        await publish_event(svc, topics.ASSESSMENT_COMPLETED, disciplined)
+        _, other_public = generate_key_pair("someone-else")
+        foreign = POOL[1].model_copy(
+            update={
+                "sealed_flags": Sealer(other_public).seal(
+                    EligibilityFlagsV1(nip=POOL[1].nip, assessment_id=POOL[1].assessment_id, discipline_active=False)
+                )
+            }
+        )
+        swapped = POOL[2].model_copy(update={"sealed_flags": POOL[1].sealed_flags})
+        await publish_event(svc, topics.ASSESSMENT_COMPLETED, foreign)
+        await publish_event(svc, topics.ASSESSMENT_COMPLETED, swapped)
+        kept = await svc.kit.database().raw("candidates").find({})
+        assert [(c["nip"], c["discipline_active"], c["audit_finding_open"]) for c in kept] == [
+            (POOL[0].nip, True, True)
+        ]
+        labels = {"service": "placement", "topic": topics.ASSESSMENT_COMPLETED.name, "reason": "rejected"}
+        assert svc.kit.metrics.registry.get_sample_value("mutasi_events_dead_lettered_total", labels) == 2

@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.assessment import AssessmentCompletedV2
 from mutasi.contracts.common import PostRef
 from mutasi.contracts.placement import MutationDecidedV1
 from mutasi.training.settings import TrainingSettings
@@ -84,8 +84,8 @@ def decision(decision_id: str = "dec-1", nip: str = NIP, **changes: Any) -> Muta
 
 def assessment(
     nip: str = MENTOR_NIP, unit_id: str = "KOMINFO", post_type: str = "jpt_pratama"
-) -> AssessmentCompletedV1:
-    return AssessmentCompletedV1(
+) -> AssessmentCompletedV2:
+    return AssessmentCompletedV2(
         assessment_id=f"as-{nip}",
         nip=nip,
         name="Kepala Dinas",
@@ -95,7 +95,7 @@ def assessment(
         months_in_post=30,
         education_level="S2",
         education_field="informatika",
-        discipline_active=False,
+        sealed_flags="not-for-training",
         years_to_bup=8.0,
         predicates=[],
         performance="sesuai",

@@ -15,6 +15,7 @@ from mutasi.assessment.service_layer.follow_ups import request_reassessment
 from mutasi.assessment.service_layer.imports import ImportRequest, run_import
 from mutasi.assessment.settings import AssessmentSettings
 from tests.support.memory_db import MemoryDatabase
+from tests.support.service import seal_for_placement
 from tests.unit.assessment.assessment_factories import TODAY, assessment_row, employee_row
 
 
@@ -37,7 +38,8 @@ def deps() -> Deps:
     db = MemoryDatabase()
     policy = default_policy(AssessmentSettings(mongo_uri="memory://"))
     return Deps(uow=lambda: db.uow("assessment"), store=repositories, docs=documents, defaults=policy,
-                today=lambda: TODAY, telemetry=CountingTelemetry(), batch_size=2)  # fmt: skip
+                today=lambda: TODAY, telemetry=CountingTelemetry(), seal=seal_for_placement,
+                batch_size=2)  # fmt: skip
 
 
 def request(kind: str, rows: list[dict[str, Any]], partial: bool = False, sha: str = "x") -> ImportRequest:

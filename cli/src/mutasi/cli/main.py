@@ -8,8 +8,10 @@ import os
 import sys
 from pathlib import Path
 
+import httpx
 import typer
 
+from mutasi.cli import audit as audit_mod
 from mutasi.cli import dlq as dlq_mod
 from mutasi.cli import stack as stack_mod
 from mutasi.cli.console import DEMO_PASSWORD, MAILBOX_DIR, how_to_sign_in
@@ -21,6 +23,8 @@ app.add_typer(stack_app, name="stack")
 dlq_app = typer.Typer(help="Dead letters: what consumers rejected, why, and a replay after the fix.")
 app.add_typer(dlq_app, name="dlq")
 KAFKA_OPTION = typer.Option(None, "--kafka", help="Bootstrap servers; default: the running local stack's.")
+audit_app = typer.Typer(help="Audit: the placement decision log.")
+app.add_typer(audit_app, name="audit")
 
 
 def _run_dir() -> Path:
@@ -118,6 +122,29 @@ def dlq_replay(
     for letter in replayed:
         _say(f"replayed {letter.ref} key={(letter.key or b'').decode(errors='replace')}")
     _say(f"replayed {len(replayed)}, skipped {skipped} already replayed")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    agency: list[str] = typer.Option(["sawahlunto"], "--agency", help="Agency whose log to verify (repeatable)."),
+    url: str | None = typer.Option(None, help="Placement's base URL (default: the running local stack's)."),
+) -> None:
+    """Recompute placement's hash-chained decision log; name the first altered, deleted or inserted entry."""
+    if url is None:
+        state = stack_mod.StackState.load(_run_dir())
+        if state is None:
+            _say("no stack is running: pass --url or start one with `mutasi stack up`")
+            raise typer.Exit(2)
+        url = state.url("placement")
+
+    async def run() -> list[dict[str, object]]:
+        async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+            return [await audit_mod.verify(client, a) for a in agency]
+
+    verdicts = asyncio.run(run())
+    for v in verdicts:
+        _say(audit_mod.describe(v))
+    raise typer.Exit(0 if all(v["ok"] for v in verdicts) else 1)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from mutasi.chassis.sealed import generate_key_pair
 from mutasi.cli import console as console_mod
 from mutasi.cli.servers import create_topics_sync, free_port, spawn, start_secantus, start_tansu, wait_for_port
 
@@ -51,13 +52,36 @@ class StackState:
         return cls(**json.loads(path.read_text())) if path.exists() else None
 
 
+def seal_keys(run_dir: Path) -> tuple[str, str]:
+    """The local stack's sealing key pair (placement's private JWK, its public half), made once per run folder."""
+    path = run_dir / "keys" / "seal.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(generate_key_pair("local-placement-seal")))
+    private, public = json.loads(path.read_text())
+    return str(private), str(public)
+
+
 def service_env(
-    service: str, kafka: str, mongo_uri: str, port: int, log_level: str = "INFO", issuer: str = ""
+    service: str,
+    kafka: str,
+    mongo_uri: str,
+    port: int,
+    log_level: str = "INFO",
+    issuer: str = "",
+    run_dir: Path | None = None,
 ) -> dict[str, str]:
     """Environment of one service process: where Kafka, MongoDB and the identity provider are, its port,
-    fast group joins."""
+    fast group joins, its sealing keys."""
     prefix = f"MUTASI_{service.upper()}_"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUTASI_")}
+    if service in ("assessment", "placement"):
+        private, public = seal_keys(run_dir or Path(".run"))
+        if service == "assessment":  # seals with the public half; only placement holds the private one
+            env[f"{prefix}PLACEMENT_SEAL_KEY"] = public
+        else:
+            env[f"{prefix}SEAL_PRIVATE_KEYS"] = private
     env.update(
         {
             f"{prefix}KAFKA_BOOTSTRAP": kafka,
@@ -81,7 +105,7 @@ def service_env(
 def start_service(state: StackState, service: str) -> subprocess.Popen[bytes]:
     port = state.ports.get(service) or free_port()
     state.ports[service] = port
-    env = service_env(service, state.kafka, state.mongo_uri, port, issuer=state.issuer)
+    env = service_env(service, state.kafka, state.mongo_uri, port, issuer=state.issuer, run_dir=Path(state.run_dir))
     proc = spawn([sys.executable, "-m", f"mutasi.{service}"], Path(state.run_dir) / "logs" / f"{service}.log", env)
     state.pids[service] = proc.pid
     return proc

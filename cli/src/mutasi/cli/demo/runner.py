@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from mutasi.cli import audit
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.synth import generate
 from mutasi.cli.idp.login import sign_in
@@ -69,6 +70,10 @@ async def run_demo(
             say(f"[{service}]")
             results[service] = dict(await step.run(ctx))
             say(f"[{service}] done in {time.monotonic() - t0:.1f}s: {_brief(results[service])}")
+        verdict = await audit.verify(clients["placement"], dataset.agency_id)
+        say(audit.describe(verdict))
+        if not verdict["ok"]:
+            raise DemoFailed("the decision log does not verify")
     finally:
         for client in clients.values():
             await client.aclose()

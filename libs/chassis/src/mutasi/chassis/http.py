@@ -83,7 +83,7 @@ async def authorize(
     )
     if grant is None:
         raise HTTPException(403, _error(_denied_field(rule, identity, x_agency_id), _denied_reason(rule)))
-    return Caller(
+    who = Caller(
         agency_id=grant.agency_id,
         user=identity.user,
         role=grant.role,
@@ -93,6 +93,8 @@ async def authorize(
         username=identity.username,
         scope=grant.scope,
     )
+    request.state.caller = who  # the audit trail records who asked
+    return who
 
 
 CallerDep = Annotated[Caller, Depends(authorize)]

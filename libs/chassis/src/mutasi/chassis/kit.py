@@ -9,6 +9,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
@@ -20,7 +21,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_fastapi_instrumentator import Instrumentator
 from prometheus_fastapi_instrumentator import metrics as prom_http
 
-from mutasi.chassis import asyncapi, openapi, tracing
+from mutasi.chassis import asyncapi, openapi, retention, tracing
+from mutasi.chassis.audit import INDEXES as AUDIT_INDEXES
+from mutasi.chassis.audit import AuditTrail
 from mutasi.chassis.auth import AuthenticationError, TokenVerifier
 from mutasi.chassis.clock import Clock
 from mutasi.chassis.consumer import BatchHandler, EventConsumer, Handler
@@ -97,10 +100,13 @@ class ServiceKit:
             (OUTBOX, [("job_id", 1), ("sent", 1)], False),
             (JOBS, [("agency_id", 1), ("job_id", 1)], True),
             (JOBS, [("agency_id", 1), ("key", 1)], True),
+            *AUDIT_INDEXES,
         ]
+        self.audit = AuditTrail(service, self.database)
         self._errors: dict[type[Exception], int] = {IdempotencyConflict: 409}
         self._startup: list[Startup] = []
         self._periodic: list[tuple[str, float, Callable[[], Awaitable[None]]]] = []
+        self.every(settings.retention_purge_s, self._purge_expired, name="retention-purge")
         self._tasks: list[asyncio.Task[None]] = []
         self.consumed: list[Topic] = []
         self.produced: list[Topic] = []
@@ -180,6 +186,11 @@ class ServiceKit:
         return SheetLimits(s.upload_max_mb, s.upload_max_unzipped_mb, s.upload_max_rows, s.upload_max_columns,
                            s.upload_max_cell_chars)  # fmt: skip
 
+    async def _purge_expired(self) -> None:
+        gone = await retention.purge(self.database(), self.settings, datetime.now(UTC))
+        if any(gone.values()):
+            log.info("expired records purged", extra={"purged": gone})
+
     def _wake(self) -> None:
         if self.relay is not None:
             self.relay.wake()
@@ -194,6 +205,7 @@ class ServiceKit:
         await self._db.connect()
         for collection, keys, unique in self._indexes:
             await self._db.ensure_index(collection, keys, unique)
+        await retention.install(self._db, s)
         for fn in self._startup:
             await fn(self)
         if start_broker:
@@ -304,6 +316,8 @@ class ServiceKit:
 
         if bearer_auth:
             app.middleware("http")(authenticate)
+            # outside `authenticate` (refused tokens are recorded too), inside `correlate` (records carry its id)
+            app.middleware("http")(self.audit.middleware)
 
         @app.middleware("http")
         async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -312,7 +326,8 @@ class ServiceKit:
             response.headers["X-Correlation-Id"] = cid
             return response
 
-        for router in routers:  # authorization (the policy table) on every route of the service
+        for router in [*routers, *([self.audit.router()] if bearer_auth else [])]:
+            # authorization (the policy table) on every route of the service
             app.include_router(router, dependencies=[Depends(authorize)] if bearer_auth else [])
         app.include_router(self._ops_router())
         openapi.install(app, {401, 403, *self._errors.values()})

@@ -9,6 +9,7 @@ from pymongo import AsyncMongoClient, ReplaceOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 
 from mutasi.chassis.store import Doc, Filter, SortSpec, UnitOfWork, storable
 
@@ -149,6 +150,17 @@ class MongoDatabase:
 
     async def ensure_index(self, collection: str, keys: Sequence[tuple[str, int]], unique: bool) -> None:
         await self.database[collection].create_index(list(keys), unique=unique)
+
+    async def ensure_ttl(self, collection: str, field: str, seconds: int) -> None:
+        """A TTL index on `field`; a changed retention setting updates the existing index in place."""
+        try:
+            await self.database[collection].create_index([(field, 1)], name=f"ttl_{field}", expireAfterSeconds=seconds)
+        except OperationFailure as exc:
+            if exc.code not in (85, 86):  # IndexOptionsConflict / IndexKeySpecsConflict: same index, other TTL
+                raise
+            await self.database.command(
+                "collMod", collection, index={"name": f"ttl_{field}", "expireAfterSeconds": seconds}
+            )
 
     def uow(self, service: str, default_program_id: str | None = None) -> MongoUnitOfWork:
         return MongoUnitOfWork(self, service, default_program_id)

@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -50,6 +51,7 @@ class OutboxRelay:
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._held_until: datetime | None = None
         self._outages = outages or Outages()
+        self.tap: Callable[[str, str], None] | None = None  # test support sees each body as it is published
 
     def wake(self) -> None:
         """Called after a commit so new events go out at once instead of at the next poll."""
@@ -104,10 +106,14 @@ class OutboxRelay:
             results = await asyncio.gather(*futures, return_exceptions=True)
             failed_docs = {seq for (seq, _), r in zip(entries, results, strict=True) if isinstance(r, BaseException)}
             done = [d["seq"] for d in taken if d["seq"] not in failed_docs]
-            if done:
-                await outbox.update_many(
-                    {"sent": False, "seq": {"$in": done}}, {"$set": {"sent": True, "sent_at": datetime.now(UTC)}}
-                )
+            now = datetime.now(UTC)
+            for document in taken:  # a published document keeps its ids and times, not the bodies: no event archive
+                if document["seq"] in done:
+                    events = [{k: v for k, v in e.items() if k != "body"} for e in document["events"]]
+                    await outbox.update_one(
+                        {"sent": False, "seq": document["seq"]},
+                        {"$set": {"sent": True, "sent_at": now, "events": events}},
+                    )
             sent = 0
             failure: BaseException | None = None
             for (_, entry), result in zip(entries, results, strict=True):
@@ -116,6 +122,8 @@ class OutboxRelay:
                 else:
                     sent += 1
                     self._metrics.outbox_published.labels(entry["topic"]).inc()
+                    if self.tap is not None:
+                        self.tap(entry["topic"], entry["body"])
             if failure is not None:  # documents with a failed event stay unsent and go out again (consumers dedup)
                 raise failure
             if sent:

@@ -124,6 +124,23 @@ class ServiceSettings(BaseSettings):
         "documents until the database aborts it (MongoDB: transactionLifetimeLimitSeconds, 60 s).",
     )
     log_level: str = Field("INFO", description="Log level.")
+    inbox_retention_days: float = Field(
+        30,
+        gt=0,
+        description="Days an inbox record (event id already processed) is kept. Must exceed the retention of the "
+        "topics consumed (Kafka's default is 7 days): an event older than its inbox record could be applied again.",
+    )
+    idempotency_retention_days: float = Field(
+        7, gt=0, description="Days an Idempotency-Key and its stored answer are kept; a retry after that is new."
+    )
+    outbox_retention_days: float = Field(
+        7,
+        gt=0,
+        description="Days a published outbox entry (id, topic, key, times; its body goes once published) is kept.",
+    )
+    retention_purge_s: float = Field(
+        3600, gt=0, description="Seconds between purges of expired records on stores without TTL indexes."
+    )
     schema_base_url: str | None = Field(
         None,
         description="Absolute base URI of the JSON Schemas named in every event's `dataschema` (each service serves "

@@ -12,12 +12,31 @@ from mutasi.contracts.envelope import Payload
 from mutasi.contracts.values import CompetencyLevel, Nip, nip_problem
 
 
-class AssessmentCompletedV1(Payload):
-    """An ASN's competency assessment is complete: the snapshot placement needs, nothing UU 27/2022 forbids."""
+class EligibilityFlagsV1(Payload):
+    """The eligibility flags only placement may read; they travel sealed inside `assessment-completed.v2`.
+
+    Criminal proceedings, discipline and audit findings are sensitive personal data (UU 27/2022): they are never
+    readable by the other subscribers of a topic, so the producer encrypts this object for placement's key."""
+
+    nip: str = Field(description="NIP the flags belong to; must equal the carrying event's NIP.")
+    assessment_id: str = Field(description="Assessment id; must equal the carrying event's assessment id.")
+    discipline_active: bool = Field(description="In process of, or serving, a disciplinary penalty (hukdis).")
+    discipline_until: date | None = Field(None, description="When the current penalty ends.")
+    on_study_leave: bool = Field(False, description="On tugas belajar or bound by ikatan dinas.")
+    on_cltn: bool = Field(False, description="On unpaid leave (CLTN).")
+    in_court_process: bool = Field(False, description="In court proceedings or temporarily dismissed.")
+    audit_finding_open: bool = Field(False, description="Outstanding Inspektorat audit finding.")
+
+
+class AssessmentCompletedV2(Payload):
+    """An ASN's competency assessment is complete: what placement and training need, the sensitive flags sealed.
+
+    v2 of the topic: the eligibility flags of v1 (discipline, court process, audit finding, study leave, CLTN) no
+    longer travel in clear text; `sealed_flags` carries them encrypted for placement only."""
 
     assessment_id: str = Field(description="Assessment id in the assessment service.")
-    nip: Nip = Field(description="NIP (18 digits), the partition key.")
-    name: str = Field(description="Employee name (nama).")
+    nip: Nip = Field(description="NIP (18 digits), the partition key; its digits encode birth date, TMT CPNS and sex.")
+    name: str = Field(description="Employee name (nama): placement lists it in plans, training names mentors.")
     employee_type: Literal["PNS", "CPNS", "PPPK"] = Field(description="SIASN jenisPegawai.")
     golongan: str = Field(description="Rank, e.g. III/b.")
     current_post: PostRef = Field(description="Post held now.")
@@ -27,12 +46,10 @@ class AssessmentCompletedV1(Payload):
         description="Highest education level (jenjang pendidikan)."
     )
     education_field: str = Field(description="Field of study (jurusan), normalised, e.g. informatika.")
-    discipline_active: bool = Field(description="In process of, or serving, a disciplinary penalty (hukdis).")
-    discipline_until: date | None = Field(None, description="When the current penalty ends.")
-    on_study_leave: bool = Field(False, description="On tugas belajar or bound by ikatan dinas.")
-    on_cltn: bool = Field(False, description="On unpaid leave (CLTN).")
-    in_court_process: bool = Field(False, description="In court proceedings or temporarily dismissed.")
-    audit_finding_open: bool = Field(False, description="Outstanding Inspektorat audit finding.")
+    sealed_flags: str = Field(
+        description="EligibilityFlagsV1 as JSON, encrypted for placement only: a JWE in compact serialization "
+        "(alg ECDH-ES, enc A256GCM, placement's X25519 key named by `kid`). Other subscribers cannot open it."
+    )
     years_to_bup: float = Field(description="Years until retirement age (BUP), one decimal, at assessed_on.")
     predicates: list[PredicateYear] = Field(description="Last annual SKP predicates, newest last.")
     performance: Literal["di_atas", "sesuai", "di_bawah"] = Field(description="Kinerja axis (against expectation).")
@@ -49,7 +66,7 @@ class AssessmentCompletedV1(Payload):
     follow_up_id: str | None = Field(None, description="Follow-up recommendation this re-assessment answers.")
 
     @model_validator(mode="after")
-    def _nip_fits_employee_type(self) -> AssessmentCompletedV1:
+    def _nip_fits_employee_type(self) -> AssessmentCompletedV2:
         """A PNS's NIP has the TMT CPNS month in digits 13–14; an NI PPPK has an agreement code there."""
         problem = nip_problem(self.nip, self.employee_type)
         if problem:

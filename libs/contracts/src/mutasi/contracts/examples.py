@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.assessment import AssessmentCompletedV2
 from mutasi.contracts.common import PostRef, PredicateYear
 from mutasi.contracts.envelope import event_model
 from mutasi.contracts.evaluation import EvaluationRecordedV1, FollowUpRecommendedV1
@@ -56,8 +56,17 @@ COMPETENCIES = {
 }
 PREDICATES = [PredicateYear(year=2024, predicate="Baik"), PredicateYear(year=2025, predicate="Baik")]
 
+# EligibilityFlagsV1 (all false) sealed for a throwaway example key; only that key's private half could open it.
+SEALED_EXAMPLE = (
+    "eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTI1NkdDTSIsImtpZCI6ImV4YW1wbGUtcGxhY2VtZW50LTIwMjYiLCJlcGsiOnsiY3J2IjoiWDI1NT"
+    "E5IiwieCI6IkE2VldMOEl2X1lqSHYwNUNjWFdCckJCSEhyaE0yaGtfa2hIZHVlTS1EQmciLCJrdHkiOiJPS1AifX0..WpH1ZoKgQklcveYi.T7B"
+    "8M-unEi-GxIHdcru_9D5FfNOKWwxwe2CI5tbTYPnkdek9eXXFn_gYB8FrGEdZ_h4KnqmuKyQELaZLoXMbzYLKkVSA2LyppBR9q9EN5ofO3HZ9aU9"
+    "_Tt-55WQZZK7VBbd9Su1m_GnkuXpqzTgoiY0Bvll6XS7M3PPULWOa1RumHQGs2dYxEx43c2QozW1_UwE5IBp61uhuut5l_isCGr-j4oJqDAp2YfK"
+    "ZQDPmetQzRddY_D_3GmmGadqn2tlPMkgbsw.Tgr_zm70Wy0hZcbKfBJSsg"
+)
+
 PAYLOADS: dict[str, BaseModel] = {
-    ASSESSMENT_COMPLETED.name: AssessmentCompletedV1(
+    ASSESSMENT_COMPLETED.name: AssessmentCompletedV2(
         assessment_id="asm-7f3a",
         nip=NIP,
         name="Rudi Hartono",
@@ -68,7 +77,7 @@ PAYLOADS: dict[str, BaseModel] = {
         tmt_pns=date(2016, 3, 1),
         education_level="S1",
         education_field="informatika",
-        discipline_active=False,
+        sealed_flags=SEALED_EXAMPLE,
         years_to_bup=23.3,
         predicates=PREDICATES,
         performance="sesuai",

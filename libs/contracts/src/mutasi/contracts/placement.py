@@ -63,3 +63,8 @@ class MutationDecidedV1(Payload):
     profile: GroupProfile | None = Field(
         None, description="Groups for the fairness breakdown of outcomes (sex is read from the NIP)."
     )
+    from_agency_id: str | None = Field(
+        None,
+        description="Set on a move between agencies (a province round, PP 11/2017): the releasing agency; the "
+        "envelope's agencyid is then the receiving agency.",
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.assessment import AssessmentCompletedV2
 from mutasi.contracts.evaluation import EvaluationRecordedV1, FollowUpRecommendedV1
 from mutasi.contracts.placement import MutationDecidedV1, RoundAnnouncedV1
 from mutasi.contracts.training import TrainingAssignedV1, TrainingCompletedV1
@@ -35,13 +35,14 @@ class Topic:
 
 
 ASSESSMENT_COMPLETED = Topic(
-    "mutasi.assessment-completed.v1",
-    AssessmentCompletedV1,
+    "mutasi.assessment-completed.v2",
+    AssessmentCompletedV2,
     "assessment",
     ("placement", "training"),
     "nip",
     "assessment team",
-    "An ASN's competency assessment is complete (JPM, 9-box, placement snapshot).",
+    "An ASN's competency assessment is complete (JPM, 9-box, placement snapshot; eligibility flags sealed "
+    "for placement).",
 )
 ROUND_ANNOUNCED = Topic(
     "mutasi.round-announced.v1",

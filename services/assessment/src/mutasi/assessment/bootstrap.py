@@ -17,6 +17,7 @@ from mutasi.assessment.service_layer.deps import Deps
 from mutasi.assessment.service_layer.policy import Policy, make_policy
 from mutasi.assessment.settings import AssessmentSettings
 from mutasi.chassis.kit import ServiceKit
+from mutasi.chassis.sealed import Sealer
 from mutasi.contracts import topics
 
 
@@ -45,6 +46,9 @@ async def refresh_gauges(deps: Deps) -> None:
 
 def create_app(settings: AssessmentSettings) -> FastAPI:
     """Build the assessment service's ASGI app (connections open in the app's lifespan)."""
+    if not settings.placement_seal_key:
+        raise ValueError("MUTASI_ASSESSMENT_PLACEMENT_SEAL_KEY (placement's public JWK) is required")
+    sealer = Sealer(settings.placement_seal_key)
     kit = ServiceKit(settings, service="assessment", version="1")
     deps = Deps(
         uow=kit.uow,
@@ -53,6 +57,7 @@ def create_app(settings: AssessmentSettings) -> FastAPI:
         defaults=default_policy(settings),
         today=kit.clock.today,
         telemetry=PrometheusTelemetry(kit.metrics),
+        seal=sealer.seal,
         batch_size=settings.import_batch_size,
         sheet_limits=kit.sheet_limits,
     )

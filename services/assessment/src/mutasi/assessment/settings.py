@@ -14,6 +14,11 @@ class AssessmentSettings(ServiceSettings):
 
     service_name: str = Field("assessment", description="Service name (database mutasi_assessment).")
     http_port: int = Field(8001, description="HTTP port of the assessment service.")
+    placement_seal_key: str | None = Field(
+        None,
+        description="Placement's public X25519 JWK (JSON): the eligibility flags of assessment-completed are "
+        "encrypted for it, so no other subscriber can read them. Required: the service refuses to start without.",
+    )
     metrics_refresh_s: float = Field(
         60.0, ge=0, description="Seconds between refreshes of the expired-assessments gauge; 0 = never."
     )

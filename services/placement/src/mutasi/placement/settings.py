@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from mutasi.chassis.settings import ServiceSettings, service_settings_config
 
@@ -14,6 +14,11 @@ class PlacementSettings(ServiceSettings):
 
     service_name: str = Field("placement", description="Service name (database mutasi_placement).")
     http_port: int = Field(8002, description="HTTP port of the placement service.")
+    seal_private_keys: SecretStr | None = Field(
+        None,
+        description="Placement's private X25519 JWK (or a JWK set while rotating) that opens the eligibility flags "
+        "sealed in assessment-completed; assessment holds the public half. Required: no start without.",
+    )
     weight_jpm: float = Field(0.45, ge=0, description="Fit weight of JPM against the target post (docs/domain.md).")
     weight_education: float = Field(0.20, ge=0, description="Fit weight of the education-field match (docs/domain.md).")
     weight_box: float = Field(0.15, ge=0, description="Fit weight of the 9-box recommendation (docs/domain.md).")

@@ -1,5 +1,5 @@
 """What use cases receive: a unit-of-work factory, the store and document forms, the default policy, a clock,
-telemetry and batch size."""
+telemetry, the sealer (eligibility flags for placement's key) and batch size."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from mutasi.assessment.service_layer.policy import Policy
 from mutasi.assessment.service_layer.ports import Documents, Store
 from mutasi.chassis.spreadsheets import SheetLimits
 from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts.assessment import EligibilityFlagsV1
 
 T = TypeVar("T")
 
@@ -34,6 +35,7 @@ class Deps:
     defaults: Policy
     today: Callable[[], date]
     telemetry: Telemetry
+    seal: Callable[[EligibilityFlagsV1], str]  # encrypts the eligibility flags for placement only
     batch_size: int = 2000
     sheet_limits: SheetLimits = field(default_factory=SheetLimits)
 

@@ -1,7 +1,8 @@
-"""Turn a completed assessment into the public `assessment-completed` payload (no NIK, birth date or narrative)."""
+"""Turn a completed assessment into `assessment-completed`: no NIK or narrative, eligibility flags sealed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from mutasi.assessment.domain.assessment import Assessment, Evaluation
@@ -9,7 +10,7 @@ from mutasi.assessment.domain.competency import Post
 from mutasi.assessment.domain.employee import Employee
 from mutasi.assessment.domain.nip import parse_nip
 from mutasi.assessment.domain.talent import BOXES
-from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.assessment import AssessmentCompletedV2, EligibilityFlagsV1
 from mutasi.contracts.common import PostRef, PredicateYear
 
 
@@ -20,13 +21,28 @@ def years_to_bup(employee: Employee, on: date) -> float:
 
 
 def completed_event(
-    assessment_id: str, employee: Employee, post: Post, assessment: Assessment, ev: Evaluation
-) -> AssessmentCompletedV1:
-    """The snapshot placement needs at the assessment date."""
+    assessment_id: str,
+    employee: Employee,
+    post: Post,
+    assessment: Assessment,
+    ev: Evaluation,
+    seal: Callable[[EligibilityFlagsV1], str],
+) -> AssessmentCompletedV2:
+    """The snapshot placement needs at the assessment date; the flags only placement may read are sealed."""
     assert ev.box is not None, "only complete evaluations are announced"
     assert ev.kinerja is not None
     on = assessment.assessed_on
-    return AssessmentCompletedV1(
+    flags = EligibilityFlagsV1(
+        nip=employee.nip,
+        assessment_id=assessment_id,
+        discipline_active=employee.under_discipline(on),
+        discipline_until=employee.discipline_until,
+        on_study_leave=employee.on_study_leave,
+        on_cltn=employee.on_cltn,
+        in_court_process=employee.in_court_process,
+        audit_finding_open=employee.audit_finding_open,
+    )
+    return AssessmentCompletedV2(
         assessment_id=assessment_id,
         nip=employee.nip,
         name=employee.name,
@@ -37,12 +53,7 @@ def completed_event(
         tmt_pns=employee.tmt_pns,
         education_level=employee.education_level,
         education_field=employee.education_field,
-        discipline_active=employee.under_discipline(on),
-        discipline_until=employee.discipline_until,
-        on_study_leave=employee.on_study_leave,
-        on_cltn=employee.on_cltn,
-        in_court_process=employee.in_court_process,
-        audit_finding_open=employee.audit_finding_open,
+        sealed_flags=seal(flags),
         years_to_bup=years_to_bup(employee, on),
         predicates=[PredicateYear(year=p.year, predicate=p.predicate.value) for p in employee.predicates],
         performance=ev.kinerja.value,

@@ -85,7 +85,7 @@ async def refresh_latest(
         unchanged = fresh == doc["latest"]
         doc["latest"] = fresh
         if ev.box is not None and not ev.expired and not (only_changed and unchanged):
-            event = completed_event(found["assessment_id"], employee, post, a, ev)
+            event = completed_event(found["assessment_id"], employee, post, a, ev, deps.seal)
             uow.emit(topics.ASSESSMENT_COMPLETED, event, agency_id=agency_id, subject=a.nip)
             announced += 1
     return announced
@@ -148,7 +148,7 @@ async def _record(
         if ev.box is not None and not ev.expired:
             uow.emit(
                 topics.ASSESSMENT_COMPLETED,
-                completed_event(aid, employee, post, a, ev),
+                completed_event(aid, employee, post, a, ev, deps.seal),
                 agency_id=agency_id,
                 subject=a.nip,
             )

@@ -11,7 +11,7 @@ from typing import Any
 from mutasi.chassis.store import Database, UnitOfWork
 from mutasi.console.domain import notices as texts
 from mutasi.console.service_layer.ports import Channel, Outgoing
-from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.assessment import AssessmentCompletedV2
 from mutasi.contracts.envelope import CloudEvent
 from mutasi.contracts.placement import MutationDecidedV1, RoundAnnouncedV1
 from mutasi.contracts.training import TrainingAssignedV1
@@ -34,7 +34,7 @@ class NoticeRules:
         return self.public_url.rstrip("/") + path
 
 
-async def on_assessment_completed(event: CloudEvent[AssessmentCompletedV1], uow: UnitOfWork) -> None:
+async def on_assessment_completed(event: CloudEvent[AssessmentCompletedV2], uow: UnitOfWork) -> None:
     """Keeps the directory of people per agency and unit (who a round announcement reaches)."""
     d = event.data
     doc = {"agency_id": event.agencyid, "nip": d.nip, "name": d.name, "unit_id": d.current_post.unit_id}

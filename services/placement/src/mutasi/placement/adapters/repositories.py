@@ -215,7 +215,7 @@ def round_to_doc(r: Round) -> dict[str, Any]:
         "decisions": [_decision_doc(d) for d in r.decisions.values()],
         "objections": [{**asdict(o), "filed_on": o.filed_on.isoformat(), "state": o.state.value}
                        for o in r.objections.values()],
-        "decided_on": r.decided_on.isoformat() if r.decided_on else None,
+        "decided_on": r.decided_on.isoformat() if r.decided_on else None, "agencies": list(r.agencies),
     }  # fmt: skip
 
 
@@ -245,7 +245,7 @@ def round_from_doc(d: Mapping[str, Any]) -> Round:
                                          o.get("reviewer"), o.get("review_note"), o.get("new_decision_id"))
             for o in d.get("objections", [])
         },
-        decided_on=_d(d.get("decided_on")),
+        decided_on=_d(d.get("decided_on")), agencies=tuple(d.get("agencies", ())),
     )  # fmt: skip
 
 

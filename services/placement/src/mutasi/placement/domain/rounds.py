@@ -179,6 +179,11 @@ class Round:
     decisions: dict[str, Decision] = field(default_factory=dict)
     objections: dict[str, Objection] = field(default_factory=dict)
     decided_on: date | None = None
+    agencies: tuple[str, ...] = ()  # a province round across agencies (PP 11/2017 inter-agency mutasi); () = own
+
+    @property
+    def cross_agency(self) -> bool:
+        return len(self.agencies) > 1
 
     @classmethod
     def announce(
@@ -193,6 +198,7 @@ class Round:
         max_preferences: int = 5,
         objection_days: int = 14,
         scope_units: tuple[str, ...] = (),
+        agencies: tuple[str, ...] = (),
     ) -> Round:
         if preferences_open_until < today:
             raise InvalidInput(
@@ -221,6 +227,7 @@ class Round:
             max_preferences,
             objection_days,
             scope_units,
+            agencies=tuple(sorted(set(agencies))),
         )
 
     def _expect(self, *states: RoundState) -> None:

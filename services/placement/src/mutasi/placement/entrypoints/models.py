@@ -31,6 +31,12 @@ class AnnounceIn(Body):
     max_preferences: int | None = Field(None, ge=1, le=10, description="Ranked preferences per person.")
     objection_days: int | None = Field(None, ge=1, le=90, description="Days to object after the decision.")
     scope_units: list[str] = Field(default_factory=list, description="Unit ids in scope; empty = whole agency.")
+    agencies: list[str] = Field(
+        default_factory=list,
+        max_length=40,
+        description="Province role only: a round across these agencies (at least two; PP 11/2017 inter-agency "
+        "mutasi). Post and unit ids in such a round are `<agency>:<id>`.",
+    )
 
 
 class PreferenceIn(Body):

@@ -32,7 +32,8 @@ def _options(body: PlanIn | None) -> PlanOptions:
 @router.post("", status_code=201, summary="Announce a round (round-announced + a notice to every person in scope)")
 async def announce(body: AnnounceIn, caller: CallerDep, deps: DepsDep, key: IdempotencyKey = None) -> dict[str, Any]:
     cmd = rounds.AnnounceRound(body.name, body.period, body.preferences_open_until, body.effective_date,
-                               body.max_preferences, body.objection_days, tuple(body.scope_units))  # fmt: skip
+                               body.max_preferences, body.objection_days, tuple(body.scope_units),
+                               tuple(body.agencies))  # fmt: skip
     return await rounds.announce(deps, caller, cmd, key)
 
 

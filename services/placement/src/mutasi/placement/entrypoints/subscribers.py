@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from mutasi.chassis.consumer import EventRejected
+from mutasi.chassis.sealed import Opener, SealError
 from mutasi.chassis.store import UnitOfWork
+from mutasi.contracts.assessment import AssessmentCompletedV2, EligibilityFlagsV1
 from mutasi.contracts.envelope import CloudEvent
 from mutasi.placement.service_layer.candidates import flag_follow_up, keep_assessment, keep_assessments
 
@@ -13,12 +16,25 @@ from mutasi.placement.service_layer.candidates import flag_follow_up, keep_asses
 class Subscribers:
     """One method per consumed topic, registered in `create_app` with `kit.consume`."""
 
+    def __init__(self, opener: Opener) -> None:
+        self._opener = opener  # opens the eligibility flags sealed for placement alone
+
+    def _flags(self, a: AssessmentCompletedV2) -> EligibilityFlagsV1:
+        """A sealed value that does not open, or that belongs to someone else, is rejected (DLQ)."""
+        try:
+            flags = self._opener.open(a.sealed_flags, EligibilityFlagsV1)
+        except SealError as exc:
+            raise EventRejected(f"sealed_flags: {exc}") from exc
+        if (flags.nip, flags.assessment_id) != (a.nip, a.assessment_id):
+            raise EventRejected("sealed_flags belong to another person or assessment")
+        return flags
+
     async def on_assessment_completed(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
-        await keep_assessment(uow, event.agencyid, event.data)
+        await keep_assessment(uow, event.agencyid, event.data, self._flags(event.data))
 
     async def on_assessment_completed_batch(self, events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
         """The pool update for a whole batch: loaded once, written with one bulk upsert."""
-        await keep_assessments(uow, [(e.agencyid, e.data) for e in events])
+        await keep_assessments(uow, [(e.agencyid, e.data, self._flags(e.data)) for e in events])
 
     async def on_follow_up_recommended(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
         await flag_follow_up(uow, event.agencyid, event.data)

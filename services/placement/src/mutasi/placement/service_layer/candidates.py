@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mutasi.chassis.store import UnitOfWork, find_by_keys
-from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.assessment import AssessmentCompletedV2, EligibilityFlagsV1
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
 from mutasi.placement.adapters.repositories import CANDIDATES
 
@@ -14,8 +14,11 @@ FOLLOW_UPS = "follow_ups"  # flags that arrived before the person's assessment
 PLACEMENT_FOLLOW_UPS = ("re_placement", "talent_pool")
 
 
-def candidate_doc(agency_id: str, a: AssessmentCompletedV1) -> dict[str, Any]:
-    """The pool snapshot of one assessed ASN (no NIK, birth date, family or health data)."""
+Assessed = tuple[str, AssessmentCompletedV2, EligibilityFlagsV1]  # agency, the event, its opened sealed flags
+
+
+def candidate_doc(agency_id: str, a: AssessmentCompletedV2, f: EligibilityFlagsV1) -> dict[str, Any]:
+    """The pool snapshot of one assessed ASN with its opened eligibility flags (no NIK, family or health data)."""
     post = a.current_post
     return {
         "agency_id": agency_id, "nip": a.nip, "name": a.name, "employee_type": a.employee_type,
@@ -25,22 +28,22 @@ def candidate_doc(agency_id: str, a: AssessmentCompletedV1) -> dict[str, Any]:
         "education_level": a.education_level, "education_field": a.education_field, "years_to_bup": a.years_to_bup,
         "predicates": [[p.year, p.predicate] for p in a.predicates], "competencies": dict(a.competencies),
         "talent_box": a.talent_box, "jpm_current": a.jpm_current, "jpm_category": a.jpm_category,
-        "box_recommendation": a.box_recommendation, "discipline_active": a.discipline_active,
-        "discipline_until": a.discipline_until.isoformat() if a.discipline_until else None,
-        "on_study_leave": a.on_study_leave, "on_cltn": a.on_cltn, "in_court_process": a.in_court_process,
-        "audit_finding_open": a.audit_finding_open, "assessment_id": a.assessment_id,
+        "box_recommendation": a.box_recommendation, "discipline_active": f.discipline_active,
+        "discipline_until": f.discipline_until.isoformat() if f.discipline_until else None,
+        "on_study_leave": f.on_study_leave, "on_cltn": f.on_cltn, "in_court_process": f.in_court_process,
+        "audit_finding_open": f.audit_finding_open, "assessment_id": a.assessment_id,
         "valid_until": a.valid_until.isoformat(), "follow_up": None,
     }  # fmt: skip
 
 
-async def keep_assessment(uow: UnitOfWork, agency_id: str, a: AssessmentCompletedV1) -> bool:
+async def keep_assessment(uow: UnitOfWork, agency_id: str, a: AssessmentCompletedV2, flags: EligibilityFlagsV1) -> bool:
     """Upsert the person's snapshot; an older assessment than the one kept changes nothing."""
     pool = uow.collection(CANDIDATES)
     key = {"agency_id": agency_id, "nip": a.nip}
     kept = await pool.find_one(key)
     if kept is not None and kept["as_of"] > a.assessed_on.isoformat():
         return False
-    doc = candidate_doc(agency_id, a)
+    doc = candidate_doc(agency_id, a, flags)
     pending = await uow.collection(FOLLOW_UPS).find_one(key)
     if kept is not None and kept.get("follow_up"):
         doc["follow_up"] = kept["follow_up"]
@@ -50,25 +53,25 @@ async def keep_assessment(uow: UnitOfWork, agency_id: str, a: AssessmentComplete
     return True
 
 
-async def keep_assessments(uow: UnitOfWork, assessed: Sequence[tuple[str, AssessmentCompletedV1]]) -> int:
+async def keep_assessments(uow: UnitOfWork, assessed: Sequence[Assessed]) -> int:
     """`keep_assessment` for a whole batch: two `$in` reads and one bulk upsert; returns how many were kept.
 
     The same rules per person: an older assessment than the kept one (or than a later one in the batch) changes
     nothing, and a follow-up flag already kept or waiting is carried over."""
-    newest: dict[tuple[str, str], AssessmentCompletedV1] = {}
-    for agency_id, a in assessed:
+    newest: dict[tuple[str, str], tuple[AssessmentCompletedV2, EligibilityFlagsV1]] = {}
+    for agency_id, a, flags in assessed:
         previous = newest.get((agency_id, a.nip))
-        if previous is None or a.assessed_on >= previous.assessed_on:
-            newest[(agency_id, a.nip)] = a
+        if previous is None or a.assessed_on >= previous[0].assessed_on:
+            newest[(agency_id, a.nip)] = (a, flags)
     keys = list(newest)
     kept = await find_by_keys(uow.collection(CANDIDATES), ("agency_id", "nip"), keys)
     pending = await find_by_keys(uow.collection(FOLLOW_UPS), ("agency_id", "nip"), keys)
     docs = []
-    for key, a in newest.items():
+    for key, (a, flags) in newest.items():
         old = kept.get(key)
         if old is not None and old["as_of"] > a.assessed_on.isoformat():
             continue
-        doc = candidate_doc(key[0], a)
+        doc = candidate_doc(key[0], a, flags)
         if old is not None and old.get("follow_up"):
             doc["follow_up"] = old["follow_up"]
         elif key in pending:

@@ -14,11 +14,17 @@ from mutasi.placement.domain.ranks import post_level
 from mutasi.placement.domain.rounds import Decision, Round
 
 
+def _local(an_id: str | None) -> str | None:
+    """Ids in events are the agency's own; a province round's `<agency>:<id>` loses its agency part."""
+    return an_id.split(":", 1)[-1] if an_id else an_id
+
+
 def post_ref(post: Post | None, fallback: dict[str, Any] | None, post_id: str) -> PostRef:
     if post is not None:
-        return PostRef(post_id=post.post_id, post_name=post.name, unit_id=post.unit_id, unit_name=post.unit_name,
-                       post_type=post.post_type, eselon=post.eselon, reports_to_post_id=post.reports_to)  # fmt: skip
-    if fallback and fallback.get("post_id") == post_id:
+        return PostRef(post_id=post.post_id.split(":", 1)[-1], post_name=post.name,
+                       unit_id=post.unit_id.split(":", 1)[-1], unit_name=post.unit_name, post_type=post.post_type,
+                       eselon=post.eselon, reports_to_post_id=_local(post.reports_to))  # fmt: skip
+    if fallback and fallback.get("post_id") == _local(post_id):
         return PostRef.model_validate(fallback)
     return PostRef(post_id=post_id, post_name=post_id, unit_id="", unit_name="", post_type="pelaksana")
 
@@ -48,6 +54,7 @@ def mutation_decided(
         predicates_before=[PredicateYear(year=y, predicate=p) for y, p in sorted(c.predicates)],
         jpm_before=c.jpm_current, jpm_target=d.jpm_target, talent_box=c.talent_box,
         profile=_profile(c, d),
+        from_agency_id=c.agency_id if target is not None and target.agency_id != c.agency_id else None,
     )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from mutasi.chassis.http import Caller
 from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.planning import Option, replan_person
 from mutasi.placement.domain.rounds import Round
-from mutasi.placement.service_layer import views
+from mutasi.placement.service_layer import decision_log, views
 from mutasi.placement.service_layer.access import actor, require_self_or_staff
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.planning import entry_for, solve_async
@@ -52,6 +52,8 @@ async def resolve_objection(deps: Deps, caller: Caller, round_id: str, objection
         if not upheld:
             r.reject_objection(objection_id, note, actor(caller))
             await repo.save_round(uow, r)
+            await decision_log.append(uow, r.agency_id, "objection_outcome", r.round_id, decision_log.who(caller),
+                                      deps.clock(), decision_log.objection_content(o, "rejected", note))  # fmt: skip
             await uow.commit()
             deps.telemetry.objection("rejected")
             return views.objection(o)
@@ -67,6 +69,9 @@ async def resolve_objection(deps: Deps, caller: Caller, round_id: str, objection
         new = r.uphold_objection(objection_id, note, actor(caller), entry, deps.new_id(), deps.clock(), summary)
         await emit_decisions(uow, r, [new], pool)
         await repo.save_round(uow, r)
+        await decision_log.append(uow, r.agency_id, "objection_outcome", r.round_id, decision_log.who(caller),
+                                  deps.clock(), {**decision_log.objection_content(o, "upheld", note),
+                                                 **decision_log.decisions_content([new])})  # fmt: skip
         await uow.commit()
     deps.telemetry.objection("upheld")
     return {**views.objection(o), "decision": views.decision(new)}

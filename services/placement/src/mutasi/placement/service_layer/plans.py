@@ -14,7 +14,7 @@ from mutasi.placement.domain.options import PlanningRules, PoolView
 from mutasi.placement.domain.planning import Option, diff_plans
 from mutasi.placement.domain.rounds import PlanEntry, Round
 from mutasi.placement.domain.scoring import FitWeights, fit_for_move, fit_for_stay
-from mutasi.placement.service_layer import views
+from mutasi.placement.service_layer import decision_log, views
 from mutasi.placement.service_layer.access import actor
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.fairness import row_doc
@@ -49,6 +49,8 @@ async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) 
         new_plan = to_plan(deps.new_id(), solved, rules_doc, pool, r, rules)
         r.record_plan(new_plan)
         await repo.save_round(uow, r)
+        await decision_log.append(uow, r.agency_id, "plan", r.round_id, decision_log.who(caller), deps.clock(),
+                                  decision_log.plan_content(new_plan))  # fmt: skip
         names = post_names(pool)
         docs = [explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
                 for e in new_plan.entries.values()]  # fmt: skip
@@ -119,6 +121,9 @@ async def override(deps: Deps, caller: Caller, round_id: str, nip: str, post_id:
         weights_doc = dict(r.plan.rules.get("weights", {})) if r.plan else {}  # type: ignore[call-overload]
         entry = r.override(_move_entry(pool.candidates[nip], pool, r, post_id, weights_doc), reason, actor(caller))
         await repo.save_round(uow, r)
+        await decision_log.append(uow, r.agency_id, "override", r.round_id, decision_log.who(caller), deps.clock(),
+                                  {"nip": nip, "from_post": current.to_post, "to_post": entry.to_post,
+                                   "reason": entry.override_reason, "score": round(entry.score, 4)})  # fmt: skip
         note = f"Penempatan ini ditetapkan oleh penyetuju dengan alasan tertulis: {entry.override_reason}"
         await uow.collection(repo.EXPLANATIONS).update_one(
             {"agency_id": r.agency_id, "round_id": r.round_id, "nip": nip},

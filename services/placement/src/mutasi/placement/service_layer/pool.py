@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from mutasi.chassis.store import UnitOfWork
 from mutasi.placement.adapters import repositories as repo
+from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import Dated, EligibilityPolicy
 from mutasi.placement.domain.options import PlanningRules, PoolView
+from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.rounds import Round
 from mutasi.placement.domain.scoring import FitWeights
 from mutasi.placement.service_layer.deps import Defaults
@@ -50,7 +53,38 @@ class PlanOptions:
         }  # fmt: skip
 
 
+SEP = ":"  # a cross-agency round names posts and units `<agency>:<id>`: ids are only unique within one agency
+
+
+def qualified(agency_id: str, local_id: str) -> str:
+    return f"{agency_id}{SEP}{local_id}"
+
+
+def local_id(an_id: str) -> str:
+    """The id inside its agency (a province round's qualified id without the agency)."""
+    return an_id.split(SEP, 1)[-1]
+
+
+def _qualify_post(p: Post) -> Post:
+    q = partial(qualified, p.agency_id)
+    return replace(p, post_id=q(p.post_id), unit_id=q(p.unit_id), reports_to=q(p.reports_to) if p.reports_to else None)
+
+
+def _qualify_candidate(c: Candidate) -> Candidate:
+    q = partial(qualified, c.agency_id)
+    return replace(c, post_id=q(c.post_id), unit_id=q(c.unit_id), coi_unit_ids=frozenset(map(q, c.coi_unit_ids)))
+
+
 async def load_pool(uow: UnitOfWork, r: Round) -> PoolView:
-    posts = [p for p in await repo.load_posts(uow, r.agency_id) if r.in_scope(p.unit_id)]
-    candidates = [c for c in await repo.load_candidates(uow, r.agency_id) if r.in_scope(c.unit_id)]
-    return PoolView.of(candidates, posts)
+    """The round's posts and candidates; a province round pools every agency it spans, ids qualified by agency."""
+    if not r.cross_agency:
+        posts = [p for p in await repo.load_posts(uow, r.agency_id) if r.in_scope(p.unit_id)]
+        candidates = [c for c in await repo.load_candidates(uow, r.agency_id) if r.in_scope(c.unit_id)]
+        return PoolView.of(candidates, posts)
+    all_posts: list[Post] = []
+    all_candidates: list[Candidate] = []
+    for agency_id in r.agencies:
+        all_posts += [_qualify_post(p) for p in await repo.load_posts(uow, agency_id)]
+        all_candidates += [_qualify_candidate(c) for c in await repo.load_candidates(uow, agency_id)]
+    return PoolView.of([c for c in all_candidates if r.in_scope(c.unit_id)],
+                       [p for p in all_posts if r.in_scope(p.unit_id)])  # fmt: skip

@@ -7,16 +7,17 @@ from datetime import date
 from typing import Any
 
 from mutasi.chassis.http import Caller
+from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
 from mutasi.contracts.placement import RoundAnnouncedV1
 from mutasi.placement.adapters import repositories as repo
-from mutasi.placement.domain.errors import InvalidInput
+from mutasi.placement.domain.errors import InvalidInput, NotFound
 from mutasi.placement.domain.options import Preference
 from mutasi.placement.domain.rounds import Round
-from mutasi.placement.service_layer import views
-from mutasi.placement.service_layer.access import actor, require_self_or_staff
+from mutasi.placement.service_layer import decision_log, views
+from mutasi.placement.service_layer.access import actor, require_province_over, require_self_or_staff
 from mutasi.placement.service_layer.deps import Deps
-from mutasi.placement.service_layer.pool import load_pool
+from mutasi.placement.service_layer.pool import load_pool, local_id, qualified
 from mutasi.placement.service_layer.shared import emit_decisions, idempotent, remember
 
 
@@ -29,9 +30,12 @@ class AnnounceRound:
     max_preferences: int | None = None
     objection_days: int | None = None
     scope_units: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()  # a province round across these agencies
 
 
 async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | None) -> dict[str, Any]:
+    if cmd.agencies:
+        require_province_over(caller, cmd.agencies)
     fingerprint = {"announce": cmd.__dict__}
     async with deps.uow() as uow:
         if (stored := await idempotent(uow, caller.agency_id, key, fingerprint)) is not None:
@@ -40,6 +44,7 @@ async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | No
             deps.new_id(), caller.agency_id, cmd.name, cmd.period, deps.clock().date(), cmd.preferences_open_until,
             cmd.effective_date, cmd.max_preferences or deps.defaults.max_preferences,
             cmd.objection_days if cmd.objection_days is not None else deps.defaults.objection_days, cmd.scope_units,
+            cmd.agencies,
         )  # fmt: skip
         await repo.save_round(uow, r)
         pool = await load_pool(uow, r)
@@ -64,16 +69,43 @@ async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | No
 async def submit_preference(deps: Deps, caller: Caller, round_id: str, pref: Preference) -> dict[str, Any]:
     require_self_or_staff(caller, pref.nip)
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
-        if await repo.candidate_doc(uow, caller.agency_id, pref.nip) is None:
+        r = await round_for_preference(uow, caller, round_id)
+        homes = r.agencies if r.cross_agency else (r.agency_id,)
+        if r.agency_id != caller.agency_id:  # a province round: a person, or their HR, for their own agency only
+            homes = (caller.agency_id,)
+        if not [a for a in homes if await repo.candidate_doc(uow, a, pref.nip) is not None]:
             raise InvalidInput("nip", f"NIP {pref.nip} belum ada di kumpulan kandidat (belum diasesmen).",
                                f"NIP {pref.nip} is not in the candidate pool (not assessed yet).")  # fmt: skip
-        asked = {"agency_id": caller.agency_id, "post_id": {"$in": list(pref.ranked)}}
-        known = frozenset(d["post_id"] for d in await uow.collection(repo.POSTS).find(asked))
+        known = await known_posts(uow, r, pref.ranked)
         r.submit_preference(pref, deps.clock().date(), known)
         await repo.save_round(uow, r)
         await uow.commit()
     return {"round_id": round_id, "nip": pref.nip, "ranked": list(pref.ranked), "avoid_units": sorted(pref.avoid_units)}
+
+
+async def round_for_preference(uow: UnitOfWork, caller: Caller, round_id: str) -> Round:
+    """The caller's agency's round, or a province round that spans the caller's agency (an ASN asking for a post
+    in another agency, or their HR filing the request for them)."""
+    try:
+        return await repo.get_round(uow, caller.agency_id, round_id)
+    except NotFound:
+        doc = await uow.collection(repo.ROUNDS).find_one({"round_id": round_id, "agencies": caller.agency_id})
+        if doc is None:
+            raise
+        return repo.round_from_doc(doc)
+
+
+async def known_posts(uow: UnitOfWork, r: Round, ranked: tuple[str, ...]) -> frozenset[str]:
+    """Which of the ranked post ids exist; in a province round they are `<agency>:<post id>`."""
+    if not r.cross_agency:
+        asked = {"agency_id": r.agency_id, "post_id": {"$in": list(ranked)}}
+        return frozenset(d["post_id"] for d in await uow.collection(repo.POSTS).find(asked))
+    found = set()
+    for agency_id in r.agencies:
+        mine = [local_id(p) for p in ranked if p.startswith(qualified(agency_id, ""))]
+        docs = await uow.collection(repo.POSTS).find({"agency_id": agency_id, "post_id": {"$in": mine}})
+        found |= {qualified(agency_id, d["post_id"]) for d in docs}
+    return frozenset(found)
 
 
 async def close(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
@@ -93,6 +125,8 @@ async def approve(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
         old = r.state.value
         r.approve(actor(caller), deps.clock())
         await repo.save_round(uow, r)
+        await decision_log.append(uow, r.agency_id, "approval", r.round_id, decision_log.who(caller), deps.clock(),
+                                  {"plan_id": r.plan.plan_id if r.plan else None, "state": r.state.value})  # fmt: skip
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
     return views.round_summary(r)
@@ -109,6 +143,8 @@ async def decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
         decisions = r.decide([deps.new_id() for _ in moves], deps.clock(), reasons)
         await emit_decisions(uow, r, decisions, pool)
         await repo.save_round(uow, r)
+        await decision_log.append(uow, r.agency_id, "decision", r.round_id, decision_log.who(caller), deps.clock(),
+                                  decision_log.decisions_content(decisions))  # fmt: skip
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
     deps.telemetry.decided(len(decisions))

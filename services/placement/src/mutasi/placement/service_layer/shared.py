@@ -30,10 +30,12 @@ async def policy_of(uow: UnitOfWork, deps: Deps, agency_id: str) -> EligibilityP
 
 async def emit_decisions(uow: UnitOfWork, r: Round, decisions: list[Decision], pool: PoolView) -> None:
     for d in decisions:
-        cdoc = await repo.candidate_doc(uow, r.agency_id, d.nip)
         c = pool.candidates[d.nip]
+        cdoc = await repo.candidate_doc(uow, c.agency_id, d.nip)
         payload = mutation_decided(r, d, c, pool.posts, (cdoc or {}).get("current_post"))
-        uow.emit(topics.MUTATION_DECIDED, payload, agency_id=r.agency_id, subject=d.nip, program_id=r.round_id)
+        target = pool.posts.get(d.to_post)
+        agency_id = target.agency_id if target is not None and not d.cancelled else c.agency_id  # the receiving one
+        uow.emit(topics.MUTATION_DECIDED, payload, agency_id=agency_id, subject=d.nip, program_id=r.round_id)
         await uow.collection(repo.EXPLANATIONS).update_one(
             {"agency_id": r.agency_id, "round_id": r.round_id, "nip": d.nip}, {"$set": {"decision_id": d.decision_id}}
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 from mutasi.chassis.consumer import EventRejected
 from mutasi.chassis.store import UnitOfWork
-from mutasi.contracts.assessment import AssessmentCompletedV1
+from mutasi.contracts.assessment import AssessmentCompletedV2
 from mutasi.contracts.envelope import CloudEvent
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
 from mutasi.contracts.placement import MutationDecidedV1
@@ -70,7 +70,7 @@ class Subscribers:
 
 
 def _remember(event: CloudEvent[Any]) -> commands.RememberColleague:
-    d: AssessmentCompletedV1 = event.data
+    d: AssessmentCompletedV2 = event.data
     post = d.current_post
     colleague = Colleague(d.nip, d.name, post.unit_id, post.post_id, d.competencies, None, post_rank(post.post_type))
     return commands.RememberColleague(colleague, event.time)

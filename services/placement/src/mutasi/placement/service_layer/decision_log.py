@@ -1,0 +1,89 @@
+"""Appending to and verifying the agency's decision log, inside the unit of work of the change it records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mutasi.chassis.http import Caller
+from mutasi.chassis.store import UnitOfWork
+from mutasi.placement.adapters import repositories as repo
+from mutasi.placement.domain.decision_log import check_decisions, new_entry, verify
+from mutasi.placement.domain.errors import NotFound
+from mutasi.placement.domain.rounds import Decision, Objection, Plan
+from mutasi.placement.service_layer.deps import Deps
+
+DECISION_LOG = "decision_log"
+DECISION_LOG_HEAD = "decision_log_head"  # last (seq, hash) per agency, written with every entry
+INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
+    (DECISION_LOG, [("agency_id", 1), ("seq", 1)], True),
+    (DECISION_LOG, [("agency_id", 1), ("round_id", 1)], False),
+    (DECISION_LOG_HEAD, [("agency_id", 1)], True),
+]
+
+
+def who(caller: Caller) -> str:
+    return f"{caller.user or '?'}:{caller.role or '?'}"
+
+
+def plan_content(plan: Plan) -> dict[str, Any]:
+    """A plan as logged: its rules and every assignment (NIP, from, to, score)."""
+    rows = sorted([e.nip, e.from_post, e.to_post, round(e.score, 4)] for e in plan.entries.values())
+    return {"plan_id": plan.plan_id, "rules": dict(plan.rules), "entries": rows}
+
+
+def decisions_content(decisions: list[Decision]) -> dict[str, Any]:
+    rows = [{"decision_id": d.decision_id, "nip": d.nip, "from_post": d.from_post, "to_post": d.to_post,
+             "effective_date": d.effective_date.isoformat(), "supersedes": d.supersedes, "cancelled": d.cancelled,
+             "override_reason": d.override_reason} for d in decisions]  # fmt: skip
+    return {"decisions": rows}
+
+
+def objection_content(o: Objection, outcome: str, note: str) -> dict[str, Any]:
+    return {"objection_id": o.objection_id, "nip": o.nip, "decision_id": o.decision_id, "outcome": outcome,
+            "note": note}  # fmt: skip
+
+
+async def append(
+    uow: UnitOfWork, agency_id: str, kind: str, round_id: str, actor: str, at: datetime, content: Any
+) -> dict[str, Any]:
+    """Chain one entry onto the agency's log; commits or rolls back with the change it records."""
+    head = await uow.collection(DECISION_LOG_HEAD).find_one({"agency_id": agency_id})
+    entry = new_entry(head, kind, at.isoformat(), actor, round_id, content)
+    await uow.collection(DECISION_LOG).insert_one({"agency_id": agency_id, **entry})
+    await uow.collection(DECISION_LOG_HEAD).replace_one(
+        {"agency_id": agency_id}, {"agency_id": agency_id, "seq": entry["seq"], "hash": entry["hash"]}, upsert=True
+    )
+    return entry
+
+
+async def verify_log(deps: Deps, agency_id: str) -> dict[str, Any]:
+    """Recompute the agency's chain, then hold the stored decisions against it; the verdict names the first
+    altered, deleted or inserted entry (or decision)."""
+    async with deps.uow() as uow:
+        found = await uow.collection(DECISION_LOG).find({"agency_id": agency_id}, sort=[("seq", 1)])
+        head = await uow.collection(DECISION_LOG_HEAD).find_one({"agency_id": agency_id})
+        chain = verify(found, head)
+        if not chain.ok:
+            return {"agency_id": agency_id, **chain.as_dict()}
+        logged = [(int(e["seq"]), row) for e in found for row in e["content"].get("decisions", [])
+                  if e["kind"] in ("decision", "objection_outcome")]  # fmt: skip
+        current: dict[str, dict[str, Any]] = {}
+        for round_id in sorted({str(e["round_id"]) for e in found if e["kind"] == "decision"}):
+            try:
+                r = await repo.get_round(uow, agency_id, round_id)
+            except NotFound:  # the whole round was removed: its logged decisions show up as deleted
+                continue
+            current.update(
+                {row["decision_id"]: row for row in decisions_content(list(r.decisions.values()))["decisions"]}
+            )
+    verdict = check_decisions(logged, current, chain.checked)
+    return {"agency_id": agency_id, **verdict.as_dict()}
+
+
+async def entries(deps: Deps, agency_id: str, round_id: str | None, limit: int) -> list[dict[str, Any]]:
+    query: dict[str, Any] = {"agency_id": agency_id}
+    if round_id:
+        query["round_id"] = round_id
+    async with deps.uow() as uow:
+        return await uow.collection(DECISION_LOG).find(query, sort=[("seq", 1)], limit=limit)
