@@ -32,8 +32,8 @@ async def test_the_purge_removes_only_what_outlived_its_retention() -> None:
     async with running_service(create_app(settings())) as svc:
         db = svc.kit.database()
         now = datetime.now(UTC)
-        await db.raw(INBOX).insert_many([{"event_id": "old", "processed_at": now - timedelta(days=31)},
-                                         {"event_id": "new", "processed_at": now - timedelta(days=29)}])  # fmt: skip
+        await db.raw(INBOX).insert_many([{"event_ids": ["old"], "processed_at": now - timedelta(days=31)},
+                                         {"event_ids": ["new"], "processed_at": now - timedelta(days=29)}])  # fmt: skip
         keys = [{"agency_id": "a", "key": "old", "at": now - timedelta(days=3)},
                 {"agency_id": "a", "key": "new", "at": now - timedelta(hours=1)}]  # fmt: skip
         await db.raw(IDEMPOTENCY).insert_many(keys)
@@ -44,7 +44,7 @@ async def test_the_purge_removes_only_what_outlived_its_retention() -> None:
         ])  # fmt: skip
         gone = await retention.purge(db, svc.kit.settings, now)
         assert gone == {INBOX: 1, IDEMPOTENCY: 1, OUTBOX: 1}
-        assert [d["event_id"] for d in await db.raw(INBOX).find({})] == ["new"]
+        assert [d["event_ids"] for d in await db.raw(INBOX).find({})] == [["new"]]
         assert [d["key"] for d in await db.raw(IDEMPOTENCY).find({})] == ["new"]
         assert sorted(d["event_id"] for d in await db.raw(OUTBOX).find({})) == ["sent-new", "unsent"]
 
