@@ -25,11 +25,11 @@ from mutasi.placement.bootstrap import create_app as placement_app
 from mutasi.placement.settings import PlacementSettings
 from mutasi.training.bootstrap import create_app as training_app
 from mutasi.training.settings import TrainingSettings
-from tests.support.service import running_service
+from tests.support.service import running_service, seal_settings
 
 APPS: dict[str, Callable[[], FastAPI]] = {
-    "assessment": lambda: assessment_app(AssessmentSettings(mongo_uri="memory://")),
-    "placement": lambda: placement_app(PlacementSettings(mongo_uri="memory://")),
+    "assessment": lambda: assessment_app(AssessmentSettings(mongo_uri="memory://", **seal_settings())),
+    "placement": lambda: placement_app(PlacementSettings(mongo_uri="memory://", **seal_settings())),
     "training": lambda: training_app(TrainingSettings(mongo_uri="memory://")),
     "evaluation": lambda: evaluation_app(EvaluationSettings(mongo_uri="memory://", metrics_refresh_s=0)),
 }

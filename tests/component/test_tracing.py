@@ -20,7 +20,7 @@ from mutasi.evaluation.settings import EvaluationSettings
 from mutasi.placement.bootstrap import create_app as placement_app
 from mutasi.placement.settings import PlacementSettings
 from tests.component.evaluation.evaluation_events import body, decided
-from tests.support.service import publish_event, publish_raw, running_service
+from tests.support.service import publish_event, publish_raw, running_service, seal_settings
 
 
 @pytest.fixture
@@ -47,8 +47,8 @@ async def test_a_checkpoint_and_the_follow_up_it_causes_are_one_trace_across_thr
         (follow_up,) = await evaluation.published(topics.FOLLOW_UP_RECOMMENDED)
     wire = json.dumps(follow_up).encode()
     for app in (
-        assessment_app(AssessmentSettings(mongo_uri="memory://", metrics_refresh_s=0)),
-        placement_app(PlacementSettings(mongo_uri="memory://")),
+        assessment_app(AssessmentSettings(mongo_uri="memory://", **seal_settings(), metrics_refresh_s=0)),
+        placement_app(PlacementSettings(mongo_uri="memory://", **seal_settings())),
     ):
         async with running_service(app) as consumer:
             await publish_raw(consumer, topics.FOLLOW_UP_RECOMMENDED, wire, follow_up["subject"].encode())

@@ -35,7 +35,7 @@ from mutasi.placement.bootstrap import create_app as placement_app
 from mutasi.placement.settings import PlacementSettings
 from mutasi.training.bootstrap import create_app as training_app
 from mutasi.training.settings import TrainingSettings
-from tests.support.service import running_service
+from tests.support.service import running_service, seal_settings
 
 EXAMPLES = 6  # per operation: a fixed number, with derandomized generation, so every run sends the same requests
 SKIP = {"/metrics", "/asyncapi.json"}
@@ -45,8 +45,10 @@ CONFORMANCE = [status_code_conformance, content_type_conformance, response_schem
 IDENTITY = {"authorization", "x-agency-id"}  # not part of the API contract; answered by libraries
 HEADERS = {"X-Agency-Id": "sawahlunto", "X-User": "fuzz", "X-Role": "hr"}
 APPS: dict[str, Callable[[], FastAPI]] = {
-    "assessment": lambda: assessment_app(AssessmentSettings(mongo_uri="memory://", today=date(2026, 11, 28))),
-    "placement": lambda: placement_app(PlacementSettings(mongo_uri="memory://")),
+    "assessment": lambda: assessment_app(
+        AssessmentSettings(mongo_uri="memory://", **seal_settings(), today=date(2026, 11, 28))
+    ),
+    "placement": lambda: placement_app(PlacementSettings(mongo_uri="memory://", **seal_settings())),
     "training": lambda: training_app(TrainingSettings(mongo_uri="memory://")),
     "evaluation": lambda: evaluation_app(EvaluationSettings(mongo_uri="memory://")),
 }

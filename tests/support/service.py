@@ -66,7 +66,8 @@ class TestIssuer:
 
     def token_for_headers(self, headers: Mapping[str, str], default_agency: str) -> str:
         """Claims from the legacy identity headers: X-Agency-Id → agency, X-User → sub, X-Role → roles,
-        X-Nip → nip, X-Agencies (comma-separated) → agencies. No X-Role means `hr`, or `employee` when only X-Nip is given."""
+        X-Nip → nip, X-Agencies (comma-separated) → agencies. No X-Role means `hr`, or `employee` when only
+        X-Nip is given."""
         nip = headers.get("x-nip")
         role = headers.get("x-role") or ("employee" if nip else "hr")
         agency = headers.get("x-agency-id", default_agency)
@@ -104,7 +105,8 @@ class LegacyHeaderAuth(httpx.Auth):
             request.headers["Authorization"] = "Bearer " + self.issuer.token_for_headers(
                 request.headers, self.default_agency
             )
-        for name in ("x-user", "x-role", "x-nip", "x-agencies"):  # X-Agency-Id stays: the token's own agency passes as a selection
+        # X-Agency-Id stays: the token's own agency passes as a selection
+        for name in ("x-user", "x-role", "x-nip", "x-agencies"):
             if name in request.headers:
                 del request.headers[name]
         if "x-select-agency" in request.headers or not request.headers.get("x-agency-id", "x"):

@@ -20,7 +20,7 @@ from mutasi.training.settings import TrainingSettings
 from tests.component.assessment.files import SKJ, XLSX, employee, xlsx
 from tests.support.hostile import entity_bomb, formula_sheet, truncated, workbook, zip_bomb
 from tests.support.jobs import finished
-from tests.support.service import RunningService, running_service
+from tests.support.service import RunningService, running_service, seal_settings
 
 RSS_GROWTH_BOUND_MB = 150  # the whole corpus, bombs included, may grow the service process by at most this much
 LIMITS = {"upload_max_unzipped_mb": 64}
@@ -36,7 +36,7 @@ def rss_mb() -> float:
 
 @pytest.fixture
 async def assessment() -> AsyncIterator[RunningService]:
-    settings = AssessmentSettings(mongo_uri="memory://", today=date(2026, 11, 28), **LIMITS)  # type: ignore[arg-type]
+    settings = AssessmentSettings(mongo_uri="memory://", **seal_settings(), today=date(2026, 11, 28), **LIMITS)  # type: ignore[arg-type]
     async with running_service(assessment_app(settings)) as svc:
         skj = await finished(svc, await svc.http.post("/v1/imports/skj", content=xlsx(SKJ),
                                                       params={"filename": "skj.xlsx"}))  # fmt: skip
@@ -145,7 +145,10 @@ async def test_fifty_thousand_rows_with_one_bad_row_import_in_part_with_that_row
 @pytest.mark.parametrize("service", ["placement", "training"])
 async def test_the_other_upload_routes_use_the_same_reader_and_refuse_the_same_files(service: str) -> None:
     if service == "placement":
-        app, path = placement_app(PlacementSettings(mongo_uri="memory://", **LIMITS)), "/v1/posts/import"  # type: ignore[arg-type]
+        app, path = (
+            placement_app(PlacementSettings(mongo_uri="memory://", **seal_settings(), **LIMITS)),
+            "/v1/posts/import",
+        )  # type: ignore[arg-type]
     else:
         app, path = training_app(TrainingSettings(mongo_uri="memory://", **LIMITS)), "/v1/catalogue/import"  # type: ignore[arg-type]
     files = {**door(), "too-many-columns": workbook(["c"] * 101, sheet="offerings")}

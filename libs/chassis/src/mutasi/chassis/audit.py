@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from mutasi.chassis.context import correlation_id
 from mutasi.chassis.auth import Caller, Identity
+from mutasi.chassis.context import correlation_id
 from mutasi.chassis.http import CallerDep
 
 if TYPE_CHECKING:

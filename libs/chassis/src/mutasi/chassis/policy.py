@@ -36,6 +36,9 @@ HR_PROV: Rule = {"hr": A, "province": R}
 SELF_OR_READ: Rule = {**READ, "employee": N}  # staff read anyone of the agency, an employee only themself
 SELF_OR_READ_PROV: Rule = {**READ_PROV, "employee": N}
 ME: Rule = {"employee": N, "hr": N, "approver": N, "auditor": N, "province": N}  # every person's own record
+AUDITOR: Rule = {"auditor": A}  # the audit trail: who read or changed whose record (the auditor of the agency)
+AUDIT_CHECK: Rule = {"auditor": A, "hr": A}  # the decision log's integrity: HR may check its own agency's too
+AUDIT_TRAIL = {("GET", "/v1/audit/trail"): AUDITOR}  # every service keeps one (mutasi.chassis.audit)
 
 # (method, path) -> rule, per service. Paths are FastAPI path templates exactly as in the service's OpenAPI.
 POLICY: dict[str, dict[tuple[str, str], Rule]] = {
@@ -57,6 +60,7 @@ POLICY: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/v1/posts/{post_id}"): READ_PROV,
         ("GET", "/v1/policy"): READ_PROV,
         ("PUT", "/v1/policy"): HR,
+        **AUDIT_TRAIL,
     },
     "placement": {
         ("POST", "/v1/posts/import"): HR,
@@ -90,6 +94,9 @@ POLICY: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/v1/rounds/{round_id}/objections"): READ_PROV,
         ("POST", "/v1/rounds/{round_id}/objections/{objection_id}/review"): STAFF,
         ("POST", "/v1/rounds/{round_id}/objections/{objection_id}/resolve"): STAFF,
+        ("GET", "/v1/audit/verify"): AUDIT_CHECK,
+        ("GET", "/v1/audit/decision-log"): AUDIT_CHECK,
+        **AUDIT_TRAIL,
     },
     "training": {
         ("POST", "/v1/catalogue/import"): HR,
@@ -104,6 +111,7 @@ POLICY: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/v1/reminders"): READ,
         ("GET", "/v1/summary"): READ_PROV,
         ("GET", "/v1/exports/attendance.xlsx"): READ,
+        **AUDIT_TRAIL,
     },
     "evaluation": {
         ("POST", "/v1/evaluations"): HR,
@@ -115,6 +123,7 @@ POLICY: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/v1/reports/{round_id}/xlsx"): READ_PROV,
         ("GET", "/v1/reports/{round_id}/html"): READ_PROV,
         ("GET", "/v1/me/evaluations"): ME,
+        **AUDIT_TRAIL,
     },
 }
 

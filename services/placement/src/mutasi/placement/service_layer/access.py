@@ -25,7 +25,7 @@ def require_province_over(caller: Caller, agencies: tuple[str, ...]) -> None:
                          "A round across agencies needs the province role (the province BKD).")  # fmt: skip
     if caller.agency_id in agencies:
         raise NotAllowed("header.X-Agency-Id", "Putaran lintas instansi dimiliki BKD provinsi, bukan satu instansi.",
-                         "A round across agencies belongs to the province BKD, not to one of its agencies.")  # fmt: skip
+                         "A round across agencies belongs to the province BKD, not to one agency.")  # fmt: skip
     outside = sorted(set(agencies) - set(caller.agencies))
     if outside or len(set(agencies)) < 2:
         raise NotAllowed("agencies", f"Instansi di luar kewenangan atau kurang dari dua: {', '.join(outside)}",
