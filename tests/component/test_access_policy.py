@@ -58,6 +58,21 @@ def test_every_route_has_a_rule_and_every_rule_a_route(service: str) -> None:
         assert "ops" not in rule
 
 
+@pytest.mark.parametrize("service", list(APPS))
+def test_the_openapi_document_requires_a_bearer_jwt_on_every_v1_route(service: str) -> None:
+    doc = APPS[service]().openapi()
+    assert doc["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": doc["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
+    assert doc["security"] == [{"bearerAuth": []}]
+    security = {(m, p): op.get("security") for p, ops in doc["paths"].items() for m, op in ops.items()}
+    assert {k: v for k, v in security.items() if k[1].startswith("/v1/") and v != [{"bearerAuth": []}]} == {}
+    assert {k: v for k, v in security.items() if is_public(k[1]) and v != []} == {}
+
+
 def expected(rule: dict[str, Scope], role: str, agency: str, nip: str | None) -> bool:
     """The table read as a person would: the role is named, the agency is its own (or, for `round_agencies`,
     one its token names), and an `own_nip` grant sees only its own NIP."""

@@ -6,12 +6,12 @@ from typing import Any
 
 import httpx
 
-AUDITOR = {"X-User": "mutasi-cli", "X-Role": "auditor"}
 
-
-async def verify(client: httpx.AsyncClient, agency_id: str) -> dict[str, Any]:
-    """The verdict of `GET /v1/audit/verify` for one agency (raises on an HTTP error)."""
-    r = await client.get("/v1/audit/verify", headers={**AUDITOR, "X-Agency-Id": agency_id})
+async def verify(client: httpx.AsyncClient, agency_id: str, token: str) -> dict[str, Any]:
+    """The verdict of `GET /v1/audit/verify` for one agency, asked with an access token of that agency's auditor
+    (or HR); raises on an HTTP error."""
+    headers = {"Authorization": f"Bearer {token}", "X-Agency-Id": agency_id}
+    r = await client.get("/v1/audit/verify", headers=headers)
     r.raise_for_status()
     body: dict[str, Any] = r.json()
     return body

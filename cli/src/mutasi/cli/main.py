@@ -16,6 +16,7 @@ from mutasi.cli import dlq as dlq_mod
 from mutasi.cli import stack as stack_mod
 from mutasi.cli.console import DEMO_PASSWORD, MAILBOX_DIR, how_to_sign_in
 from mutasi.cli.demo.runner import DemoFailed, run_demo
+from mutasi.cli.idp.login import sign_in
 
 app = typer.Typer(help="Mutasi: the ASN transfer programme, on your machine.", no_args_is_help=True)
 stack_app = typer.Typer(help="Tansu + SecantusDB + the four services as local processes (no Docker).")
@@ -128,18 +129,29 @@ def dlq_replay(
 def audit_verify(
     agency: list[str] = typer.Option(["sawahlunto"], "--agency", help="Agency whose log to verify (repeatable)."),
     url: str | None = typer.Option(None, help="Placement's base URL (default: the running local stack's)."),
+    issuer: str | None = typer.Option(None, help="The identity provider (default: the running local stack's)."),
+    user: str | None = typer.Option(None, help="Sign in as this user (default: auditor.<agency>, a demo user)."),
+    password: str = typer.Option(DEMO_PASSWORD, envvar="MUTASI_PASSWORD", help="That user's password."),
+    token: str | None = typer.Option(None, envvar="MUTASI_TOKEN", help="An access token to use instead of signing in."),
 ) -> None:
-    """Recompute placement's hash-chained decision log; name the first altered, deleted or inserted entry."""
-    if url is None:
-        state = stack_mod.StackState.load(_run_dir())
+    """Recompute placement's hash-chained decision log; name the first altered, deleted or inserted entry.
+
+    Asks `GET /v1/audit/verify` as an auditor (or HR) of each agency, signed in at the identity provider."""
+    state = stack_mod.StackState.load(_run_dir())
+    if url is None or (issuer is None and token is None):
         if state is None:
-            _say("no stack is running: pass --url or start one with `mutasi stack up`")
+            _say("no stack is running: pass --url and --issuer (or --token), or start one with `mutasi stack up`")
             raise typer.Exit(2)
-        url = state.url("placement")
+        url = url or state.url("placement")
+        issuer = issuer or state.issuer
 
     async def run() -> list[dict[str, object]]:
         async with httpx.AsyncClient(base_url=url, timeout=120) as client:
-            return [await audit_mod.verify(client, a) for a in agency]
+            verdicts = []
+            for a in agency:
+                bearer = token or (await sign_in(str(issuer), user or f"auditor.{a}", password)).access_token
+                verdicts.append(await audit_mod.verify(client, a, bearer))
+            return verdicts
 
     verdicts = asyncio.run(run())
     for v in verdicts:

@@ -22,6 +22,7 @@ class DemoContext:
     progress: Callable[[str], None]
     facts: dict[str, Any] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # demo user name -> access token from the provider
+    transport: httpx.AsyncBaseTransport | None = None  # what the clients were built with (a step may build more)
 
     def client(self, service: str) -> httpx.AsyncClient:
         return self.clients[service]

@@ -70,7 +70,7 @@ async def run_demo(
             say(f"[{service}]")
             results[service] = dict(await step.run(ctx))
             say(f"[{service}] done in {time.monotonic() - t0:.1f}s: {_brief(results[service])}")
-        verdict = await audit.verify(clients["placement"], dataset.agency_id)
+        verdict = await audit.verify(clients["placement"], dataset.agency_id, tokens[f"auditor.{dataset.agency_id}"])
         say(audit.describe(verdict))
         if not verdict["ok"]:
             raise DemoFailed("the decision log does not verify")

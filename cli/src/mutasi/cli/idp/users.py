@@ -1,4 +1,5 @@
-"""The local identity provider's demo users and clients: every role in two agencies, and one province user."""
+"""The local identity provider's demo users and clients: every role in two agencies, one province user, and the
+province BKD's own approvers (Tim Penilai Kinerja of a round across agencies) and auditor."""
 
 from __future__ import annotations
 
@@ -57,6 +58,10 @@ def demo_users() -> dict[str, User]:
             },
         )
     )
+    for name, roles in (("approver1", ["approver"]), ("approver2", ["approver"]), ("auditor", ["auditor"])):
+        username = f"{name}.{PROVINCE_AGENCY}"
+        claims = {"sub": f"{PROVINCE_AGENCY}:{name}", "agency": PROVINCE_AGENCY, "roles": roles}
+        users.append(User(username, DEMO_PASSWORD, {**claims, "preferred_username": username}))
     return {u.username: u for u in users}
 
 

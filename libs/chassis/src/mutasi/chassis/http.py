@@ -16,7 +16,11 @@ from mutasi.chassis.spreadsheets import SpreadsheetRejected
 
 __all__ = ["Caller", "CallerDep", "authorize", "error_body", "install_error_handlers", "require_own_nip"]
 
-_bearer = HTTPBearer(auto_error=False, description="OIDC access token (JWT) from the identity provider.")
+BEARER_SCHEME = "bearerAuth"  # the OpenAPI security scheme every /v1 route requires (mutasi.chassis.openapi)
+BEARER_DESCRIPTION = (
+    "OIDC access token (JWT) from the identity provider, verified by the service itself (docs/identity.md)."
+)
+_bearer = HTTPBearer(auto_error=False, scheme_name=BEARER_SCHEME, bearerFormat="JWT", description=BEARER_DESCRIPTION)
 
 
 class ErrorItem(BaseModel):

@@ -330,7 +330,7 @@ class ServiceKit:
             # authorization (the policy table) on every route of the service
             app.include_router(router, dependencies=[Depends(authorize)] if bearer_auth else [])
         app.include_router(self._ops_router())
-        openapi.install(app, {401, 403, *self._errors.values()})
+        openapi.install(app, {401, 403, *self._errors.values()}, bearer_auth=bearer_auth)
         return app
 
     def _ops_router(self) -> APIRouter:

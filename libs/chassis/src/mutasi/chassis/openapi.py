@@ -1,5 +1,6 @@
 """The OpenAPI document tells the truth: every 4xx is `{"message", "errors": [{"field", "reason"}]}`, every status a
-route can answer is listed (503 when the database or broker is away, 413 on uploads), files are files."""
+route can answer is listed (503 when the database or broker is away, 413 on uploads), files are files,
+and a bearer JWT is required everywhere but on the operations plane."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from mutasi.chassis.http import ErrorBody
+from mutasi.chassis.http import BEARER_DESCRIPTION, BEARER_SCHEME, ErrorBody
+from mutasi.chassis.policy import is_public
 
 STATUS_TEXT = {
     400: "Bad request",
@@ -39,8 +41,11 @@ def raw_upload(*media_types: str) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": dict.fromkeys(media_types, BINARY)}}
 
 
-def install(app: FastAPI, statuses: Iterable[int]) -> None:
-    """Replace FastAPI's `{"detail"}` 422 with the real error body and document the mapped error statuses."""
+def install(app: FastAPI, statuses: Iterable[int], *, bearer_auth: bool = True) -> None:
+    """Replace FastAPI's `{"detail"}` 422 with the real error body and document the mapped error statuses.
+
+    With `bearer_auth` the document declares the bearer JWT scheme (`components.securitySchemes`) and requires
+    it globally (`security`); the operations plane (health, metrics, schemas, docs) says `security: []`."""
     mapped = sorted({422, *statuses})
 
     def openapi() -> dict[str, Any]:
@@ -63,6 +68,8 @@ def install(app: FastAPI, statuses: Iterable[int]) -> None:
                     responses[str(status)] = _error_response(status)
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
+        if bearer_auth:
+            _require_bearer(schema)
         app.openapi_schema = schema
         return schema
 
@@ -72,6 +79,23 @@ def install(app: FastAPI, statuses: Iterable[int]) -> None:
 def _takes_a_file(operation: dict[str, Any]) -> bool:
     content = operation.get("requestBody", {}).get("content", {})
     return any(media.get("schema") == BINARY["schema"] for media in content.values())
+
+
+def _require_bearer(schema: dict[str, Any]) -> None:
+    schemes = schema["components"].setdefault("securitySchemes", {})
+    schemes[BEARER_SCHEME] = {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": BEARER_DESCRIPTION,
+    }
+    schema["security"] = [{BEARER_SCHEME: []}]
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            if is_public(path):
+                operation["security"] = []  # probes, the scrape and the schemas carry no token
+            else:
+                operation["security"] = [{BEARER_SCHEME: []}]
 
 
 def _error_response(status: int) -> dict[str, Any]:
