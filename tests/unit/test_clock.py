@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from datetime import UTC, date, datetime
 
 import pytest
@@ -31,3 +32,10 @@ def test_every_service_reads_its_calendar_from_settings(monkeypatch: pytest.Monk
     settings = ServiceSettings()
     assert settings.timezone == "Asia/Jakarta"
     assert settings.today == date(2027, 3, 12)
+
+
+def test_the_clock_is_a_value_nobody_can_repin_after_it_is_built() -> None:
+    clock = Clock(pinned_today=date(2027, 3, 12))
+    with pytest.raises(FrozenInstanceError):
+        clock.pinned_today = date(2030, 1, 1)  # type: ignore[misc]
+    assert clock.today() == date(2027, 3, 12)

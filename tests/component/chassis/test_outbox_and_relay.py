@@ -1,0 +1,77 @@
+"""The outbox from both ends: what a unit of work writes (programme id, idempotency keys) and the relay that
+publishes it on its own, counting what it sent."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from mutasi.chassis.store import OUTBOX, IdempotencyConflict, outbox_events
+from mutasi.contracts import topics
+from mutasi.contracts.training import TrainingAssignedV1
+from tests.support.memory_db import MemoryDatabase
+from tests.support.service import running_service
+from tests.support.toy import ToySettings, create_app
+
+AGENCY = "sawahlunto"
+
+
+def assigned(plan_id: str) -> TrainingAssignedV1:
+    return TrainingAssignedV1(plan_id=plan_id, nip="197808082003031001", decision_id="d", items=[], total_jp=0)
+
+
+async def _database() -> MemoryDatabase:
+    db = MemoryDatabase()
+    await db.connect()
+    return db
+
+
+async def test_an_event_carries_the_programme_it_was_emitted_for_else_the_units_default() -> None:
+    db = await _database()
+    async with db.uow("toy", default_program_id="round-default") as uow:
+        uow.emit(topics.TRAINING_ASSIGNED, assigned("p1"), agency_id=AGENCY, program_id="round-7")
+        uow.emit(topics.TRAINING_ASSIGNED, assigned("p2"), agency_id=AGENCY)
+        await uow.commit()
+    bodies = [
+        json.loads(e["body"]) for e in outbox_events(await db.raw(OUTBOX).find({}), topics.TRAINING_ASSIGNED.name)
+    ]
+    assert [b["programid"] for b in bodies] == ["round-7", "round-default"]
+
+
+@pytest.mark.parametrize(("first", "second"), [({"body": "a"}, {"body": "b"}), ({"body": "b"}, {"body": "a"})])
+async def test_a_key_stored_with_one_request_refuses_any_other_request(
+    first: dict[str, str], second: dict[str, str]
+) -> None:
+    db = await _database()
+    async with db.uow("toy") as uow:
+        await uow.remember_response(AGENCY, "k1", first, {"answer": 1})
+        await uow.commit()
+    async with db.uow("toy") as uow:
+        assert await uow.idempotent_response(AGENCY, "k1", first) == {"answer": 1}
+        with pytest.raises(IdempotencyConflict):
+            await uow.idempotent_response(AGENCY, "k1", second)
+
+
+async def test_the_relay_publishes_committed_events_by_itself_and_a_pass_counts_each_event_once() -> None:
+    app = create_app(ToySettings(mongo_uri="memory://", relay_interval_s=0.05))  # type: ignore[call-arg]
+    async with running_service(app) as svc:
+        outbox = svc.kit.database().raw(OUTBOX)
+        async with svc.kit.uow() as uow:
+            uow.emit(topics.TRAINING_ASSIGNED, assigned("p1"), agency_id=AGENCY)
+            await uow.commit()
+        for _ in range(200):  # the relay's own loop, no drain: wait until it marked the entry sent
+            if await outbox.count({"sent": False}) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert await outbox.count({"sent": False}) == 0
+
+        assert svc.kit.relay is not None
+        await svc.kit.relay.stop()
+        async with svc.kit.uow() as uow:
+            for i in range(3):
+                uow.emit(topics.TRAINING_ASSIGNED, assigned(f"q{i}"), agency_id=AGENCY)
+            await uow.commit()
+        assert await svc.kit.relay.publish_pending() == 3
+        assert await svc.kit.relay.publish_pending() == 0
