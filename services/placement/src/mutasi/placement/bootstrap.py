@@ -10,17 +10,17 @@ from fastapi import FastAPI
 from mutasi.chassis.kit import ServiceKit
 from mutasi.chassis.sealed import Opener
 from mutasi.contracts import topics
+from mutasi.placement.adapters import repositories
 from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver
 from mutasi.placement.adapters.repositories import INDEXES, ROUNDS
 from mutasi.placement.adapters.telemetry import PrometheusTelemetry
 from mutasi.placement.adapters.vectorised.problem import build_problem_fast
+from mutasi.placement.adapters.workbooks import write_sheets
 from mutasi.placement.domain.eligibility import Dated, EligibilityPolicy
 from mutasi.placement.domain.errors import InvalidInput, InvalidState, NotAllowed, NotFound
 from mutasi.placement.domain.scoring import FitWeights
 from mutasi.placement.entrypoints import audit_routes, pool_routes, round_routes
 from mutasi.placement.entrypoints.subscribers import Subscribers
-from mutasi.placement.service_layer import decision_log
-from mutasi.placement.service_layer.candidates import FOLLOW_UPS
 from mutasi.placement.service_layer.deps import Defaults, Deps
 from mutasi.placement.settings import PlacementSettings
 
@@ -49,10 +49,9 @@ def create_app(settings: PlacementSettings) -> FastAPI:
         raise ValueError("MUTASI_PLACEMENT_SEAL_PRIVATE_KEYS (the JWK that opens sealed eligibility flags) is required")
     opener = Opener(settings.seal_private_keys.get_secret_value())
     kit = ServiceKit(settings, service="placement")
-    for collection, keys, unique in [*INDEXES, *decision_log.INDEXES]:
+    for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique)
-    kit.index(FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], unique=True)
-    subscribers = Subscribers(opener)
+    subscribers = Subscribers(opener, repositories)
     kit.consume_batch(topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed_batch)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
     kit.produce(topics.ROUND_ANNOUNCED, topics.MUTATION_DECIDED)
@@ -70,6 +69,8 @@ def create_app(settings: PlacementSettings) -> FastAPI:
         Deps(
             uow=kit.uow,
             solver=OrToolsPlanSolver(mip_seconds=settings.mip_seconds),
+            store=repositories,
+            write_sheets=write_sheets,
             builder=build_problem_fast,
             defaults=defaults(settings),
             telemetry=telemetry,

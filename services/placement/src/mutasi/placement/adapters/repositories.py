@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from mutasi.chassis.store import UnitOfWork
+from mutasi.chassis.store import UnitOfWork, find_by_keys
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import BlackoutWindow, Dated, EligibilityPolicy
 from mutasi.placement.domain.errors import NotFound
@@ -32,6 +32,9 @@ EXPLANATIONS = "explanations"
 NOTICES = "notices"
 SCENARIOS = "scenarios"
 IMPORTS = "imports"
+FOLLOW_UPS = "follow_ups"  # flags that arrived before the person's assessment
+DECISION_LOG = "decision_log"
+DECISION_LOG_HEAD = "decision_log_head"  # last (seq, hash) per agency, written with every entry
 
 INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (POSTS, [("agency_id", 1), ("post_id", 1)], True),
@@ -42,6 +45,10 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (NOTICES, [("agency_id", 1), ("nip", 1), ("round_id", 1)], True),
     (SCENARIOS, [("agency_id", 1), ("round_id", 1), ("scenario_id", 1)], True),
     (IMPORTS, [("agency_id", 1), ("import_id", 1)], True),
+    (FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], True),
+    (DECISION_LOG, [("agency_id", 1), ("seq", 1)], True),
+    (DECISION_LOG, [("agency_id", 1), ("round_id", 1)], False),
+    (DECISION_LOG_HEAD, [("agency_id", 1)], True),
 ]
 
 
@@ -260,3 +267,128 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
     await uow.collection(ROUNDS).replace_one(
         {"agency_id": r.agency_id, "round_id": r.round_id}, round_to_doc(r), upsert=True
     )
+
+
+async def rounds_of(uow: UnitOfWork, agency_id: str) -> list[Round]:
+    docs = await uow.collection(ROUNDS).find({"agency_id": agency_id}, sort=[("announced_on", 1)])
+    return [round_from_doc(d) for d in docs]
+
+
+async def round_spanning(uow: UnitOfWork, round_id: str, agency_id: str) -> Round | None:
+    doc = await uow.collection(ROUNDS).find_one({"round_id": round_id, "agencies": agency_id})
+    return round_from_doc(doc) if doc is not None else None
+
+
+# --- what the service layer keeps beside rounds and posts -----------------------------------------
+Doc = dict[str, Any]
+AgencyNip = tuple[str, str]
+
+
+async def existing_post_ids(uow: UnitOfWork, agency_id: str, post_ids: Sequence[str]) -> set[str]:
+    docs = await uow.collection(POSTS).find({"agency_id": agency_id, "post_id": {"$in": list(post_ids)}})
+    return {d["post_id"] for d in docs}
+
+
+async def log_import(uow: UnitOfWork, doc: Doc) -> None:
+    await uow.collection(IMPORTS).insert_one(doc)
+
+
+async def candidate_docs(uow: UnitOfWork, agency_id: str) -> list[Doc]:
+    found: list[Doc] = await uow.collection(CANDIDATES).find({"agency_id": agency_id}, sort=[("nip", 1)])
+    return found
+
+
+async def count_candidates(uow: UnitOfWork, agency_id: str) -> int:
+    return await uow.collection(CANDIDATES).count({"agency_id": agency_id})
+
+
+async def candidates_by_key(uow: UnitOfWork, keys: Sequence[AgencyNip]) -> dict[AgencyNip, Doc]:
+    found: dict[AgencyNip, Doc] = await find_by_keys(uow.collection(CANDIDATES), ("agency_id", "nip"), keys)
+    return found
+
+
+async def save_candidate(uow: UnitOfWork, doc: Doc) -> None:
+    await uow.collection(CANDIDATES).replace_one({"agency_id": doc["agency_id"], "nip": doc["nip"]}, doc, upsert=True)
+
+
+async def save_candidates(uow: UnitOfWork, docs: list[Doc]) -> None:
+    await uow.collection(CANDIDATES).bulk_upsert(docs, ("agency_id", "nip"))
+
+
+async def flag_candidate(uow: UnitOfWork, agency_id: str, nip: str, reason: str) -> bool:
+    key = {"agency_id": agency_id, "nip": nip}
+    return bool(await uow.collection(CANDIDATES).update_one(key, {"$set": {"follow_up": reason}}))
+
+
+async def waiting_follow_up(uow: UnitOfWork, agency_id: str, nip: str) -> Doc | None:
+    found: Doc | None = await uow.collection(FOLLOW_UPS).find_one({"agency_id": agency_id, "nip": nip})
+    return found
+
+
+async def waiting_follow_ups(uow: UnitOfWork, keys: Sequence[AgencyNip]) -> dict[AgencyNip, Doc]:
+    found: dict[AgencyNip, Doc] = await find_by_keys(uow.collection(FOLLOW_UPS), ("agency_id", "nip"), keys)
+    return found
+
+
+async def save_waiting_follow_up(uow: UnitOfWork, doc: Doc) -> None:
+    await uow.collection(FOLLOW_UPS).replace_one({"agency_id": doc["agency_id"], "nip": doc["nip"]}, doc, upsert=True)
+
+
+async def add_notices(uow: UnitOfWork, docs: list[Doc]) -> None:
+    await uow.collection(NOTICES).insert_many(docs)
+
+
+async def notice(uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None:
+    found: Doc | None = await uow.collection(NOTICES).find_one(
+        {"agency_id": agency_id, "round_id": round_id, "nip": nip}
+    )
+    return found
+
+
+async def replace_explanations(uow: UnitOfWork, agency_id: str, round_id: str, docs: list[Doc]) -> None:
+    await uow.collection(EXPLANATIONS).delete_many({"agency_id": agency_id, "round_id": round_id})
+    if docs:
+        await uow.collection(EXPLANATIONS).insert_many(docs)
+
+
+async def explanation(uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None:
+    found: Doc | None = await uow.collection(EXPLANATIONS).find_one(
+        {"agency_id": agency_id, "round_id": round_id, "nip": nip}
+    )
+    return found
+
+
+async def update_explanation(
+    uow: UnitOfWork, agency_id: str, round_id: str, nip: str, fields: Doc, add_text: str | None = None
+) -> None:
+    change: Doc = {"$set": fields, **({"$push": {"text_id": add_text}} if add_text is not None else {})}
+    await uow.collection(EXPLANATIONS).update_one({"agency_id": agency_id, "round_id": round_id, "nip": nip}, change)
+
+
+async def add_scenario(uow: UnitOfWork, doc: Doc) -> None:
+    await uow.collection(SCENARIOS).insert_one(doc)
+
+
+async def scenarios(uow: UnitOfWork, agency_id: str, round_id: str) -> list[Doc]:
+    found: list[Doc] = await uow.collection(SCENARIOS).find({"agency_id": agency_id, "round_id": round_id})
+    return found
+
+
+async def log_head(uow: UnitOfWork, agency_id: str) -> Doc | None:
+    found: Doc | None = await uow.collection(DECISION_LOG_HEAD).find_one({"agency_id": agency_id})
+    return found
+
+
+async def append_log(uow: UnitOfWork, agency_id: str, entry: Doc) -> None:
+    await uow.collection(DECISION_LOG).insert_one({"agency_id": agency_id, **entry})
+    await uow.collection(DECISION_LOG_HEAD).replace_one(
+        {"agency_id": agency_id}, {"agency_id": agency_id, "seq": entry["seq"], "hash": entry["hash"]}, upsert=True
+    )
+
+
+async def log_entries(uow: UnitOfWork, agency_id: str, round_id: str | None = None, limit: int = 0) -> list[Doc]:
+    query: Doc = {"agency_id": agency_id}
+    if round_id:
+        query["round_id"] = round_id
+    found: list[Doc] = await uow.collection(DECISION_LOG).find(query, sort=[("seq", 1)], limit=limit)
+    return found

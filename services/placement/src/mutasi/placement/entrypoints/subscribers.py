@@ -11,13 +11,15 @@ from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts.assessment import AssessmentCompletedV2, EligibilityFlagsV1
 from mutasi.contracts.envelope import CloudEvent
 from mutasi.placement.service_layer.candidates import flag_follow_up, keep_assessment, keep_assessments
+from mutasi.placement.service_layer.ports import Store
 
 
 class Subscribers:
     """One method per consumed topic, registered in `create_app` with `kit.consume`."""
 
-    def __init__(self, opener: Opener) -> None:
+    def __init__(self, opener: Opener, store: Store) -> None:
         self._opener = opener  # opens the eligibility flags sealed for placement alone
+        self._store = store
 
     def _flags(self, a: AssessmentCompletedV2) -> EligibilityFlagsV1:
         """A sealed value that does not open, or that belongs to someone else, is rejected (DLQ)."""
@@ -30,11 +32,11 @@ class Subscribers:
         return flags
 
     async def on_assessment_completed(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
-        await keep_assessment(uow, event.agencyid, event.data, self._flags(event.data))
+        await keep_assessment(self._store, uow, event.agencyid, event.data, self._flags(event.data))
 
     async def on_assessment_completed_batch(self, events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
         """The pool update for a whole batch: loaded once, written with one bulk upsert."""
-        await keep_assessments(uow, [(e.agencyid, e.data, self._flags(e.data)) for e in events])
+        await keep_assessments(self._store, uow, [(e.agencyid, e.data, self._flags(e.data)) for e in events])
 
     async def on_follow_up_recommended(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
-        await flag_follow_up(uow, event.agencyid, event.data)
+        await flag_follow_up(self._store, uow, event.agencyid, event.data)

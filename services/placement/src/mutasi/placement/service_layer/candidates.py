@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mutasi.chassis.store import UnitOfWork, find_by_keys
+from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts.assessment import AssessmentCompletedV2, EligibilityFlagsV1
 from mutasi.contracts.evaluation import FollowUpRecommendedV1
-from mutasi.placement.adapters.repositories import CANDIDATES
+from mutasi.placement.service_layer.ports import Store
 
-FOLLOW_UPS = "follow_ups"  # flags that arrived before the person's assessment
 PLACEMENT_FOLLOW_UPS = ("re_placement", "talent_pool")
 
 
@@ -36,24 +35,24 @@ def candidate_doc(agency_id: str, a: AssessmentCompletedV2, f: EligibilityFlagsV
     }  # fmt: skip
 
 
-async def keep_assessment(uow: UnitOfWork, agency_id: str, a: AssessmentCompletedV2, flags: EligibilityFlagsV1) -> bool:
+async def keep_assessment(
+    store: Store, uow: UnitOfWork, agency_id: str, a: AssessmentCompletedV2, flags: EligibilityFlagsV1
+) -> bool:
     """Upsert the person's snapshot; an older assessment than the one kept changes nothing."""
-    pool = uow.collection(CANDIDATES)
-    key = {"agency_id": agency_id, "nip": a.nip}
-    kept = await pool.find_one(key)
+    kept = await store.candidate_doc(uow, agency_id, a.nip)
     if kept is not None and kept["as_of"] > a.assessed_on.isoformat():
         return False
     doc = candidate_doc(agency_id, a, flags)
-    pending = await uow.collection(FOLLOW_UPS).find_one(key)
+    pending = await store.waiting_follow_up(uow, agency_id, a.nip)
     if kept is not None and kept.get("follow_up"):
         doc["follow_up"] = kept["follow_up"]
     elif pending is not None:
         doc["follow_up"] = pending["reason"]
-    await pool.replace_one(key, doc, upsert=True)
+    await store.save_candidate(uow, doc)
     return True
 
 
-async def keep_assessments(uow: UnitOfWork, assessed: Sequence[Assessed]) -> int:
+async def keep_assessments(store: Store, uow: UnitOfWork, assessed: Sequence[Assessed]) -> int:
     """`keep_assessment` for a whole batch: two `$in` reads and one bulk upsert; returns how many were kept.
 
     The same rules per person: an older assessment than the kept one (or than a later one in the batch) changes
@@ -64,8 +63,8 @@ async def keep_assessments(uow: UnitOfWork, assessed: Sequence[Assessed]) -> int
         if previous is None or a.assessed_on >= previous[0].assessed_on:
             newest[(agency_id, a.nip)] = (a, flags)
     keys = list(newest)
-    kept = await find_by_keys(uow.collection(CANDIDATES), ("agency_id", "nip"), keys)
-    pending = await find_by_keys(uow.collection(FOLLOW_UPS), ("agency_id", "nip"), keys)
+    kept = await store.candidates_by_key(uow, keys)
+    pending = await store.waiting_follow_ups(uow, keys)
     docs = []
     for key, (a, flags) in newest.items():
         old = kept.get(key)
@@ -77,16 +76,16 @@ async def keep_assessments(uow: UnitOfWork, assessed: Sequence[Assessed]) -> int
         elif key in pending:
             doc["follow_up"] = pending[key]["reason"]
         docs.append(doc)
-    await uow.collection(CANDIDATES).bulk_upsert(docs, ("agency_id", "nip"))
+    await store.save_candidates(uow, docs)
     return len(docs)
 
 
-async def flag_follow_up(uow: UnitOfWork, agency_id: str, f: FollowUpRecommendedV1) -> bool:
+async def flag_follow_up(store: Store, uow: UnitOfWork, agency_id: str, f: FollowUpRecommendedV1) -> bool:
     """re_placement or talent_pool marks the person for the next round; other reasons are not placement's."""
     if f.reason not in PLACEMENT_FOLLOW_UPS:
         return False
-    key = {"agency_id": agency_id, "nip": f.nip}
-    if await uow.collection(CANDIDATES).update_one(key, {"$set": {"follow_up": f.reason}}) == 0:
-        doc = {**key, "reason": f.reason, "follow_up_id": f.follow_up_id, "detail": f.detail}
-        await uow.collection(FOLLOW_UPS).replace_one(key, doc, upsert=True)
+    if not await store.flag_candidate(uow, agency_id, f.nip, f.reason):
+        doc = {"agency_id": agency_id, "nip": f.nip, "reason": f.reason, "follow_up_id": f.follow_up_id,
+               "detail": f.detail}  # fmt: skip
+        await store.save_waiting_follow_up(uow, doc)
     return True

@@ -7,19 +7,11 @@ from typing import Any
 
 from mutasi.chassis.http import Caller
 from mutasi.chassis.store import UnitOfWork
-from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.decision_log import check_decisions, new_entry, verify
 from mutasi.placement.domain.errors import NotFound
 from mutasi.placement.domain.rounds import Decision, Objection, Plan
 from mutasi.placement.service_layer.deps import Deps
-
-DECISION_LOG = "decision_log"
-DECISION_LOG_HEAD = "decision_log_head"  # last (seq, hash) per agency, written with every entry
-INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
-    (DECISION_LOG, [("agency_id", 1), ("seq", 1)], True),
-    (DECISION_LOG, [("agency_id", 1), ("round_id", 1)], False),
-    (DECISION_LOG_HEAD, [("agency_id", 1)], True),
-]
+from mutasi.placement.service_layer.ports import Store
 
 
 def who(caller: Caller) -> str:
@@ -45,15 +37,12 @@ def objection_content(o: Objection, outcome: str, note: str) -> dict[str, Any]:
 
 
 async def append(
-    uow: UnitOfWork, agency_id: str, kind: str, round_id: str, actor: str, at: datetime, content: Any
+    store: Store, uow: UnitOfWork, agency_id: str, kind: str, round_id: str, actor: str, at: datetime, content: Any
 ) -> dict[str, Any]:
     """Chain one entry onto the agency's log; commits or rolls back with the change it records."""
-    head = await uow.collection(DECISION_LOG_HEAD).find_one({"agency_id": agency_id})
+    head = await store.log_head(uow, agency_id)
     entry = new_entry(head, kind, at.isoformat(), actor, round_id, content)
-    await uow.collection(DECISION_LOG).insert_one({"agency_id": agency_id, **entry})
-    await uow.collection(DECISION_LOG_HEAD).replace_one(
-        {"agency_id": agency_id}, {"agency_id": agency_id, "seq": entry["seq"], "hash": entry["hash"]}, upsert=True
-    )
+    await store.append_log(uow, agency_id, entry)
     return entry
 
 
@@ -61,8 +50,8 @@ async def verify_log(deps: Deps, agency_id: str) -> dict[str, Any]:
     """Recompute the agency's chain, then hold the stored decisions against it; the verdict names the first
     altered, deleted or inserted entry (or decision)."""
     async with deps.uow() as uow:
-        found = await uow.collection(DECISION_LOG).find({"agency_id": agency_id}, sort=[("seq", 1)])
-        head = await uow.collection(DECISION_LOG_HEAD).find_one({"agency_id": agency_id})
+        found = await deps.store.log_entries(uow, agency_id)
+        head = await deps.store.log_head(uow, agency_id)
         chain = verify(found, head)
         if not chain.ok:
             return {"agency_id": agency_id, **chain.as_dict()}
@@ -71,7 +60,7 @@ async def verify_log(deps: Deps, agency_id: str) -> dict[str, Any]:
         current: dict[str, dict[str, Any]] = {}
         for round_id in sorted({str(e["round_id"]) for e in found if e["kind"] == "decision"}):
             try:
-                r = await repo.get_round(uow, agency_id, round_id)
+                r = await deps.store.get_round(uow, agency_id, round_id)
             except NotFound:  # the whole round was removed: its logged decisions show up as deleted
                 continue
             current.update(
@@ -82,8 +71,5 @@ async def verify_log(deps: Deps, agency_id: str) -> dict[str, Any]:
 
 
 async def entries(deps: Deps, agency_id: str, round_id: str | None, limit: int) -> list[dict[str, Any]]:
-    query: dict[str, Any] = {"agency_id": agency_id}
-    if round_id:
-        query["round_id"] = round_id
     async with deps.uow() as uow:
-        return await uow.collection(DECISION_LOG).find(query, sort=[("seq", 1)], limit=limit)
+        return await deps.store.log_entries(uow, agency_id, round_id, limit)

@@ -13,6 +13,7 @@ from mutasi.placement.domain.eligibility import EligibilityPolicy
 from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem
 from mutasi.placement.domain.planning import PlanSolver
 from mutasi.placement.domain.scoring import FitWeights
+from mutasi.placement.service_layer.ports import Store, WriteSheets
 
 Builder = Callable[[PoolView, Mapping[str, Preference], PlanningRules, date], BuiltProblem]
 
@@ -68,6 +69,8 @@ def _new_id() -> str:
 class Deps:
     uow: Callable[[], UnitOfWork]
     solver: PlanSolver
+    store: Store
+    write_sheets: WriteSheets
     builder: Builder = build_problem
     defaults: Defaults = field(default_factory=Defaults)
     telemetry: Telemetry = field(default_factory=NoTelemetry)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from mutasi.chassis.http import Caller
-from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.eligibility import EligibilityPolicy, check_person
 from mutasi.placement.domain.errors import NotFound
 from mutasi.placement.domain.fairness import NOTE_ID, FairnessSettings, GroupRow, fairness_report
@@ -22,8 +21,8 @@ SHEET_HEADER = ["Dimensi", "Kelompok", "Pegawai", "Tidak Memenuhi Syarat", "Pind
 async def round_rows(deps: Deps, caller: Caller, round_id: str) -> tuple[Round, list[GroupRow]]:
     """The report rows of the round's current plan."""
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
-        pool = await load_pool(uow, r)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
+        pool = await load_pool(deps.store, uow, r)
         policy = await policy_of(uow, deps, r.agency_id)
     if r.plan is None:
         raise NotFound("plan", "Putaran ini belum punya rencana.", "This round has no plan yet.")

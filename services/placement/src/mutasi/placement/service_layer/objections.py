@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from mutasi.chassis.http import Caller
-from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.planning import Option, replan_person
 from mutasi.placement.domain.rounds import Round
 from mutasi.placement.service_layer import decision_log, views
@@ -23,9 +22,9 @@ async def file_objection(deps: Deps, caller: Caller, round_id: str, nip: str, re
     async with deps.uow() as uow:
         if (stored := await idempotent(uow, caller.agency_id, key, fingerprint)) is not None:
             return stored
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
         objection = r.file_objection(deps.new_id(), nip, reason, deps.clock().date())
-        await repo.save_round(uow, r)
+        await deps.store.save_round(uow, r)
         result = views.objection(objection)
         await remember(uow, caller.agency_id, key, fingerprint, result)
         await uow.commit()
@@ -35,9 +34,9 @@ async def file_objection(deps: Deps, caller: Caller, round_id: str, nip: str, re
 
 async def review_objection(deps: Deps, caller: Caller, round_id: str, objection_id: str) -> dict[str, Any]:
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
         o = r.start_review(objection_id, actor(caller))
-        await repo.save_round(uow, r)
+        await deps.store.save_round(uow, r)
         await uow.commit()
     return views.objection(o)
 
@@ -47,19 +46,27 @@ async def resolve_objection(deps: Deps, caller: Caller, round_id: str, objection
     """Rejected: the decision stands. Upheld: the person's part of the plan is re-run without the objected post
     and a new decision supersedes the old one (a `mutation-decided` with `supersedes`)."""
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
         o = r.objection(objection_id)
         if not upheld:
             r.reject_objection(objection_id, note, actor(caller))
-            await repo.save_round(uow, r)
-            await decision_log.append(uow, r.agency_id, "objection_outcome", r.round_id, decision_log.who(caller),
-                                      deps.clock(), decision_log.objection_content(o, "rejected", note))  # fmt: skip
+            await deps.store.save_round(uow, r)
+            await decision_log.append(
+                deps.store,
+                uow,
+                r.agency_id,
+                "objection_outcome",
+                r.round_id,
+                decision_log.who(caller),
+                deps.clock(),
+                decision_log.objection_content(o, "rejected", note),
+            )
             await uow.commit()
             deps.telemetry.objection("rejected")
             return views.objection(o)
         old = r.decisions[o.decision_id]
         policy = await policy_of(uow, deps, r.agency_id)
-        pool = await load_pool(uow, r)
+        pool = await load_pool(deps.store, uow, r)
         rules = PlanOptions(weights=_plan_weights(r)).rules(deps.defaults, policy, r)
         solved = await solve_async(pool, r.preferences, rules, r, deps.solver, deps.builder)
         current = _final_assignment(r, solved.built.problem.options)
@@ -67,11 +74,18 @@ async def resolve_objection(deps: Deps, caller: Caller, round_id: str, objection
         entry = entry_for(o.nip, choice, pool, r, rules)
         summary = views.reason_summary(entry, pool, r) if entry.moved else "Keputusan mutasi dibatalkan."
         new = r.uphold_objection(objection_id, note, actor(caller), entry, deps.new_id(), deps.clock(), summary)
-        await emit_decisions(uow, r, [new], pool)
-        await repo.save_round(uow, r)
-        await decision_log.append(uow, r.agency_id, "objection_outcome", r.round_id, decision_log.who(caller),
-                                  deps.clock(), {**decision_log.objection_content(o, "upheld", note),
-                                                 **decision_log.decisions_content([new])})  # fmt: skip
+        await emit_decisions(deps.store, uow, r, [new], pool)
+        await deps.store.save_round(uow, r)
+        await decision_log.append(
+            deps.store,
+            uow,
+            r.agency_id,
+            "objection_outcome",
+            r.round_id,
+            decision_log.who(caller),
+            deps.clock(),
+            {**decision_log.objection_content(o, "upheld", note), **decision_log.decisions_content([new])},
+        )
         await uow.commit()
     deps.telemetry.objection("upheld")
     return {**views.objection(o), "decision": views.decision(new)}

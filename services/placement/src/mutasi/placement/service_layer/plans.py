@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from mutasi.chassis.http import Caller
-from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import EligibilityPolicy, move_kind
 from mutasi.placement.domain.errors import InvalidInput
@@ -33,30 +32,36 @@ from mutasi.placement.service_layer.shared import idempotent, policy_of, remembe
 
 async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) -> dict[str, Any]:
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
         old = r.state.value
         policy = await policy_of(uow, deps, r.agency_id)
         rules = options.rules(deps.defaults, policy, r)
-        pool = await load_pool(uow, r)
+        pool = await load_pool(deps.store, uow, r)
         solved = await solve_async(pool, r.preferences, rules, r, deps.solver, deps.builder)
         rules_doc = {
             **options.as_dict(),
             "weights": rules.weights.as_dict(),
             "max_outflow_pct": rules.max_outflow_pct,
-            "policy": repo.policy_to_doc(rules.policy),
+            "policy": deps.store.policy_to_doc(rules.policy),
             "method": getattr(deps.solver, "last_method", ""),
         }
         new_plan = to_plan(deps.new_id(), solved, rules_doc, pool, r, rules)
         r.record_plan(new_plan)
-        await repo.save_round(uow, r)
-        await decision_log.append(uow, r.agency_id, "plan", r.round_id, decision_log.who(caller), deps.clock(),
-                                  decision_log.plan_content(new_plan))  # fmt: skip
+        await deps.store.save_round(uow, r)
+        await decision_log.append(
+            deps.store,
+            uow,
+            r.agency_id,
+            "plan",
+            r.round_id,
+            decision_log.who(caller),
+            deps.clock(),
+            decision_log.plan_content(new_plan),
+        )
         names = post_names(pool)
         docs = [explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
                 for e in new_plan.entries.values()]  # fmt: skip
-        await uow.collection(repo.EXPLANATIONS).delete_many({"agency_id": r.agency_id, "round_id": r.round_id})
-        if docs:
-            await uow.collection(repo.EXPLANATIONS).insert_many(docs)
+        await deps.store.replace_explanations(uow, r.agency_id, r.round_id, docs)
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
     deps.telemetry.plan_solved(new_plan.solve_seconds, new_plan.eligible_pairs, len(new_plan.moves))
@@ -69,11 +74,11 @@ async def scenario(deps: Deps, caller: Caller, round_id: str, options: PlanOptio
     async with deps.uow() as uow:
         if (stored := await idempotent(uow, caller.agency_id, key, fingerprint)) is not None:
             return stored
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
         if r.plan is None:
             raise InvalidInput("round_id", "Buat rencana dulu sebelum skenario.", "Plan the round before a scenario.")
         policy = await policy_of(uow, deps, r.agency_id)
-        pool = await load_pool(uow, r)
+        pool = await load_pool(deps.store, uow, r)
         rules = options.rules(deps.defaults, policy, r)
         solved = await solve_async(pool, r.preferences, rules, r, deps.solver, deps.builder)
         problem = solved.built.problem
@@ -82,7 +87,7 @@ async def scenario(deps: Deps, caller: Caller, round_id: str, options: PlanOptio
         diff = diff_plans(problem, base, {n: o for n, o in solved.optimum.items() if n in base})
         result = views.scenario(deps.new_id(), r, options, diff)
         result["fairness"] = _scenario_fairness(solved, pool, r, rules)
-        await uow.collection(repo.SCENARIOS).insert_one(result)
+        await deps.store.add_scenario(uow, result)
         await remember(uow, caller.agency_id, key, fingerprint, result)
         await uow.commit()
     return result
@@ -112,24 +117,35 @@ async def override(deps: Deps, caller: Caller, round_id: str, nip: str, post_id:
                    reason: str) -> dict[str, Any]:  # fmt: skip
     """An approver replaces one assignment with another eligible post that still has a seat, with a reason."""
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
         current = r.entry(nip)
-        pool = await load_pool(uow, r)
+        pool = await load_pool(deps.store, uow, r)
         policy = await policy_of(uow, deps, r.agency_id)
         if post_id is not None and post_id != current.from_post:
             _check_override_target(r, pool, policy, nip, post_id)
         weights_doc = dict(r.plan.rules.get("weights", {})) if r.plan else {}  # type: ignore[call-overload]
         entry = r.override(_move_entry(pool.candidates[nip], pool, r, post_id, weights_doc), reason, actor(caller))
-        await repo.save_round(uow, r)
-        await decision_log.append(uow, r.agency_id, "override", r.round_id, decision_log.who(caller), deps.clock(),
-                                  {"nip": nip, "from_post": current.to_post, "to_post": entry.to_post,
-                                   "reason": entry.override_reason, "score": round(entry.score, 4)})  # fmt: skip
+        await deps.store.save_round(uow, r)
+        await decision_log.append(
+            deps.store,
+            uow,
+            r.agency_id,
+            "override",
+            r.round_id,
+            decision_log.who(caller),
+            deps.clock(),
+            {
+                "nip": nip,
+                "from_post": current.to_post,
+                "to_post": entry.to_post,
+                "reason": entry.override_reason,
+                "score": round(entry.score, 4),
+            },
+        )
         note = f"Penempatan ini ditetapkan oleh penyetuju dengan alasan tertulis: {entry.override_reason}"
-        await uow.collection(repo.EXPLANATIONS).update_one(
-            {"agency_id": r.agency_id, "round_id": r.round_id, "nip": nip},
-            {"$set": {"to_post": entry.to_post, "moved": entry.moved, "score": entry.score, "parts": dict(entry.parts),
-                      "override_reason": entry.override_reason}, "$push": {"text_id": note}},
-        )  # fmt: skip
+        await deps.store.update_explanation(uow, r.agency_id, r.round_id, nip, {
+            "to_post": entry.to_post, "moved": entry.moved, "score": entry.score, "parts": dict(entry.parts),
+            "override_reason": entry.override_reason}, add_text=note)  # fmt: skip
         await uow.commit()
     deps.telemetry.override()
     return views.entry(entry)

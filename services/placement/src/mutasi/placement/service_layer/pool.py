@@ -8,7 +8,6 @@ from functools import partial
 from typing import Any
 
 from mutasi.chassis.store import UnitOfWork
-from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import Dated, EligibilityPolicy
 from mutasi.placement.domain.options import PlanningRules, PoolView
@@ -16,6 +15,7 @@ from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.rounds import Round
 from mutasi.placement.domain.scoring import FitWeights
 from mutasi.placement.service_layer.deps import Defaults
+from mutasi.placement.service_layer.ports import Store
 
 
 @dataclass(frozen=True)
@@ -75,16 +75,16 @@ def _qualify_candidate(c: Candidate) -> Candidate:
     return replace(c, post_id=q(c.post_id), unit_id=q(c.unit_id), coi_unit_ids=frozenset(map(q, c.coi_unit_ids)))
 
 
-async def load_pool(uow: UnitOfWork, r: Round) -> PoolView:
+async def load_pool(store: Store, uow: UnitOfWork, r: Round) -> PoolView:
     """The round's posts and candidates; a province round pools every agency it spans, ids qualified by agency."""
     if not r.cross_agency:
-        posts = [p for p in await repo.load_posts(uow, r.agency_id) if r.in_scope(p.unit_id)]
-        candidates = [c for c in await repo.load_candidates(uow, r.agency_id) if r.in_scope(c.unit_id)]
+        posts = [p for p in await store.load_posts(uow, r.agency_id) if r.in_scope(p.unit_id)]
+        candidates = [c for c in await store.load_candidates(uow, r.agency_id) if r.in_scope(c.unit_id)]
         return PoolView.of(candidates, posts)
     all_posts: list[Post] = []
     all_candidates: list[Candidate] = []
     for agency_id in r.agencies:
-        all_posts += [_qualify_post(p) for p in await repo.load_posts(uow, agency_id)]
-        all_candidates += [_qualify_candidate(c) for c in await repo.load_candidates(uow, agency_id)]
+        all_posts += [_qualify_post(p) for p in await store.load_posts(uow, agency_id)]
+        all_candidates += [_qualify_candidate(c) for c in await store.load_candidates(uow, agency_id)]
     return PoolView.of([c for c in all_candidates if r.in_scope(c.unit_id)],
                        [p for p in all_posts if r.in_scope(p.unit_id)])  # fmt: skip

@@ -7,10 +7,10 @@ from dataclasses import asdict
 from typing import Any
 
 from mutasi.chassis.http import Caller
-from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.post_rows import Cells, header_errors, parse_posts
 from mutasi.placement.domain.posts import Post, needs_by_unit
 from mutasi.placement.service_layer.deps import Deps
+from mutasi.placement.service_layer.ports import Store
 from mutasi.placement.service_layer.shared import idempotent, remember
 
 
@@ -28,9 +28,9 @@ async def import_posts(deps: Deps, caller: Caller, header: list[str], rows: Sequ
         accepted = outcome.accepted if outcome is not None else []
         store = bool(accepted) and (not errors or accept_partial)
         if store:
-            await repo.save_posts(uow, accepted)
+            await deps.store.save_posts(uow, accepted)
         result = _result(deps.new_id(), len(rows), accepted, errors, store)
-        await uow.collection(repo.IMPORTS).insert_one({"agency_id": caller.agency_id, **result})
+        await deps.store.log_import(uow, {"agency_id": caller.agency_id, **result})
         await remember(uow, caller.agency_id, key, fingerprint, result)
         await uow.commit()
     return result
@@ -49,15 +49,15 @@ def _result(import_id: str, total: int, accepted: list[Post], errors: list[Any],
             "stored": stored, "message": message, "errors": [asdict(e) for e in errors]}  # fmt: skip
 
 
-def post_view(p: Post) -> dict[str, Any]:
-    return {**repo.post_to_doc(p), "seats": p.seats, "selisih": round(p.selisih, 2), "gap": p.gap}
+def post_view(store: Store, p: Post) -> dict[str, Any]:
+    return {**store.post_to_doc(p), "seats": p.seats, "selisih": round(p.selisih, 2), "gap": p.gap}
 
 
 async def list_posts(deps: Deps, caller: Caller) -> list[dict[str, Any]]:
     async with deps.uow() as uow:
-        return [post_view(p) for p in await repo.load_posts(uow, caller.agency_id)]
+        return [post_view(deps.store, p) for p in await deps.store.load_posts(uow, caller.agency_id)]
 
 
 async def needs(deps: Deps, caller: Caller) -> list[dict[str, Any]]:
     async with deps.uow() as uow:
-        return [asdict(n) for n in needs_by_unit(await repo.load_posts(uow, caller.agency_id))]
+        return [asdict(n) for n in needs_by_unit(await deps.store.load_posts(uow, caller.agency_id))]

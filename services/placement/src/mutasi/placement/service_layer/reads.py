@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from mutasi.chassis.http import Caller
-from mutasi.placement.adapters import repositories as repo
-from mutasi.placement.adapters.workbooks import write_sheets
 from mutasi.placement.domain.eligibility import RULES, EligibilityPolicy, check_person
 from mutasi.placement.domain.errors import NotFound
 from mutasi.placement.domain.rounds import Round
@@ -15,23 +13,24 @@ from mutasi.placement.service_layer.access import require_self_or_staff
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.events import kind_of, post_ref
 from mutasi.placement.service_layer.pool import load_pool
+from mutasi.placement.service_layer.ports import Store
 from mutasi.placement.service_layer.shared import policy_of
 
 
 async def list_rounds(deps: Deps, caller: Caller) -> list[dict[str, Any]]:
     async with deps.uow() as uow:
-        docs = await uow.collection(repo.ROUNDS).find({"agency_id": caller.agency_id}, sort=[("announced_on", 1)])
-    return [views.round_summary(repo.round_from_doc(d)) for d in docs]
+        found = await deps.store.rounds_of(uow, caller.agency_id)
+    return [views.round_summary(r) for r in found]
 
 
 async def round_summary(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
     async with deps.uow() as uow:
-        return views.round_summary(await repo.get_round(uow, caller.agency_id, round_id))
+        return views.round_summary(await deps.store.get_round(uow, caller.agency_id, round_id))
 
 
 async def plan_entries(deps: Deps, caller: Caller, round_id: str, moves_only: bool) -> dict[str, Any]:
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
     if r.plan is None:
         raise NotFound("plan", "Putaran ini belum punya rencana.", "This round has no plan yet.")
     entries = [views.entry(e) for e in r.plan.entries.values() if e.moved or not moves_only]
@@ -40,34 +39,32 @@ async def plan_entries(deps: Deps, caller: Caller, round_id: str, moves_only: bo
 
 async def decisions(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
     return [views.decision(d) for d in r.decisions.values()]
 
 
 async def objections(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
     return [views.objection(o) for o in r.objections.values()]
 
 
 async def scenarios(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
     async with deps.uow() as uow:
-        return await uow.collection(repo.SCENARIOS).find({"agency_id": caller.agency_id, "round_id": round_id})
+        return await deps.store.scenarios(uow, caller.agency_id, round_id)
 
 
 async def units(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
-        pool = await load_pool(uow, r)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
+        pool = await load_pool(deps.store, uow, r)
     return views.unit_summary(r, pool)
 
 
 async def explanation(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict[str, Any]:
     require_self_or_staff(caller, nip)
     async with deps.uow() as uow:
-        doc = await uow.collection(repo.EXPLANATIONS).find_one(
-            {"agency_id": caller.agency_id, "round_id": round_id, "nip": nip}
-        )
+        doc = await deps.store.explanation(uow, caller.agency_id, round_id, nip)
     if doc is None:
         raise NotFound("nip", f"Belum ada penjelasan untuk NIP {nip}.", f"No explanation for NIP {nip} yet.")
     return doc
@@ -78,16 +75,14 @@ async def my_status(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict
     explanation and decision once there are any."""
     require_self_or_staff(caller, nip)
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
-        cdoc = await repo.candidate_doc(uow, caller.agency_id, nip)
-        notice = await uow.collection(repo.NOTICES).find_one({"agency_id": caller.agency_id, "round_id": round_id,
-                                                               "nip": nip})  # fmt: skip
-        expl = await uow.collection(repo.EXPLANATIONS).find_one({"agency_id": caller.agency_id, "round_id": round_id,
-                                                                  "nip": nip})  # fmt: skip
-        policy = await repo.load_policy(uow, caller.agency_id, deps.defaults.policy)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
+        cdoc = await deps.store.candidate_doc(uow, caller.agency_id, nip)
+        notice = await deps.store.notice(uow, caller.agency_id, round_id, nip)
+        expl = await deps.store.explanation(uow, caller.agency_id, round_id, nip)
+        policy = await deps.store.load_policy(uow, caller.agency_id, deps.defaults.policy)
     if cdoc is None:
         raise NotFound("nip", f"NIP {nip} tidak ada di kumpulan kandidat.", f"NIP {nip} is not in the candidate pool.")
-    person = check_person(repo.candidate_from_doc(cdoc), r.effective_date, policy)
+    person = check_person(deps.store.candidate_from_doc(cdoc), r.effective_date, policy)
     pref = r.preferences.get(nip)
     decision = r.active_decision(nip)
     return {
@@ -101,11 +96,10 @@ async def my_status(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict
 
 
 async def candidates(deps: Deps, caller: Caller, listed: bool = True) -> dict[str, Any]:
-    scope = {"agency_id": caller.agency_id}
     async with deps.uow() as uow:
         if not listed:
-            return {"count": await uow.collection(repo.CANDIDATES).count(scope), "candidates": []}
-        docs = await uow.collection(repo.CANDIDATES).find(scope, sort=[("nip", 1)])
+            return {"count": await deps.store.count_candidates(uow, caller.agency_id), "candidates": []}
+        docs = await deps.store.candidate_docs(uow, caller.agency_id)
     keep = ("nip", "name", "unit_id", "post_id", "golongan", "talent_box", "jpm_current", "follow_up", "as_of")
     return {"count": len(docs), "candidates": [{k: d.get(k) for k in keep} for d in docs]}
 
@@ -121,21 +115,21 @@ def rules_table() -> list[dict[str, Any]]:
 
 async def get_policy(deps: Deps, caller: Caller) -> dict[str, Any]:
     async with deps.uow() as uow:
-        return repo.policy_to_doc(await repo.load_policy(uow, caller.agency_id, deps.defaults.policy))
+        return deps.store.policy_to_doc(await deps.store.load_policy(uow, caller.agency_id, deps.defaults.policy))
 
 
 async def put_policy(deps: Deps, caller: Caller, doc: dict[str, Any]) -> dict[str, Any]:
-    policy = policy_from_request(doc, deps.defaults.policy)
+    policy = policy_from_request(deps.store, doc, deps.defaults.policy)
     async with deps.uow() as uow:
-        await repo.save_policy(uow, caller.agency_id, policy, caller.user)
+        await deps.store.save_policy(uow, caller.agency_id, policy, caller.user)
         await uow.commit()
-    return repo.policy_to_doc(policy)
+    return deps.store.policy_to_doc(policy)
 
 
-def policy_from_request(doc: dict[str, Any], base: EligibilityPolicy) -> EligibilityPolicy:
+def policy_from_request(store: Store, doc: dict[str, Any], base: EligibilityPolicy) -> EligibilityPolicy:
     """A partial policy document over the defaults (already validated by the route's model)."""
-    merged = {**repo.policy_to_doc(base), **{k: v for k, v in doc.items() if v is not None}}
-    return repo.policy_from_doc(merged)
+    merged = {**store.policy_to_doc(base), **{k: v for k, v in doc.items() if v is not None}}
+    return store.policy_from_doc(merged)
 
 
 # --- exports -------------------------------------------------------------------------------------
@@ -147,9 +141,9 @@ SK_HEADER = ["No", "NIP", "Nama", "Golongan", "Jabatan Lama", "Unit Kerja Lama",
 async def export_xlsx(deps: Deps, caller: Caller, round_id: str) -> bytes:
     """The plan, the decisions (the rows an SK draft is typed from) and the per-unit summary."""
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
-        pool = await load_pool(uow, r)
-        cdocs = {d["nip"]: d for d in await uow.collection(repo.CANDIDATES).find({"agency_id": caller.agency_id})}
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
+        pool = await load_pool(deps.store, uow, r)
+        cdocs = {d["nip"]: d for d in await deps.store.candidate_docs(uow, caller.agency_id)}
         policy = await policy_of(uow, deps, r.agency_id)
     rows = _sk_rows(r, pool.posts, cdocs)
     fair = fairness.rows_for(r, pool, policy) if r.plan is not None else []
@@ -158,7 +152,7 @@ async def export_xlsx(deps: Deps, caller: Caller, round_id: str) -> bytes:
                  for e in (r.plan.entries.values() if r.plan else [])]  # fmt: skip
     unit_rows = [[u["unit_id"], u["unit_name"], u["kebutuhan"], u["bezetting"], u["incoming"], u["outgoing"],
                   u["bezetting_after"], u["selisih_after"]] for u in views.unit_summary(r, pool)]  # fmt: skip
-    return write_sheets([
+    return deps.write_sheets([
         ("keputusan", SK_HEADER, rows),
         ("rencana", ["NIP", "Nama", "Jabatan Lama", "Jabatan Rencana", "Status", "Skor", "JPM %", "Alasan Penyetuju"],
          plan_rows),

@@ -10,7 +10,6 @@ from mutasi.chassis.http import Caller
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
 from mutasi.contracts.placement import RoundAnnouncedV1
-from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.errors import InvalidInput, NotFound
 from mutasi.placement.domain.options import Preference
 from mutasi.placement.domain.rounds import Round
@@ -18,6 +17,7 @@ from mutasi.placement.service_layer import decision_log, views
 from mutasi.placement.service_layer.access import actor, require_province_over, require_self_or_staff
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.pool import load_pool, local_id, qualified
+from mutasi.placement.service_layer.ports import Store
 from mutasi.placement.service_layer.shared import emit_decisions, idempotent, remember
 
 
@@ -46,11 +46,11 @@ async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | No
             cmd.objection_days if cmd.objection_days is not None else deps.defaults.objection_days, cmd.scope_units,
             cmd.agencies,
         )  # fmt: skip
-        await repo.save_round(uow, r)
-        pool = await load_pool(uow, r)
+        await deps.store.save_round(uow, r)
+        pool = await load_pool(deps.store, uow, r)
         notices = [views.notice(r, c) for c in pool.candidates.values()]
         if notices:
-            await uow.collection(repo.NOTICES).insert_many(notices)
+            await deps.store.add_notices(uow, notices)
         payload = RoundAnnouncedV1(
             round_id=r.round_id,
             name=r.name,
@@ -69,51 +69,49 @@ async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | No
 async def submit_preference(deps: Deps, caller: Caller, round_id: str, pref: Preference) -> dict[str, Any]:
     require_self_or_staff(caller, pref.nip)
     async with deps.uow() as uow:
-        r = await round_for_preference(uow, caller, round_id)
+        r = await round_for_preference(deps.store, uow, caller, round_id)
         homes = r.agencies if r.cross_agency else (r.agency_id,)
         if r.agency_id != caller.agency_id:  # a province round: a person, or their HR, for their own agency only
             homes = (caller.agency_id,)
-        if not [a for a in homes if await repo.candidate_doc(uow, a, pref.nip) is not None]:
+        if not [a for a in homes if await deps.store.candidate_doc(uow, a, pref.nip) is not None]:
             raise InvalidInput("nip", f"NIP {pref.nip} belum ada di kumpulan kandidat (belum diasesmen).",
                                f"NIP {pref.nip} is not in the candidate pool (not assessed yet).")  # fmt: skip
-        known = await known_posts(uow, r, pref.ranked)
+        known = await known_posts(deps.store, uow, r, pref.ranked)
         r.submit_preference(pref, deps.clock().date(), known)
-        await repo.save_round(uow, r)
+        await deps.store.save_round(uow, r)
         await uow.commit()
     return {"round_id": round_id, "nip": pref.nip, "ranked": list(pref.ranked), "avoid_units": sorted(pref.avoid_units)}
 
 
-async def round_for_preference(uow: UnitOfWork, caller: Caller, round_id: str) -> Round:
+async def round_for_preference(store: Store, uow: UnitOfWork, caller: Caller, round_id: str) -> Round:
     """The caller's agency's round, or a province round that spans the caller's agency (an ASN asking for a post
     in another agency, or their HR filing the request for them)."""
     try:
-        return await repo.get_round(uow, caller.agency_id, round_id)
+        return await store.get_round(uow, caller.agency_id, round_id)
     except NotFound:
-        doc = await uow.collection(repo.ROUNDS).find_one({"round_id": round_id, "agencies": caller.agency_id})
-        if doc is None:
+        spanning = await store.round_spanning(uow, round_id, caller.agency_id)
+        if spanning is None:
             raise
-        return repo.round_from_doc(doc)
+        return spanning
 
 
-async def known_posts(uow: UnitOfWork, r: Round, ranked: tuple[str, ...]) -> frozenset[str]:
+async def known_posts(store: Store, uow: UnitOfWork, r: Round, ranked: tuple[str, ...]) -> frozenset[str]:
     """Which of the ranked post ids exist; in a province round they are `<agency>:<post id>`."""
     if not r.cross_agency:
-        asked = {"agency_id": r.agency_id, "post_id": {"$in": list(ranked)}}
-        return frozenset(d["post_id"] for d in await uow.collection(repo.POSTS).find(asked))
+        return frozenset(await store.existing_post_ids(uow, r.agency_id, ranked))
     found = set()
     for agency_id in r.agencies:
         mine = [local_id(p) for p in ranked if p.startswith(qualified(agency_id, ""))]
-        docs = await uow.collection(repo.POSTS).find({"agency_id": agency_id, "post_id": {"$in": mine}})
-        found |= {qualified(agency_id, d["post_id"]) for d in docs}
+        found |= {qualified(agency_id, p) for p in await store.existing_post_ids(uow, agency_id, mine)}
     return frozenset(found)
 
 
 async def close(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
         old = r.state.value
         r.close()
-        await repo.save_round(uow, r)
+        await deps.store.save_round(uow, r)
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
     return views.round_summary(r)
@@ -121,12 +119,20 @@ async def close(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
 
 async def approve(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
         old = r.state.value
         r.approve(actor(caller), deps.clock())
-        await repo.save_round(uow, r)
-        await decision_log.append(uow, r.agency_id, "approval", r.round_id, decision_log.who(caller), deps.clock(),
-                                  {"plan_id": r.plan.plan_id if r.plan else None, "state": r.state.value})  # fmt: skip
+        await deps.store.save_round(uow, r)
+        await decision_log.append(
+            deps.store,
+            uow,
+            r.agency_id,
+            "approval",
+            r.round_id,
+            decision_log.who(caller),
+            deps.clock(),
+            {"plan_id": r.plan.plan_id if r.plan else None, "state": r.state.value},
+        )
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
     return views.round_summary(r)
@@ -135,16 +141,24 @@ async def approve(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
 async def decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
     """One decision and one `mutation-decided` per move of the approved plan."""
     async with deps.uow() as uow:
-        r = await repo.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round(uow, caller.agency_id, round_id)
         old = r.state.value
-        pool = await load_pool(uow, r)
+        pool = await load_pool(deps.store, uow, r)
         moves = r.plan.moves if r.plan is not None else []
         reasons = {e.nip: views.reason_summary(e, pool, r) for e in moves}
         decisions = r.decide([deps.new_id() for _ in moves], deps.clock(), reasons)
-        await emit_decisions(uow, r, decisions, pool)
-        await repo.save_round(uow, r)
-        await decision_log.append(uow, r.agency_id, "decision", r.round_id, decision_log.who(caller), deps.clock(),
-                                  decision_log.decisions_content(decisions))  # fmt: skip
+        await emit_decisions(deps.store, uow, r, decisions, pool)
+        await deps.store.save_round(uow, r)
+        await decision_log.append(
+            deps.store,
+            uow,
+            r.agency_id,
+            "decision",
+            r.round_id,
+            decision_log.who(caller),
+            deps.clock(),
+            decision_log.decisions_content(decisions),
+        )
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
     deps.telemetry.decided(len(decisions))

@@ -6,12 +6,12 @@ from typing import Any
 
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
-from mutasi.placement.adapters import repositories as repo
 from mutasi.placement.domain.eligibility import EligibilityPolicy
 from mutasi.placement.domain.options import PoolView
 from mutasi.placement.domain.rounds import Decision, Round
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.events import mutation_decided
+from mutasi.placement.service_layer.ports import Store
 
 
 async def idempotent(uow: UnitOfWork, agency_id: str, key: str | None, fingerprint: Any) -> dict[str, Any] | None:
@@ -25,17 +25,15 @@ async def remember(uow: UnitOfWork, agency_id: str, key: str | None, fingerprint
 
 
 async def policy_of(uow: UnitOfWork, deps: Deps, agency_id: str) -> EligibilityPolicy:
-    return await repo.load_policy(uow, agency_id, deps.defaults.policy)
+    return await deps.store.load_policy(uow, agency_id, deps.defaults.policy)
 
 
-async def emit_decisions(uow: UnitOfWork, r: Round, decisions: list[Decision], pool: PoolView) -> None:
+async def emit_decisions(store: Store, uow: UnitOfWork, r: Round, decisions: list[Decision], pool: PoolView) -> None:
     for d in decisions:
         c = pool.candidates[d.nip]
-        cdoc = await repo.candidate_doc(uow, c.agency_id, d.nip)
+        cdoc = await store.candidate_doc(uow, c.agency_id, d.nip)
         payload = mutation_decided(r, d, c, pool.posts, (cdoc or {}).get("current_post"))
         target = pool.posts.get(d.to_post)
         agency_id = target.agency_id if target is not None and not d.cancelled else c.agency_id  # the receiving one
         uow.emit(topics.MUTATION_DECIDED, payload, agency_id=agency_id, subject=d.nip, program_id=r.round_id)
-        await uow.collection(repo.EXPLANATIONS).update_one(
-            {"agency_id": r.agency_id, "round_id": r.round_id, "nip": d.nip}, {"$set": {"decision_id": d.decision_id}}
-        )
+        await store.update_explanation(uow, r.agency_id, r.round_id, d.nip, {"decision_id": d.decision_id})
