@@ -93,3 +93,18 @@ async def test_only_the_province_role_over_its_own_agencies_announces_a_round_ac
         assert (await svc.http.post("/v1/rounds", json=body, headers=narrow)).status_code == 403
         one = announce_body(agencies=["sawahlunto"])
         assert (await svc.http.post("/v1/rounds", json=one, headers=PROVINCE)).status_code == 403
+
+
+async def test_an_agency_hr_files_requests_in_a_province_round_for_its_own_people_only() -> None:
+    async with running_service(app()) as svc:
+        await two_agencies(svc)
+        r = await svc.http.post("/v1/rounds", json=announce_body(agencies=["sawahlunto", SOLOK]), headers=PROVINCE)
+        round_id = r.json()["round_id"]
+        wanted = {"ranked": [f"{SOLOK}:KOMINFO-SI"]}
+        mine = await svc.http.put(f"/v1/rounds/{round_id}/preferences/{IT_GRAD}", json=wanted, headers=HR_SAWAHLUNTO)
+        assert mine.status_code == 200, mine.text
+        theirs = await svc.http.put(
+            f"/v1/rounds/{round_id}/preferences/{KOMINFO_HOLDER}", json=wanted, headers=HR_SAWAHLUNTO
+        )
+        assert theirs.status_code == 422  # a Kota Solok person is not in Sawahlunto's pool
+        assert theirs.json()["errors"][0]["field"] == "nip"

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from mutasi.cli import audit
+from mutasi.cli.demo import step_province
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.synth import generate
 from mutasi.cli.idp.login import sign_in
@@ -20,7 +21,7 @@ from mutasi.cli.idp.users import DEMO_PASSWORD
 # Order of the programme (docs/architecture.md): posts and catalogue first, then assessment -> placement ->
 # training -> evaluation. Each step module lives beside this file and is owned by its service's team.
 PREPARE = ("placement", "training", "assessment", "evaluation")
-RUN = ("assessment", "placement", "training", "evaluation")
+RUN = ("assessment", "placement", "training", "evaluation", "province")  # province: a 2nd agency, one round across
 SUMMARY = (
     ("assessed", "assessment", "assessed"),
     ("decided", "placement", "decided"),
@@ -28,6 +29,7 @@ SUMMARY = (
     ("trained", "training", "trained"),
     ("evaluated", "evaluation", "evaluated"),
     ("follow_ups", "evaluation", "follow_ups"),
+    ("inter_agency", "province", "inter_agency_moves"),
 )
 
 
@@ -57,7 +59,9 @@ async def run_demo(
     clients = {
         s: httpx.AsyncClient(base_url=u, headers=headers, timeout=300, transport=transport) for s, u in urls.items()
     }
-    ctx = DemoContext(dataset=dataset, clients=clients, run_dir=run_dir, progress=say, tokens=tokens)
+    ctx = DemoContext(
+        dataset=dataset, clients=clients, run_dir=run_dir, progress=say, tokens=tokens, transport=transport
+    )
     results: dict[str, dict[str, Any]] = {}
     try:
         for service in PREPARE:
@@ -70,10 +74,11 @@ async def run_demo(
             say(f"[{service}]")
             results[service] = dict(await step.run(ctx))
             say(f"[{service}] done in {time.monotonic() - t0:.1f}s: {_brief(results[service])}")
-        verdict = await audit.verify(clients["placement"], dataset.agency_id, tokens[f"auditor.{dataset.agency_id}"])
-        say(audit.describe(verdict))
-        if not verdict["ok"]:
-            raise DemoFailed("the decision log does not verify")
+        for agency_id in (dataset.agency_id, step_province.PROVINCE_AGENCY):
+            verdict = await audit.verify(clients["placement"], agency_id, tokens[f"auditor.{agency_id}"])
+            say(audit.describe(verdict))
+            if not verdict["ok"]:
+                raise DemoFailed(f"the decision log of {agency_id} does not verify")
     finally:
         for client in clients.values():
             await client.aclose()
@@ -106,8 +111,10 @@ async def run_demo(
 
 
 async def _sign_in(issuer: str, agency_id: str, say: Callable[[str], None]) -> dict[str, str]:
-    """Every demo user of the agency signs in at the identity provider (code + PKCE through its login form)."""
+    """Every demo user of the run signs in at the identity provider (code + PKCE through its login form): the
+    agency's staff, then the second agency's HR and the province BKD's users (step "province")."""
     names = [f"{who}.{agency_id}" for who in ("hr", "approver1", "approver2", "employee", "auditor")]
+    names += step_province.users(agency_id)
     tokens = {name: (await sign_in(issuer, name, DEMO_PASSWORD)).access_token for name in names}
     say(f"signed in at {issuer}: {', '.join(names)}")
     return tokens
