@@ -50,3 +50,21 @@ def test_domain_packages_are_guarded_by_an_allow_list_that_matches_every_service
     ]
     assert contract["type"] == "allow_list"
     assert contract["source_modules"] == ["mutasi.*.domain"]
+
+
+LAYERS = "Each service keeps its layers: bootstrap -> entrypoints -> adapters -> service_layer -> domain"
+
+
+def test_use_cases_sit_below_the_adapters_with_no_exception() -> None:
+    """A use case depends on its service's ports; importing an adapter breaks the layers contract."""
+    contract = _contracts()[LAYERS]
+    assert contract["layers"] == ["bootstrap", "(entrypoints)", "(adapters)", "(service_layer)", "domain"]
+    assert not contract.get("ignore_imports")
+
+
+@pytest.mark.parametrize("service", _services())
+def test_every_service_layer_declares_its_ports(service: str) -> None:
+    name = service.removeprefix("mutasi.")
+    ports = ROOT / "services" / name / "src" / "mutasi" / name / "service_layer" / "ports.py"
+    assert ports.exists(), f"{service}: describe what the use cases need from outside in service_layer/ports.py"
+    assert "Protocol" in ports.read_text()
