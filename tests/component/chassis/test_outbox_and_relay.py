@@ -8,9 +8,11 @@ import json
 
 import pytest
 
+from mutasi.chassis.relay import OutboxRelay
 from mutasi.chassis.store import OUTBOX, IdempotencyConflict, outbox_events
 from mutasi.contracts import topics
-from mutasi.contracts.training import TrainingAssignedV1
+from mutasi.contracts.examples import PAYLOADS
+from mutasi.contracts.training import TrainingAssignedV1, TrainingCompletedV1
 from tests.support.memory_db import MemoryDatabase
 from tests.support.service import running_service
 from tests.support.toy import ToySettings, create_app
@@ -20,6 +22,12 @@ AGENCY = "sawahlunto"
 
 def assigned(plan_id: str) -> TrainingAssignedV1:
     return TrainingAssignedV1(plan_id=plan_id, nip="197808082003031001", decision_id="d", items=[], total_jp=0)
+
+
+def completed(plan_id: str) -> TrainingCompletedV1:
+    payload = PAYLOADS[topics.TRAINING_COMPLETED.name]
+    assert isinstance(payload, TrainingCompletedV1)
+    return payload.model_copy(update={"plan_id": plan_id})
 
 
 async def _database() -> MemoryDatabase:
@@ -75,3 +83,38 @@ async def test_the_relay_publishes_committed_events_by_itself_and_a_pass_counts_
             await uow.commit()
         assert await svc.kit.relay.publish_pending() == 3
         assert await svc.kit.relay.publish_pending() == 0
+
+
+async def test_the_outbox_read_by_topic_holds_only_that_topics_events() -> None:
+    db = await _database()
+    async with db.uow("toy") as uow:
+        uow.emit(topics.TRAINING_ASSIGNED, assigned("p1"), agency_id=AGENCY)
+        uow.emit(topics.TRAINING_COMPLETED, completed("p1"), agency_id=AGENCY)
+        await uow.commit()
+    documents = await db.raw(OUTBOX).find({})
+    assert [e["topic"] for e in outbox_events(documents, topics.TRAINING_ASSIGNED.name)] == [
+        topics.TRAINING_ASSIGNED.name
+    ]
+    assert len(outbox_events(documents)) == 2
+
+
+async def test_a_relay_pass_takes_whole_commits_up_to_its_batch() -> None:
+    app = create_app(ToySettings(mongo_uri="memory://", relay_batch=2))  # type: ignore[call-arg]
+    async with running_service(app) as svc:
+        assert svc.kit.relay is not None
+        await svc.kit.relay.stop()
+        for i in range(3):  # three commits of one event each
+            async with svc.kit.uow() as uow:
+                uow.emit(topics.TRAINING_ASSIGNED, assigned(f"p{i}"), agency_id=AGENCY)
+                await uow.commit()
+        assert [await svc.kit.relay.publish_pending() for _ in range(3)] == [2, 1, 0]
+
+
+async def test_only_one_relay_holds_the_lease_while_it_is_fresh() -> None:
+    async with running_service(create_app(ToySettings(mongo_uri="memory://"))) as svc:  # type: ignore[call-arg]
+        kit = svc.kit
+        assert kit.relay is not None
+        assert await kit.relay.hold_lease()
+        other = OutboxRelay(kit.database(), kit.broker, kit.metrics, interval_s=60, batch=10)
+        assert not await other.hold_lease()  # a second replica publishes nothing while the first holds the lease
+        assert await other.publish_pending() == 0

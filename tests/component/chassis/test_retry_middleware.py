@@ -1,0 +1,50 @@
+"""The write-retry middleware at the ASGI level: what it lets through, when a body ends, what counts as a conflict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pymongo.errors import OperationFailure
+
+from mutasi.chassis.faults import is_conflict
+from mutasi.chassis.writes import RETRY_HEADER, RetryWrites, _read_body
+
+Message = dict[str, Any]
+
+
+async def test_a_response_keeps_every_header_but_the_internal_retry_mark() -> None:
+    headers = [(b"content-type", b"application/json"), (b"x-request-id", b"r-1"), (b"zz-note", b"kept"),
+               (RETRY_HEADER.encode(), b"1")]  # fmt: skip
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 201, "headers": headers})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await RetryWrites(app, attempts=1, backoff_s=0)({"type": "http", "method": "POST"}, receive, send)
+    assert [k for k, _ in sent[0]["headers"]] == [b"content-type", b"x-request-id", b"zz-note"]
+
+
+async def test_a_client_that_goes_away_mid_body_ends_the_read() -> None:
+    disconnect = "".join(["http.", "disconnect"])  # an equal string, not the same object
+    messages = iter([{"type": "http.request", "body": b"part", "more_body": True}, {"type": disconnect}])
+
+    async def receive() -> Message:
+        return next(messages)  # a third call would raise StopIteration
+
+    assert await _read_body(receive) == b"part"
+
+
+@pytest.mark.parametrize("labels", [[], ["TransientTransactionError"]])
+def test_a_write_conflict_is_known_by_its_code_with_or_without_the_transient_label(labels: list[str]) -> None:
+    assert is_conflict(OperationFailure("WriteConflict", 112, {"errorLabels": labels}))
+    assert not is_conflict(OperationFailure("BadValue", 2, {"errorLabels": []}))
