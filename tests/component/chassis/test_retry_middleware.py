@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from pymongo.errors import OperationFailure
 
 from mutasi.chassis.faults import is_conflict
-from mutasi.chassis.writes import RETRY_HEADER, RetryWrites, _read_body
+from mutasi.chassis.writes import RETRY_HEADER, RetryWrites, _read_body, install_fault_handlers
 
 Message = dict[str, Any]
 
@@ -48,3 +50,18 @@ async def test_a_client_that_goes_away_mid_body_ends_the_read() -> None:
 def test_a_write_conflict_is_known_by_its_code_with_or_without_the_transient_label(labels: list[str]) -> None:
     assert is_conflict(OperationFailure("WriteConflict", 112, {"errorLabels": labels}))
     assert not is_conflict(OperationFailure("BadValue", 2, {"errorLabels": []}))
+
+
+async def test_a_database_error_no_retry_can_cure_is_a_500_not_retry_later() -> None:
+    app = FastAPI()
+    install_fault_handlers(app, retry_after_s=2)
+
+    @app.post("/bad-query")
+    async def bad_query() -> None:
+        raise OperationFailure("BadValue", 2, {"errorLabels": []})  # a bug in the query, not an outage
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        r = await client.post("/bad-query")
+    assert r.status_code == 500
+    assert "Retry-After" not in r.headers
