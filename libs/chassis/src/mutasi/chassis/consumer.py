@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -92,6 +93,7 @@ def per_event(handler: Handler) -> BatchHandler:
         uow.default_program_id = default_program
 
     run.__name__ = getattr(handler, "__name__", "handler")
+    run.traces_each_event = True  # type: ignore[attr-defined]
     return run
 
 
@@ -237,6 +239,7 @@ class EventConsumer:
         uow.after_commit = self._on_commit  # wake the relay only when the batch emitted something
         uow.schema_base = self._settings.resolved_schema_base
         ids = [item.event.id for item in items]
+        started = time.time_ns()
         async with uow:
             done = await uow.processed_among(ids)
             fresh = [item for item in items if item.event.id not in done]
@@ -266,6 +269,8 @@ class EventConsumer:
         self._outages.database.recovered()
         if fresh:
             self._metrics.events_consumed.labels(topic.name).inc(len(fresh))
+            if not getattr(handler, "traces_each_event", False):
+                tracing.processed_in_batch([item.event for item in fresh], self._service, started)
 
     async def admit(
         self, topic: Topic, body: bytes, headers: dict[str, Any], key: bytes | None

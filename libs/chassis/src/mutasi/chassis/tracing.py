@@ -8,7 +8,7 @@ A process that already installed a tracer provider (a test with the in-memory ex
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -63,7 +63,14 @@ def current_traceparent() -> str | None:
 def consuming(event: CloudEvent[Any], service: str) -> Iterator[None]:
     """A consumer span for one event, child of the span that emitted it (its `traceparent`)."""
     parent = _propagator.extract({"traceparent": event.traceparent}) if event.traceparent else None
-    attributes = {
+    with _tracer.start_as_current_span(
+        f"{event.type} process", context=parent, kind=trace.SpanKind.CONSUMER, attributes=_attributes(event, service)
+    ):
+        yield
+
+
+def _attributes(event: CloudEvent[Any], service: str) -> dict[str, Any]:
+    return {
         "messaging.system": "kafka",
         "messaging.operation.type": "process",
         "messaging.destination.name": event.type,
@@ -74,7 +81,18 @@ def consuming(event: CloudEvent[Any], service: str) -> Iterator[None]:
         "mutasi.correlation_id": event.correlationid,
         "mutasi.service": service,
     }
-    with _tracer.start_as_current_span(
-        f"{event.type} process", context=parent, kind=trace.SpanKind.CONSUMER, attributes=attributes
-    ):
-        yield
+
+
+def processed_in_batch(events: Sequence[CloudEvent[Any]], service: str, started_ns: int) -> None:
+    """A consumer span per event a batch handler committed (it handles them together, so each span covers the
+    batch's time), child of the span that emitted the event: one person's trace goes on through batched hops."""
+    for event in events:
+        parent = _propagator.extract({"traceparent": event.traceparent}) if event.traceparent else None
+        span = _tracer.start_span(
+            f"{event.type} process",
+            context=parent,
+            kind=trace.SpanKind.CONSUMER,
+            start_time=started_ns,
+            attributes={**_attributes(event, service), "messaging.batch.message_count": len(events)},
+        )
+        span.end()
