@@ -70,7 +70,7 @@ def docker_wire() -> Iterator[Wire]:  # pragma: no cover - runs only where a Doc
     from testcontainers.kafka import KafkaContainer
 
     kafka = KafkaContainer("confluentinc/cp-kafka:7.7.1").with_kraft()
-    mongo = DockerContainer("mongo:8.0").with_command("--replSet rs0 --bind_ip_all").with_exposed_ports(27017)
+    mongo = DockerContainer("mongo:8.0@sha256:4968f22d0c6c10ef29952f3e807f62872ba22b3312f25803564fbfc08255efc2").with_command("--replSet rs0 --bind_ip_all").with_exposed_ports(27017)
     with kafka, mongo:
         wait_for_logs(mongo, "Waiting for connections")
         mongo.exec(

@@ -502,3 +502,15 @@ def test_the_dev_package_guard_fails_the_build_when_the_listing_fails() -> None:
     guard = dockerfile().split("# Guard:")[0].rsplit("RUN", 1)[1]
     assert "set -euo pipefail" in guard
     assert "#!/usr/bin/env bash" in guard
+
+
+DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
+
+
+def test_every_third_party_image_is_pinned_by_digest_with_its_tag() -> None:
+    """A tag can be rebuilt under the same name; a digest cannot. Our own images are built from this repository."""
+    images = [s["image"] for s in compose()["services"].values() if not s["image"].startswith("mutasi-")]
+    images += re.findall(r"^ARG PYTHON_IMAGE=(\S+)$", dockerfile(), re.MULTILINE)
+    assert len(images) >= 5
+    unpinned = [i for i in images if not (DIGEST.search(i) and ":" in i.split("@")[0])]
+    assert unpinned == []
