@@ -63,6 +63,10 @@ def local_wire(log_dir: Path) -> Iterator[Wire]:
         stop(mongo.proc)
 
 
+# The image deploy/compose.yaml runs (pinned by digest).
+MONGO_IMAGE = "mongo:8.0@sha256:4968f22d0c6c10ef29952f3e807f62872ba22b3312f25803564fbfc08255efc2"
+
+
 @contextmanager
 def docker_wire() -> Iterator[Wire]:  # pragma: no cover - runs only where a Docker engine answers
     from testcontainers.core.container import DockerContainer
@@ -70,7 +74,7 @@ def docker_wire() -> Iterator[Wire]:  # pragma: no cover - runs only where a Doc
     from testcontainers.kafka import KafkaContainer
 
     kafka = KafkaContainer("confluentinc/cp-kafka:7.7.1").with_kraft()
-    mongo = DockerContainer("mongo:8.0@sha256:4968f22d0c6c10ef29952f3e807f62872ba22b3312f25803564fbfc08255efc2").with_command("--replSet rs0 --bind_ip_all").with_exposed_ports(27017)
+    mongo = DockerContainer(MONGO_IMAGE).with_command("--replSet rs0 --bind_ip_all").with_exposed_ports(27017)
     with kafka, mongo:
         wait_for_logs(mongo, "Waiting for connections")
         mongo.exec(
