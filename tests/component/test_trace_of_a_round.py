@@ -30,7 +30,7 @@ from mutasi.placement.settings import PlacementSettings
 from mutasi.training.bootstrap import create_app as training_app
 from mutasi.training.settings import TrainingSettings
 from tests.component.test_tracing import spans  # noqa: F401  (the in-memory exporter fixture)
-from tests.support.service import RunningService, publish_raw, running_service
+from tests.support.service import RunningService, publish_raw, running_service, seal_settings
 
 SIZE = 60  # ASN in the synthetic agency: enough for a plan that moves someone, small enough for a component test
 
@@ -94,8 +94,10 @@ async def test_one_persons_round_from_the_assessment_import_to_the_evaluation_ch
     data = generate(seed=7, size=SIZE)
     tracer = trace.get_tracer("tests.round")
     async with (
-        running_service(assessment_app(AssessmentSettings(mongo_uri="memory://", metrics_refresh_s=0))) as a,
-        running_service(placement_app(PlacementSettings(mongo_uri="memory://"))) as p,
+        running_service(
+            assessment_app(AssessmentSettings(mongo_uri="memory://", metrics_refresh_s=0, **seal_settings()))
+        ) as a,
+        running_service(placement_app(PlacementSettings(mongo_uri="memory://", **seal_settings()))) as p,
         running_service(training_app(TrainingSettings(mongo_uri="memory://"))) as t,
         running_service(evaluation_app(EvaluationSettings(mongo_uri="memory://", metrics_refresh_s=0))) as e,
     ):

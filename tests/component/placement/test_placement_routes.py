@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from mutasi.chassis.http import ErrorBody
 from mutasi.chassis.sealed import Sealer, generate_key_pair
 from mutasi.contracts import topics
 from mutasi.contracts.assessment import EligibilityFlagsV1
@@ -76,6 +77,7 @@ async def test_a_bad_posts_workbook_stores_nothing_and_names_row_column_and_reas
         assert {(5, "post_type", "BAD_POST_TYPE"), (5, "golongan_max", "BAD_RANGE"),
                 (5, "education_levels", "BAD_EDUCATION"), (5, "kebutuhan", "NOT_A_NUMBER")} <= found  # fmt: skip
         assert all(e["reason_id"] and e["reason_en"] for e in body["errors"])
+        assert ErrorBody.model_validate(body).errors[0].field == "baris 5.post_type"  # the API's 4xx body
         assert (await svc.http.get("/v1/posts")).json() == []
         r = await svc.http.post("/v1/posts/import?accept_partial=true", content=bad, headers={**XLSX, **HR})
         assert r.status_code == 201

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
-from mutasi.chassis.http import CallerDep
+from mutasi.chassis.http import Answer, CallerDep
 from mutasi.chassis.kit import KitDep
 from mutasi.chassis.openapi import file_answer, raw_upload
 from mutasi.chassis.writes import IdempotencyKey
@@ -21,8 +22,22 @@ from mutasi.placement.service_layer import posts, reads
 router = APIRouter(prefix="/v1", tags=["needs and pool"])
 
 
+class PostsImported(Answer):
+    """The posts stored (201), or with `stored: false` and each bad cell in `errors` (422)."""
+
+    import_id: str
+    rows: int
+    accepted: int
+    rejected: int
+    stored: bool
+    message: str
+    errors: list[dict[str, Any]] = Field(description="row, column, code, reason_id, reason_en, value, field, reason")
+
+
 @router.post(
     "/posts/import",
+    status_code=201,
+    response_model=PostsImported,
     summary="Import the posts workbook (XLSX as the raw body); row-level errors, all-or-nothing by default",
     openapi_extra=raw_upload(XLSX_MEDIA_TYPE),
 )

@@ -46,7 +46,12 @@ def _result(import_id: str, total: int, accepted: list[Post], errors: list[Any],
     else:
         message = "Berkas kosong / the file has no rows"
     return {"import_id": import_id, "rows": total, "accepted": len(accepted) if stored else 0, "rejected": rejected,
-            "stored": stored, "message": message, "errors": [asdict(e) for e in errors]}  # fmt: skip
+            "stored": stored, "message": message, "errors": [_error(e) for e in errors]}  # fmt: skip
+
+
+def _error(e: Any) -> dict[str, Any]:
+    """A row error with the `field`/`reason` pair every 4xx body of the API carries."""
+    return {**asdict(e), "field": f"baris {e.row}.{e.column}", "reason": f"{e.reason_id} / {e.reason_en}"}
 
 
 def post_view(store: Store, p: Post) -> dict[str, Any]:
