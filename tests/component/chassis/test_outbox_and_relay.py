@@ -9,7 +9,7 @@ import json
 import pytest
 
 from mutasi.chassis.relay import OutboxRelay
-from mutasi.chassis.store import OUTBOX, IdempotencyConflict, outbox_events
+from mutasi.chassis.store import OUTBOX, IdempotencyConflict, find_by_keys, outbox_events
 from mutasi.contracts import topics
 from mutasi.contracts.examples import PAYLOADS
 from mutasi.contracts.training import TrainingAssignedV1, TrainingCompletedV1
@@ -118,3 +118,27 @@ async def test_only_one_relay_holds_the_lease_while_it_is_fresh() -> None:
         other = OutboxRelay(kit.database(), kit.broker, kit.metrics, interval_s=60, batch=10)
         assert not await other.hold_lease()  # a second replica publishes nothing while the first holds the lease
         assert await other.publish_pending() == 0
+
+
+async def test_documents_are_found_by_compound_keys_across_agencies() -> None:
+    db = await _database()
+    people = db.raw("people")
+    for agency, nip in (("sawahlunto", "1"), ("sawahlunto", "2"), ("solok", "1")):
+        await people.insert_one({"agency_id": agency, "nip": nip, "name": f"{agency}-{nip}"})
+    found = await find_by_keys(people, ("agency_id", "nip"), [("sawahlunto", "2"), ("solok", "1"), ("solok", "9")])
+    assert {key: doc["name"] for key, doc in found.items()} == {
+        ("sawahlunto", "2"): "sawahlunto-2",
+        ("solok", "1"): "solok-1",
+    }
+
+
+async def test_a_stopped_relay_publishes_nothing_more() -> None:
+    app = create_app(ToySettings(mongo_uri="memory://", relay_interval_s=0.05))  # type: ignore[call-arg]
+    async with running_service(app) as svc:
+        assert svc.kit.relay is not None
+        await svc.kit.relay.stop()
+        async with svc.kit.uow() as uow:
+            uow.emit(topics.TRAINING_ASSIGNED, assigned("p1"), agency_id=AGENCY)
+            await uow.commit()
+        await asyncio.sleep(0.5)  # ten poll intervals: a relay still running would have sent it
+        assert await svc.kit.database().raw(OUTBOX).count({"sent": False}) == 1
