@@ -32,6 +32,7 @@ def round_on_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoundOn
         out.mkdir()
         urls = {s: state.url(s) for s in stack.SERVICES}
         results = asyncio.run(run_demo(urls, out, lines.append, state.issuer, seed=7, size=220))
+        print("\n".join(x for x in lines if x.startswith(("demo:", "audit verify", "province:"))))
         yield RoundOnStack(state, run_dir, results, lines)
     finally:
         stack.down(run_dir)
