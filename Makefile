@@ -73,7 +73,7 @@ integration: install
 e2e: install
 	$(VENV)/bin/pytest -q tests/e2e
 chaos: install ## the fault suite: kill -9 each service and restart the database mid-round, compared with a clean run
-	MUTASI_FAULT_SUITE=1 $(VENV)/bin/pytest -q -p no:cacheprovider tests/faults
+	$(VENV)/bin/pytest -q -p no:cacheprovider -s tests/faults
 
 mutation: install ## a bounded mutation pass over the chassis (cosmic-ray, a seeded sample); survivors listed at the end
 	@mkdir -p out && rm -f out/mutation.sqlite

@@ -75,7 +75,8 @@ class Effects:
 
 
 def read_effects(state: stack.StackState) -> Effects:
-    """Candidates, decisions, plans, schedules, evaluations and follow-ups, read from each service's database."""
+    """Candidates, decisions, plans, schedules, training completions, evaluations and follow-ups, read from each
+    service's database."""
     client: MongoClient[dict[str, Any]] = MongoClient(state.mongo_uri, serverSelectionTimeoutMS=10_000)
     try:
         placement, training, evaluation = (client[f"mutasi_{s}"] for s in ("placement", "training", "evaluation"))
@@ -90,6 +91,13 @@ def read_effects(state: stack.StackState) -> Effects:
             (e["nip"], e.get("checkpoint_months"))
             for e in evaluation["evaluations"].find({}, {"nip": 1, "checkpoint_months": 1})
         )
+        # training completions as evaluation took them in (training-completed events): a lost event shows here
+        completions: Counter[Any] = Counter(
+            (t["nip"], i.get("completed_on"))
+            for t in evaluation["training"].find({}, {"nip": 1, "items": 1})
+            for i in t.get("items", [])
+            if i.get("completed_on")
+        )
         follow_ups: Counter[Any] = Counter(
             (f["nip"], f.get("reason")) for f in evaluation["follow_ups"].find({}, {"nip": 1, "reason": 1})
         )
@@ -99,6 +107,7 @@ def read_effects(state: stack.StackState) -> Effects:
                 "decisions": decisions,
                 "plans": plans,
                 "schedules": Counter(s["nip"] for s in evaluation["schedules"].find({}, {"nip": 1})),
+                "completions": completions,
                 "evaluations": evaluations,
                 "follow_ups": follow_ups,
             }
@@ -136,8 +145,8 @@ def fire(state: stack.StackState, fault: Fault) -> None:
     time.sleep(fault.down_s)
     if fault.target == "mongo":
         stack.restart_mongo(state)
-        ready = [stack.wait_ready(state.url(s), 120) for s in stack.SERVICES]
-        del ready
+        for service in stack.SERVICES:
+            stack.wait_ready(state.url(service), 120)
     else:
         proc: subprocess.Popen[bytes] = stack.start_service(state, fault.target)
         state.save()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
@@ -53,6 +54,28 @@ def _package(sheet_xml: bytes, *, extra: dict[str, bytes] | None = None) -> byte
         for name, data in (extra or {}).items():
             z.writestr(name, data)
     return out.getvalue()
+
+
+def plain_sheet(rows: Iterable[Sequence[Any]]) -> bytes:
+    """A one-sheet XLSX of text cells (inline strings), written straight as XML: 50,000 rows in about a second,
+    where openpyxl takes a minute on a loaded machine. Readers see the same cells as in an openpyxl file."""
+    parts = [SHEET_OPEN]
+    for r, row in enumerate(rows, start=1):
+        cells = "".join(
+            f'<c r="{_column(c)}{r}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>' for c, v in enumerate(row)
+        )
+        parts.append(f'<row r="{r}">{cells}</row>')
+    parts.append(SHEET_CLOSE)
+    return _package("".join(parts).encode())
+
+
+def _column(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 def zip_bomb(unzipped_mb: int) -> bytes:

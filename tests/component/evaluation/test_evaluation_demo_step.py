@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from mutasi.cli.demo import step_evaluation
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.dataset import Dataset
 from mutasi.contracts import topics
-from tests.component.evaluation.evaluation_events import decided, nip
+from tests.component.evaluation.evaluation_events import assigned, completed, decided, nip
 from tests.support.service import RunningService, publish_event
 
 
@@ -52,3 +55,40 @@ async def test_the_demo_step_is_reproducible_and_safe_to_rerun(svc: RunningServi
     assert first == again
     await svc.drain()
     assert len(await svc.published(topics.EVALUATION_RECORDED)) == 15
+
+
+async def test_the_demo_step_records_checkpoints_only_once_the_training_completions_have_arrived(
+    svc: RunningService, tmp_path: Path
+) -> None:
+    """The fault suite once lost a follow-up (and the training plan it causes): evaluation, restarted, had not yet
+    taken in a training-completed event when the demo recorded that person's checkpoint, so "gap still open after
+    training" did not fire. Here the completions are held back until the step either asks whether they arrived
+    or has recorded every checkpoint: a step that does not wait records all of them without the training."""
+    people = range(1, 11)
+    for i in people:
+        await publish_event(svc, topics.MUTATION_DECIDED, decided(i, fit=40.0 + 3 * i))
+        await publish_event(svc, topics.TRAINING_ASSIGNED, assigned(i))
+    recorded, release = [0], asyncio.Event()
+
+    async def note(response: httpx.Response) -> None:
+        if response.request.url.path.startswith("/v1/reports/"):
+            release.set()  # the step asks whether the completions arrived
+        elif response.request.method == "POST":
+            recorded[0] += 1
+            if recorded[0] == 30:
+                release.set()  # the step recorded every checkpoint without asking
+
+    svc.http.event_hooks["response"].append(note)
+
+    async def completions_later() -> None:
+        await release.wait()
+        for i in people:
+            await publish_event(svc, topics.TRAINING_COMPLETED, completed(i))
+
+    ctx = context(svc, tmp_path, [nip(i) for i in people])
+    ctx.facts["training_completed"] = len(people)
+    late = asyncio.create_task(completions_later())
+    result = await step_evaluation.run(ctx)
+    await late
+    assert result["evaluations"] == 30
+    assert result["follow_ups_by_reason"]["more_training"] > 0

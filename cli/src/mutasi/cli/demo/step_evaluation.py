@@ -105,6 +105,24 @@ async def _schedules(client: httpx.AsyncClient, moved: set[str], ctx: DemoContex
         await asyncio.sleep(1.0)
 
 
+async def _training_known(client: httpx.AsyncClient, round_id: str, ctx: DemoContext) -> None:
+    """Waits until evaluation has taken in every training completion the training step recorded (or the wait runs
+    out). The follow-up rule "gap still open after training" looks at the completions known when a checkpoint is
+    recorded; recording before training-completed events arrive would give another (and run-dependent) result —
+    a checkpoint comes months after the training in real life, seconds after it in the demo."""
+    expected = int(ctx.facts.get("training_completed") or 0)
+    if not expected:
+        return
+    deadline = asyncio.get_running_loop().time() + WAIT_S
+    while True:
+        r = await client.get(f"/v1/reports/{round_id}")
+        known = r.json()["training"]["items_completed"] if r.status_code == 200 else 0
+        if known >= expected or asyncio.get_running_loop().time() > deadline:
+            ctx.progress(f"evaluation: {known} dari {expected} pelatihan selesai sudah diterima")
+            return
+        await asyncio.sleep(1.0)
+
+
 async def _evaluate_person(
     client: httpx.AsyncClient, schedule: dict[str, Any], seed: int, scale: FitScale, gate: asyncio.Semaphore
 ) -> tuple[int, Counter[str]]:
@@ -131,12 +149,13 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     schedules = await _schedules(client, moved, ctx)
     if not schedules:
         raise RuntimeError("evaluation: no schedule arrived for the moved ASN (is mutation-decided flowing?)")
+    round_id = ctx.facts.get("placement_round") or Counter(s["round_id"] for s in schedules).most_common(1)[0][0]
+    await _training_known(client, round_id, ctx)
     gate = asyncio.Semaphore(PARALLEL)
     scale = FitScale.of(schedules)
     results = await asyncio.gather(*(_evaluate_person(client, s, ctx.dataset.seed, scale, gate) for s in schedules))
     reasons = sum((r for _, r in results), Counter[str]())
     ctx.progress(f"evaluation: {sum(n for n, _ in results)} checkpoint dicatat; tindak lanjut {dict(reasons)}")
-    round_id = ctx.facts.get("placement_round") or Counter(s["round_id"] for s in schedules).most_common(1)[0][0]
     # The simulated checkpoints lie in the future; report as of the last one so the page reads consistently.
     as_of = {"as_of": max(c["due_on"] for s in schedules for c in s["checkpoints"])}
     report = (await client.get(f"/v1/reports/{round_id}", params=as_of)).raise_for_status().json()

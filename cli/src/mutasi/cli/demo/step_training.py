@@ -124,6 +124,8 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     completed = await asyncio.gather(*(_complete(client, p, ctx.dataset.seed, gate) for p in plans))
     trained = sum(1 for n in completed if n)
     by_year = sum(completed, Counter[int]())
+    # Evaluation learns of these completions from training-completed events; its evaluation step waits for them.
+    ctx.facts["training_completed"] = by_year.total()
     ctx.progress(f"training: {by_year.total()} pelatihan selesai dicatat untuk {trained} ASN")
     year = by_year.most_common(1)[0][0] if by_year else ctx.dataset.today.year
     summary = (await client.get("/v1/summary", params={"year": year})).json()

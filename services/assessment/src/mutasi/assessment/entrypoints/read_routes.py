@@ -16,6 +16,7 @@ from mutasi.assessment.service_layer.policy import policy_for, save_policy
 from mutasi.assessment.service_layer.reevaluation import reevaluate_agency
 from mutasi.chassis.http import CallerDep
 from mutasi.chassis.openapi import file_answer
+from mutasi.contracts.values import Nip
 
 router = APIRouter(prefix="/v1", tags=["reads"])
 UnitQuery = Annotated[str | None, Query(description="Limit to one unit (OPD); empty = the whole agency.")]
@@ -104,7 +105,7 @@ async def me(caller: CallerDep, deps: DepsDep) -> Any:
     response_model_exclude_unset=True,
     summary="One employee's registry record and latest assessment (HR)",
 )
-async def employee(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
+async def employee(nip: Nip, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         return await records.employee_doc(deps, uow, caller.agency_id, nip)
 
@@ -112,7 +113,7 @@ async def employee(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
 @router.get(
     "/employees/{nip}/history", response_model=answers.History, summary="Earlier versions of an employee's record"
 )
-async def employee_history(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
+async def employee_history(nip: Nip, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         return {"nip": nip, "versions": await records.history(deps, uow, caller.agency_id, nip)}
 
@@ -120,7 +121,7 @@ async def employee_history(nip: str, caller: CallerDep, deps: DepsDep) -> Any:
 @router.get(
     "/employees/{nip}/jpm", response_model=answers.JpmAgainst, summary="JPM of the latest assessment against any post"
 )
-async def employee_jpm(nip: str, post_id: str, caller: CallerDep, deps: DepsDep) -> Any:
+async def employee_jpm(nip: Nip, post_id: str, caller: CallerDep, deps: DepsDep) -> Any:
     async with deps.uow() as uow:
         policy = await policy_for(uow, caller.agency_id, deps.defaults)
         return await records.jpm_against(deps, uow, caller.agency_id, nip, post_id, policy, deps.today())

@@ -257,6 +257,7 @@ async def _send_import(request: Request, web: Web, who: Identity, upload_id: str
         params["filename"] = filename
     content_type = "text/csv" if filename.lower().endswith(".csv") else XLSX
     key = f"console-{hashlib.sha256(content).hexdigest()[:24]}-{int(partial)}"
+    r: Any = None
     try:
         r = await web.services.call(
             who,
@@ -273,6 +274,31 @@ async def _send_import(request: Request, web: Web, who: Identity, upload_id: str
         if exc.status != 422:
             raise
         result, stored = {"message": exc.message, "errors": exc.errors}, False
+    if r is not None and r.status_code == 202 and result.get("import_id"):  # a long import runs as a job: follow it
+        return RedirectResponse(f"/hr/impor/{upload_id}/pekerjaan/{result['import_id']}?sebagian={int(partial)}", 303)
+    return _import_page(request, web, kind, filename, upload_id, partial, result, stored)
+
+
+@router.get("/impor/{upload_id}/pekerjaan/{job_id}")
+async def import_job(request: Request, web: WebDep, who: WhoDep, upload_id: str, job_id: str,
+                     sebagian: int = 0) -> Response:  # fmt: skip
+    """The import job's state and rows so far, refreshed every few seconds until it ends; then its result."""
+    _hr(who)
+    async with request.app.state.kit.uow() as uow:
+        doc = await uow.collection(UPLOADS).find_one({"upload_id": upload_id, "agency_id": who.agency_id,
+                                                      "user": who.user})  # fmt: skip
+    if doc is None or IMPORT_KINDS.get(doc["kind"], ("", ""))[1] != "assessment":
+        raise Forbidden("Unggahan ini tidak ditemukan untuk akun Anda.")
+    job = await web.services.get(who, "assessment", f"/v1/imports/{job_id}", role="hr")
+    if job.get("state") == "running":
+        return web.render(request, "hr/import.html", title="Unggah data", kinds=IMPORT_KINDS, kind=doc["kind"],
+                          result=None, job=job, filename=doc["filename"])  # fmt: skip
+    stored = job.get("outcome") in ("stored", "partial")
+    return _import_page(request, web, doc["kind"], doc["filename"], upload_id, bool(sebagian), job, stored)
+
+
+def _import_page(request: Request, web: Web, kind: str, filename: str, upload_id: str, partial: bool,
+                 result: dict[str, Any], stored: bool) -> Response:  # fmt: skip
     errors = _row_errors(result)
     stored = stored and bool(result.get("stored", True))
     return web.render(request, "hr/import.html", title="Unggah data", kinds=IMPORT_KINDS, kind=kind, result=result,

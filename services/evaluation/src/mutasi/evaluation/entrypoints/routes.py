@@ -16,6 +16,7 @@ from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
 from mutasi.chassis.values import IsoDate
 from mutasi.chassis.writes import IdempotencyKey, write
+from mutasi.contracts.values import Nip
 from mutasi.evaluation.adapters import html_report, xlsx_report
 from mutasi.evaluation.adapters.repository import Repository, Snapshot
 from mutasi.evaluation.domain.followup import FollowUpReason
@@ -83,7 +84,7 @@ async def record_evaluation(body: EvaluationIn, kit: KitDep, who: CallerDep, key
     response_model_exclude_unset=True,
     summary="Evaluations recorded (survey answers only to the employee themself)",
 )
-async def list_evaluations(kit: KitDep, who: CallerDep, round_id: str | None = None, nip: str | None = None) -> Any:
+async def list_evaluations(kit: KitDep, who: CallerDep, round_id: str | None = None, nip: Nip | None = None) -> Any:
     found = await Repository(Snapshot(kit.database()), who.agency_id).evaluations(round_id, nip)
     return [evaluation_view(e, own=who.nip == e.nip) for e in found]
 
@@ -94,7 +95,7 @@ async def list_evaluations(kit: KitDep, who: CallerDep, round_id: str | None = N
     summary="Evaluation schedules with the state of each checkpoint",
 )
 async def list_schedules(
-    kit: KitDep, who: CallerDep, round_id: str | None = None, nip: str | None = None, as_of: AsOf = None
+    kit: KitDep, who: CallerDep, round_id: str | None = None, nip: Nip | None = None, as_of: AsOf = None
 ) -> Any:
     repo = Repository(Snapshot(kit.database()), who.agency_id)
     found = await repo.schedules_of(nip) if nip else await repo.schedules(round_id)

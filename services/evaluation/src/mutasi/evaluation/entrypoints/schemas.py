@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from mutasi.contracts.values import Nip
 from mutasi.evaluation.domain.recording import RecordEvaluation
 
 
@@ -35,7 +36,7 @@ class SurveyIn(BaseModel):
 class EvaluationIn(BaseModel):
     """One checkpoint's evaluation."""
 
-    nip: str = Field(description="NIP of the moved employee.")
+    nip: Nip = Field(description="NIP of the moved employee.")
     round_id: str | None = Field(None, description="Round; needed only when the person moved in several rounds.")
     checkpoint_months: int = Field(description="Which checkpoint: 3, 6 or 12 by default.")
     recorded_on: date = Field(description="Date of the evaluation.")

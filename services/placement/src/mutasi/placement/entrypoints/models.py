@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mutasi.chassis.values import IsoDate
+from mutasi.contracts.values import Nip
 from mutasi.contracts.vocabulary import PostTypeName
 from mutasi.placement.domain.eligibility import RULES_BY_CODE
 from mutasi.placement.domain.scoring import FitWeights
@@ -68,13 +69,13 @@ class PlanIn(Body):
 
 
 class OverrideIn(Body):
-    nip: str = Field(pattern=r"^\d{18}$", description="NIP of the person whose assignment changes.")
+    nip: Nip = Field(description="NIP of the person whose assignment changes.")
     post_id: str | None = Field(None, description="New post; null = the person stays.")
     reason: str = Field(min_length=10, max_length=2000, description="The approver's written reason (kept, shown).")
 
 
 class ObjectionIn(Body):
-    nip: str = Field(pattern=r"^\d{18}$", description="The objecting ASN.")
+    nip: Nip = Field(description="The objecting ASN.")
     reason: str = Field(min_length=10, max_length=4000, description="Grounds of the objection (keberatan).")
 
 

@@ -10,6 +10,7 @@ from mutasi.chassis.http import CallerDep
 from mutasi.chassis.openapi import file_answer
 from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.writes import IdempotencyKey
+from mutasi.contracts.values import Nip
 from mutasi.placement.adapters.charts import fairness_png
 from mutasi.placement.adapters.workbooks import XLSX_MEDIA_TYPE
 from mutasi.placement.domain.fairness import FairnessSettings
@@ -49,7 +50,7 @@ async def get_round(round_id: str, caller: CallerDep, deps: DepsDep) -> dict[str
 
 @router.put("/{round_id}/preferences/{nip}", summary="Submit or replace a person's ranked preferences")
 async def put_preference(
-    round_id: str, nip: str, body: PreferenceIn, caller: CallerDep, deps: DepsDep
+    round_id: str, nip: Nip, body: PreferenceIn, caller: CallerDep, deps: DepsDep
 ) -> dict[str, Any]:
     pref = Preference(nip, tuple(body.ranked), frozenset(body.avoid_units), body.note)
     return await rounds.submit_preference(deps, caller, round_id, pref)
@@ -139,12 +140,12 @@ async def fairness_chart(round_id: str, caller: CallerDep, deps: DepsDep) -> Res
 
 
 @router.get("/{round_id}/people/{nip}", summary="A person's own status, eligibility, explanation and decision")
-async def my_status(round_id: str, nip: str, caller: CallerDep, deps: DepsDep) -> dict[str, Any]:
+async def my_status(round_id: str, nip: Nip, caller: CallerDep, deps: DepsDep) -> dict[str, Any]:
     return await reads.my_status(deps, caller, round_id, nip)
 
 
 @router.get("/{round_id}/explanations/{nip}", summary="The person's explanation (Indonesian)")
-async def explanation(round_id: str, nip: str, caller: CallerDep, deps: DepsDep) -> dict[str, Any]:
+async def explanation(round_id: str, nip: Nip, caller: CallerDep, deps: DepsDep) -> dict[str, Any]:
     return await reads.explanation(deps, caller, round_id, nip)
 
 

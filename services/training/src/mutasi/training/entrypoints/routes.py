@@ -15,6 +15,7 @@ from mutasi.chassis.spreadsheets import safe_filename
 from mutasi.chassis.store import UnitOfWork
 from mutasi.chassis.values import IsoDate
 from mutasi.chassis.writes import IdempotencyKey, write
+from mutasi.contracts.values import Nip
 from mutasi.training.entrypoints import answers
 from mutasi.training.entrypoints.dependencies import Deps
 from mutasi.training.entrypoints.schemas import AttendanceIn, CompletionIn
@@ -114,7 +115,7 @@ async def replan_open(kit: KitDep, who: CallerDep, unit_id: UnitFilter = None, k
     response_model_exclude_unset=True,
     summary="A person's plans, mentor, JP per year and reminders",
 )
-async def person(nip: str, kit: KitDep, who: CallerDep) -> Any:
+async def person(nip: Nip, kit: KitDep, who: CallerDep) -> Any:
     service = _service(kit)
     async with kit.uow() as uow:
         return await _views(kit).person(uow, who.agency_id, nip, service.today(), service.rules)
