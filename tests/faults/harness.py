@@ -56,6 +56,7 @@ class Effects:
     """What a round left behind, as counters of keys that are the same in every run of one seed."""
 
     kinds: dict[str, Counter[Any]] = field(default_factory=dict)
+    transit: dict[str, int] = field(default_factory=dict)  # events of this run that did not reach their consumer
 
     def lost(self, clean: Effects) -> dict[str, int]:
         return {k: sum((c - self.kinds.get(k, Counter())).values()) for k, c in clean.kinds.items()}
@@ -75,8 +76,8 @@ class Effects:
 
 
 def read_effects(state: stack.StackState) -> Effects:
-    """Candidates, decisions, plans, schedules, training completions, evaluations and follow-ups, read from each
-    service's database."""
+    """Candidates, decisions, plans, schedules, evaluations and follow-ups, read from each service's database, and
+    the events that did not reach a consumer (`in_transit`)."""
     client: MongoClient[dict[str, Any]] = MongoClient(state.mongo_uri, serverSelectionTimeoutMS=10_000)
     try:
         placement, training, evaluation = (client[f"mutasi_{s}"] for s in ("placement", "training", "evaluation"))
@@ -84,19 +85,12 @@ def read_effects(state: stack.StackState) -> Effects:
         for r in placement["rounds"].find({}, {"decisions": 1}):
             decisions.update(d["nip"] for d in r.get("decisions", []))
         plans: Counter[Any] = Counter(
-            (p["nip"], "decision" if p.get("decision_id") else "follow-up")
-            for p in training["plans"].find({"status": {"$ne": "superseded"}}, {"nip": 1, "decision_id": 1})
+            (p["nip"], p.get("kind"))
+            for p in training["plans"].find({"status": {"$ne": "superseded"}}, {"nip": 1, "kind": 1})
         )
         evaluations: Counter[Any] = Counter(
             (e["nip"], e.get("checkpoint_months"))
             for e in evaluation["evaluations"].find({}, {"nip": 1, "checkpoint_months": 1})
-        )
-        # training completions as evaluation took them in (training-completed events): a lost event shows here
-        completions: Counter[Any] = Counter(
-            (t["nip"], i.get("completed_on"))
-            for t in evaluation["training"].find({}, {"nip": 1, "items": 1})
-            for i in t.get("items", [])
-            if i.get("completed_on")
         )
         follow_ups: Counter[Any] = Counter(
             (f["nip"], f.get("reason")) for f in evaluation["follow_ups"].find({}, {"nip": 1, "reason": 1})
@@ -107,13 +101,32 @@ def read_effects(state: stack.StackState) -> Effects:
                 "decisions": decisions,
                 "plans": plans,
                 "schedules": Counter(s["nip"] for s in evaluation["schedules"].find({}, {"nip": 1})),
-                "completions": completions,
                 "evaluations": evaluations,
                 "follow_ups": follow_ups,
-            }
+            },
+            in_transit(client),
         )
     finally:
         client.close()
+
+
+def in_transit(client: MongoClient[dict[str, Any]]) -> dict[str, int]:
+    """Per "topic → consumer": events the producer's outbox holds that the consumer's inbox does not (never
+    processed). Consumers of a topic are the services whose inbox holds any event of it; the inbox's unique index
+    makes a second processing impossible, so only losses can show here."""
+    produced: dict[str, set[str]] = {}
+    consumed: dict[tuple[str, str], set[str]] = {}
+    for service in stack.SERVICES:
+        db = client[f"mutasi_{service}"]
+        for doc in db["outbox_batches"].find({}, {"events.event_id": 1, "events.topic": 1}):
+            for e in doc.get("events", []):
+                produced.setdefault(e["topic"], set()).add(e["event_id"])
+        for doc in db["inbox_batches"].find({}, {"event_ids": 1, "topic": 1}):
+            consumed.setdefault((doc["topic"], service), set()).update(doc["event_ids"])
+    return {
+        f"{topic} → {service}": len(produced.get(topic, set()) - ids)
+        for (topic, service), ids in sorted(consumed.items())
+    }
 
 
 def count(state: stack.StackState, database: str, collection: str) -> int:

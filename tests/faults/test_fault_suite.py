@@ -62,9 +62,9 @@ def faults(assessed: int) -> list[Fault]:
 AT_RISK = {
     "assessment": ("candidates",),
     "placement": ("candidates", "decisions", "schedules"),
-    "training": ("plans", "completions"),
-    "mongo": ("candidates", "decisions", "plans", "schedules", "completions", "evaluations", "follow_ups"),
-    "evaluation": ("schedules", "completions", "evaluations", "follow_ups"),
+    "training": ("plans",),
+    "mongo": ("candidates", "decisions", "plans", "schedules", "evaluations", "follow_ups"),
+    "evaluation": ("schedules", "evaluations", "follow_ups"),
 }
 
 
@@ -145,12 +145,14 @@ def test_killing_each_service_and_the_database_mid_round_loses_nothing_and_doubl
     assert clean.effects is not None
     assert faulted.effects is not None
     lost, doubled = faulted.effects.lost(clean.effects), faulted.effects.doubled(clean.effects)
+    transit = faulted.effects.transit
     wall = time.monotonic() - started
     cases = [
         {
             "case": f.name,
             "fired_s": round(f.fired_at - started, 1) if f.fired_at else None,
-            "lost": sum(lost[k] for k in AT_RISK[f.target]),
+            "lost": sum(lost[k] for k in AT_RISK[f.target])
+            + sum(n for route, n in transit.items() if f.target == "mongo" or f.target in route),
             "duplicated": sum(doubled[k] for k in AT_RISK[f.target]),
             "recovered_s": round(f.recovered_s, 1) if f.recovered_s is not None else None,
         }
@@ -164,6 +166,8 @@ def test_killing_each_service_and_the_database_mid_round_loses_nothing_and_doubl
     for kind, counter in clean.effects.kinds.items():
         got = sum(faulted.effects.kinds[kind].values())
         table.append(f"  {kind:<12} {sum(counter.values()):>5} {got:>5} {lost[kind]:>5} {doubled[kind]:>5}")
+    table.append("events not processed by a consumer (topic → consumer: lost):")
+    table += [f"  {route:<52} {n:>5}" for route, n in transit.items()]
     table += faulted.effects.differences(clean.effects)
     text = f"fault suite (seed {SEED}, size {SIZE}, {wall:.0f}s)\n" + "\n".join(table)
     print("\n" + text)
@@ -173,6 +177,8 @@ def test_killing_each_service_and_the_database_mid_round_loses_nothing_and_doubl
     assert sum(doubled.values()) == 0, text
     assert sum(clean.effects.kinds["evaluations"].values()) > 0
     assert sum(clean.effects.kinds["follow_ups"].values()) > 0
+    assert len(transit) >= 6, transit  # every flow of the round was seen consumed
+    assert sum(transit.values()) == 0, text
 
 
 def write_report(
@@ -188,10 +194,11 @@ def write_report(
     out = Path(__file__).resolve().parents[2] / "out"
     out.mkdir(exist_ok=True)
     (out / "fault-suite.txt").write_text(text + "\n", "utf-8")
-    effects = {
+    effects: dict[str, Any] = {
         kind: {"clean": sum(c.values()), "faulted": sum(faulted.kinds[kind].values()), "lost": lost[kind],
                "duplicated": doubled[kind]}
         for kind, c in clean.kinds.items()
     }  # fmt: skip
+    effects["in_transit_lost"] = faulted.transit
     report = {"seed": SEED, "size": SIZE, "wall_s": round(wall), "cases": cases, "effects": effects}
     (out / "fault-suite.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")

@@ -41,11 +41,36 @@ class MemoryCollection:
             self.journal[(self.name, doc_id)] = copy.deepcopy(prior) if prior is not None else None
 
     def _select(self, query: Filter, sort: SortSpec | None = None) -> list[tuple[int, Doc]]:
-        found = [(i, d) for i, d in self._docs.items() if matches(d, query)]
+        ids = self._candidates(query)
+        if ids is None:
+            found = [(i, d) for i, d in self._docs.items() if matches(d, query)]
+        else:  # the same documents in the same order as a full scan, found through a unique index
+            found = [(i, d) for i in sorted(ids) if (d := self._docs.get(i)) is not None and matches(d, query)]
         for field, direction in reversed(list(sort or [])):
             by_field = sort_key([(field, 1)])
             found.sort(key=lambda pair: by_field(pair[1]), reverse=direction < 0)
         return found
+
+    def _candidates(self, query: Filter) -> set[int] | None:
+        """Ids of the only documents that can match `query`, when a unique index covers its leading equality or
+        `$in` conditions on scalar values; None when a full scan is needed. `matches` still decides each one, so
+        this only spares the scan (a batch's `$in` lookup in a 50,000-document collection)."""
+        for fields, index in self.unique.items():
+            choices: list[list[Any]] = []
+            for f in fields:
+                wanted = query.get(f, MISSING)
+                if isinstance(wanted, Mapping):
+                    if set(wanted) != {"$in"} or not isinstance(wanted["$in"], list | tuple):
+                        break
+                    wanted = list(wanted["$in"])
+                else:
+                    wanted = [wanted]
+                if any(v is MISSING or v is None or isinstance(v, list | dict | Mapping) for v in wanted):
+                    break
+                choices.append(wanted)
+            else:
+                return {i for key in itertools.product(*choices) if (i := index.get(key)) is not None}
+        return None
 
     def _check_unique(self, doc: Doc, own_id: int | None) -> None:
         for fields, index in self.unique.items():
@@ -148,11 +173,17 @@ class MemoryCollection:
         return len(found)
 
     async def bulk_upsert(self, docs: Sequence[Doc], key_fields: Sequence[str]) -> int:
-        index = {tuple(get_path(d, f) for f in key_fields): i for i, d in self._docs.items()}
+        unique = self.unique.get(tuple(key_fields))
+        index: dict[tuple[Any, ...], int] = {}
+        if unique is None:  # no unique index on the key: one pass over the collection
+            index = {tuple(get_path(d, f) for f in key_fields): i for i, d in self._docs.items()}
         for doc in docs:
             stored = storable(doc)
             key = tuple(get_path(stored, f) for f in key_fields)
             doc_id = index.get(key)
+            if unique is not None and all(not isinstance(v, list) for v in key):
+                held = unique.get(tuple(_hashable(v) for v in key))
+                doc_id = held if held is not None and held in self._docs else None
             if doc_id is None:
                 doc_id = index[key] = next(self._ids)
             self._put(doc_id, stored)

@@ -86,7 +86,7 @@ async def bump_counter(name: str, who: CallerDep, kit: KitDep, key: IdempotencyK
 HALT = asyncio.Event()  # only is_set() is used: no loop is bound
 # how many times the toy job's second batch meets a write conflict (as when a killed process's open
 # transaction still holds its documents) before it goes through
-CONFLICTS = [0]
+JOB_CONFLICTS = [0]
 
 
 @router.post("/v1/batches/{count}", status_code=202)
@@ -96,8 +96,8 @@ async def start_batches(count: int, who: CallerDep, kit: KitDep, key: Idempotenc
 
     async def work(job: Job) -> dict[str, Any]:
         for batch in range(count):
-            if batch == 1 and CONFLICTS[0] > 0:
-                CONFLICTS[0] -= 1
+            if batch == 1 and JOB_CONFLICTS[0] > 0:
+                JOB_CONFLICTS[0] -= 1
                 raise OperationFailure(
                     "WriteConflict error", code=112, details={"errorLabels": ["TransientTransactionError"]}
                 )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from mutasi.chassis.jobs import JOBS
 from tests.support.service import running_service
-from tests.support.toy import CONFLICTS, HALT, ToySettings, create_app
+from tests.support.toy import HALT, JOB_CONFLICTS, ToySettings, create_app
 
 
 def toy_app():  # type: ignore[no-untyped-def]
@@ -57,7 +57,7 @@ async def test_a_job_whose_process_died_is_shown_failed_and_the_same_key_resumes
 async def test_a_job_that_meets_a_write_conflict_runs_again_and_ends_succeeded_with_true_counts() -> None:
     """A resumed import met the open transaction of the killed process it resumes (a write conflict): the job
     failed, although running it again a moment later succeeds. The chassis now runs the work again."""
-    CONFLICTS[0] = 2
+    JOB_CONFLICTS[0] = 2
     try:
         async with running_service(toy_app()) as svc:
             job_id = (await svc.http.post("/v1/batches/3", headers={"Idempotency-Key": "j3"})).json()["job_id"]
@@ -65,6 +65,6 @@ async def test_a_job_that_meets_a_write_conflict_runs_again_and_ends_succeeded_w
             final = (await svc.http.get(f"/v1/batches/{job_id}")).json()
             notes = await svc.kit.database().raw("notes").count({})
     finally:
-        CONFLICTS[0] = 0
+        JOB_CONFLICTS[0] = 0
     assert (final["state"], final["result"], final["rows_accepted"]) == ("succeeded", {"batches": 3}, 30)
     assert notes == 30
