@@ -1,12 +1,11 @@
 """The local stack with the console, driven by Debian's headless Chromium through Playwright (never a browser
-download). Skipped, with the reason, where Chromium is not installed; `make test` installs it with apt-get."""
+download). Part of `make test`, which installs Debian's chromium with apt-get when it is missing; skipped, with
+the reason, only where Chromium is not installed (no root, no apt)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from mutasi.cli import stack
-from mutasi.cli.servers import free_port, spawn, wait_for_port
 
 CHROMIUM = os.environ.get("MUTASI_CHROMIUM", "/usr/bin/chromium")
 # No sync, no component updates, no first-run or background fetches: nothing may leave the machine.
@@ -23,17 +21,16 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-backgroun
          "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
          "--disable-default-apps", "--disable-extensions"]  # fmt: skip
 SCREENS = Path(".run/console-screens")
+RUN_DIR = Path(".run/browser-stack")
 LOCAL = {"127.0.0.1", "localhost"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     reason = None
-    if os.environ.get("MUTASI_BROWSER_TESTS") != "1":
-        reason = "browser tests run with `make browser` (MUTASI_BROWSER_TESTS=1); they need minutes on a loaded machine"
-    elif not Path(CHROMIUM).exists():
-        reason = f"Chromium is not installed at {CHROMIUM} (make test installs Debian's chromium with apt-get)"
-    elif shutil.which("node") is None and not _playwright_driver():
-        reason = "Playwright's driver is missing"
+    if not Path(CHROMIUM).exists():
+        reason = f"Chromium is not installed at {CHROMIUM} (`make chromium` installs Debian's package; needs root)"
+    elif not _playwright_driver():
+        reason = "Playwright's driver is missing from the virtual environment (make install)"
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
@@ -51,14 +48,25 @@ def _playwright_driver() -> bool:
 
 
 class Requests:
-    """Every request any page made, to prove none left the machine."""
+    """Every request any page made; a request to another host is refused before it leaves and kept here."""
 
     def __init__(self) -> None:
         self.urls: list[str] = []
+        self.refused: list[str] = []
 
-    def outside(self) -> list[str]:
-        return [u for u in self.urls if urlsplit(u).scheme not in ("data", "blob", "about")
-                and urlsplit(u).hostname not in LOCAL]  # fmt: skip
+    @staticmethod
+    def is_local(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        self.urls.append(url)
+        if self.is_local(url):
+            route.continue_()
+        else:
+            self.refused.append(url)
+            route.abort("blockedbyclient")
 
 
 @pytest.fixture(scope="package")
@@ -73,31 +81,17 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-def stack_has_a_provider() -> bool:
-    return importlib.util.find_spec("mutasi.cli.idp") is not None
-
-
 @pytest.fixture(scope="package")
-def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stack.StackState]:
-    run_dir = tmp_path_factory.mktemp("console-stack")
-    if stack_has_a_provider():
-        state = stack.up(run_dir, lambda _: None, console=True)
-        provider = None
-    else:  # a stack without its own identity provider: the tests' provider signs the demo users in
-        port = free_port()
-        provider = spawn([sys.executable, "-m", "tests.support.oidc_provider", "--port", str(port)],
-                         run_dir / "logs" / "idp.log")  # fmt: skip
-        wait_for_port(port, 30, provider)
-        state = stack.up(run_dir, lambda _: None, console=False)
-        state.issuer = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
-        stack.start_console(state, lambda _: None)
+def live_stack() -> Iterator[stack.StackState]:
+    """Tansu, SecantusDB, the identity provider (mutasi.cli.idp), the four services, the mailbox and the console;
+    their logs and the mailbox stay in `.run/browser-stack/` after the run."""
+    run_dir = RUN_DIR.resolve()
+    shutil.rmtree(run_dir, ignore_errors=True)
+    state = stack.up(run_dir, lambda _: None, console=True)
     try:
         yield state
     finally:
         stack.down(run_dir)
-        if provider is not None:
-            provider.terminate()
-            provider.wait(10)
 
 
 @pytest.fixture(scope="package")

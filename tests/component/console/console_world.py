@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +15,8 @@ import httpx
 from mutasi.console.bootstrap import create_app
 from mutasi.console.service_layer.ports import Outgoing
 from mutasi.console.settings import ConsoleSettings
+from mutasi.evaluation.bootstrap import create_app as evaluation_app
+from mutasi.evaluation.settings import EvaluationSettings
 from tests.component.placement.placement_world import ACCOUNTANT, IT_GRAD
 from tests.component.placement.placement_world import app as placement_app
 from tests.support.oidc_provider import Provider, User
@@ -38,6 +41,8 @@ class HostRouter(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.calls.append((request.url.host, request.method, request.url.path))
+        if request.url.host not in self.transports:  # a service this world does not run: as if it were down
+            raise httpx.ConnectError(f"no route to {request.url.host}", request=request)
         return await self.transports[request.url.host].handle_async_request(request)
 
 
@@ -76,20 +81,28 @@ class World:
     provider: Provider
     router: HostRouter
     channel: RecordingChannel
+    evaluation: RunningService | None = None
 
 
 @asynccontextmanager
-async def world(**settings: Any) -> AsyncIterator[World]:
+async def world(*, evaluation_today: date | None = None, **settings: Any) -> AsyncIterator[World]:
+    """The console with placement; with `evaluation_today`, also the evaluation service on that calendar day."""
     provider = Provider("http://idp", USERS)
-    placement = placement_app()
-    router = HostRouter({"idp": provider.app(), "placement": placement})
+    apps: dict[str, Any] = {"placement": placement_app()}
+    if evaluation_today is not None:
+        apps["evaluation"] = evaluation_app(EvaluationSettings(mongo_uri="memory://", metrics_refresh_s=0,
+                                                               today=evaluation_today))  # fmt: skip
+    router = HostRouter({"idp": provider.app(), **apps})
     channel = RecordingChannel()
     app = create_app(console_settings(**settings), transport=router, channels={"email": channel})
     router.transports["console"] = httpx.ASGITransport(app=app)
-    # placement trusts the provider the console signs people in with (the console forwards their tokens)
-    trusted = running_service(placement, issuer=provider.issuer, also_trusted=[provider.jwks()])
-    async with trusted as p, running_service(app) as c:
-        yield World(c, p, provider, router, channel)
+    async with AsyncExitStack() as stack:
+        # the services trust the provider the console signs people in with (the console forwards their tokens)
+        running = {name: await stack.enter_async_context(running_service(a, issuer=provider.issuer,
+                                                                         also_trusted=[provider.jwks()]))
+                   for name, a in apps.items()}  # fmt: skip
+        c = await stack.enter_async_context(running_service(app))
+        yield World(c, running["placement"], provider, router, channel, running.get("evaluation"))
 
 
 class Person:

@@ -60,6 +60,7 @@ def post_routes() -> list[str]:
     routers = (pages.router, auth_routes.router, hr_routes.router, approver_routes.router, employee_routes.router)
     routes = [r for router in routers for r in router.routes if isinstance(r, APIRoute) and "POST" in r.methods]
     return [r.path.replace("{round_id}", "r1").replace("{objection_id}", "o1").replace("{upload_id}", "u1")
+            .replace("{months}", "3")
             for r in routes]  # fmt: skip
 
 

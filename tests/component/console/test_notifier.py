@@ -76,6 +76,22 @@ async def test_a_scoped_round_reaches_only_its_units() -> None:
     assert {m.to.split("@")[0] for m in channel.sent} == in_kominfo
 
 
+async def test_people_known_only_after_the_announcement_still_get_it_once_while_the_window_is_open() -> None:
+    channel = RecordingChannel()
+    async with running_service(create_app(console_settings(), channels={"email": channel})) as svc:
+        await publish_event(svc, topics.ROUND_ANNOUNCED, announced(["kominfo"]), subject="r1")
+        await send(svc)
+        assert channel.sent == []  # nobody known yet
+        for _ in range(2):  # every assessment arrives after the announcement, and again (a re-assessment)
+            for event in POOL:
+                await publish_event(svc, topics.ASSESSMENT_COMPLETED, event)
+            await send(svc)
+    in_kominfo = sorted(f"{e.nip}@asn.sawahlunto.go.id" for e in POOL if e.current_post.unit_id == "kominfo")
+    assert in_kominfo
+    assert sorted(m.to for m in channel.sent) == in_kominfo
+    assert {m.subject for m in channel.sent} == {"Putaran mutasi Mutasi Sawahlunto 2027-I diumumkan"}
+
+
 async def test_a_decision_sends_one_notice_now_and_schedules_the_check_ins() -> None:
     channel = RecordingChannel()
     nip = POOL[0].nip

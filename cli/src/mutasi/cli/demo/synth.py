@@ -492,3 +492,25 @@ def _eligible(person: Employee, today: date) -> Employee:
         in_court_process=False,
         audit_finding_open=False,
     )
+
+
+def with_demo_employee(data: Dataset, nip: str) -> Dataset:
+    """The same dataset with one IT graduate in an administration post (a PNS) given the NIP of the identity
+    provider's demo employee, so that user can sign in to the console and find their own round. The birth date,
+    appointment month and sex follow the NIP (Peraturan Kepala BKN 22/2007)."""
+    from dataclasses import replace
+
+    pns = [e for e in data.employees if e.nip in data.it_graduates_in_admin and e.employee_type == "PNS"]
+    if not pns:
+        return data
+    chosen = pns[0]
+    born, appointed = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8])), date(int(nip[8:12]), int(nip[12:14]), 1)
+    pns_since = appointed + timedelta(days=365)
+    person = replace(chosen, nip=nip, birth_date=born, sex="L" if nip[14] == "1" else "P", tmt_cpns=appointed,
+                     tmt_pns=pns_since, tmt_golongan=max(chosen.tmt_golongan, pns_since))  # fmt: skip
+    return replace(
+        data,
+        employees=[person if e.nip == chosen.nip else e for e in data.employees],
+        assessments=[replace(a, nip=nip) if a.nip == chosen.nip else a for a in data.assessments],
+        it_graduates_in_admin=[nip if n == chosen.nip else n for n in data.it_graduates_in_admin],
+    )

@@ -123,6 +123,7 @@ POLICY: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/v1/reports/{round_id}/xlsx"): READ_PROV,
         ("GET", "/v1/reports/{round_id}/html"): READ_PROV,
         ("GET", "/v1/me/evaluations"): ME,
+        ("PUT", "/v1/me/surveys/{round_id}/{checkpoint_months}"): ME,  # own NIP only: answers the caller's survey
         **AUDIT_TRAIL,
     },
 }

@@ -34,6 +34,8 @@ def create_app(settings: ConsoleSettings, *, transport: httpx.AsyncBaseTransport
     kit.index(notifier.NOTICES, [("channel", 1), ("state", 1), ("due_on", 1)])
     kit.index(notifier.PEOPLE, [("agency_id", 1), ("nip", 1)], unique=True)
     kit.index(notifier.CONTACTS, [("agency_id", 1), ("nip", 1)], unique=True)
+    kit.index(notifier.ROUNDS, [("agency_id", 1), ("round_id", 1)], unique=True)
+    kit.index(notifier.ROUNDS, [("agency_id", 1), ("open_until", 1)])
     kit.index(hr_routes.UPLOADS, [("upload_id", 1)], unique=True)
     chosen = channels if channels is not None else _channels(settings)
     send_notices = _notifier(kit, settings, chosen) if settings.notify_enabled else None
@@ -74,7 +76,7 @@ def _notifier(
 ) -> Callable[[], Awaitable[None]]:
     rules = notifier.NoticeRules(settings.public_url, settings.notify_email_fallback, tuple(channels),
                                  tuple(settings.notify_checkpoint_months))  # fmt: skip
-    kit.consume(topics.ASSESSMENT_COMPLETED, notifier.on_assessment_completed)
+    kit.consume(topics.ASSESSMENT_COMPLETED, notifier.person_handler(rules))
     kit.consume(topics.ROUND_ANNOUNCED, notifier.round_handler(rules))
     kit.consume(topics.MUTATION_DECIDED, notifier.decision_handler(rules))
     kit.consume(topics.TRAINING_ASSIGNED, notifier.training_handler(rules))

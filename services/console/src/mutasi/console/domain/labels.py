@@ -19,6 +19,12 @@ PARTS = {
     "move_cost": "Biaya perpindahan",
     "move_friction": "Gangguan perpindahan",
 }
+CHECKPOINT_STATES = {
+    "upcoming": "belum waktunya",
+    "due": "sudah waktunya — survei dibuka",
+    "overdue": "terlambat — survei masih dibuka",
+    "recorded": "sudah dicatat",
+}
 ELIGIBILITY = {"passed": "memenuhi", "failed": "tidak memenuhi", "not_applicable": "tidak berlaku"}
 IMPORT_KINDS = {
     "employees": ("Data pegawai (ASN)", "assessment"),

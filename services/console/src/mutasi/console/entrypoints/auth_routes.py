@@ -76,7 +76,10 @@ def _session(web: Web, claims: dict[str, Any], token: str) -> dict[str, Any]:
     agency = claims.get(s.claim_agency)
     if not agency and isinstance(claims.get(s.claim_agencies), list) and claims[s.claim_agencies]:
         agency = claims[s.claim_agencies][0]
-    return {"user": claims.get("preferred_username") or claims.get("sub"), "name": claims.get(s.claim_name),
+    # `user` is the token's `sub`, the name the services record approvals and overrides under; the login name
+    # is only shown.
+    username = claims.get("preferred_username") or claims.get("sub")
+    return {"user": claims.get("sub") or username, "name": claims.get(s.claim_name) or username,
             "agency_id": agency or "", "roles": list(roles), "nip": claims.get(s.claim_nip), "token": token,
             "csrf": csrf_token()}  # fmt: skip
 

@@ -118,4 +118,25 @@ async def training(request: Request, web: WebDep, who: WhoDep) -> Response:
 async def evaluation(request: Request, web: WebDep, who: WhoDep) -> Response:
     _own_nip(who)
     mine = await web.services.get(who, "evaluation", "/v1/me/evaluations", role="employee")
-    return web.render(request, "employee/evaluation.html", title="Evaluasi saya", mine=mine)
+    answered = {(a["round_id"], a["checkpoint_months"]): a for a in mine.get("surveys") or []}
+    return web.render(request, "employee/evaluation.html", title="Evaluasi saya", mine=mine, answered=answered,
+                      items=mine.get("survey_items") or [], scale=SCALE)  # fmt: skip
+
+
+SCALE = ((1, "Sangat tidak setuju"), (2, "Tidak setuju"), (3, "Ragu-ragu"), (4, "Setuju"), (5, "Sangat setuju"))
+
+
+@router.post("/evaluasi/{round_id}/{months}/survei")
+async def survey(request: Request, web: WebDep, who: FormWhoDep, round_id: str, months: int) -> Response:
+    """The post-move survey of a due checkpoint; the evaluation service takes the NIP from the token."""
+    _own_nip(who)
+    form = await request.form()
+    answers: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if key.startswith("a_"):
+            text = str(value).strip()
+            answers[key[2:]] = int(text) if text.isdigit() else text
+    body = {"answers": answers, "free_text": str(form.get("free_text") or "").strip() or None}
+    await web.services.json(who, "evaluation", "PUT", f"/v1/me/surveys/{round_id}/{months}", role="employee",
+                            json=body)  # fmt: skip
+    return RedirectResponse(f"/saya/evaluasi?survei=1#survei-{round_id}-{months}", status_code=303)

@@ -58,16 +58,27 @@ async def round_page(request: Request, web: WebDep, who: WhoDep, round_id: str) 
     _hr(who)
     s = web.services
     rnd = await s.get(who, "placement", f"/v1/rounds/{round_id}", role="hr")
-    plan = units = None
+    plan = units = grid = None
     scenarios: list[dict[str, Any]] = []
     if rnd.get("plan"):
         plan = await s.get(who, "placement", f"/v1/rounds/{round_id}/plan", role="hr")
         units = await s.get(who, "placement", f"/v1/rounds/{round_id}/units", role="hr")
         scenarios = await s.get(who, "placement", f"/v1/rounds/{round_id}/scenarios", role="hr")
+        grid = await _talent_grid(web, who)
     names = await post_names(web, who)
     log = await decision_log(web, who, round_id) if rnd.get("decisions") else None
-    return web.render(request, "hr/round.html", title=rnd["name"], rnd=rnd, plan=plan, units=units,
+    return web.render(request, "hr/round.html", title=rnd["name"], rnd=rnd, plan=plan, units=units, grid=grid,
                       scenarios=scenarios[-3:], names=names, log=log)  # fmt: skip
+
+
+async def _talent_grid(web: Web, who: Identity) -> dict[str, Any] | None:
+    """The agency's 9-box beside the plan; the plan page still opens while the assessment service is away."""
+    try:
+        grid: dict[str, Any] = await web.services.get(who, "assessment", "/v1/talent-grid", role="hr",
+                                                      params={"names": "false"})  # fmt: skip
+    except ServiceError:
+        return None
+    return grid
 
 
 @router.post("/putaran/{round_id}/tutup")
@@ -151,7 +162,7 @@ async def needs(request: Request, web: WebDep, who: WhoDep) -> Response:
 @router.get("/talenta")
 async def talent(request: Request, web: WebDep, who: WhoDep) -> Response:
     _hr(who)
-    grid = await web.services.get(who, "assessment", "/v1/talent-grid", role="hr")
+    grid = await web.services.get(who, "assessment", "/v1/talent-grid", role="hr", params={"names": "false"})
     return web.render(request, "hr/talent.html", title="Peta talenta 9 kotak", grid=grid)
 
 

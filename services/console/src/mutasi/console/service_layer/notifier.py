@@ -17,7 +17,7 @@ from mutasi.contracts.placement import MutationDecidedV1, RoundAnnouncedV1
 from mutasi.contracts.training import TrainingAssignedV1
 
 log = logging.getLogger("mutasi.console.notifier")
-PEOPLE, CONTACTS, NOTICES = "people", "contacts", "notices"
+PEOPLE, CONTACTS, NOTICES, ROUNDS = "people", "contacts", "notices", "rounds"
 PENDING, SENT, FAILED, CANCELLED = "pending", "sent", "failed", "cancelled"
 
 
@@ -34,11 +34,37 @@ class NoticeRules:
         return self.public_url.rstrip("/") + path
 
 
-async def on_assessment_completed(event: CloudEvent[AssessmentCompletedV2], uow: UnitOfWork) -> None:
-    """Keeps the directory of people per agency and unit (who a round announcement reaches)."""
-    d = event.data
-    doc = {"agency_id": event.agencyid, "nip": d.nip, "name": d.name, "unit_id": d.current_post.unit_id}
-    await uow.collection(PEOPLE).replace_one({"agency_id": event.agencyid, "nip": d.nip}, doc, upsert=True)
+@dataclass(frozen=True)
+class Origin:
+    """The event a notice comes from: its id makes the notice's id, so a redelivery adds nothing."""
+
+    event_id: str
+    agency_id: str
+    day: date
+
+    @classmethod
+    def of(cls, event: CloudEvent[Any]) -> Origin:
+        return cls(event.id, event.agencyid, event.time.date())
+
+
+def person_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
+    async def on_assessment_completed(event: CloudEvent[AssessmentCompletedV2], uow: UnitOfWork) -> None:
+        """Keeps the directory of people per agency and unit (who a round announcement reaches). Someone who
+        joins it while a round's window is open gets that round's announcement too: the directory may fill
+        after the announcement (the events travel on different topics), and the notice id is the announcing
+        event's, so nobody gets it twice."""
+        d = event.data
+        doc = {"agency_id": event.agencyid, "nip": d.nip, "name": d.name, "unit_id": d.current_post.unit_id}
+        await uow.collection(PEOPLE).replace_one({"agency_id": event.agencyid, "nip": d.nip}, doc, upsert=True)
+        today = event.time.date().isoformat()
+        open_rounds = await uow.collection(ROUNDS).find({"agency_id": event.agencyid, "open_until": {"$gte": today}})
+        for r in open_rounds:
+            if not r["scope_units"] or doc["unit_id"] in r["scope_units"]:
+                origin = Origin(r["event_id"], event.agencyid, date.fromisoformat(r["announced_on"]))
+                await _add(uow, rules, origin, [d.nip], "round_announced", texts.NoticeText(r["subject"], r["body"]),
+                           round_id=r["round_id"])  # fmt: skip
+
+    return on_assessment_completed
 
 
 def round_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
@@ -49,7 +75,15 @@ def round_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
             scope["unit_id"] = {"$in": list(d.scope_units)}
         people = await uow.collection(PEOPLE).find(scope, sort=[("nip", 1)])
         text = texts.round_announced(d.name, d.period, d.preferences_open_until, rules.link("/saya"))
-        await _add(uow, rules, event, [p["nip"] for p in people], "round_announced", text, round_id=d.round_id)
+        origin = Origin.of(event)
+        await uow.collection(ROUNDS).replace_one(
+            {"agency_id": event.agencyid, "round_id": d.round_id},
+            {"agency_id": event.agencyid, "round_id": d.round_id, "event_id": event.id,
+             "announced_on": origin.day.isoformat(), "open_until": d.preferences_open_until.isoformat(),
+             "scope_units": list(d.scope_units), "subject": text.subject, "body": text.body},
+            upsert=True,
+        )  # fmt: skip
+        await _add(uow, rules, origin, [p["nip"] for p in people], "round_announced", text, round_id=d.round_id)
 
     return on_round_announced
 
@@ -63,14 +97,14 @@ def decision_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
                                        "kind": "checkpoint_due"}, {"$set": {"state": CANCELLED}})  # fmt: skip
         link = rules.link(f"/saya/putaran/{d.round_id}")
         text = texts.mutation_decided(d.to_post.post_name, d.to_post.unit_name, d.effective_date, not d.cancelled, link)
-        await _add(uow, rules, event, [d.nip], "mutation_decided", text, round_id=d.round_id,
+        await _add(uow, rules, Origin.of(event), [d.nip], "mutation_decided", text, round_id=d.round_id,
                    decision_id=d.decision_id)  # fmt: skip
         if d.cancelled:
             return
         for month in rules.checkpoint_months:
             due = texts.add_months(d.effective_date, month)
             text = texts.checkpoint_due(month, due, rules.link("/saya/evaluasi"))
-            await _add(uow, rules, event, [d.nip], "checkpoint_due", text, round_id=d.round_id,
+            await _add(uow, rules, Origin.of(event), [d.nip], "checkpoint_due", text, round_id=d.round_id,
                        decision_id=d.decision_id, due_on=due, suffix=f"m{month}")  # fmt: skip
 
     return on_mutation_decided
@@ -82,13 +116,13 @@ def training_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
         text = texts.training_assigned(
             d.total_jp, len(d.items), d.mentor_nip is not None, rules.link("/saya/pelatihan")
         )
-        await _add(uow, rules, event, [d.nip], "training_assigned", text, decision_id=d.decision_id)
+        await _add(uow, rules, Origin.of(event), [d.nip], "training_assigned", text, decision_id=d.decision_id)
 
     return on_training_assigned
 
 
 async def _add(
-    uow: UnitOfWork, rules: NoticeRules, event: CloudEvent[Any], nips: Sequence[str], kind: str,
+    uow: UnitOfWork, rules: NoticeRules, event: Origin, nips: Sequence[str], kind: str,
     text: texts.NoticeText, *, round_id: str | None = None, decision_id: str | None = None,
     due_on: date | None = None, suffix: str = "",
 ) -> None:  # fmt: skip
@@ -96,7 +130,7 @@ async def _add(
     if not nips:
         return
     contacts = {c["nip"]: c for c in await uow.collection(CONTACTS).find(
-        {"agency_id": event.agencyid, "nip": {"$in": list(nips)}})}  # fmt: skip
+        {"agency_id": event.agency_id, "nip": {"$in": list(nips)}})}  # fmt: skip
     now = datetime.now(UTC)
     docs = []
     for nip in nips:
@@ -104,11 +138,11 @@ async def _add(
             to = _address(channel, nip, contacts.get(nip), rules)
             if not to:
                 continue
-            notice_id = ":".join(x for x in (event.id, nip, channel, suffix) if x)
-            docs.append({"notice_id": notice_id, "event_id": event.id, "agency_id": event.agencyid, "nip": nip,
+            notice_id = ":".join(x for x in (event.event_id, nip, channel, suffix) if x)
+            docs.append({"notice_id": notice_id, "event_id": event.event_id, "agency_id": event.agency_id, "nip": nip,
                          "kind": kind, "channel": channel, "to": to, "subject": text.subject, "body": text.body,
                          "round_id": round_id, "decision_id": decision_id,
-                         "due_on": (due_on or event.time.date()).isoformat(), "state": PENDING, "attempts": 0,
+                         "due_on": (due_on or event.day).isoformat(), "state": PENDING, "attempts": 0,
                          "next_try_at": now, "created_at": now, "last_error": None})  # fmt: skip
     existing = {d["notice_id"] for d in await uow.collection(NOTICES).find(
         {"notice_id": {"$in": [d["notice_id"] for d in docs]}})}  # fmt: skip

@@ -9,6 +9,7 @@ from mutasi.evaluation.domain.followup import FollowUp, FollowUpReason
 from mutasi.evaluation.domain.performance import Predicate, Rating
 from mutasi.evaluation.domain.recording import Evaluation, FeedbackSurvey, ReviewRecommendation, SupervisorReview
 from mutasi.evaluation.domain.schedule import Baseline, Checkpoint, EvaluationSchedule, PeriodPredicate
+from mutasi.evaluation.domain.survey import SurveyAnswer
 from mutasi.evaluation.domain.training import TrainingItem, TrainingRecord
 
 Doc = dict[str, Any]
@@ -198,3 +199,28 @@ def training_from_doc(d: Doc) -> TrainingRecord:
         for i in d.get("items", [])
     }
     return TrainingRecord(d["agency_id"], d["nip"], items, dict(d.get("gaps") or {}))
+
+
+def survey_to_doc(a: SurveyAnswer) -> Doc:
+    return {
+        "agency_id": a.agency_id,
+        "round_id": a.round_id,
+        "nip": a.nip,
+        "decision_id": a.decision_id,
+        "checkpoint_months": a.checkpoint_months,
+        "answered_on": a.answered_on,
+        "answers": dict(a.survey.answers),
+        "free_text": a.survey.free_text,
+    }
+
+
+def survey_from_doc(d: Doc) -> SurveyAnswer:
+    return SurveyAnswer(
+        agency_id=d["agency_id"],
+        round_id=d["round_id"],
+        nip=d["nip"],
+        decision_id=d["decision_id"],
+        checkpoint_months=int(d["checkpoint_months"]),
+        answered_on=_date(d["answered_on"]),
+        survey=FeedbackSurvey(dict(d["answers"]), d.get("free_text")),
+    )

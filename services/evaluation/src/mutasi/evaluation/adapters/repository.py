@@ -9,6 +9,7 @@ from mutasi.evaluation.adapters import documents as docs
 from mutasi.evaluation.domain.followup import FollowUp
 from mutasi.evaluation.domain.recording import Evaluation
 from mutasi.evaluation.domain.schedule import EvaluationSchedule
+from mutasi.evaluation.domain.survey import SurveyAnswer
 from mutasi.evaluation.domain.training import TrainingRecord
 from mutasi.evaluation.service_layer.ports import Source
 
@@ -16,6 +17,7 @@ SCHEDULES = "schedules"
 EVALUATIONS = "evaluations"
 FOLLOW_UPS = "follow_ups"
 TRAINING = "training"
+SURVEYS = "surveys"  # the employee's own answers, until the checkpoint's evaluation carries them
 
 # (collection, keys, unique) — created by the composition root.
 INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
@@ -31,6 +33,8 @@ INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
     (FOLLOW_UPS, [("agency_id", 1), ("round_id", 1)], False),
     (FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], False),
     (TRAINING, [("agency_id", 1), ("nip", 1)], True),
+    (SURVEYS, [("agency_id", 1), ("decision_id", 1), ("checkpoint_months", 1)], True),
+    (SURVEYS, [("agency_id", 1), ("nip", 1)], False),
 )
 
 
@@ -121,3 +125,17 @@ class Repository:
     async def save_training(self, t: TrainingRecord) -> None:
         key = {"agency_id": self.agency_id, "nip": t.nip}
         await self._c(TRAINING).replace_one(key, docs.training_to_doc(t), upsert=True)
+
+    # --- the employee's own survey answers -----------------------------------------------
+    async def survey(self, decision_id: str, months: int) -> SurveyAnswer | None:
+        key = {"agency_id": self.agency_id, "decision_id": decision_id, "checkpoint_months": months}
+        d = await self._c(SURVEYS).find_one(key)
+        return docs.survey_from_doc(d) if d else None
+
+    async def surveys_of(self, nip: str) -> list[SurveyAnswer]:
+        found = await self._c(SURVEYS).find({"agency_id": self.agency_id, "nip": nip}, sort=[("checkpoint_months", 1)])
+        return [docs.survey_from_doc(d) for d in found]
+
+    async def save_survey(self, a: SurveyAnswer) -> None:
+        key = {"agency_id": self.agency_id, "decision_id": a.decision_id, "checkpoint_months": a.checkpoint_months}
+        await self._c(SURVEYS).replace_one(key, docs.survey_to_doc(a), upsert=True)

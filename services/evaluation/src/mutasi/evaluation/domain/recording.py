@@ -150,7 +150,7 @@ def evaluation_id_for(schedule: EvaluationSchedule, months: int) -> str:
     return f"ev-{schedule.decision_id}-m{months}"
 
 
-def _likert(
+def likert(
     prefix: str, items: Sequence[str], given: Mapping[str, int] | None, errors: list[FieldError]
 ) -> dict[str, int]:
     if given is None:
@@ -246,7 +246,7 @@ def validate_evaluation(
     predicate, hasil, perilaku = _performance(cmd, errors)
     if cmd.jpm is not None and not 0.0 <= cmd.jpm <= 200.0:
         errors.append(FieldError("jpm", "harus 0–200 (persen)", "must be 0–200 (percent)"))
-    review_scores = _likert("review", REVIEW_ITEMS, cmd.review_scores, errors)
+    review_scores = likert("review", REVIEW_ITEMS, cmd.review_scores, errors)
     recommendation = next((r for r in ReviewRecommendation if r.value == cmd.review_recommendation), None)
     if recommendation is None:
         choices = ", ".join(r.value for r in ReviewRecommendation)
@@ -255,7 +255,7 @@ def validate_evaluation(
         )
     survey: FeedbackSurvey | None = None
     if cmd.survey_answers is not None:
-        answers = _likert("survey", SURVEY_ITEMS, cmd.survey_answers, errors)
+        answers = likert("survey", SURVEY_ITEMS, cmd.survey_answers, errors)
         survey = FeedbackSurvey(answers, (cmd.survey_free_text or "").strip() or None)
     elif cmd.survey_free_text:
         errors.append(FieldError("survey.free_text", "hanya bersama jawaban survei", "only with survey answers"))

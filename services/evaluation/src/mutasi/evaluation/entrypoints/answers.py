@@ -105,6 +105,24 @@ class DueCheckpoint(Answer):
     days_overdue: int
 
 
+class MySurvey(Answer):
+    round_id: str
+    decision_id: str
+    checkpoint_months: int
+    answered_on: date
+    answers: dict[str, int] = Field(description="Likert answer (1–5) per survey item.")
+    free_text: str | None
+
+
+class SurveyItem(Answer):
+    item: str
+    label_id: str = Field(description="The statement as the employee reads it (Indonesian).")
+
+
 class MyEvaluations(Answer):
     schedules: list[ScheduleAnswer]
     evaluations: list[EvaluationAnswer]
+    surveys: list[MySurvey] = Field(
+        description="My own survey answers not yet carried by an evaluation, and those carried."
+    )
+    survey_items: list[SurveyItem] = Field(description="The survey's items in order, for a form.")

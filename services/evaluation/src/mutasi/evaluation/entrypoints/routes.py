@@ -22,16 +22,19 @@ from mutasi.evaluation.adapters.repository import Repository, Snapshot
 from mutasi.evaluation.domain.followup import FollowUpReason
 from mutasi.evaluation.domain.report import ProgrammeReport
 from mutasi.evaluation.domain.schedule import worklist
+from mutasi.evaluation.domain.survey import AnswerSurvey
 from mutasi.evaluation.entrypoints import answers
 from mutasi.evaluation.entrypoints.dependencies import Deps
 from mutasi.evaluation.entrypoints.metrics import EvaluationMetrics
-from mutasi.evaluation.entrypoints.schemas import EvaluationIn
+from mutasi.evaluation.entrypoints.schemas import EvaluationIn, SurveyIn
 from mutasi.evaluation.entrypoints.views import (
     evaluation_view,
     follow_up_view,
     recorded_view,
     report_view,
     schedule_view,
+    survey_items_view,
+    survey_view,
     worklist_view,
 )
 from mutasi.evaluation.service_layer.config import EvaluationConfig
@@ -171,4 +174,27 @@ async def my_evaluations(kit: KitDep, who: CallerDep, as_of: AsOf = None) -> Any
     return {
         "schedules": [schedule_view(s, _today(kit, as_of), _config(kit).policy) for s in schedules],
         "evaluations": [evaluation_view(e, own=True) for e in evaluations],
+        "surveys": [survey_view(a) for a in await repo.surveys_of(who.nip)],
+        "survey_items": survey_items_view(),
     }
+
+
+@router.put(
+    "/me/surveys/{round_id}/{checkpoint_months}",
+    response_model=answers.MySurvey,
+    summary="Answer my own post-move survey for a checkpoint that is due (the NIP of the caller's token)",
+)
+async def answer_my_survey(round_id: str, checkpoint_months: int, body: SurveyIn, kit: KitDep, who: CallerDep) -> Any:
+    """Open from `lead_days` before the checkpoint until HR records its evaluation, which then carries the
+    answers (never published; the report shows them only for groups of at least `min_group_size`). Answering
+    again while it is open replaces the answers."""
+    assert who.nip is not None  # the policy grants this route only to a token with a NIP
+    cmd = AnswerSurvey(checkpoint_months, body.answers, body.free_text)
+    service, today = kit.deps(Deps).service, _today(kit)
+
+    async def act(uow: UnitOfWork) -> dict[str, Any]:
+        answer = await service.submit_survey(uow, who.agency_id, who.nip or "", round_id, cmd, today)
+        view: dict[str, Any] = jsonable_encoder(survey_view(answer))
+        return view
+
+    return await write(kit, who.agency_id, act)

@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from mutasi.evaluation.domain.followup import FollowUp
-from mutasi.evaluation.domain.recording import Evaluation
+from mutasi.evaluation.domain.recording import SURVEY_ITEMS, SURVEY_LABELS_ID, Evaluation
 from mutasi.evaluation.domain.report import ProgrammeReport
 from mutasi.evaluation.domain.schedule import CheckpointPolicy, EvaluationSchedule, WorklistItem
+from mutasi.evaluation.domain.survey import SurveyAnswer
 from mutasi.evaluation.service_layer.services import Recorded
 
 
@@ -74,6 +75,23 @@ def evaluation_view(e: Evaluation, *, own: bool) -> dict[str, Any]:
     if own and e.survey is not None:
         view["survey"] = {"answers": dict(e.survey.answers), "free_text": e.survey.free_text}
     return view
+
+
+def survey_view(a: SurveyAnswer) -> dict[str, Any]:
+    """The person's own answers (only ever returned to that person)."""
+    return {
+        "round_id": a.round_id,
+        "decision_id": a.decision_id,
+        "checkpoint_months": a.checkpoint_months,
+        "answered_on": a.answered_on,
+        "answers": dict(a.survey.answers),
+        "free_text": a.survey.free_text,
+    }
+
+
+def survey_items_view() -> list[dict[str, str]]:
+    """The survey's items in order with their Indonesian wording, so a form never repeats them."""
+    return [{"item": item, "label_id": SURVEY_LABELS_ID[item]} for item in SURVEY_ITEMS]
 
 
 def follow_up_view(f: FollowUp) -> dict[str, Any]:

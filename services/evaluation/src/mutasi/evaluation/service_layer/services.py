@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from mutasi.chassis.store import UnitOfWork
@@ -20,6 +20,7 @@ from mutasi.evaluation.domain.schedule import (
     ScheduleChange,
     apply_decision,
 )
+from mutasi.evaluation.domain.survey import AnswerSurvey, SurveyAnswer, answer_survey
 from mutasi.evaluation.service_layer.config import EvaluationConfig
 from mutasi.evaluation.service_layer.ports import EvaluationPorts, Repository, Source
 
@@ -98,6 +99,10 @@ class EvaluationService:
         """Validates, stores, applies the follow-up rules and queues both events; an identical resend is a no-op."""
         repo = self.ports.repository(uow, agency_id)
         schedule = await _schedule_for(repo, cmd.nip, round_id)
+        if cmd.survey_answers is None and not cmd.survey_free_text:  # the employee may have answered it already
+            own = await repo.survey(schedule.decision_id, cmd.checkpoint_months)
+            if own is not None:
+                cmd = replace(cmd, survey_answers=own.survey.answers, survey_free_text=own.survey.free_text)
         evaluation = validate_evaluation(cmd, schedule, self.config.policy, agency_id)
         existing = await repo.evaluation(evaluation.evaluation_id)
         updated, created = register(schedule, evaluation, existing)
@@ -122,6 +127,16 @@ class EvaluationService:
         await repo.add_follow_ups(follow_ups)
         _emit(uow, evaluation, updated, follow_ups, self.config)
         return Recorded(evaluation, updated, follow_ups, True)
+
+    async def submit_survey(
+        self, uow: UnitOfWork, agency_id: str, nip: str, round_id: str, cmd: AnswerSurvey, today: date
+    ) -> SurveyAnswer:
+        """Stores (or replaces, while the checkpoint is open) the person's own answers; no event: they stay here."""
+        repo = self.ports.repository(uow, agency_id)
+        schedule = await _schedule_for(repo, nip, round_id)
+        answer = answer_survey(cmd, schedule, today, self.config.policy)
+        await repo.save_survey(answer)
+        return answer
 
     async def programme_report(self, source: Source, agency_id: str, round_id: str, as_of: date) -> ProgrammeReport:
         repo = self.ports.repository(source, agency_id)
