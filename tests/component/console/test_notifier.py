@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -208,3 +209,32 @@ async def test_without_a_channel_no_notice_is_kept(channels: dict[str, Any]) -> 
     async with running_service(create_app(console_settings(), channels=channels)) as svc:
         await publish_event(svc, topics.MUTATION_DECIDED, decided(POOL[0].nip), subject=POOL[0].nip)
         assert await notices(svc) == []
+
+
+class SlowChannel(RecordingChannel):
+    """Takes a moment per batch, as a real mail server does: two senders without a lease would both send it."""
+
+    async def send(self, batch: list[Outgoing]) -> dict[str, str | None]:
+        await asyncio.sleep(0.05)
+        return await super().send(batch)
+
+
+async def test_with_two_replicas_only_the_lease_holder_sends_so_each_notice_goes_out_once() -> None:
+    first, second = SlowChannel(), SlowChannel()
+    async with running_service(create_app(console_settings(), channels={"email": first})) as svc:
+        for event in POOL:
+            await publish_event(svc, topics.ASSESSMENT_COMPLETED, event)
+        await publish_event(svc, topics.ROUND_ANNOUNCED, announced(), subject="r1")
+        replica = create_app(console_settings(notify_interval_s=3600), channels={"email": second})
+        kit = replica.state.kit
+        kit.use_database(svc.kit.database)  # the same database, as two pods of one Deployment share it
+        await kit.start(start_broker=False)
+        try:
+            for _ in range(3):  # both replicas' senders at the same moment
+                await asyncio.gather(replica.state.send_notices(), send(svc))
+        finally:
+            await kit.stop(stop_broker=False)
+    sent = [m.notice_id for m in first.sent + second.sent]
+    assert sorted(sent) == sorted(set(sent))
+    assert len(sent) == len(POOL)
+    assert [] in (first.sent, second.sent)  # one replica holds the lease; the other waits

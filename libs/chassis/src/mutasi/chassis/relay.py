@@ -9,14 +9,15 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 
+from mutasi.chassis.lease import Lease
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.outage import Outages
-from mutasi.chassis.store import LEASES, OUTBOX, Database, Doc, is_duplicate_key
+from mutasi.chassis.store import OUTBOX, Database, Doc
 
 # CloudEvents Kafka protocol binding, structured content mode: the whole event is the message value and the
 # only header is its content type; no `ce_*` header is set (one would make SDKs read the message as binary mode).
@@ -49,7 +50,7 @@ class OutboxRelay:
         self._lock = asyncio.Lock()
         self._lease_s = lease_s
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self._held_until: datetime | None = None
+        self._lease: Lease | None = None
         self._outages = outages or Outages()
         self.tap: Callable[[str, str], None] | None = None  # test support sees each body as it is published
 
@@ -135,24 +136,10 @@ class OutboxRelay:
         """Take or renew the service's relay lease; with several replicas only the holder publishes.
 
         Without it every replica would publish every entry: consumers would absorb the duplicates through their
-        inbox, but traffic would double. A holder that dies is replaced once its lease expires."""
-        now = datetime.now(UTC)
-        renew_after = self._held_until - timedelta(seconds=self._lease_s / 2) if self._held_until else None
-        if renew_after is not None and now < renew_after:
-            return True  # held, and far from expiring: no write on every pass
-        self._held_until = None
-        try:
-            await self._db.raw(LEASES).update_one(
-                {"name": "outbox-relay", "$or": [{"owner": self.owner}, {"expires": {"$lt": now}}]},
-                {"$set": {"owner": self.owner, "expires": now + timedelta(seconds=self._lease_s)}},
-                upsert=True,
-            )
-        except Exception as exc:
-            if is_duplicate_key(exc):  # another replica holds a lease that has not expired
-                return False
-            raise
-        self._held_until = now + timedelta(seconds=self._lease_s)
-        return True
+        inbox, but traffic would double."""
+        if self._lease is None:
+            self._lease = Lease(self._db, "outbox-relay", self._lease_s, self.owner)
+        return await self._lease.hold()
 
     async def _send(self, entry: dict[str, Any]) -> asyncio.Future[Any]:
         body = entry["body"].encode()

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from mutasi.chassis.kit import ServiceKit
+from mutasi.chassis.lease import Lease
 from mutasi.console.adapters.channels import SmtpChannel, WhatsAppChannel
 from mutasi.console.adapters.oidc import OidcClient
 from mutasi.console.adapters.services import Services
@@ -81,8 +82,13 @@ def _notifier(
     kit.consume(topics.MUTATION_DECIDED, notifier.decision_handler(rules))
     kit.consume(topics.TRAINING_ASSIGNED, notifier.training_handler(rules))
     counters = NoticeMetrics(kit.metrics)
+    leases: list[Lease] = []
 
     async def send() -> None:
+        if not leases:
+            leases.append(Lease(kit.database(), "console-notices", settings.relay_lease_s))
+        if not await leases[0].hold():  # with several replicas only one sends: a notice goes out once
+            return
         sender = notifier.NoticeSender(kit.database(), channels, settings.notify_batch, settings.notify_max_attempts,
                                        settings.notify_backoff_s, counters)  # fmt: skip
         await sender.send_due(kit.clock.today())
