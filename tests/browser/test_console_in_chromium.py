@@ -225,11 +225,13 @@ def whole_round(people: People, live_stack: stack.StackState, run_dir: Path) -> 
     submit(second, "Setujui rencana")
     submit(second, "Tetapkan keputusan")
     assert "berlaku" in second.content()
+    assert "Rantai hash terverifikasi" in second.content()  # the decision log, checked by placement
     people.shot(second, "penyetuju-keputusan")
 
     me.goto(f"{console}/saya/putaran/{rid}")
     assert "Penjelasan untuk Anda" in me.content()
     assert "Anda ditempatkan dari" in me.content()
+    assert "[PROMOSI_" not in me.content()  # rule codes are named, not shown raw
     people.shot(me, "asn-penjelasan")
     me.fill("#reason", "Saya merawat orang tua di Talawi sehingga belum dapat pindah ke unit lain saat ini.")
     submit(me, "Kirim keberatan")

@@ -33,6 +33,9 @@ SETDA = PostRef(post_id="SETDA-ADM", post_name="Pengadministrasi Umum", unit_id=
                 unit_name="Sekretariat Daerah", post_type="pelaksana")  # fmt: skip
 
 
+RULES = notifier.NoticeRules("http://console", "{nip}@asn.sawahlunto.go.id", ("email",), (3, 6, 12))
+
+
 def announced(scope: list[str] | None = None) -> RoundAnnouncedV1:
     return RoundAnnouncedV1(round_id="r1", name="Mutasi Sawahlunto 2027-I", period="2027-I",
                             preferences_open_until=date(2027, 3, 12), scope_units=scope or [])  # fmt: skip
@@ -91,6 +94,26 @@ async def test_people_known_only_after_the_announcement_still_get_it_once_while_
     assert in_kominfo
     assert sorted(m.to for m in channel.sent) == in_kominfo
     assert {m.subject for m in channel.sent} == {"Putaran mutasi Mutasi Sawahlunto 2027-I diumumkan"}
+
+
+async def test_a_person_both_handlers_missed_is_caught_up_by_the_sender_once() -> None:
+    """The announcement's transaction did not see the person, the person's did not see the round (write skew):
+    the sender's pass over committed data adds the notice, and only once."""
+    channel = RecordingChannel()
+    late = POOL[0]
+    async with running_service(create_app(console_settings(), channels={"email": channel})) as svc:
+        await publish_event(svc, topics.ROUND_ANNOUNCED, announced(), subject="r1")
+        await (
+            svc.kit.database()
+            .raw(notifier.PEOPLE)
+            .insert_one(
+                {"agency_id": "sawahlunto", "nip": late.nip, "name": late.name, "unit_id": late.current_post.unit_id}
+            )
+        )  # stored as the person handler does, without its look at the open rounds
+        for _ in range(3):
+            await notifier.announce_to_latecomers(svc.kit.database(), RULES, TODAY)
+            await send(svc)
+    assert [m.to for m in channel.sent] == [f"{late.nip}@asn.sawahlunto.go.id"]
 
 
 async def test_a_decision_sends_one_notice_now_and_schedules_the_check_ins() -> None:

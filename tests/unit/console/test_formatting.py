@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from mutasi.console.domain.formatting import angka, bertanda, persen, tanggal, teks
+from mutasi.console.domain.formatting import angka, bertanda, kode, persen, tanggal, teks
 from mutasi.console.domain.notices import add_months
 
 
@@ -34,3 +34,12 @@ def test_check_in_dates_fall_on_the_same_day_or_the_months_last_day() -> None:
 def test_service_sentences_get_written_out_dates_and_decimal_commas() -> None:
     assert teks("skor 95.0, sampai 2026-12-07.") == "skor 95,0, sampai 7 Desember 2026."
     assert teks("NIP 199001012015031001 tetap") == "NIP 199001012015031001 tetap"
+
+
+def test_rule_codes_in_a_sentence_are_named_by_their_title() -> None:
+    titles = {"PROMOSI_TENURE": "Masa kerja minimal untuk promosi"}
+    said = "Syarat promosi: [PROMOSI_TENURE] terpenuhi; [BUP_TARGET_POST] terpenuhi."
+    assert (
+        kode(said, titles) == "Syarat promosi: Masa kerja minimal untuk promosi terpenuhi; BUP_TARGET_POST terpenuhi."
+    )
+    assert kode(None, titles) == ""

@@ -37,7 +37,8 @@ SELF_OR_READ: Rule = {**READ, "employee": N}  # staff read anyone of the agency,
 SELF_OR_READ_PROV: Rule = {**READ_PROV, "employee": N}
 ME: Rule = {"employee": N, "hr": N, "approver": N, "auditor": N, "province": N}  # every person's own record
 AUDITOR: Rule = {"auditor": A}  # the audit trail: who read or changed whose record (the auditor of the agency)
-AUDIT_CHECK: Rule = {"auditor": A, "hr": A}  # the decision log's integrity: HR may check its own agency's too
+# the decision log's integrity: HR and the Tim Penilai Kinerja (approvers) may check their own agency's too
+AUDIT_CHECK: Rule = {"auditor": A, "hr": A, "approver": A}
 AUDIT_TRAIL = {("GET", "/v1/audit/trail"): AUDITOR}  # every service keeps one (mutasi.chassis.audit)
 
 # (method, path) -> rule, per service. Paths are FastAPI path templates exactly as in the service's OpenAPI.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +27,7 @@ from mutasi.console.settings import ConsoleSettings
 from mutasi.contracts import topics
 
 STATIC = Path(__file__).resolve().parent / "static"
+CATCH_UP_S = 5.0
 
 
 def create_app(settings: ConsoleSettings, *, transport: httpx.AsyncBaseTransport | None = None,
@@ -33,6 +36,7 @@ def create_app(settings: ConsoleSettings, *, transport: httpx.AsyncBaseTransport
     kit = ServiceKit(settings, service="console", version="1")
     kit.index(notifier.NOTICES, [("notice_id", 1)], unique=True)
     kit.index(notifier.NOTICES, [("channel", 1), ("state", 1), ("due_on", 1)])
+    kit.index(notifier.NOTICES, [("event_id", 1), ("kind", 1)])
     kit.index(notifier.PEOPLE, [("agency_id", 1), ("nip", 1)], unique=True)
     kit.index(notifier.CONTACTS, [("agency_id", 1), ("nip", 1)], unique=True)
     kit.index(notifier.ROUNDS, [("agency_id", 1), ("round_id", 1)], unique=True)
@@ -83,12 +87,22 @@ def _notifier(
     kit.consume(topics.TRAINING_ASSIGNED, notifier.training_handler(rules))
     counters = NoticeMetrics(kit.metrics)
     leases: list[Lease] = []
+    next_catch_up = [0.0]  # announcements for people the directory learnt of late: at most every CATCH_UP_S
+
+    one_pass = asyncio.Lock()  # the periodic pass and a test's own call never send the same notice side by side
 
     async def send() -> None:
+        async with one_pass:
+            await send_once()
+
+    async def send_once() -> None:
         if not leases:
             leases.append(Lease(kit.database(), "console-notices", settings.relay_lease_s))
         if not await leases[0].hold():  # with several replicas only one sends: a notice goes out once
             return
+        if time.monotonic() >= next_catch_up[0]:
+            next_catch_up[0] = time.monotonic() + CATCH_UP_S
+            await notifier.announce_to_latecomers(kit.database(), rules, kit.clock.today())
         sender = notifier.NoticeSender(kit.database(), channels, settings.notify_batch, settings.notify_max_attempts,
                                        settings.notify_backoff_s, counters)  # fmt: skip
         await sender.send_due(kit.clock.today())

@@ -59,3 +59,13 @@ def teks(text: str | None) -> str:
     if not text:
         return ""
     return _DECIMAL_POINT.sub(",", _ISO_DATE.sub(lambda m: tanggal(m.group(1)), text))
+
+
+_RULE_CODE = re.compile(r"\[([A-Z][A-Z0-9_]+)\]")
+
+
+def kode(text: str | None, titles: dict[str, str]) -> str:
+    """Rule codes a service writes as `[PROMOSI_TENURE]` named by their Indonesian title where one is known."""
+    if not text:
+        return ""
+    return _RULE_CODE.sub(lambda m: titles.get(m.group(1), m.group(1)), text)

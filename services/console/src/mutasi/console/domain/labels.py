@@ -25,6 +25,13 @@ CHECKPOINT_STATES = {
     "overdue": "terlambat — survei masih dibuka",
     "recorded": "sudah dicatat",
 }
+LOG_KINDS = {
+    "plan": "Rencana disusun",
+    "override": "Diubah penyetuju",
+    "approval": "Persetujuan",
+    "decision": "Keputusan ditetapkan",
+    "objection_outcome": "Putusan keberatan",
+}
 ELIGIBILITY = {"passed": "memenuhi", "failed": "tidak memenuhi", "not_applicable": "tidak berlaku"}
 IMPORT_KINDS = {
     "employees": ("Data pegawai (ASN)", "assessment"),

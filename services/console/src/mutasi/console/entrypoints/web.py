@@ -61,7 +61,7 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True,
                       lstrip_blocks=True)  # fmt: skip
     env.filters.update(tanggal=formatting.tanggal, angka=formatting.angka, persen=formatting.persen,
-                       bertanda=formatting.bertanda, teks=formatting.teks)  # fmt: skip
+                       bertanda=formatting.bertanda, teks=formatting.teks, kode=formatting.kode)  # fmt: skip
     env.globals.update(labels=labels, label=labels.label)
     return env
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from mutasi.chassis.store import Database, UnitOfWork
+from mutasi.chassis.store import Database, UnitOfWork, is_duplicate_key
 from mutasi.console.domain import notices as texts
 from mutasi.console.service_layer.ports import Channel, Outgoing
 from mutasi.contracts.assessment import AssessmentCompletedV2
@@ -65,6 +65,35 @@ def person_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
                            round_id=r["round_id"])  # fmt: skip
 
     return on_assessment_completed
+
+
+async def announce_to_latecomers(db: Database, rules: NoticeRules, today: date) -> int:
+    """Adds the announcement of every round whose window is open for people in its scope who have none yet.
+
+    The directory (assessment-completed) and the announcement (round-announced) arrive on different topics: two
+    transactions that each commit without seeing the other's write would leave a person out. This pass reads
+    what is committed; the notice id is the announcing event's and unique, so nobody gets it twice."""
+    added = 0
+    for r in await db.raw(ROUNDS).find({"open_until": {"$gte": today.isoformat()}}, sort=[("round_id", 1)]):
+        scope: dict[str, Any] = {"agency_id": r["agency_id"]}
+        if r["scope_units"]:
+            scope["unit_id"] = {"$in": list(r["scope_units"])}
+        told = {n["nip"] for n in await db.raw(NOTICES).find({"event_id": r["event_id"], "kind": "round_announced"})}
+        missing = sorted({p["nip"] for p in await db.raw(PEOPLE).find(scope)} - told)
+        if not missing:
+            continue
+        origin = Origin(r["event_id"], r["agency_id"], date.fromisoformat(r["announced_on"]))
+        try:
+            async with db.uow("console") as uow:
+                await _add(uow, rules, origin, missing, "round_announced", texts.NoticeText(r["subject"], r["body"]),
+                           round_id=r["round_id"])  # fmt: skip
+                await uow.commit()
+        except Exception as exc:
+            if is_duplicate_key(exc):  # a subscriber added one of them meanwhile: the next pass sees it
+                continue
+            raise
+        added += len(missing)
+    return added
 
 
 def round_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
