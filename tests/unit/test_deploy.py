@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
 SERVICES = ("assessment", "placement", "training", "evaluation")
+DEPLOYED = (*SERVICES, "console")  # the Kubernetes Deployments: the four services and the console
 CONTAINER_PORT = 8000
 
 
@@ -372,7 +373,7 @@ def test_kubernetes_deploys_no_kafka_or_mongodb_of_its_own() -> None:
 
 def test_every_kubernetes_deployment_has_liveness_and_readiness_probes_on_the_right_paths() -> None:
     deployments = k8s_objects("Deployment")
-    assert sorted(d["metadata"]["name"] for d in deployments) == sorted(f"mutasi-{s}" for s in SERVICES)
+    assert sorted(d["metadata"]["name"] for d in deployments) == sorted(f"mutasi-{s}" for s in DEPLOYED)
     for deployment in deployments:
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
@@ -385,7 +386,7 @@ def test_every_kubernetes_deployment_has_liveness_and_readiness_probes_on_the_ri
         assert container["startupProbe"]["httpGet"]["path"] == "/health/live"
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", DEPLOYED)
 def test_each_kubernetes_deployment_runs_two_replicas_with_settings_from_configmap_and_secret(service: str) -> None:
     (deployment,) = [d for d in k8s_objects("Deployment") if d["metadata"]["name"] == f"mutasi-{service}"]
     spec = deployment["spec"]
@@ -425,9 +426,10 @@ def test_the_kubernetes_configmap_names_the_external_kafka_and_the_secret_only_a
     assert {"KAFKA_BOOTSTRAP", "LOG_LEVEL"} <= set(platform["data"])
     assert "secret.example.yaml" not in load(K8S / "kustomization.yaml")["resources"]
     secrets = {s["metadata"]["name"]: s for s in load_all(K8S / "secret.example.yaml")}
-    assert set(secrets) == {"mutasi-mongo", "mutasi-seal", "mutasi-kafka"}
-    assert set(secrets["mutasi-kafka"]["stringData"]) == {f"{s}-password" for s in SERVICES}
-    assert set(secrets["mutasi-mongo"]["stringData"]) == {f"{s}-uri" for s in SERVICES}
+    assert set(secrets) == {"mutasi-mongo", "mutasi-seal", "mutasi-kafka", "mutasi-console"}
+    assert set(secrets["mutasi-kafka"]["stringData"]) == {f"{s}-password" for s in DEPLOYED}
+    assert set(secrets["mutasi-mongo"]["stringData"]) == {f"{s}-uri" for s in DEPLOYED}
+    assert set(secrets["mutasi-console"]["stringData"]) == {"session-key", "smtp-password"}
     assert set(secrets["mutasi-seal"]["stringData"]) == {"placement-private-jwk", "placement-public-jwk"}
     assert all("CHANGE_ME" in value for s in secrets.values() for value in s["stringData"].values())
 
@@ -514,3 +516,25 @@ def test_every_third_party_image_is_pinned_by_digest_with_its_tag() -> None:
     assert len(images) >= 5
     unpinned = [i for i in images if not (DIGEST.search(i) and ":" in i.split("@")[0])]
     assert unpinned == []
+
+
+def test_the_console_is_reached_through_an_ingress_and_signs_people_in_at_the_agencys_provider() -> None:
+    (deployment,) = [d for d in k8s_objects("Deployment") if d["metadata"]["name"] == "mutasi-console"]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    assert env["MUTASI_CONSOLE_OIDC_ISSUER"]["valueFrom"]["configMapKeyRef"] == {
+        "name": "mutasi-platform",
+        "key": "OIDC_ISSUER",
+    }
+    assert env["MUTASI_CONSOLE_SESSION_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "mutasi-console"
+    assert env["MUTASI_CONSOLE_COOKIE_SECURE"]["value"] == "true"
+    for service in SERVICES:
+        assert env[f"MUTASI_CONSOLE_{service.upper()}_URL"]["value"] == f"http://mutasi-{service}"
+    (ingress,) = k8s_objects("Ingress")
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend == {"name": "mutasi-console", "port": {"name": "http"}}
+    assert ingress["spec"]["tls"]
+    policies = {p["metadata"]["name"]: p["spec"] for p in k8s_objects("NetworkPolicy")}
+    assert policies["mutasi-console-ingress"]["podSelector"] == {
+        "matchLabels": {"app.kubernetes.io/component": "console"}
+    }

@@ -17,6 +17,7 @@ from mutasi.cli import stack as stack_mod
 from mutasi.cli.console import DEMO_PASSWORD, MAILBOX_DIR, how_to_sign_in
 from mutasi.cli.demo.runner import DemoFailed, run_demo
 from mutasi.cli.idp.login import sign_in
+from mutasi.cli.idp.users import EMPLOYEE_NIPS
 
 app = typer.Typer(help="Mutasi: the ASN transfer programme, on your machine.", no_args_is_help=True)
 stack_app = typer.Typer(help="Tansu + SecantusDB + the four services as local processes (no Docker).")
@@ -181,7 +182,8 @@ def demo(
     code = 0
     try:
         urls = {s: state.url(s) for s in stack_mod.SERVICES}
-        asyncio.run(run_demo(urls, out, _say, state.issuer, seed=seed, size=size))
+        employee = EMPLOYEE_NIPS["sawahlunto"] if keep else None  # who signs in as employee.sawahlunto
+        asyncio.run(run_demo(urls, out, _say, state.issuer, seed=seed, size=size, demo_employee=employee))
     except DemoFailed as exc:
         _say(f"demo failed: {exc}")
         code = 1

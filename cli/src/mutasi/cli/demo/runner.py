@@ -14,7 +14,7 @@ import httpx
 from mutasi.cli import audit
 from mutasi.cli.demo import step_province
 from mutasi.cli.demo.context import DemoContext
-from mutasi.cli.demo.synth import generate
+from mutasi.cli.demo.synth import generate, with_demo_employee
 from mutasi.cli.idp.login import sign_in
 from mutasi.cli.idp.users import DEMO_PASSWORD
 
@@ -46,9 +46,14 @@ async def run_demo(
     size: int = 2500,
     today: date | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    demo_employee: str | None = None,
 ) -> dict[str, dict[str, Any]]:
+    """`demo_employee`: give one IT graduate this NIP (the identity provider's demo employee), so that person can
+    sign in to the console afterwards and find their own round (`mutasi demo --keep`)."""
     started = time.monotonic()
     dataset = generate(seed=seed, size=size, today=today)
+    if demo_employee:
+        dataset = with_demo_employee(dataset, demo_employee)
     say(
         f"dataset: {dataset.agency_name}: {len(dataset.units)} OPD, {len(dataset.posts)} posts, "
         f"{len(dataset.employees)} ASN, {len(dataset.assessments)} assessments, {len(dataset.offerings)} offerings "
