@@ -15,6 +15,7 @@ from mutasi.chassis.openapi import file_answer, raw_upload
 from mutasi.chassis.writes import IdempotencyKey
 from mutasi.placement.adapters.workbooks import XLSX_MEDIA_TYPE, read_rows, write_posts
 from mutasi.placement.domain.post_rows import COLUMNS
+from mutasi.placement.entrypoints import answers
 from mutasi.placement.entrypoints.dependencies import DepsDep
 from mutasi.placement.entrypoints.models import PolicyIn
 from mutasi.placement.service_layer import posts, reads
@@ -81,7 +82,9 @@ async def needs(caller: CallerDep, deps: DepsDep) -> list[dict[str, Any]]:
     return await posts.needs(deps, caller)
 
 
-@router.get("/candidates", summary="The candidate pool kept from assessment-completed")
+@router.get(
+    "/candidates", summary="The candidate pool kept from assessment-completed", response_model=answers.Candidates
+)
 async def candidates(
     caller: CallerDep,
     deps: DepsDep,
@@ -90,7 +93,9 @@ async def candidates(
     return await reads.candidates(deps, caller, listed)
 
 
-@router.get("/rules", summary="The eligibility rule table: codes, sources, effective dates")
+@router.get(
+    "/rules", summary="The eligibility rule table: codes, sources, effective dates", response_model=list[answers.Rule]
+)
 async def rules() -> list[dict[str, Any]]:
     return reads.rules_table()
 
