@@ -36,11 +36,13 @@ async def prepare(ctx: DemoContext) -> None:
 async def _load_second_agency(ctx: DemoContext) -> DemoContext:
     """Kota Solok's posts, registry and assessments, through the same HTTP steps as Sawahlunto's, as its HR."""
     size = max(150, len(ctx.dataset.employees) // 8)
-    data = generate(seed=ctx.dataset.seed + 1, size=size, today=ctx.dataset.today, agency_id=SECOND)
     taken = {e.nip for e in ctx.dataset.employees}
-    clash = [e.nip for e in data.employees if e.nip in taken]
-    if clash:  # a NIP names one person in the whole country
-        raise RuntimeError(f"synthetic NIPs of {SECOND} clash with the first agency's: {clash[:3]}")
+    for seed in range(ctx.dataset.seed + 1, ctx.dataset.seed + 50):  # a NIP names one person in the whole country
+        data = generate(seed=seed, size=size, today=ctx.dataset.today, agency_id=SECOND)
+        if not any(e.nip in taken for e in data.employees):
+            break
+    else:
+        raise RuntimeError(f"no synthetic {SECOND} without a NIP of the first agency")
     headers = ctx.as_user(f"hr.{SECOND}")
     clients = {name: httpx.AsyncClient(base_url=c.base_url, headers=headers, timeout=300, transport=ctx.transport)
                for name, c in ctx.clients.items()}  # fmt: skip
