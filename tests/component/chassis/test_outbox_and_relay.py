@@ -83,6 +83,7 @@ async def test_the_relay_publishes_committed_events_by_itself_and_a_pass_counts_
             await uow.commit()
         assert await svc.kit.relay.publish_pending() == 3
         assert await svc.kit.relay.publish_pending() == 0
+        assert svc.kit.metrics.registry.get_sample_value("mutasi_outbox_pending", {"service": "toy"}) == 0
 
 
 async def test_the_outbox_read_by_topic_holds_only_that_topics_events() -> None:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from pymongo.errors import OperationFailure
 
 from mutasi.chassis.faults import is_conflict
-from mutasi.chassis.writes import RETRY_HEADER, RetryWrites, _read_body, install_fault_handlers
+from mutasi.chassis.writes import RETRY_HEADER, IdempotencyKey, RetryWrites, _read_body, install_fault_handlers
 
 Message = dict[str, Any]
 
@@ -65,3 +65,30 @@ async def test_a_database_error_no_retry_can_cure_is_a_500_not_retry_later() -> 
         r = await client.post("/bad-query")
     assert r.status_code == 500
     assert "Retry-After" not in r.headers
+
+
+async def test_the_server_lifespan_passes_through_untouched() -> None:
+    seen: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["type"])
+
+    async def nothing() -> Message:
+        raise AssertionError("a lifespan scope's messages are the app's to read")
+
+    await RetryWrites(app, attempts=3, backoff_s=0)({"type": "lifespan"}, nothing, nothing)
+    assert seen == ["lifespan"]
+
+
+@pytest.mark.parametrize(("length", "status"), [(200, 200), (201, 422)])
+async def test_an_idempotency_key_is_at_most_200_characters(length: int, status: int) -> None:
+    app = FastAPI()
+
+    @app.post("/write")
+    async def write_something(key: IdempotencyKey = None) -> dict[str, str | None]:
+        return {"key": key}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        r = await client.post("/write", headers={"Idempotency-Key": "k" * length})
+    assert r.status_code == status
