@@ -66,3 +66,22 @@ kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add
 kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-evaluation --operation Write --topic mutasi.mutation-decided.v1.dlq --resource-pattern-type literal
 kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-evaluation --operation Write --topic mutasi.training-assigned.v1.dlq --resource-pattern-type literal
 kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-evaluation --operation Write --topic mutasi.training-completed.v1.dlq --resource-pattern-type literal
+
+# console
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Describe --topic mutasi.assessment-completed.v2 --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Describe --topic mutasi.assessment-completed.v2.dlq --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Describe --topic mutasi.mutation-decided.v1 --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Describe --topic mutasi.mutation-decided.v1.dlq --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Describe --topic mutasi.round-announced.v1 --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Describe --topic mutasi.round-announced.v1.dlq --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Describe --topic mutasi.training-assigned.v1 --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Describe --topic mutasi.training-assigned.v1.dlq --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Read --group mutasi-console. --resource-pattern-type prefixed
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Read --topic mutasi.assessment-completed.v2 --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Read --topic mutasi.mutation-decided.v1 --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Read --topic mutasi.round-announced.v1 --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Read --topic mutasi.training-assigned.v1 --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Write --topic mutasi.assessment-completed.v2.dlq --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Write --topic mutasi.mutation-decided.v1.dlq --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Write --topic mutasi.round-announced.v1.dlq --resource-pattern-type literal
+kafka-acls.sh --bootstrap-server "$KAFKA" --command-config "$ADMIN_CONFIG" --add --allow-principal User:mutasi-console --operation Write --topic mutasi.training-assigned.v1.dlq --resource-pattern-type literal

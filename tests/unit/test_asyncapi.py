@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from mutasi.contracts.topics import ALL
+from tests.support.service import seal_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "asyncapi"
-SERVICES = ("assessment", "placement", "training", "evaluation")
+SERVICES = ("assessment", "placement", "training", "evaluation", "console")
 node = shutil.which("node")
 pytestmark = pytest.mark.skipif(
     node is None or not (TOOL / "node_modules" / "@asyncapi" / "parser").is_dir(),
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.skipif(
 def document(service: str) -> dict[str, Any]:
     bootstrap = importlib.import_module(f"mutasi.{service}.bootstrap")
     settings = getattr(importlib.import_module(f"mutasi.{service}.settings"), f"{service.capitalize()}Settings")
-    doc: dict[str, Any] = json.loads(bootstrap.create_app(settings(mongo_uri="memory://")).state.kit.asyncapi())
+    doc: dict[str, Any] = json.loads(
+        bootstrap.create_app(settings(mongo_uri="memory://", **seal_settings())).state.kit.asyncapi()
+    )
     return doc
 
 

@@ -10,7 +10,7 @@ from mutasi.chassis.kit import ServiceKit
 from mutasi.contracts.topics import ALL
 from tests.support.service import seal_settings
 
-SERVICES = ("assessment", "placement", "training", "evaluation")
+SERVICES = ("assessment", "placement", "training", "evaluation", "console")
 
 
 def kit_of(service: str) -> ServiceKit:
