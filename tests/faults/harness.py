@@ -40,7 +40,12 @@ class PatientTransport(httpx.AsyncBaseTransport):
                     await response.aclose()
                     await asyncio.sleep(0.5)
                     continue
-                return response
+                # The body is read here, inside the retry: a service killed while sending it cuts the body
+                # (RemoteProtocolError), which is a transport error like any other, not an answer.
+                content = b"".join([chunk async for chunk in response.aiter_raw()])  # as sent (no decoding)
+                await response.aclose()
+                return httpx.Response(response.status_code, headers=response.headers, content=content,
+                                      request=request, extensions=response.extensions)  # fmt: skip
             except httpx.TransportError as exc:
                 never_sent = isinstance(exc, httpx.ConnectError)
                 if not (safe or never_sent) or time.monotonic() > deadline:

@@ -116,12 +116,15 @@ async def test_deleting_a_log_entry_or_cutting_the_tail_is_named_by_verify() -> 
         assert (v["ok"], v["problem"], v["seq"]) == (False, "deleted", 4)
 
 
-async def test_only_auditors_and_hr_may_verify_or_read_the_log() -> None:
+async def test_auditors_hr_and_approvers_may_verify_or_read_the_log_an_employee_may_not() -> None:
+    """Approvers see the log and its verification beside the plan they approve (the console's approver page)."""
     async with running_service(app()) as svc:
-        for headers in ({"X-User": "x", "X-Role": "employee", "X-Nip": IT_GRAD}, {"X-Role": "approver"}):
-            assert (await svc.http.get("/v1/audit/verify", headers=headers)).status_code == 403
-            assert (await svc.http.get("/v1/audit/decision-log", headers=headers)).status_code == 403
-        assert (await svc.http.get("/v1/audit/verify", headers=HR)).status_code == 200
+        employee = {"X-User": "x", "X-Role": "employee", "X-Nip": IT_GRAD}
+        assert (await svc.http.get("/v1/audit/verify", headers=employee)).status_code == 403
+        assert (await svc.http.get("/v1/audit/decision-log", headers=employee)).status_code == 403
+        for headers in (HR, {"X-User": "a", "X-Role": "approver"}, {"X-User": "u", "X-Role": "auditor"}):
+            assert (await svc.http.get("/v1/audit/verify", headers=headers)).status_code == 200
+            assert (await svc.http.get("/v1/audit/decision-log", headers=headers)).status_code == 200
 
 
 async def test_an_override_is_logged_with_its_reason_and_who_made_it() -> None:
