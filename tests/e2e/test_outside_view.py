@@ -11,6 +11,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from mutasi.contracts import topics
+from mutasi.contracts.assessment import AssessmentCompletedV2
+from mutasi.contracts.envelope import CloudEvent
 from tests.e2e.conftest import RoundOnStack
 
 pytestmark = pytest.mark.e2e
@@ -71,5 +73,15 @@ async def test_an_outside_subscriber_reading_every_topic_sees_no_criminal_discip
             leaks += [f"{topic}: key {n}" for n in keys_of(message) if SENSITIVE.search(n)]
             leaks += [f"{topic}: text {m.group(0)}" for m in SENSITIVE.finditer(text)]
     assert leaks == []
-    sealed = [json.loads(b)["data"]["sealed_flags"] for b in seen[topics.ASSESSMENT_COMPLETED.name]]
-    assert all(s.count(".") == 4 and s.startswith("eyJ") for s in sealed)  # JWE compact: opaque to an outsider
+    # Other tests on the same stack publish garbage to the topic too (the door's corpus): every message that is a
+    # valid assessment-completed.v2 carries its flags sealed.
+    produced = [m for b in seen[topics.ASSESSMENT_COMPLETED.name] if (m := completed(b)) is not None]
+    assert produced
+    assert all(m.data.sealed_flags.count(".") == 4 and m.data.sealed_flags.startswith("eyJ") for m in produced)
+
+
+def completed(body: bytes) -> CloudEvent[AssessmentCompletedV2] | None:
+    try:
+        return CloudEvent[AssessmentCompletedV2].model_validate_json(body)
+    except ValueError:
+        return None
