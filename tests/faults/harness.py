@@ -97,9 +97,11 @@ def read_effects(state: stack.StackState) -> Effects:
         decisions: Counter[Any] = Counter()
         for r in placement["rounds"].find({}, {"decisions": 1}):
             decisions.update(d["nip"] for d in r.get("decisions", []))
+        # Every plan ever made, whatever its status now: a person decided twice (their agency's round, then the
+        # province round) has two move plans, and whether the first ends "completed" or "superseded" depends on
+        # which of its sessions they got a seat in (first come, first served) — not on whether an event was lost.
         all_plans: Counter[Any] = Counter(
-            (p["nip"], p.get("kind"))
-            for p in training["plans"].find({"status": {"$ne": "superseded"}}, {"nip": 1, "kind": 1})
+            (p["nip"], p.get("kind")) for p in training["plans"].find({}, {"nip": 1, "kind": 1})
         )
         plans = Counter({k: n for k, n in all_plans.items() if k[1] == "move"})
         evaluations: Counter[Any] = Counter(
