@@ -9,7 +9,7 @@ from mutasi.chassis.http import Caller
 from mutasi.chassis.store import UnitOfWork
 from mutasi.placement.domain.decision_log import check_decisions, new_entry, verify
 from mutasi.placement.domain.errors import NotFound
-from mutasi.placement.domain.rounds import Decision, Objection, Plan
+from mutasi.placement.domain.rounds import Decision, Objection, Plan, Round
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.ports import Store
 
@@ -44,6 +44,12 @@ async def append(
     entry = new_entry(head, kind, at.isoformat(), actor, round_id, content)
     await store.append_log(uow, agency_id, entry)
     return entry
+
+
+async def record(deps: Deps, uow: UnitOfWork, r: Round, caller: Caller, kind: str, content: Any) -> dict[str, Any]:
+    """`append` for a change to round `r` made by `caller` now: the agency, round, actor and time every use case
+    logs the same way."""
+    return await append(deps.store, uow, r.agency_id, kind, r.round_id, who(caller), deps.clock(), content)
 
 
 async def verify_log(deps: Deps, agency_id: str) -> dict[str, Any]:

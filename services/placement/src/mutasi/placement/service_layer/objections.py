@@ -51,15 +51,8 @@ async def resolve_objection(deps: Deps, caller: Caller, round_id: str, objection
         if not upheld:
             r.reject_objection(objection_id, note, actor(caller))
             await deps.store.save_round(uow, r)
-            await decision_log.append(
-                deps.store,
-                uow,
-                r.agency_id,
-                "objection_outcome",
-                r.round_id,
-                decision_log.who(caller),
-                deps.clock(),
-                decision_log.objection_content(o, "rejected", note),
+            await decision_log.record(
+                deps, uow, r, caller, "objection_outcome", decision_log.objection_content(o, "rejected", note)
             )
             await uow.commit()
             deps.telemetry.objection("rejected")
@@ -76,14 +69,12 @@ async def resolve_objection(deps: Deps, caller: Caller, round_id: str, objection
         new = r.uphold_objection(objection_id, note, actor(caller), entry, deps.new_id(), deps.clock(), summary)
         await emit_decisions(deps.store, uow, r, [new], pool)
         await deps.store.save_round(uow, r)
-        await decision_log.append(
-            deps.store,
+        await decision_log.record(
+            deps,
             uow,
-            r.agency_id,
+            r,
+            caller,
             "objection_outcome",
-            r.round_id,
-            decision_log.who(caller),
-            deps.clock(),
             {**decision_log.objection_content(o, "upheld", note), **decision_log.decisions_content([new])},
         )
         await uow.commit()

@@ -48,16 +48,7 @@ async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) 
         new_plan = to_plan(deps.new_id(), solved, rules_doc, pool, r, rules)
         r.record_plan(new_plan)
         await deps.store.save_round(uow, r)
-        await decision_log.append(
-            deps.store,
-            uow,
-            r.agency_id,
-            "plan",
-            r.round_id,
-            decision_log.who(caller),
-            deps.clock(),
-            decision_log.plan_content(new_plan),
-        )
+        await decision_log.record(deps, uow, r, caller, "plan", decision_log.plan_content(new_plan))
         names = post_names(pool)
         docs = [explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
                 for e in new_plan.entries.values()]  # fmt: skip
@@ -126,14 +117,12 @@ async def override(deps: Deps, caller: Caller, round_id: str, nip: str, post_id:
         weights_doc = dict(r.plan.rules.get("weights", {})) if r.plan else {}  # type: ignore[call-overload]
         entry = r.override(_move_entry(pool.candidates[nip], pool, r, post_id, weights_doc), reason, actor(caller))
         await deps.store.save_round(uow, r)
-        await decision_log.append(
-            deps.store,
+        await decision_log.record(
+            deps,
             uow,
-            r.agency_id,
+            r,
+            caller,
             "override",
-            r.round_id,
-            decision_log.who(caller),
-            deps.clock(),
             {
                 "nip": nip,
                 "from_post": current.to_post,

@@ -123,15 +123,8 @@ async def approve(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
         old = r.state.value
         r.approve(actor(caller), deps.clock())
         await deps.store.save_round(uow, r)
-        await decision_log.append(
-            deps.store,
-            uow,
-            r.agency_id,
-            "approval",
-            r.round_id,
-            decision_log.who(caller),
-            deps.clock(),
-            {"plan_id": r.plan.plan_id if r.plan else None, "state": r.state.value},
+        await decision_log.record(
+            deps, uow, r, caller, "approval", {"plan_id": r.plan.plan_id if r.plan else None, "state": r.state.value}
         )
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
@@ -149,16 +142,7 @@ async def decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
         decisions = r.decide([deps.new_id() for _ in moves], deps.clock(), reasons)
         await emit_decisions(deps.store, uow, r, decisions, pool)
         await deps.store.save_round(uow, r)
-        await decision_log.append(
-            deps.store,
-            uow,
-            r.agency_id,
-            "decision",
-            r.round_id,
-            decision_log.who(caller),
-            deps.clock(),
-            decision_log.decisions_content(decisions),
-        )
+        await decision_log.record(deps, uow, r, caller, "decision", decision_log.decisions_content(decisions))
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
     deps.telemetry.decided(len(decisions))
