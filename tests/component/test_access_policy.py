@@ -33,7 +33,7 @@ APPS: dict[str, Callable[[], FastAPI]] = {
     "training": lambda: training_app(TrainingSettings(mongo_uri="memory://")),
     "evaluation": lambda: evaluation_app(EvaluationSettings(mongo_uri="memory://", metrics_refresh_s=0)),
 }
-HOME, COORDINATED, FOREIGN, PROVINCE_HOME = "kota-a", "kota-b", "kota-z", "prov-sumbar"
+HOME, COORDINATED, FOREIGN, PROVINCE_HOME = "kota-a", "kota-b", "kota-z", "sumbar"
 OWN_NIP, OTHER_NIP = "199001012015031001", "198505052010012002"
 AGENCY_CASES = ("own", "coordinated", "foreign")
 NIP_CASES = ("own", "other")

@@ -38,10 +38,10 @@ async def placement_db(round_on_stack: RoundOnStack) -> AsyncIterator[Any]:
 
 
 async def test_the_demo_rounds_verify(round_on_stack: RoundOnStack) -> None:
-    done = audit_verify(round_on_stack, AGENCY, "prov-sumbar")
+    done = audit_verify(round_on_stack, AGENCY, "sumbar")
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"audit verify {AGENCY}: ok" in done.stdout
-    assert "audit verify prov-sumbar: ok" in done.stdout
+    assert "audit verify sumbar: ok" in done.stdout
 
 
 async def test_a_decision_edited_in_the_database_is_named(round_on_stack: RoundOnStack) -> None:

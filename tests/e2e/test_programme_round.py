@@ -36,7 +36,7 @@ def test_a_small_round_flows_from_assessment_to_evaluation(round_on_stack: Round
     assert r["placement"]["demosi_without_basis"] == 0  # a demosi only at the person's request or as a penalty
     assert r["province"]["inter_agency_moves"] > 0  # a Sawahlunto ASN placed in a Kota Solok post
     assert len(summary) == 1
-    assert any(line.startswith("audit verify prov-sumbar: ok") for line in round_on_stack.lines)
+    assert any(line.startswith("audit verify sumbar: ok") for line in round_on_stack.lines)
 
 
 def decision_event(nip: str, event_id: str, decision_id: str) -> bytes:

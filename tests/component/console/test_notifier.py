@@ -96,6 +96,31 @@ async def test_people_known_only_after_the_announcement_still_get_it_once_while_
     assert {m.subject for m in channel.sent} == {"Putaran mutasi Mutasi Sawahlunto 2027-I diumumkan"}
 
 
+async def test_a_province_round_reaches_the_people_of_the_agencies_it_names_each_under_their_own_agency() -> None:
+    """The province BKD announces one round across two agencies (mutasi antarinstansi): their people get it, a
+    third agency's do not, and someone of a named agency known only afterwards still gets it once."""
+    channel = RecordingChannel()
+    homes = {POOL[0].nip: "sawahlunto", POOL[1].nip: "sawahlunto", POOL[2].nip: "kota-solok",
+             POOL[3].nip: "kota-solok", POOL[4].nip: "padang"}  # fmt: skip
+    province = RoundAnnouncedV1(
+        round_id="p1", name="Mutasi antarinstansi Sumatera Barat 2027", period="2027-prov",
+        preferences_open_until=date(2027, 3, 12), agencies=["sawahlunto", "kota-solok"],
+    )  # fmt: skip
+    async with running_service(create_app(console_settings(), channels={"email": channel})) as svc:
+        for event in POOL[:3] + POOL[4:]:
+            await publish_event(svc, topics.ASSESSMENT_COMPLETED, event, agency_id=homes[event.nip])
+        for _ in range(2):  # a redelivery of the same event id
+            await publish_event(svc, topics.ROUND_ANNOUNCED, province, agency_id="sumbar", subject="p1",
+                                event_id="ev-province-1")  # fmt: skip
+        await publish_event(svc, topics.ASSESSMENT_COMPLETED, POOL[3], agency_id="kota-solok")  # a latecomer
+        await notifier.announce_to_latecomers(svc.kit.database(), RULES, TODAY)
+        await send(svc)
+        await send(svc)
+        stored = await notices(svc, kind="round_announced")
+    assert sorted(m.to.split("@")[0] for m in channel.sent) == sorted(e.nip for e in POOL[:4])
+    assert {n["nip"]: n["agency_id"] for n in stored} == {e.nip: homes[e.nip] for e in POOL[:4]}
+
+
 async def test_a_person_both_handlers_missed_is_caught_up_by_the_sender_once() -> None:
     """The announcement's transaction did not see the person, the person's did not see the round (write skew):
     the sender's pass over committed data adds the notice, and only once."""

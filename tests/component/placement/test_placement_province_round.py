@@ -16,8 +16,8 @@ XLSX = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadshe
 SOLOK = "kota-solok"
 HR_SAWAHLUNTO = {"X-Agency-Id": "sawahlunto", "X-User": "rina", "X-Role": "hr"}
 HR_SOLOK = {"X-Agency-Id": SOLOK, "X-User": "sari", "X-Role": "hr"}
-PROVINCE = {"X-Agency-Id": "prov-sumbar", "X-User": "bkd", "X-Role": "province", "X-Agencies": f"sawahlunto,{SOLOK}"}
-APPROVERS = [{"X-Agency-Id": "prov-sumbar", "X-User": u, "X-Role": "approver"} for u in ("andi", "beni")]
+PROVINCE = {"X-Agency-Id": "sumbar", "X-User": "bkd", "X-Role": "province", "X-Agencies": f"sawahlunto,{SOLOK}"}
+APPROVERS = [{"X-Agency-Id": "sumbar", "X-User": u, "X-Role": "approver"} for u in ("andi", "beni")]
 
 
 async def two_agencies(svc: RunningService) -> None:

@@ -34,7 +34,7 @@ async def test_every_demo_user_signs_in_and_the_services_read_their_agency_roles
         tokens = await sign_in(ISSUER, username, DEMO_PASSWORD, transport=transport)
         seen[username] = await verifier.verify(tokens.access_token)
     assert len(seen) == 16  # 6 roles x 2 agencies, the province user, the province's 2 approvers and auditor
-    assert seen["approver1.prov-sumbar"].agency == "prov-sumbar"
+    assert seen["approver1.sumbar"].agency == "sumbar"
     assert seen["hr.sawahlunto"].agency == "sawahlunto"
     assert seen["hr.sawahlunto"].roles == {"hr"}
     assert seen["approver1.kota-solok"].user != seen["approver2.kota-solok"].user

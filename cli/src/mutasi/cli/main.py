@@ -183,7 +183,10 @@ def demo(
     try:
         urls = {s: state.url(s) for s in stack_mod.SERVICES}
         employee = EMPLOYEE_NIPS["sawahlunto"] if keep else None  # who signs in as employee.sawahlunto
-        asyncio.run(run_demo(urls, out, _say, state.issuer, seed=seed, size=size, demo_employee=employee))
+        mailbox = run_dir / MAILBOX_DIR if "mailbox" in state.ports else None  # the console runs: check its mail
+        asyncio.run(
+            run_demo(urls, out, _say, state.issuer, seed=seed, size=size, demo_employee=employee, mailbox=mailbox)
+        )
     except DemoFailed as exc:
         _say(f"demo failed: {exc}")
         code = 1

@@ -149,6 +149,7 @@ def up(run_dir: Path, say: Callable[[str], None] = print, console: bool = True) 
     logs = run_dir / "logs"
     # Tansu keeps topics in memory, so a new stack starts empty; its database must start empty too.
     shutil.rmtree(run_dir / MONGO_DATA, ignore_errors=True)
+    shutil.rmtree(run_dir / console_mod.MAILBOX_DIR, ignore_errors=True)  # and so must the mailbox of its notices
     kafka = start_tansu(logs / "tansu.log")
     say(f"  kafka (Tansu)        127.0.0.1:{kafka.port}")
     mongo = start_secantus(logs / "secantus.log", storage=run_dir / MONGO_DATA, sync_on_commit=True)

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from mutasi.cli import audit
-from mutasi.cli.demo import step_province
+from mutasi.cli.demo import notices, step_province
 from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.synth import generate, with_demo_employee
 from mutasi.cli.idp.login import sign_in
@@ -47,9 +47,12 @@ async def run_demo(
     today: date | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     demo_employee: str | None = None,
+    mailbox: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
     """`demo_employee`: give one IT graduate this NIP (the identity provider's demo employee), so that person can
-    sign in to the console afterwards and find their own round (`mutasi demo --keep`)."""
+    sign in to the console afterwards and find their own round (`mutasi demo --keep`). `mailbox`: the local
+    mailbox of the console's notices; when given, the demo ends only once every notice the round owes people is
+    in it exactly once (and fails if that does not happen)."""
     started = time.monotonic()
     dataset = generate(seed=seed, size=size, today=today)
     if demo_employee:
@@ -84,6 +87,13 @@ async def run_demo(
             say(audit.describe(verdict))
             if not verdict["ok"]:
                 raise DemoFailed(f"the decision log of {agency_id} does not verify")
+        if mailbox is not None:
+            say("[notices]")
+            check = await notices.wait_for_mailbox(ctx, mailbox, [dataset.agency_id, step_province.SECOND])
+            say(f"notices: {check.describe()}")
+            if not check.complete:
+                raise DemoFailed(f"the local mailbox does not hold every notice of the round once: {check.describe()}")
+            results["notices"] = {"sent": sum(check.delivered.values()), "duplicates": check.duplicates}
     finally:
         for client in clients.values():
             await client.aclose()
@@ -93,6 +103,8 @@ async def run_demo(
     coverage = results.get("training", {}).get("gap_coverage_pct")
     boxes = results.get("assessment", {}).get("boxes", {})
     parts = [f"{k}={v}" for k, v in counts.items()]
+    if "notices" in results:
+        parts.append(f"notices={results['notices']['sent']} notices_twice={results['notices']['duplicates']}")
     kinds = results.get("placement", {}).get("moves_by_kind", {})
     if kinds:
         parts.append("kinds=" + ",".join(f"{k}:{v}" for k, v in kinds.items()))

@@ -125,6 +125,7 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     r.raise_for_status()
     round_id = r.json()["round_id"]
     ctx.progress(f"placement: round {round_id} announced, {r.json()['notices']} notices")
+    ctx.facts.setdefault("announced", {})[body["name"]] = r.json()["notices"]  # whom placement says it reaches
     prefs = _preferences(ctx.dataset, pool)
     for nip, ranked in prefs.items():
         (await client.put(f"/v1/rounds/{round_id}/preferences/{nip}", json={"ranked": ranked},
@@ -156,6 +157,7 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     pppk_moved = [n for n in moved if n in pppk]
     ctx.progress(f"placement: {len(moved)} decided; IT graduates moved: {len(it_moved)}")
     ctx.facts["moved"] = moved
+    ctx.facts["decisions"] = ctx.facts.get("decisions", 0) + len(decisions)
     ctx.facts["placement_round"] = round_id
     return {
         "round_id": round_id, "decided": len(decisions), "moved": len(moved), "pool": len(pool),

@@ -18,7 +18,7 @@ from mutasi.cli.demo.context import DemoContext
 from mutasi.cli.demo.synth import generate
 
 SECOND = "kota-solok"
-PROVINCE_AGENCY = "prov-sumbar"
+PROVINCE_AGENCY = "sumbar"
 PROVINCE_USER = "province.sumbar"
 PROVINCE_APPROVERS = (f"approver1.{PROVINCE_AGENCY}", f"approver2.{PROVINCE_AGENCY}")
 MAX_REQUESTS = 40
@@ -90,6 +90,7 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     r.raise_for_status()
     round_id = r.json()["round_id"]
     ctx.progress(f"province: round {round_id} across {first} and {SECOND}, {r.json()['notices']} notices")
+    ctx.facts.setdefault("announced", {})[body["name"]] = r.json()["notices"]
     listed = await client.get("/v1/candidates", headers=hr_first)
     pool = {c["nip"] for c in listed.json()["candidates"]}
     prefs = _preferences(ctx, second, pool)
@@ -108,5 +109,6 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     across = [d for d in decisions if d["from_post"].split(":", 1)[0] != d["to_post"].split(":", 1)[0]]
     ctx.progress(f"province: {len(decisions)} decided, {len(across)} between agencies")
     ctx.facts["province_round"] = round_id
+    ctx.facts["decisions"] = ctx.facts.get("decisions", 0) + len(decisions)
     return {"round_id": round_id, "agencies": [first, SECOND], "decided": len(decisions),
             "inter_agency_moves": len(across), "preferences": len(prefs)}  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 
 DEMO_PASSWORD = "mutasi-demo"  # local stack only; documented in README and docs/identity.md
 AGENCIES = ("sawahlunto", "kota-solok")
-PROVINCE_AGENCY = "prov-sumbar"
+PROVINCE_AGENCY = "sumbar"
 AUDIENCE = "mutasi"
 # NIPs of the demo employees (18 digits: birth date, appointment month, sex, serial) - not real people.
 EMPLOYEE_NIPS = {"sawahlunto": "199001012015031001", "kota-solok": "199202022016042002"}
@@ -50,7 +50,7 @@ def demo_users() -> dict[str, User]:
             "province.sumbar",
             DEMO_PASSWORD,
             {
-                "sub": "prov-sumbar:province",
+                "sub": "sumbar:province",
                 "preferred_username": "province.sumbar",
                 "agency": PROVINCE_AGENCY,
                 "agencies": list(AGENCIES),

@@ -18,6 +18,11 @@ class RoundAnnouncedV1(Payload):
     period: str = Field(description="Period label, e.g. 2026-II.")
     preferences_open_until: RecentDate = Field(description="Last day to submit preferences.")
     scope_units: list[str] = Field(default_factory=list, description="Unit ids in scope; empty = whole agency.")
+    agencies: list[str] = Field(
+        default_factory=list,
+        description="A province round (mutasi antarinstansi): the agencies whose people it reaches; empty = only "
+        "the announcing agency.",
+    )
 
 
 class GroupProfile(BaseModel):

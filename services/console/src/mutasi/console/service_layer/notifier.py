@@ -57,14 +57,52 @@ def person_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
         doc = {"agency_id": event.agencyid, "nip": d.nip, "name": d.name, "unit_id": d.current_post.unit_id}
         await uow.collection(PEOPLE).replace_one({"agency_id": event.agencyid, "nip": d.nip}, doc, upsert=True)
         today = event.time.date().isoformat()
-        open_rounds = await uow.collection(ROUNDS).find({"agency_id": event.agencyid, "open_until": {"$gte": today}})
+        open_rounds = await uow.collection(ROUNDS).find(
+            {"$or": [{"agency_id": event.agencyid}, {"agencies": event.agencyid}], "open_until": {"$gte": today}}
+        )
         for r in open_rounds:
-            if not r["scope_units"] or doc["unit_id"] in r["scope_units"]:
-                origin = Origin(r["event_id"], event.agencyid, date.fromisoformat(r["announced_on"]))
-                await _add(uow, rules, origin, [d.nip], "round_announced", texts.NoticeText(r["subject"], r["body"]),
-                           round_id=r["round_id"])  # fmt: skip
+            if event.agencyid in _reached(r) and (not r["scope_units"] or doc["unit_id"] in r["scope_units"]):
+                await _announce(uow, rules, r, {event.agencyid: [d.nip]})
 
     return on_assessment_completed
+
+
+def _reached(round_doc: dict[str, Any]) -> list[str]:
+    """The agencies whose people a round announcement reaches: a province round names them (mutasi
+    antarinstansi, PP 11/2017 Pasal 190); any other round reaches its own agency."""
+    return list(round_doc.get("agencies") or [round_doc["agency_id"]])
+
+
+def _in_scope(round_doc: dict[str, Any]) -> dict[str, Any]:
+    scope: dict[str, Any] = {"agency_id": {"$in": _reached(round_doc)}}
+    if round_doc["scope_units"]:
+        scope["unit_id"] = {"$in": list(round_doc["scope_units"])}
+    return scope
+
+
+async def _announce(
+    uow: UnitOfWork, rules: NoticeRules, round_doc: dict[str, Any], nips_by_agency: dict[str, list[str]]
+) -> None:
+    """The round's announcement to these people, each under their own agency (whose staff may read it)."""
+    day = date.fromisoformat(round_doc["announced_on"])
+    text = texts.NoticeText(round_doc["subject"], round_doc["body"])
+    for agency_id, nips in sorted(nips_by_agency.items()):
+        await _add(uow, rules, Origin(round_doc["event_id"], agency_id, day), nips, "round_announced", text,
+                   round_id=round_doc["round_id"])  # fmt: skip
+
+
+def _by_agency(people: Sequence[dict[str, Any]]) -> dict[str, list[str]]:
+    out: dict[str, set[str]] = {}
+    for p in people:
+        out.setdefault(p["agency_id"], set()).add(p["nip"])
+    return {agency_id: sorted(nips) for agency_id, nips in out.items()}
+
+
+async def _not_told(db: Database, round_doc: dict[str, Any]) -> list[dict[str, Any]]:
+    told = {
+        n["nip"] for n in await db.raw(NOTICES).find({"event_id": round_doc["event_id"], "kind": "round_announced"})
+    }
+    return [p for p in await db.raw(PEOPLE).find(_in_scope(round_doc)) if p["nip"] not in told]
 
 
 async def announce_to_latecomers(db: Database, rules: NoticeRules, today: date) -> int:
@@ -75,18 +113,12 @@ async def announce_to_latecomers(db: Database, rules: NoticeRules, today: date) 
     what is committed; the notice id is the announcing event's and unique, so nobody gets it twice."""
     added = 0
     for r in await db.raw(ROUNDS).find({"open_until": {"$gte": today.isoformat()}}, sort=[("round_id", 1)]):
-        scope: dict[str, Any] = {"agency_id": r["agency_id"]}
-        if r["scope_units"]:
-            scope["unit_id"] = {"$in": list(r["scope_units"])}
-        told = {n["nip"] for n in await db.raw(NOTICES).find({"event_id": r["event_id"], "kind": "round_announced"})}
-        missing = sorted({p["nip"] for p in await db.raw(PEOPLE).find(scope)} - told)
+        missing = await _not_told(db, r)
         if not missing:
             continue
-        origin = Origin(r["event_id"], r["agency_id"], date.fromisoformat(r["announced_on"]))
         try:
             async with db.uow("console") as uow:
-                await _add(uow, rules, origin, missing, "round_announced", texts.NoticeText(r["subject"], r["body"]),
-                           round_id=r["round_id"])  # fmt: skip
+                await _announce(uow, rules, r, _by_agency(missing))
                 await uow.commit()
         except Exception as exc:
             if is_duplicate_key(exc):  # a subscriber added one of them meanwhile: the next pass sees it
@@ -99,20 +131,16 @@ async def announce_to_latecomers(db: Database, rules: NoticeRules, today: date) 
 def round_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
     async def on_round_announced(event: CloudEvent[RoundAnnouncedV1], uow: UnitOfWork) -> None:
         d = event.data
-        scope: dict[str, Any] = {"agency_id": event.agencyid}
-        if d.scope_units:
-            scope["unit_id"] = {"$in": list(d.scope_units)}
-        people = await uow.collection(PEOPLE).find(scope, sort=[("nip", 1)])
         text = texts.round_announced(d.name, d.period, d.preferences_open_until, rules.link("/saya"))
-        origin = Origin.of(event)
+        round_doc = {"agency_id": event.agencyid, "round_id": d.round_id, "event_id": event.id,
+                     "agencies": list(d.agencies) or [event.agencyid], "announced_on": event.time.date().isoformat(),
+                     "open_until": d.preferences_open_until.isoformat(), "scope_units": list(d.scope_units),
+                     "subject": text.subject, "body": text.body}  # fmt: skip
         await uow.collection(ROUNDS).replace_one(
-            {"agency_id": event.agencyid, "round_id": d.round_id},
-            {"agency_id": event.agencyid, "round_id": d.round_id, "event_id": event.id,
-             "announced_on": origin.day.isoformat(), "open_until": d.preferences_open_until.isoformat(),
-             "scope_units": list(d.scope_units), "subject": text.subject, "body": text.body},
-            upsert=True,
-        )  # fmt: skip
-        await _add(uow, rules, origin, [p["nip"] for p in people], "round_announced", text, round_id=d.round_id)
+            {"agency_id": event.agencyid, "round_id": d.round_id}, round_doc, upsert=True
+        )
+        people = await uow.collection(PEOPLE).find(_in_scope(round_doc), sort=[("nip", 1)])
+        await _announce(uow, rules, round_doc, _by_agency(people))
 
     return on_round_announced
 

@@ -57,6 +57,7 @@ async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | No
             period=r.period,
             preferences_open_until=r.preferences_open_until,
             scope_units=list(r.scope_units),
+            agencies=list(r.agencies),
         )
         uow.emit(topics.ROUND_ANNOUNCED, payload, agency_id=r.agency_id, subject=r.round_id, program_id=r.round_id)
         result = {**views.round_summary(r), "notices": len(notices)}
