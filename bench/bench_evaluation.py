@@ -79,3 +79,65 @@ def run(moved: int = MOVED, repeats: int = 3) -> list[dict[str, Any]]:
 if __name__ == "__main__":
     for record in run(int(sys.argv[1]) if len(sys.argv) > 1 else MOVED):
         print(json.dumps(record))
+
+
+# ---- the consumers on a real database -------------------------------------------------------------------------
+
+HANDLER_EVENTS = 2_000
+
+
+def consumed_payloads(n: int) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
+    """`n` decisions (one per person, 60 units) and the training plan of each, as payloads."""
+    from bench.handler_rig import valid_nip
+    from mutasi.contracts import topics
+    from mutasi.contracts.examples import PAYLOADS
+
+    decided, assigned = PAYLOADS[topics.MUTATION_DECIDED.name], PAYLOADS[topics.TRAINING_ASSIGNED.name]
+    decisions, plans = [], []
+    for i in range(n):
+        nip = valid_nip(i)
+        to_post = decided.to_post.model_copy(update={"unit_id": f"u{i % 60}", "post_id": f"p{i}"})
+        decisions.append((nip, decided.model_copy(update={"decision_id": f"d{i}", "nip": nip, "to_post": to_post})))
+        plans.append((nip, assigned.model_copy(update={"plan_id": f"pl{i}", "nip": nip, "decision_id": f"d{i}"})))
+    return decisions, plans
+
+
+async def handler_rates(mongo_uri: str, n: int) -> tuple[float, float]:
+    """Events per second through evaluation's mutation-decided and training-assigned handlers (batches of 500)."""
+    from bench.handler_rig import consume_rate, database_settings, records, started
+    from mutasi.contracts import topics
+    from mutasi.evaluation.bootstrap import create_app
+    from mutasi.evaluation.entrypoints.dependencies import Deps
+    from mutasi.evaluation.entrypoints.subscribers import Subscribers
+    from mutasi.evaluation.settings import EvaluationSettings
+
+    settings = EvaluationSettings(**database_settings(mongo_uri), agencies=["sumbar"], metrics_refresh_s=0)
+    kit = create_app(settings).state.kit
+    await started(kit)
+    try:
+        subscribers = Subscribers(kit.deps(Deps).service)
+        decisions, plans = consumed_payloads(n)
+        on_decided, on_assigned = subscribers.on_mutation_decided_batch, subscribers.on_training_assigned_batch
+        decided = await consume_rate(
+            kit, topics.MUTATION_DECIDED, on_decided, records(topics.MUTATION_DECIDED, decisions, "sumbar")
+        )
+        assigned = await consume_rate(
+            kit, topics.TRAINING_ASSIGNED, on_assigned, records(topics.TRAINING_ASSIGNED, plans, "sumbar")
+        )
+        return decided, assigned
+    finally:
+        await kit.stop(stop_broker=False)
+
+
+def run_handler(n: int = HANDLER_EVENTS, repeats: int = 3) -> list[dict[str, Any]]:
+    """`evaluation.consume_*`: each handler's events/s on SecantusDB, median of `repeats` fresh databases."""
+    import asyncio
+
+    from bench.handler_rig import median_record, secantus
+
+    with secantus() as uri:
+        runs = [asyncio.run(handler_rates(uri, n)) for _ in range(repeats)]
+    return [
+        median_record("evaluation.consume_decisions", [d for d, _ in runs], n=n, batch=500, handler="mutation-decided"),
+        median_record("evaluation.consume_training", [a for _, a in runs], n=n, batch=500, handler="training-assigned"),
+    ]

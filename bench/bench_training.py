@@ -7,6 +7,7 @@ import random
 import statistics
 import sys
 import time
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -218,3 +219,86 @@ def run(n: int = MOVES, repeats: int = 3) -> list[dict[str, Any]]:
 if __name__ == "__main__":
     for record in run(int(sys.argv[1]) if len(sys.argv) > 1 else MOVES):
         print(json.dumps(record))
+
+
+# ---- the mutation-decided handler on a real database ----------------------------------------------------------
+
+HANDLER_DECISIONS = 2_000
+
+
+def decided_payloads(n: int, seed: int = 7) -> tuple[Catalogue, list[Any], list[tuple[str, Any]]]:
+    """The catalogue, the colleagues (possible mentors) and `n` decisions as `mutation-decided` payloads."""
+    from bench.handler_rig import valid_nip
+    from mutasi.contracts import topics
+    from mutasi.contracts.common import PostRef
+    from mutasi.contracts.examples import PAYLOADS
+
+    rng = random.Random(seed)
+    book, the_moves, people = catalogue(rng), moves(n, rng), colleagues(rng)
+    base = PAYLOADS[topics.MUTATION_DECIDED.name]
+    payloads = []
+    for m in the_moves:
+        to_post = PostRef(
+            post_id=m.target_post_id, post_name=m.target_post_name, unit_id=m.target_unit_id,
+            unit_name=m.target_unit_id, post_type=("pelaksana", "fungsional", "administrator")[(m.post_rank or 1) - 1],
+        )  # fmt: skip
+        nip = valid_nip(int(m.decision_id.removeprefix("dec-")))
+        payload = base.model_copy(
+            update={
+                "decision_id": m.decision_id,
+                "nip": nip,
+                "name": m.name,
+                "to_post": to_post,
+                "competencies": dict(m.levels),
+                "target_standard": dict(m.standard),
+            }
+        )
+        payloads.append((nip, payload))
+    mentors = [replace(c, nip=valid_nip(500_000 + i)) for i, c in enumerate(c for u in people.values() for c in u)]
+    return book, mentors, payloads
+
+
+async def handler_rate(mongo_uri: str, n: int, batched: bool) -> float:
+    """Decisions per second through training's mutation-decided handler, batches of 500, one fresh database."""
+    from datetime import UTC
+
+    from bench.handler_rig import consume_rate as rate
+    from bench.handler_rig import database_settings, records, started
+    from mutasi.chassis.consumer import per_event
+    from mutasi.contracts import topics
+    from mutasi.training.adapters.repository import TrainingRepository, save_colleagues
+    from mutasi.training.bootstrap import create_app
+    from mutasi.training.entrypoints.dependencies import Deps
+    from mutasi.training.entrypoints.subscribers import Subscribers
+    from mutasi.training.settings import TrainingSettings
+
+    settings = TrainingSettings(**database_settings(mongo_uri), agencies=["sumbar"], metrics_refresh_s=0)
+    kit = create_app(settings).state.kit
+    await started(kit)
+    try:
+        book, people, payloads = decided_payloads(n)
+        async with kit.uow() as uow:
+            await TrainingRepository(uow, "sumbar").save_offerings(book.offerings.values())
+            await save_colleagues(uow, [("sumbar", c, datetime(2026, 1, 1, tzinfo=UTC)) for c in people])
+            await uow.commit()
+        deps = kit.deps(Deps)
+        subscribers = Subscribers(deps.service, deps.metrics)
+        handler = (
+            subscribers.on_mutation_decided_batch
+            if batched and hasattr(subscribers, "on_mutation_decided_batch")
+            else per_event(subscribers.on_mutation_decided)
+        )
+        return await rate(kit, topics.MUTATION_DECIDED, handler, records(topics.MUTATION_DECIDED, payloads, "sumbar"))
+    finally:
+        await kit.stop(stop_broker=False)
+
+
+def run_handler(n: int = HANDLER_DECISIONS, repeats: int = 3) -> list[dict[str, Any]]:
+    """`training.consume_decisions`: the handler's decisions/s on SecantusDB, median of `repeats` fresh databases."""
+    import asyncio
+
+    from bench.handler_rig import median_record, secantus
+
+    with secantus() as uri:
+        rates = [asyncio.run(handler_rate(uri, n, batched=True)) for _ in range(repeats)]
+    return [median_record("training.consume_decisions", rates, n=n, batch=500, handler="mutation-decided")]

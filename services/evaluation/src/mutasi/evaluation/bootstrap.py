@@ -31,9 +31,10 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)
     subscribers = Subscribers(service, lambda change: metrics.schedules.labels(change.value).inc())
-    kit.consume(topics.MUTATION_DECIDED, subscribers.on_mutation_decided)
-    kit.consume(topics.TRAINING_ASSIGNED, subscribers.on_training_assigned)
-    kit.consume(topics.TRAINING_COMPLETED, subscribers.on_training_completed)
+    # a batch of events is read with one `$in` and written with one bulk upsert (ADR 15)
+    kit.consume_batch(topics.MUTATION_DECIDED, subscribers.on_mutation_decided_batch)
+    kit.consume_batch(topics.TRAINING_ASSIGNED, subscribers.on_training_assigned_batch)
+    kit.consume_batch(topics.TRAINING_COMPLETED, subscribers.on_training_completed_batch)
     kit.produce(topics.EVALUATION_RECORDED, topics.FOLLOW_UP_RECOMMENDED)
     kit.map_error(InvalidInput, 422)
     kit.map_error(NotFound, 404)

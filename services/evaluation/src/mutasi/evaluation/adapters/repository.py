@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mutasi.chassis.store import Collection, Database
+from mutasi.chassis.store import Collection, Database, Doc, find_by_keys
 from mutasi.evaluation.adapters import documents as docs
 from mutasi.evaluation.domain.followup import FollowUp
 from mutasi.evaluation.domain.recording import Evaluation
@@ -19,7 +19,11 @@ FOLLOW_UPS = "follow_ups"
 TRAINING = "training"
 SURVEYS = "surveys"  # the employee's own answers, until the checkpoint's evaluation carries them
 
-# (collection, keys, unique) — created by the composition root.
+SCHEDULE_KEY = ("agency_id", "round_id", "nip")
+TRAINING_KEY = ("agency_id", "nip")
+
+# (collection, keys, unique) — created by the composition root. Every query a handler or a checkpoint write runs
+# has an index whose leading fields it fixes (the stand-in database scans a collection without one).
 INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
     (SCHEDULES, [("agency_id", 1), ("round_id", 1), ("nip", 1)], True),
     (SCHEDULES, [("agency_id", 1), ("nip", 1)], False),
@@ -31,6 +35,10 @@ INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
     (EVALUATIONS, [("agency_id", 1), ("nip", 1)], False),
     (FOLLOW_UPS, [("agency_id", 1), ("follow_up_id", 1)], True),
     (FOLLOW_UPS, [("agency_id", 1), ("round_id", 1)], False),
+    # a checkpoint write reads the follow-ups already sent to the person in the round, and a resend those of its
+    # evaluation: both would otherwise scan the round's follow-ups
+    (FOLLOW_UPS, [("agency_id", 1), ("round_id", 1), ("nip", 1)], False),
+    (FOLLOW_UPS, [("agency_id", 1), ("evaluation_id", 1)], False),
     (FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], False),
     (TRAINING, [("agency_id", 1), ("nip", 1)], True),
     (SURVEYS, [("agency_id", 1), ("decision_id", 1), ("checkpoint_months", 1)], True),
@@ -54,6 +62,7 @@ class Repository:
     def __init__(self, source: Source, agency_id: str) -> None:
         self.agency_id = agency_id
         self._source = source
+        self._stored: set[tuple[str, ...]] = set()  # (collection, *key) of documents read as present
 
     def _c(self, name: str) -> Collection:
         return self._source.collection(name)
@@ -62,6 +71,29 @@ class Repository:
     async def schedule(self, round_id: str, nip: str) -> EvaluationSchedule | None:
         d = await self._c(SCHEDULES).find_one({"agency_id": self.agency_id, "round_id": round_id, "nip": nip})
         return docs.schedule_from_doc(d) if d else None
+
+    async def schedules_by_key(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], EvaluationSchedule]:
+        """The stored schedules of these (round_id, nip): one `$in` per round, on the unique index."""
+        wanted = [(self.agency_id, round_id, nip) for round_id, nip in keys]
+        found = await find_by_keys(self._c(SCHEDULES), SCHEDULE_KEY, wanted)
+        self._stored |= {(SCHEDULES, *k) for k in found}
+        return {(k[1], k[2]): docs.schedule_from_doc(d) for k, d in found.items()}
+
+    async def save_schedules(self, schedules: Sequence[EvaluationSchedule]) -> None:
+        """`save_schedule` for many: those read as absent are inserted, the others replaced, in one call each."""
+        rows = [docs.schedule_to_doc(s) for s in schedules]
+        await self._write(SCHEDULES, rows, SCHEDULE_KEY)
+
+    async def _write(self, name: str, rows: Sequence[Doc], key: tuple[str, ...]) -> None:
+        """Insert the rows this repository read as absent (an insert costs the stand-in database half an upsert)
+        and replace the others. A row inserted meanwhile by a concurrent writer makes the insert fail on the unique
+        index, and the chassis runs the batch again."""
+        fresh = [r for r in rows if (name, *(r[f] for f in key)) not in self._stored]
+        known = [r for r in rows if (name, *(r[f] for f in key)) in self._stored]
+        await self._c(name).insert_many(fresh)
+        if known:
+            await self._c(name).bulk_upsert(known, key)
+        self._stored |= {(name, *(r[f] for f in key)) for r in fresh}
 
     async def schedules_of(self, nip: str) -> list[EvaluationSchedule]:
         found = await self._c(SCHEDULES).find({"agency_id": self.agency_id, "nip": nip}, sort=[("round_id", 1)])
@@ -117,6 +149,17 @@ class Repository:
     async def training(self, nip: str) -> TrainingRecord:
         d = await self._c(TRAINING).find_one({"agency_id": self.agency_id, "nip": nip})
         return docs.training_from_doc(d) if d else TrainingRecord(self.agency_id, nip)
+
+    async def trainings(self, nips: Sequence[str]) -> dict[str, TrainingRecord]:
+        """The training records of these people (an empty record for someone not seen yet): one `$in` read."""
+        found = await find_by_keys(self._c(TRAINING), TRAINING_KEY, [(self.agency_id, nip) for nip in nips])
+        self._stored |= {(TRAINING, *k) for k in found}
+        stored = {nip: docs.training_from_doc(d) for (_, nip), d in found.items()}
+        return {nip: stored.get(nip) or TrainingRecord(self.agency_id, nip) for nip in nips}
+
+    async def save_trainings(self, records: Sequence[TrainingRecord]) -> None:
+        """`save_training` for many, after `trainings` read them: inserts and replacements in one call each."""
+        await self._write(TRAINING, [docs.training_to_doc(t) for t in records], TRAINING_KEY)
 
     async def training_all(self) -> dict[str, TrainingRecord]:
         found = await self._c(TRAINING).find({"agency_id": self.agency_id})

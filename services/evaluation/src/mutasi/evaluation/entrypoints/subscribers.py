@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mutasi.chassis.store import UnitOfWork
@@ -12,7 +12,12 @@ from mutasi.contracts.training import TrainingAssignedV1, TrainingCompletedV1
 from mutasi.evaluation.domain.fairness import sex_of
 from mutasi.evaluation.domain.performance import parse_predicate
 from mutasi.evaluation.domain.schedule import Baseline, MoveDecided, PeriodPredicate, ScheduleChange
-from mutasi.evaluation.service_layer.services import AssignedItem, EvaluationService
+from mutasi.evaluation.service_layer.services import (
+    AssignedItem,
+    EvaluationService,
+    TrainingAssigned,
+    TrainingCompleted,
+)
 
 
 def move_decided(event: CloudEvent[Any]) -> MoveDecided:
@@ -65,18 +70,28 @@ class Subscribers:
         self._service = service
         self._on_schedule = on_schedule
 
-    async def on_mutation_decided(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
-        change = await self._service.on_move_decided(uow, move_decided(event))
+    async def on_mutation_decided_batch(self, events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
+        """Schedules for a whole batch: read with one `$in`, written with one bulk upsert."""
+        changes = await self._service.on_moves_decided(uow, [move_decided(e) for e in events])
         if self._on_schedule is not None:
-            self._on_schedule(change)
+            for change in changes:
+                self._on_schedule(change)
 
-    async def on_training_assigned(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
-        d: TrainingAssignedV1 = event.data
-        items = [AssignedItem(f"{d.plan_id}:{i.offering_id}", tuple(i.competencies), i.jp) for i in d.items]
-        await self._service.on_training_assigned(uow, event.agencyid, d.nip, items, dict(d.gaps))
+    async def on_training_assigned_batch(self, events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
+        """Training records for a whole batch: read with one `$in`, written with one bulk upsert."""
+        await self._service.on_trainings_changed(uow, [_assigned(e) for e in events])
 
-    async def on_training_completed(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
-        d: TrainingCompletedV1 = event.data
-        await self._service.on_training_completed(
-            uow, event.agencyid, d.nip, f"{d.plan_id}:{d.offering_id}", d.completed_on, tuple(d.competencies), d.jp
-        )
+    async def on_training_completed_batch(self, events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
+        await self._service.on_trainings_changed(uow, [_completed(e) for e in events])
+
+
+def _assigned(event: CloudEvent[Any]) -> TrainingAssigned:
+    d: TrainingAssignedV1 = event.data
+    items = tuple(AssignedItem(f"{d.plan_id}:{i.offering_id}", tuple(i.competencies), i.jp) for i in d.items)
+    return TrainingAssigned(event.agencyid, d.nip, items, dict(d.gaps))
+
+
+def _completed(event: CloudEvent[Any]) -> TrainingCompleted:
+    d: TrainingCompletedV1 = event.data
+    item_id = f"{d.plan_id}:{d.offering_id}"
+    return TrainingCompleted(event.agencyid, d.nip, item_id, d.completed_on, tuple(d.competencies), d.jp)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TypeVar
 
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
@@ -21,8 +23,11 @@ from mutasi.evaluation.domain.schedule import (
     apply_decision,
 )
 from mutasi.evaluation.domain.survey import AnswerSurvey, SurveyAnswer, answer_survey
+from mutasi.evaluation.domain.training import TrainingRecord
 from mutasi.evaluation.service_layer.config import EvaluationConfig
 from mutasi.evaluation.service_layer.ports import EvaluationPorts, Repository, Source
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,47 @@ class AssignedItem:
     item_id: str
     competencies: tuple[str, ...]
     jp: int
+
+
+@dataclass(frozen=True)
+class TrainingAssigned:
+    """A training plan assigned to the person: its gaps and items join their training record."""
+
+    agency_id: str
+    nip: str
+    items: tuple[AssignedItem, ...]
+    gaps: Mapping[str, int]
+
+    def apply(self, record: TrainingRecord) -> TrainingRecord:
+        record = record.with_gaps(dict(self.gaps))
+        for item in self.items:
+            record = record.assign(item.item_id, item.competencies, item.jp)
+        return record
+
+
+@dataclass(frozen=True)
+class TrainingCompleted:
+    """An item of the person's plan completed."""
+
+    agency_id: str
+    nip: str
+    item_id: str
+    completed_on: date
+    competencies: tuple[str, ...]
+    jp: int
+
+    def apply(self, record: TrainingRecord) -> TrainingRecord:
+        return record.complete(self.item_id, self.completed_on, self.competencies, self.jp)
+
+
+TrainingChange = TrainingAssigned | TrainingCompleted
+
+
+def _grouped(pairs: Iterable[tuple[str, K]]) -> dict[str, list[K]]:
+    out: dict[str, list[K]] = {}
+    for agency_id, key in pairs:
+        out.setdefault(agency_id, []).append(key)
+    return out
 
 
 @dataclass(frozen=True)
@@ -71,14 +117,45 @@ class EvaluationService:
             await repo.save_schedule(schedule)
         return change
 
+    async def on_moves_decided(self, uow: UnitOfWork, decisions: Sequence[MoveDecided]) -> list[ScheduleChange]:
+        """`on_move_decided` for a batch, in delivery order, with the same outcome as one by one: the schedules are
+        read with one `$in` per agency and round and the changed ones written with one bulk upsert."""
+        repos: dict[str, Repository] = {}
+        current: dict[tuple[str, str, str], EvaluationSchedule] = {}
+        for agency_id, keys in _grouped((d.agency_id, (d.round_id, d.nip)) for d in decisions).items():
+            repos[agency_id] = self.ports.repository(uow, agency_id)
+            found = await repos[agency_id].schedules_by_key(keys)
+            current.update({(agency_id, *key): s for key, s in found.items()})
+        changes, changed = [], {}
+        for d in decisions:
+            key = (d.agency_id, d.round_id, d.nip)
+            schedule, change = apply_decision(current.get(key), d, self.config.policy)
+            if change is not ScheduleChange.UNCHANGED:
+                current[key] = changed[key] = schedule
+            changes.append(change)
+        for agency_id, repo in repos.items():
+            await repo.save_schedules([s for key, s in changed.items() if key[0] == agency_id])
+        return changes
+
+    async def on_trainings_changed(self, uow: UnitOfWork, changes: Sequence[TrainingChange]) -> None:
+        """Training plans assigned or items completed, for a batch in delivery order: each person's record is read
+        once (one `$in` per agency), changed in memory by every event in turn, and written with one bulk upsert."""
+        repos: dict[str, Repository] = {}
+        records: dict[tuple[str, str], TrainingRecord] = {}
+        for agency_id, nips in _grouped((c.agency_id, c.nip) for c in changes).items():
+            repos[agency_id] = self.ports.repository(uow, agency_id)
+            found = await repos[agency_id].trainings(nips)
+            records.update({(agency_id, nip): r for nip, r in found.items()})
+        for c in changes:
+            records[(c.agency_id, c.nip)] = c.apply(records[(c.agency_id, c.nip)])
+        for agency_id, repo in repos.items():
+            await repo.save_trainings([r for (agency, _), r in records.items() if agency == agency_id])
+
     async def on_training_assigned(
         self, uow: UnitOfWork, agency_id: str, nip: str, items: list[AssignedItem], gaps: dict[str, int]
     ) -> None:
         repo = self.ports.repository(uow, agency_id)
-        record = (await repo.training(nip)).with_gaps(gaps)
-        for item in items:
-            record = record.assign(item.item_id, item.competencies, item.jp)
-        await repo.save_training(record)
+        await repo.save_training(TrainingAssigned(agency_id, nip, tuple(items), gaps).apply(await repo.training(nip)))
 
     async def on_training_completed(
         self,
@@ -91,7 +168,8 @@ class EvaluationService:
         jp: int,
     ) -> None:
         repo = self.ports.repository(uow, agency_id)
-        await repo.save_training((await repo.training(nip)).complete(item_id, completed_on, competencies, jp))
+        change = TrainingCompleted(agency_id, nip, item_id, completed_on, competencies, jp)
+        await repo.save_training(change.apply(await repo.training(nip)))
 
     async def record_evaluation(
         self, uow: UnitOfWork, agency_id: str, round_id: str | None, cmd: RecordEvaluation
