@@ -73,6 +73,7 @@ def run(moved: int = MOVED, repeats: int = 3) -> list[dict[str, Any]]:
          "n": n, "people": moved, "runs": repeats},
         {"bench": "evaluation.render_html", "metric": "seconds", "value": round(html_s, 3), "unit": "s", "n": n},
         {"bench": "evaluation.render_xlsx", "metric": "seconds", "value": round(xlsx_s, 3), "unit": "s", "n": n},
+        *run_handler(),
     ]  # fmt: skip
 
 

@@ -213,7 +213,7 @@ def run(n: int = MOVES, repeats: int = 3) -> list[dict[str, Any]]:
             **greedy,
         }
     )
-    return records
+    return records + run_handler()
 
 
 if __name__ == "__main__":
@@ -258,13 +258,12 @@ def decided_payloads(n: int, seed: int = 7) -> tuple[Catalogue, list[Any], list[
     return book, mentors, payloads
 
 
-async def handler_rate(mongo_uri: str, n: int, batched: bool) -> float:
+async def handler_rate(mongo_uri: str, n: int) -> float:
     """Decisions per second through training's mutation-decided handler, batches of 500, one fresh database."""
     from datetime import UTC
 
     from bench.handler_rig import consume_rate as rate
     from bench.handler_rig import database_settings, records, started
-    from mutasi.chassis.consumer import per_event
     from mutasi.contracts import topics
     from mutasi.training.adapters.repository import TrainingRepository, save_colleagues
     from mutasi.training.bootstrap import create_app
@@ -283,11 +282,7 @@ async def handler_rate(mongo_uri: str, n: int, batched: bool) -> float:
             await uow.commit()
         deps = kit.deps(Deps)
         subscribers = Subscribers(deps.service, deps.metrics)
-        handler = (
-            subscribers.on_mutation_decided_batch
-            if batched and hasattr(subscribers, "on_mutation_decided_batch")
-            else per_event(subscribers.on_mutation_decided)
-        )
+        handler = subscribers.on_mutation_decided_batch
         return await rate(kit, topics.MUTATION_DECIDED, handler, records(topics.MUTATION_DECIDED, payloads, "sumbar"))
     finally:
         await kit.stop(stop_broker=False)
@@ -300,5 +295,5 @@ def run_handler(n: int = HANDLER_DECISIONS, repeats: int = 3) -> list[dict[str, 
     from bench.handler_rig import median_record, secantus
 
     with secantus() as uri:
-        rates = [asyncio.run(handler_rate(uri, n, batched=True)) for _ in range(repeats)]
+        rates = [asyncio.run(handler_rate(uri, n)) for _ in range(repeats)]
     return [median_record("training.consume_decisions", rates, n=n, batch=500, handler="mutation-decided")]

@@ -44,7 +44,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     deps = Deps(service=service, views=TrainingViews(ports), metrics=metrics)
     kit.provide(deps)
     subscribers = Subscribers(service, metrics)
-    kit.consume(topics.MUTATION_DECIDED, subscribers.on_mutation_decided)
+    kit.consume_batch(topics.MUTATION_DECIDED, subscribers.on_mutation_decided_batch)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
     kit.consume_batch(topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed_batch)
     kit.produce(topics.TRAINING_ASSIGNED, topics.TRAINING_COMPLETED)

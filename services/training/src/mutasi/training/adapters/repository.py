@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mutasi.chassis.store import UnitOfWork, find_by_keys
+from mutasi.chassis.store import Doc, UnitOfWork, find_by_keys, storable
 from mutasi.training.adapters import documents as docs
 from mutasi.training.domain.catalogue import Catalogue, Offering
 from mutasi.training.domain.mentor import Colleague
@@ -22,6 +23,8 @@ LEDGER = "jp_ledger"
 COLLEAGUES = "colleagues"
 IMPORTS = "catalogue_imports"
 
+MENTOR_LOAD_FIELDS = ("plan_id", "nip", "target_unit_id", "status", "kind", "mentor_nip")
+
 INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (OFFERINGS, [("agency_id", 1), ("offering_id", 1)], True),
     (SEATS, [("agency_id", 1), ("session_id", 1)], True),
@@ -36,13 +39,103 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
 ]
 
 
+@dataclass
+class _Batch:
+    """What a batch of decisions needs, read once; the batch's writes are kept here and written by `flush`.
+
+    Reads answer from these stored-form documents exactly as the database would after the earlier events' writes
+    (a person's record is rebuilt from their documents each time, so nothing a handler changed without saving
+    leaks into the next event)."""
+
+    nips: set[str]
+    units: set[str]
+    plans: dict[str, Doc] = field(default_factory=dict)  # plan_id -> stored plan of the batch's people
+    plans_of: dict[str, list[str]] = field(default_factory=dict)  # nip -> plan ids, oldest first
+    # unit -> plan_id -> (status, kind, mentor): the plans with a mentor in the batch's units, and its people's plans
+    mentored: dict[str, dict[str, tuple[str, str, str | None]]] = field(default_factory=dict)
+    ledger: dict[str, list[Doc]] = field(default_factory=dict)  # nip -> JP entries, by completion day
+    colleagues: dict[str, Doc] = field(default_factory=dict)  # nip -> stored colleague
+    in_unit: dict[str, set[str]] = field(default_factory=dict)  # unit -> nips of its colleagues
+    stored: set[tuple[str, str]] = field(default_factory=set)  # (collection, key) of documents read as present
+    dirty_plans: dict[str, Doc] = field(default_factory=dict)
+    dirty_colleagues: dict[str, Doc] = field(default_factory=dict)
+    seats: SeatBook | None = None
+
+    def keep_plan(self, doc: Doc) -> None:
+        if doc["plan_id"] not in self.plans:
+            self.plans_of.setdefault(doc["nip"], []).append(doc["plan_id"])
+        self.plans[doc["plan_id"]] = doc
+        self.keep_mentored(doc)
+
+    def keep_mentored(self, doc: Doc) -> None:
+        plans = self.mentored.setdefault(doc["target_unit_id"], {})
+        plans[doc["plan_id"]] = (doc["status"], doc["kind"], doc.get("mentor_nip"))
+
+    def keep_colleague(self, doc: Doc) -> None:
+        old = self.colleagues.get(doc["nip"])
+        if old is not None:
+            self.in_unit.get(old["unit_id"], set()).discard(doc["nip"])
+        self.colleagues[doc["nip"]] = doc
+        self.in_unit.setdefault(doc["unit_id"], set()).add(doc["nip"])
+
+
 class TrainingRepository:
-    """Loads and saves domain objects; the seat book remembers what it loaded so only changes are written."""
+    """Loads and saves domain objects; the seat book remembers what it loaded so only changes are written.
+
+    After `preload(nips, units)` the repository serves a batch of decisions: the people's plans and JP ledger, the
+    units' colleagues and mentor load come from one read each, and plans, colleagues and seats are written once by
+    `flush()` (inserts for documents read as absent, one bulk replace for the others)."""
 
     def __init__(self, uow: UnitOfWork, agency_id: str) -> None:
         self.uow = uow
         self.agency_id = agency_id
         self._seats_loaded: dict[str, int] = {}
+        self._batch: _Batch | None = None
+        self._last_stamp = ""
+
+    # ---- a batch of decisions ----
+    async def preload(self, nips: Iterable[str], units: Iterable[str]) -> None:
+        """Read what planning these people into these units needs, once (see `_Batch`)."""
+        b = self._batch = _Batch(set(nips), set(units))
+        a = self.agency_id
+        for d in await self._c(PLANS).find({"agency_id": a, "nip": {"$in": sorted(b.nips)}}, sort=[("created_at", 1)]):
+            b.keep_plan(d)
+            b.stored.add((PLANS, d["plan_id"]))
+        mentored = {"agency_id": a, "target_unit_id": {"$in": sorted(b.units)}, "status": PlanStatus.ACTIVE.value}
+        for d in await self._c(PLANS).find({**mentored, "mentor_nip": {"$ne": None}}, fields=MENTOR_LOAD_FIELDS):
+            if d["plan_id"] not in b.plans:
+                b.keep_mentored(d)
+        for d in await self._c(LEDGER).find(
+            {"agency_id": a, "nip": {"$in": sorted(b.nips)}}, sort=[("completed_on", 1)]
+        ):
+            b.ledger.setdefault(d["nip"], []).append(d)
+        for query in ({"unit_id": {"$in": sorted(b.units)}}, {"nip": {"$in": sorted(b.nips)}}):
+            for d in await self._c(COLLEAGUES).find({"agency_id": a, **query}):
+                b.keep_colleague(d)
+                b.stored.add((COLLEAGUES, d["nip"]))
+
+    async def flush(self) -> None:
+        """Write what the batch changed: plans, colleagues, seats."""
+        b = self._batch
+        if b is None:
+            return
+        for name, dirty, key in ((PLANS, b.dirty_plans, "plan_id"), (COLLEAGUES, b.dirty_colleagues, "nip")):
+            rows = list(dirty.values())
+            await self._c(name).insert_many([r for r in rows if (name, r[key]) not in b.stored])
+            known = [r for r in rows if (name, r[key]) in b.stored]
+            if known:
+                await self._c(name).bulk_upsert(known, ["agency_id", key])
+            b.stored |= {(name, r[key]) for r in rows}
+            dirty.clear()
+        if b.seats is not None:
+            book, b.seats = b.seats, None
+            await self._write_seats(book)
+
+    def _stamp(self) -> str:
+        """Now, strictly after the previous stamp: a person's plans are ordered by it."""
+        now = datetime.now(UTC).isoformat()
+        self._last_stamp = now if now > self._last_stamp else _after(self._last_stamp)
+        return self._last_stamp
 
     def _c(self, name: str) -> Any:
         return self.uow.collection(name)
@@ -65,6 +158,12 @@ class TrainingRepository:
         return SeatBook(dict(self._seats_loaded))
 
     async def save_seats(self, book: SeatBook) -> None:
+        if self._batch is not None:
+            self._batch.seats = book  # written once, by `flush`
+            return
+        await self._write_seats(book)
+
+    async def _write_seats(self, book: SeatBook) -> None:
         changed = [
             {"agency_id": self.agency_id, "session_id": sid, "taken": taken}
             for sid, taken in book.taken.items()
@@ -76,6 +175,14 @@ class TrainingRepository:
 
     # ---- people ----
     async def person(self, nip: str) -> PersonRecord:
+        b = self._batch
+        if b is not None and nip in b.nips:
+            return PersonRecord(
+                self.agency_id,
+                nip,
+                [docs.plan_from_doc(b.plans[p]) for p in b.plans_of.get(nip, [])],
+                [docs.entry_from_doc(e) for e in b.ledger.get(nip, [])],
+            )
         plans = await self._c(PLANS).find({"agency_id": self.agency_id, "nip": nip}, sort=[("created_at", 1)])
         ledger = await self._c(LEDGER).find({"agency_id": self.agency_id, "nip": nip}, sort=[("completed_on", 1)])
         return PersonRecord(
@@ -86,6 +193,17 @@ class TrainingRepository:
         )
 
     async def save_plans(self, plans: Iterable[DevelopmentPlan]) -> None:
+        b = self._batch
+        if b is not None:
+            for plan in plans:
+                stamp = self._stamp()
+                doc = storable(docs.plan_to_doc(plan))
+                old = b.plans.get(plan.plan_id)
+                doc["created_at"] = old["created_at"] if old else stamp
+                doc["updated_at"] = stamp
+                b.keep_plan(doc)
+                b.dirty_plans[plan.plan_id] = doc
+            return
         now = datetime.now(UTC).isoformat()
         for plan in plans:
             doc = docs.plan_to_doc(plan)
@@ -115,11 +233,23 @@ class TrainingRepository:
 
     # ---- mentors ----
     async def colleagues(self, unit_id: str) -> list[Colleague]:
+        b = self._batch
+        if b is not None and unit_id in b.units:
+            return [docs.colleague_from_doc(b.colleagues[n]) for n in sorted(b.in_unit.get(unit_id, ()))]
         found = await self._c(COLLEAGUES).find({"agency_id": self.agency_id, "unit_id": unit_id}, sort=[("nip", 1)])
         return [docs.colleague_from_doc(d) for d in found]
 
     async def save_colleague(self, colleague: Colleague, as_of: datetime) -> bool:
         """Keep the newest picture of a person: an older event never overwrites a newer one."""
+        b = self._batch
+        if b is not None and colleague.nip in b.nips:
+            old = b.colleagues.get(colleague.nip)
+            if old and old["as_of"] > as_of.isoformat():
+                return False
+            doc = storable(docs.colleague_to_doc(self.agency_id, colleague, as_of))
+            b.keep_colleague(doc)
+            b.dirty_colleagues[colleague.nip] = doc
+            return True
         key = {"agency_id": self.agency_id, "nip": colleague.nip}
         existing = await self._c(COLLEAGUES).find_one(key)
         if existing and existing["as_of"] > as_of.isoformat():
@@ -128,6 +258,13 @@ class TrainingRepository:
         return True
 
     async def mentor_load(self, unit_id: str) -> dict[str, int]:
+        b = self._batch
+        if b is not None and unit_id in b.units:
+            load: dict[str, int] = {}
+            for status, kind, mentor in b.mentored.get(unit_id, {}).values():
+                if status == PlanStatus.ACTIVE.value and kind == "move" and mentor:
+                    load[mentor] = load.get(mentor, 0) + 1
+            return load
         active = await self._c(PLANS).find(
             {"agency_id": self.agency_id, "target_unit_id": unit_id, "status": PlanStatus.ACTIVE.value}
         )
@@ -157,3 +294,7 @@ async def save_colleagues(uow: UnitOfWork, seen: Sequence[tuple[str, Colleague, 
     ]
     await collection.bulk_upsert(fresh, ("agency_id", "nip"))
     return len(fresh)
+
+
+def _after(stamp: str) -> str:
+    return (datetime.fromisoformat(stamp) + timedelta(microseconds=1)).isoformat()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mutasi.chassis.consumer import EventRejected
+from mutasi.chassis.consumer import EventRejected, per_event
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts.assessment import AssessmentCompletedV2
 from mutasi.contracts.envelope import CloudEvent
@@ -46,6 +46,22 @@ class Subscribers:
     def __init__(self, service: TrainingService, metrics: TrainingMetrics) -> None:
         self.service = service
         self.metrics = metrics
+        self._each_decision = per_event(self.on_mutation_decided)  # each event in its own flow and trace span
+
+    async def on_mutation_decided_batch(self, events: Sequence[CloudEvent[Any]], uow: UnitOfWork) -> None:
+        """A batch of decisions: read once, planned one by one in delivery order (first decided, first seated,
+        mentor loads kept current), written once. The same plans as handling the events one at a time."""
+        moves = []
+        for event in events:
+            try:
+                moves.append((event.agencyid, move_from(event)))
+            except InvalidInput as exc:
+                raise EventRejected(str(exc), event=event) from exc
+        await self.service.prepare_moves(uow, moves)
+        await self._each_decision(events, uow)
+        await self.service.finish_moves(uow)
+
+    on_mutation_decided_batch.traces_each_event = True  # type: ignore[attr-defined]  # a span per event, by per_event
 
     async def on_mutation_decided(self, event: CloudEvent[Any], uow: UnitOfWork) -> None:
         try:

@@ -121,6 +121,23 @@ class TrainingService:
         return {"replanned_plan_ids": [p.plan_id for p in replanned], "checked": len(set(candidates))}
 
     # ---- events ----
+    async def prepare_moves(self, uow: UnitOfWork, moves: Sequence[tuple[str, commands.PlanMove]]) -> None:
+        """Before a batch of decisions is planned one by one (`plan_move`, in delivery order): read the catalogue,
+        seats, the people's plans and ledger, their target units' colleagues and mentor load once per agency."""
+        by_agency: dict[str, list[commands.PlanMove]] = {}
+        for agency_id, cmd in moves:
+            by_agency.setdefault(agency_id, []).append(cmd)
+        for agency_id, cmds in by_agency.items():
+            repo, _ = await self._planning(uow, agency_id)
+            await repo.preload({c.move.nip for c in cmds}, {c.move.target_unit_id for c in cmds if not c.cancelled})
+
+    async def finish_moves(self, uow: UnitOfWork) -> None:
+        """After a batch of decisions: write its plans, colleagues and seats once per agency."""
+        for key, (repo, planner) in list(uow.memo.items()):
+            if isinstance(key, tuple) and key[0] == "training.planning":
+                await repo.save_seats(planner.seats)
+                await repo.flush()
+
     async def plan_move(self, uow: UnitOfWork, agency_id: str, cmd: commands.PlanMove) -> Result:
         move = cmd.move
         repo, planner = await self._planning(uow, agency_id)
