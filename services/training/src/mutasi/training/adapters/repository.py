@@ -260,18 +260,14 @@ class TrainingRepository:
     async def mentor_load(self, unit_id: str) -> dict[str, int]:
         b = self._batch
         if b is not None and unit_id in b.units:
-            load: dict[str, int] = {}
-            for status, kind, mentor in b.mentored.get(unit_id, {}).values():
-                if status == PlanStatus.ACTIVE.value and kind == "move" and mentor:
-                    load[mentor] = load.get(mentor, 0) + 1
-            return load
-        active = await self._c(PLANS).find(
-            {"agency_id": self.agency_id, "target_unit_id": unit_id, "status": PlanStatus.ACTIVE.value}
-        )
+            plans = [(s, k, m) for s, k, m in b.mentored.get(unit_id, {}).values()]
+        else:
+            query = {"agency_id": self.agency_id, "target_unit_id": unit_id, "status": PlanStatus.ACTIVE.value}
+            plans = [(p["status"], p["kind"], p.get("mentor_nip")) for p in await self._c(PLANS).find(query)]
         load: dict[str, int] = {}
-        for plan in active:
-            if plan.get("mentor_nip") and plan["kind"] == "move":
-                load[plan["mentor_nip"]] = load.get(plan["mentor_nip"], 0) + 1
+        for status, kind, mentor in plans:
+            if status == PlanStatus.ACTIVE.value and kind == "move" and mentor:
+                load[mentor] = load.get(mentor, 0) + 1
         return load
 
     async def record_import(self, report: dict[str, Any]) -> None:
