@@ -25,6 +25,7 @@ from mutasi.chassis.store import OUTBOX, OUTBOX_CHUNK
 from mutasi.contracts import topics
 from mutasi.contracts.examples import example_event
 from mutasi.contracts.training import TrainingAssignedV1
+from tests.support.replicas import replica_nip
 from tests.support.toy import ToySettings, create_app
 from tests.support.wire import Wire, local_wire
 
@@ -37,7 +38,7 @@ def _bodies(n: int, run: str) -> list[tuple[bytes, bytes]]:
     base = example_event(topics.MUTATION_DECIDED)
     out = []
     for i in range(n):
-        nip = f"3{i:017d}"
+        nip = replica_nip(i)  # a well-formed NIP: the consumer's door validates it
         body = {**base, "id": f"bench-{run}-{i}", "subject": nip, "data": {**base["data"], "nip": nip}}
         out.append((json.dumps(body).encode(), nip.encode()))
     return out
@@ -186,7 +187,7 @@ async def relay_rate(wire: Wire) -> float:
             for i in range(EVENTS):
                 uow.emit(
                     topics.TRAINING_ASSIGNED,
-                    TrainingAssignedV1(plan_id=f"p{i}", nip=f"3{i:017d}", items=[], total_jp=0),
+                    TrainingAssignedV1(plan_id=f"p{i}", nip=replica_nip(i), items=[], total_jp=0),
                     agency_id="sawahlunto",
                 )
             await uow.commit()

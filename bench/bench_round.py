@@ -1,37 +1,48 @@
-"""A whole round through the four services on the local stack, timed per stage, with the chassis ceiling beside it.
+"""A province round through the four services on the local stack, timed per stage, with the chassis ceiling beside it.
 
 For each size (`BENCH_ROUND_SIZES`, comma-separated ASN counts; `make bench` runs 2,500, `make bench-round` runs
-the list in the Makefile) it starts the local stack, drives the demo round through the public HTTP APIs exactly
-as `mutasi demo` does (each step waits for the events it depends on), checks the counts in every service's own
-database (every assessed person in placement's pool; every decision planned in training and scheduled in
-evaluation), reads each service's peak RSS, then measures `chassis.consume` and its raw ceiling on the same
-Tansu and SecantusDB. One JSON line per stage and in total:
-`{"bench": "round.province", "metric": "seconds", "people": …, "stage": …}`.
+the list in the Makefile) it generates a synthetic province (bench/province.py: up to the 20 governments of
+Sumatera Barat, ~15,000 posts for 117,000 ASN), starts the local stack, drives the round through the public HTTP
+APIs as the demo does (bulk imports, one province round), waits for every event, checks the counts in every
+service's own database (every assessed person in placement's pool; every decision planned in training and
+scheduled in evaluation), reads each service's peak RSS, then measures `chassis.consume` and its raw ceiling on
+the same Tansu and SecantusDB. After the first size it measures one replica of evaluation against two in one
+consumer group on the same stack (`round.replicas`). Records (docs/bench-round.md):
+
+- `{"bench": "round.province", "metric": "seconds", "people": …, "stage": …}` per stage and `total`;
+- `{"bench": "round.province", "metric": "peak_rss_mib", …}` per service;
+- `{"bench": "round.province", "metric": "seconds_per_1000_people", …}` per size and the growth ratio;
+- `chassis.consume` / `chassis.consume_ceiling` (bench_chassis) with `ratio_to_ceiling`;
+- `{"bench": "round.replicas", "metric": "events_per_second", "replicas": 1|2, …}` and their ratio.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench import bench_chassis
+from bench import bench_chassis, province
 from mutasi.cli import stack
-from mutasi.cli.demo.runner import run_demo
+from tests.support.replicas import consumed_by, decided_event, produce_many, replica_nip, until_split
 from tests.support.wire import Wire
 
 SEED = 2026
-STAGE_START = re.compile(r"^\[(assessment|placement|training|evaluation)\]$")
-STAGE_DONE = re.compile(r"^\[(assessment|placement|training|evaluation)\] done in")
+REPLICA_EVENTS = 3000
+REPLICA_SERVICE = "evaluation"
+REFRESH = {"METRICS_REFRESH_S": "60"}
 
 
 def sizes() -> list[int]:
     return [int(s) for s in os.environ.get("BENCH_ROUND_SIZES", "2500").split(",") if s.strip()]
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -45,65 +56,48 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-async def count_effects(mongo_uri: str, agency_id: str, round_id: str | None) -> dict[str, int]:
-    """What each service holds after the round, read from its own database."""
-    from pymongo import AsyncMongoClient
-
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri)
-    try:
-        pool = await client["mutasi_placement"]["candidates"].count_documents({"agency_id": agency_id})
-        plans = await client["mutasi_training"]["plans"].count_documents({"agency_id": agency_id, "kind": "move"})
-        query: dict[str, Any] = {"agency_id": agency_id} | ({"round_id": round_id} if round_id else {})
-        schedules = await client["mutasi_evaluation"]["schedules"].count_documents(query)
-    finally:
-        await client.close()
-    return {"pool": pool, "training_plans": plans, "evaluation_schedules": schedules}
-
-
-def run_round(size: int, lines: list[str] | None = None) -> list[dict[str, Any]]:
-    said = lines if lines is not None else []
-    stages: dict[str, float] = {}
-    opened: dict[str, float] = {}
-
+def run_round(size: int, replicas: bool = False) -> list[dict[str, Any]]:
     def say(line: str) -> None:
-        said.append(line)
         print(f"round {size}: {line}", file=sys.stderr, flush=True)  # progress; the records go to stdout
-        now = time.monotonic()
-        if m := STAGE_START.match(line):
-            opened[m.group(1)] = now
-        elif m := STAGE_DONE.match(line):
-            stages[m.group(1)] = now - opened.get(m.group(1), now)
 
+    t = time.monotonic()
+    datasets = province.province(size, seed=SEED)
+    people = sum(len(d.employees) for d in datasets)
+    posts = sum(len(d.posts) for d in datasets)
+    generated = time.monotonic() - t
+    agencies = [d.agency_id for d in datasets]
+    say(f"province: {len(agencies)} agencies, {people} ASN, {posts} posts (generated in {generated:.1f}s)")
+    load_before = load_average()
+    extra: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = Path(tmp)
-        state = stack.up(run_dir, say, console=False)
+        # the gauges every 60 s as in production (the stack refreshes them every 5 s for the demo)
+        state = stack.up(run_dir, say, console=False, agencies=tuple(agencies), settings=REFRESH)
         try:
-            out = run_dir / "demo"
+            out = run_dir / "round"
             out.mkdir()
             urls = {s: state.url(s) for s in stack.SERVICES}
-            started = time.monotonic()
-            results = asyncio.run(run_demo(urls, out, say, state.issuer, seed=SEED, size=size))
-            total = time.monotonic() - started
-            facts = results.get("facts", {})
-            agency = str(facts.get("agency_id") or "sawahlunto")
-            round_id = results.get("placement", {}).get("round_id")
-            held = asyncio.run(count_effects(state.mongo_uri, agency, round_id))
+            result = asyncio.run(drive(urls, out, say, state, datasets))
+            total = result["total"]
+            load_after = load_average()
             rss = {s: peak_rss_mb(state.pids[s]) for s in stack.SERVICES}
             chassis = bench_chassis.measure(Wire("local", state.kafka, state.mongo_uri), repeats=1)
+            if replicas:
+                extra = asyncio.run(replica_rates(state, say))
         finally:
             stack.down(run_dir)
-    assessed = int(results.get("assessment", {}).get("assessed", 0))
-    decided = int(results.get("placement", {}).get("decided", 0))
+    counts = result["counts"]
     checks = {
-        "every_assessed_in_pool": held["pool"] >= assessed,
-        "every_decision_planned_in_training": held["training_plans"] >= decided,
-        "every_decision_scheduled_in_evaluation": held["evaluation_schedules"] >= decided,
+        "every_assessed_in_pool": counts["pool"] >= counts["assessed"] > 0,
+        "every_decision_planned_in_training": counts["training_plans"] >= counts["decided"] > 0,
+        "every_decision_scheduled_in_evaluation": counts["evaluation_schedules"] >= counts["decided"] > 0,
     }
-    common = {"people": size, "seed": SEED, "stack": "tansu+secantusdb"}
+    common = {"people": people, "size": size, "agencies": len(agencies), "posts": posts, "seed": SEED,
+              "stack": "tansu+secantusdb", "load_average": load_after}  # fmt: skip
     records: list[dict[str, Any]] = [
         {"bench": "round.province", "metric": "seconds", "value": round(seconds, 1), "unit": "s", "stage": stage,
          **common}
-        for stage, seconds in stages.items()
+        for stage, seconds in result["stages"].items()
     ]  # fmt: skip
     records.append(
         {
@@ -112,20 +106,110 @@ def run_round(size: int, lines: list[str] | None = None) -> list[dict[str, Any]]
             "value": round(total, 1),
             "unit": "s",
             "stage": "total",
-            "counts": {"assessed": assessed, "decided": decided, **held},
+            "counts": {k: v for k, v in counts.items() if k != "round_id"},
             "checks": checks,
             "all_counts_checked": all(checks.values()),
+            "generate_seconds": round(generated, 1),
+            "load_average_before": load_before,
             **common,
         }
     )
     records.append(
         {"bench": "round.province", "metric": "peak_rss_mib", "value": rss, "unit": "MiB", "stage": "total", **common}
     )
-    return records + [{**r, "people": size} for r in chassis]
+    return records + [{**r, "people": people} for r in chassis] + extra
+
+
+async def drive(
+    urls: dict[str, str], out: Path, say: Any, state: stack.StackState, datasets: list[Any]
+) -> dict[str, Any]:
+    observer = province.Observer(state.mongo_uri)
+    try:
+        return await province.run_province(urls, out, say, state.issuer, datasets, observer)
+    finally:
+        await observer.close()
+
+
+def growth(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Seconds per 1,000 people at each size, and the largest size's over the smallest's (1.0 = linear)."""
+    totals = [r for r in records if r["bench"] == "round.province" and r.get("stage") == "total" and
+              r["metric"] == "seconds"]  # fmt: skip
+    per = {r["people"]: r["value"] / r["people"] * 1000 for r in totals if r["people"]}
+    out: list[dict[str, Any]] = [
+        {"bench": "round.province", "metric": "seconds_per_1000_people", "value": round(v, 2), "unit": "s",
+         "people": p}
+        for p, v in sorted(per.items())
+    ]  # fmt: skip
+    if len(per) >= 2:
+        small, large = min(per), max(per)
+        out.append(
+            {
+                "bench": "round.province",
+                "metric": "growth_ratio",
+                "value": round(per[large] / per[small], 2),
+                "unit": "ratio",
+                "people": [small, large],
+                "note": "seconds per 1,000 people at the largest size over the smallest; <= 1 is linear or better",
+            }
+        )
+    return out
+
+
+# --- two replicas in one consumer group ----------------------------------------------------------------------------
+
+
+async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA_EVENTS) -> list[dict[str, Any]]:
+    """`mutation-decided` events/s into evaluation with one replica, then with two in the same consumer group.
+
+    Training (the topic's other consumer) is stopped first so it does not take CPU from either run. Each run
+    produces `events` new decisions and waits until evaluation holds a schedule for each."""
+    from mutasi.contracts import topics
+
+    os.kill(state.pids["training"], 15)
+    topic = topics.MUTATION_DECIDED.name
+    observer = province.Observer(state.mongo_uri)
+    urls = [state.url(REPLICA_SERVICE)]
+    rates: dict[int, float] = {}
+    split: dict[str, Any] = {}
+    try:
+        for replicas in (1, 2):
+            if replicas == 2:
+                proc = stack.start_replica(state, REPLICA_SERVICE)
+                stack.wait_ready(state.url(f"{REPLICA_SERVICE}-2"), stack.READY_TIMEOUT_S, proc)
+                urls.append(state.url(f"{REPLICA_SERVICE}-2"))
+                await until_split(urls, topic)
+            before = [consumed_by(u, topic)[0] for u in urls]
+            round_id = f"bench-replicas-{replicas}"
+            bodies = [decided_event(replica_nip(i + (replicas - 1) * events), round_id) for i in range(events)]
+            started = time.perf_counter()
+            await produce_many(state.kafka, topic, bodies)
+            await province.wait_until(
+                f"schedules with {replicas} replica(s)", lambda rid=round_id: observer.schedules(rid), events, say
+            )
+            rates[replicas] = events / (time.perf_counter() - started)
+            after = [consumed_by(u, topic) for u in urls]
+            split = {
+                "consumed_per_replica": [round(a[0] - b) for a, b in zip(after, before, strict=True)],
+                "partitions_per_replica": [sorted(a[1]) for a in after],
+            }
+            held = await observer.schedules(round_id)
+            split["schedules"] = held
+    finally:
+        await observer.close()
+    once = split.get("schedules") == events and sum(split.get("consumed_per_replica", [])) == events
+    common = {"service": REPLICA_SERVICE, "topic": topic, "n": events, "stack": "tansu+secantusdb"}
+    return [
+        {"bench": "round.replicas", "metric": "events_per_second", "value": round(rates[1], 1), "unit": "events/s",
+         "replicas": 1, **common},
+        {"bench": "round.replicas", "metric": "events_per_second", "value": round(rates[2], 1), "unit": "events/s",
+         "replicas": 2, **split, "handled_once": once, **common},
+        {"bench": "round.replicas", "metric": "speedup", "value": round(rates[2] / rates[1], 2), "unit": "ratio",
+         **common},
+    ]  # fmt: skip
 
 
 def run() -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
-    for size in sizes():
-        records.extend(run_round(size))
-    return records
+    for n, size in enumerate(sizes()):
+        records.extend(run_round(size, replicas=n == 0 and os.environ.get("BENCH_ROUND_REPLICAS", "1") == "1"))
+    return records + growth(records)

@@ -137,8 +137,8 @@ async def create_topics(bootstrap: str, partitions: int = TOPIC_PARTITIONS) -> l
     return names
 
 
-def create_topics_sync(bootstrap: str) -> list[str]:
-    return asyncio.run(create_topics(bootstrap))
+def create_topics_sync(bootstrap: str, partitions: int | None = None) -> list[str]:
+    return asyncio.run(create_topics(bootstrap, partitions or TOPIC_PARTITIONS))
 
 
 def stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:

@@ -39,6 +39,7 @@ class StackState:
     pids: dict[str, int] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
     issuer: str = ""  # the local identity provider's URL: the `iss` the services accept
+    settings: dict[str, str] = field(default_factory=dict)  # more service settings, e.g. METRICS_REFRESH_S
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -71,9 +72,10 @@ def service_env(
     log_level: str = "INFO",
     issuer: str = "",
     run_dir: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Environment of one service process: where Kafka, MongoDB and the identity provider are, its port,
-    fast group joins, its sealing keys."""
+    fast group joins, its sealing keys; `settings` (names without the prefix) override the stack's own."""
     prefix = f"MUTASI_{service.upper()}_"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUTASI_")}
     if service in ("assessment", "placement"):
@@ -99,15 +101,31 @@ def service_env(
     )
     if issuer:
         env[f"{prefix}AUTH_ISSUER"] = issuer
+    env.update({f"{prefix}{name.upper()}": value for name, value in (settings or {}).items()})
     return env
 
 
 def start_service(state: StackState, service: str) -> subprocess.Popen[bytes]:
     port = state.ports.get(service) or free_port()
     state.ports[service] = port
-    env = service_env(service, state.kafka, state.mongo_uri, port, issuer=state.issuer, run_dir=Path(state.run_dir))
+    env = service_env(service, state.kafka, state.mongo_uri, port, issuer=state.issuer, run_dir=Path(state.run_dir),
+                      settings=state.settings)  # fmt: skip
     proc = spawn([sys.executable, "-m", f"mutasi.{service}"], Path(state.run_dir) / "logs" / f"{service}.log", env)
     state.pids[service] = proc.pid
+    return proc
+
+
+def start_replica(state: StackState, service: str, index: int = 2) -> subprocess.Popen[bytes]:
+    """Another process of `service` (`<service>-<index>` in pids, ports and logs): the same database and consumer
+    groups, its own HTTP port. The replicas split the topics' partitions; the relay lease keeps one publisher."""
+    name = f"{service}-{index}"
+    port = state.ports.get(name) or free_port()
+    state.ports[name] = port
+    env = service_env(service, state.kafka, state.mongo_uri, port, issuer=state.issuer, run_dir=Path(state.run_dir),
+                      settings=state.settings)  # fmt: skip
+    proc = spawn([sys.executable, "-m", f"mutasi.{service}"], Path(state.run_dir) / "logs" / f"{name}.log", env)
+    state.pids[name] = proc.pid
+    state.save()
     return proc
 
 
@@ -139,9 +157,19 @@ def wait_ready(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = 
     raise TimeoutError(f"{url} not ready after {timeout:.0f}s: {last}")
 
 
-def up(run_dir: Path, say: Callable[[str], None] = print, console: bool = True) -> StackState:
+def up(
+    run_dir: Path,
+    say: Callable[[str], None] = print,
+    console: bool = True,
+    *,
+    agencies: tuple[str, ...] = (),
+    partitions: int | None = None,
+    settings: dict[str, str] | None = None,
+) -> StackState:
     """Start everything and wait until every service answers ready; with `console`, also the local mailbox
-    (SMTP) and the web console with its notifier."""
+    (SMTP) and the web console with its notifier. `agencies`: more agencies whose demo staff the identity
+    provider knows (the province bench); `partitions`: of every topic (default MUTASI_TOPIC_PARTITIONS);
+    `settings`: service settings for every service (names without the MUTASI_<SERVICE>_ prefix)."""
     existing = StackState.load(run_dir)
     if existing is not None and any(_alive(pid) for pid in existing.pids.values()):
         raise RuntimeError(f"a stack is already running from {run_dir}; run `mutasi stack down` first")
@@ -160,11 +188,12 @@ def up(run_dir: Path, say: Callable[[str], None] = print, console: bool = True) 
         mongo.url,
         {"kafka": kafka.proc.pid, "mongo": mongo.proc.pid},
         {"kafka": kafka.port, "mongo": mongo.port},
+        settings=dict(settings or {}),
     )
-    state.issuer = start_idp(state, logs / "idp.log")
+    state.issuer = start_idp(state, logs / "idp.log", agencies)
     say(f"  identity provider    {state.issuer}  (demo users: docs/identity.md)")
     state.save()
-    create_topics_sync(kafka.url)
+    create_topics_sync(kafka.url, partitions)
     procs = {s: start_service(state, s) for s in SERVICES}
     state.save()
     for service, proc in procs.items():
@@ -193,10 +222,12 @@ def start_console(state: StackState, say: Callable[[str], None]) -> None:
     say(f"  {'console':<20} {state.url('console')}  ready")
 
 
-def start_idp(state: StackState, log_path: Path) -> str:
+def start_idp(state: StackState, log_path: Path, agencies: tuple[str, ...] = ()) -> str:
     """The local OpenID Connect provider (mutasi.cli.idp) on IDP_PORT, or a free port if that one is taken."""
     port = IDP_PORT if _port_free(IDP_PORT) else free_port()
     cmd = [sys.executable, "-m", "mutasi.cli.idp", "--port", str(port), "--token-ttl", str(TOKEN_TTL_S)]
+    if agencies:
+        cmd += ["--agencies", ",".join(agencies)]
     proc = spawn(cmd, log_path)
     state.pids["idp"], state.ports["idp"] = proc.pid, port
     wait_for_port(port, 30, proc)
@@ -218,7 +249,9 @@ def down(run_dir: Path) -> list[str]:
     if state is None:
         return []
     stopped = []
-    for name in ["console", *SERVICES, "idp", "mailbox", "kafka", "mongo"]:
+    servers = ["console", *SERVICES, "idp", "mailbox", "kafka", "mongo"]
+    replicas = [name for name in state.pids if name not in servers]  # start_replica's `<service>-<n>`
+    for name in [*replicas, *servers]:
         pid = state.pids.get(name)
         if pid and _alive(pid):
             _terminate(pid)

@@ -219,17 +219,29 @@ def _technician_name(field: str) -> str:
     )
 
 
+def units(copies: int = 1) -> list[tuple[str, str, str, str, float]]:
+    """The agency's units; with `copies` > 1 every unit also has that many field offices (UPT) of its own kind and
+    size, so a large agency has proportionally more posts (a province has ~15,000 posts for ~117,000 ASN)."""
+    out = list(UNITS)
+    for n in range(2, copies + 1):
+        out += [(f"{uid}-UPT{n}", f"{name} (UPT {n})", kind, field, w) for uid, name, kind, field, w in UNITS]
+    return out
+
+
 class _Generator:
-    def __init__(self, seed: int, size: int, today: date) -> None:
+    def __init__(
+        self, seed: int, size: int, today: date, unit_copies: int = 1, nip_taken: set[str] | None = None
+    ) -> None:
         self.rng = random.Random(seed)
         self.size = size
         self.today = today
-        self.nip_seen: set[str] = set()
+        self.units = units(unit_copies)
+        self.nip_seen: set[str] = nip_taken if nip_taken is not None else set()  # shared: NIPs unique across agencies
 
     def units_and_posts(self) -> tuple[list[Unit], list[Post], dict[str, int]]:
         units, posts, staff = [], [], {}
-        weight_total = sum(u[4] for u in UNITS)
-        for unit_id, name, kind, field, weight in UNITS:
+        weight_total = sum(u[4] for u in self.units)
+        for unit_id, name, kind, field, weight in self.units:
             units.append(Unit(unit_id, name, kind))
             unit_staff = max(12, round(self.size * weight / weight_total))
             specs = _post_specs(field, kind)
@@ -440,9 +452,19 @@ class _Generator:
         return offerings
 
 
-def generate(seed: int = 2026, size: int = 2500, today: date | None = None, agency_id: str = "sawahlunto") -> Dataset:
-    """The whole synthetic round; the same seed and `today` give the same dataset."""
-    gen = _Generator(seed, size, today or Clock().today())
+def generate(
+    seed: int = 2026,
+    size: int = 2500,
+    today: date | None = None,
+    agency_id: str = "sawahlunto",
+    *,
+    agency_name: str = "Pemerintah Kota Sawahlunto",
+    unit_copies: int = 1,
+    nip_taken: set[str] | None = None,
+) -> Dataset:
+    """The whole synthetic round; the same seed and `today` give the same dataset. `unit_copies` adds field
+    offices (more posts), `nip_taken` is a set of NIPs shared by several agencies' datasets (none is reused)."""
+    gen = _Generator(seed, size, today or Clock().today(), unit_copies, nip_taken)
     units, posts, staff = gen.units_and_posts()
     by_id = {p.post_id: p for p in posts}
     employees: list[Employee] = []
@@ -465,7 +487,7 @@ def generate(seed: int = 2026, size: int = 2500, today: date | None = None, agen
     ]
     return Dataset(
         agency_id,
-        "Pemerintah Kota Sawahlunto",
+        agency_name,
         seed,
         gen.today,
         units,

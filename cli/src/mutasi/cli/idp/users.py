@@ -37,14 +37,17 @@ def _agency_users(agency: str) -> list[User]:
     ):
         username = f"{name}.{agency}"
         claims: dict[str, Any] = {"sub": f"{agency}:{name}", "agency": agency, "roles": roles}
-        if name == "employee":
+        if name == "employee" and agency in EMPLOYEE_NIPS:
             claims["nip"] = EMPLOYEE_NIPS[agency]
         users.append(User(username, DEMO_PASSWORD, {**claims, "preferred_username": username}))
     return users
 
 
-def demo_users() -> dict[str, User]:
-    users = [u for agency in AGENCIES for u in _agency_users(agency)]
+def demo_users(extra_agencies: tuple[str, ...] = ()) -> dict[str, User]:
+    """The demo users; `extra_agencies` gives more agencies the same staff (the province round bench runs all 20
+    governments of Sumatera Barat) and puts them under the province user. Their employee user has no NIP."""
+    agencies = tuple(dict.fromkeys((*AGENCIES, *extra_agencies)))
+    users = [u for agency in agencies for u in _agency_users(agency)]
     users.append(
         User(
             "province.sumbar",
@@ -53,7 +56,7 @@ def demo_users() -> dict[str, User]:
                 "sub": "sumbar:province",
                 "preferred_username": "province.sumbar",
                 "agency": PROVINCE_AGENCY,
-                "agencies": list(AGENCIES),
+                "agencies": list(agencies),
                 "roles": ["province"],
             },
         )

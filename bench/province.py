@@ -1,0 +1,292 @@
+"""A synthetic province driven through the four services' public APIs, timed per stage (the `round.province` bench).
+
+The province: the 20 governments of Sumatera Barat, each with its own synthetic registry (the demo's generator,
+with field offices so that ~117,000 ASN hold ~15,000 posts; NIPs unique across the province). Smaller sizes take
+the first agencies by size (at least two), so each size is the same kind of round with fewer people.
+
+The driver does what each agency's HR and the province BKD would do, over HTTP with tokens from the local identity
+provider, in the demo's order (docs/bench-round.md):
+
+1. `prepare`: each agency's peta jabatan (posts workbook, placement), training catalogue (training) and JPM
+   policy (assessment);
+2. `assessment`: each agency's SKJ, employee and assessment files, one upload each (an import job in batches);
+3. `pool`: until placement's candidate pool holds every completed assessment (assessment-completed events);
+4. `placement`: the province round across every agency: announce, close, plan, two approvals, decide;
+5. `training`: until training holds a move plan for every decision (mutation-decided events);
+6. `evaluation`: until evaluation holds a schedule for every decision (what remains after `training`).
+
+The waits read counts from each service's own database: the bench observes, it does not drive through it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import io
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mutasi.cli.demo import step_assessment, step_placement, step_training
+from mutasi.cli.demo.context import DemoContext
+from mutasi.cli.demo.dataset import Dataset
+from mutasi.cli.demo.synth import generate
+from mutasi.cli.idp.login import sign_in
+from mutasi.cli.idp.users import DEMO_PASSWORD, PROVINCE_AGENCY
+
+PROVINCE_PEOPLE = 117_000
+PROVINCE_POSTS = 15_000
+# Relative size of each government's civil service (synthetic, of the order of the real ones): the province
+# itself and Padang are the largest employers, the small cities the smallest.
+WEIGHTS: dict[str, float] = {
+    "sumbar": 13.0,
+    "padang": 12.0,
+    "agam": 8.0,
+    "pesisir-selatan": 7.5,
+    "tanah-datar": 6.5,
+    "padang-pariaman": 6.5,
+    "lima-puluh-kota": 6.0,
+    "kab-solok": 5.5,
+    "pasaman": 5.0,
+    "pasaman-barat": 5.0,
+    "sijunjung": 4.0,
+    "dharmasraya": 4.0,
+    "solok-selatan": 3.5,
+    "bukittinggi": 3.5,
+    "payakumbuh": 3.5,
+    "kepulauan-mentawai": 3.0,
+    "pariaman": 2.5,
+    "sawahlunto": 2.5,
+    "kota-solok": 2.5,
+    "padang-panjang": 2.0,
+}
+PEOPLE_PER_AGENCY = PROVINCE_PEOPLE / len(WEIGHTS)  # a smaller province has fewer agencies of the same size
+POSTS_PER_UNIT_SET = 301  # posts of the generator's 25 units (one "copy")
+PARALLEL_AGENCIES = 3  # agencies whose uploads run at once (HR offices do not wait for each other)
+POLL_S = 0.25
+STAGE_TIMEOUT_S = 1500.0
+PROVINCE_USER = "province.sumbar"
+APPROVERS = (f"approver1.{PROVINCE_AGENCY}", f"approver2.{PROVINCE_AGENCY}")
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def agencies_for(people: int) -> list[str]:
+    """The agencies of a province of `people` ASN: all 20 at full size, the largest few (at least two) below."""
+    count = max(2, min(len(WEIGHTS), round(people / PEOPLE_PER_AGENCY)))
+    return sorted(WEIGHTS, key=lambda a: -WEIGHTS[a])[:count]
+
+
+def province(people: int, seed: int = 2026, today: date | None = None) -> list[Dataset]:
+    """One dataset per agency; sizes by weight, posts ~ people × 15,000 / 117,000, NIPs unique across all."""
+    chosen = agencies_for(people)
+    total = sum(WEIGHTS[a] for a in chosen)
+    posts_wanted = people * PROVINCE_POSTS / PROVINCE_PEOPLE
+    taken: set[str] = set()
+    out = []
+    for n, agency in enumerate(chosen):
+        share = WEIGHTS[agency] / total
+        copies = max(1, round(posts_wanted * share / POSTS_PER_UNIT_SET))
+        name = f"Pemerintah {agency.replace('-', ' ').title()} (sintetis)"
+        out.append(generate(seed + n, round(people * share), today, agency, agency_name=name, unit_copies=copies,
+                            nip_taken=taken))  # fmt: skip
+    return out
+
+
+def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
+    header = list(dict.fromkeys(k for r in rows for k in r))
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if row.get(h) is None else row.get(h, "") for h in header])
+    return buf.getvalue().encode()
+
+
+@dataclass
+class Observer:
+    """Counts read from the services' databases while the bench waits (never used to drive)."""
+
+    mongo_uri: str
+    _client: Any = field(default=None, init=False)
+
+    def db(self, service: str) -> Any:
+        if self._client is None:
+            from pymongo import AsyncMongoClient
+
+            self._client = AsyncMongoClient(self.mongo_uri)
+        return self._client[f"mutasi_{service}"]
+
+    async def pool(self, agencies: list[str]) -> int:
+        return int(await self.db("placement")["candidates"].count_documents({"agency_id": {"$in": agencies}}))
+
+    async def training_plans(self, agencies: list[str]) -> int:
+        query = {"agency_id": {"$in": agencies}, "kind": "move"}
+        return int(await self.db("training")["plans"].count_documents(query))
+
+    async def schedules(self, round_id: str) -> int:
+        return int(await self.db("evaluation")["schedules"].count_documents({"round_id": round_id}))
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+
+
+async def wait_until(what: str, count: Callable[[], Awaitable[int]], target: int, say: Callable[[str], None]) -> int:
+    deadline = time.monotonic() + STAGE_TIMEOUT_S
+    shown = time.monotonic()
+    while True:
+        have = await count()
+        if have >= target:
+            say(f"{what}: {have} of {target}")
+            return have
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: only {have} of {target} after {STAGE_TIMEOUT_S:.0f}s")
+        if time.monotonic() - shown > 10:
+            say(f"{what}: {have} of {target}…")
+            shown = time.monotonic()
+        await asyncio.sleep(POLL_S)
+
+
+def uploads(data: Dataset) -> dict[str, bytes]:
+    """An agency's three files for assessment, as HR prepares them before the round (CSV, the SIASN columns)."""
+    return {
+        "skj": csv_bytes(step_assessment.skj_rows(data)),
+        "employees": csv_bytes(step_assessment.employee_rows(data)),
+        "assessments": csv_bytes(step_assessment.assessment_rows(data)),
+    }
+
+
+async def upload_csv(ctx: DemoContext, kind: str, content: bytes) -> dict[str, Any]:
+    """One assessment import (an import job) of a CSV file, followed to its end."""
+    client = ctx.client("assessment")
+    key = f"bench-{kind}-{hashlib.sha256(content).hexdigest()[:16]}"
+    r = await client.post(
+        f"/v1/imports/{kind}",
+        content=content,
+        params={"filename": f"{kind}.csv", "accept_partial": "true"},
+        headers={"Content-Type": CSV_TYPE, "Idempotency-Key": key},
+        timeout=300.0,
+    )
+    if r.status_code >= 400:
+        raise RuntimeError(f"{ctx.dataset.agency_id}: {kind} import refused: {r.status_code} {r.text[:300]}")
+    result: dict[str, Any] = r.json()
+    if r.status_code == 202:
+        result = await step_assessment.follow_job(ctx, client, kind, r.headers["Location"])
+    if result.get("state") == "failed":
+        raise RuntimeError(f"{ctx.dataset.agency_id}: {kind} import failed: {result.get('error')}")
+    return result
+
+
+async def run_province(
+    urls: dict[str, str],
+    run_dir: Path,
+    say: Callable[[str], None],
+    issuer: str,
+    datasets: list[Dataset],
+    observer: Observer,
+) -> dict[str, Any]:
+    """Drive the round; returns stage seconds (in order), the total from the first upload to the last schedule
+    (files written and users signed in before), and the counts."""
+    agencies = [d.agency_id for d in datasets]
+    names = [f"hr.{a}" for a in agencies] + [PROVINCE_USER, *APPROVERS]
+    tokens = dict(zip(names, await asyncio.gather(*(sign_in(issuer, n, DEMO_PASSWORD) for n in names)), strict=True))
+    token = {n: {"Authorization": f"Bearer {t.access_token}"} for n, t in tokens.items()}
+    contexts = []
+    for data in datasets:
+        clients = {s: httpx.AsyncClient(base_url=u, headers=token[f"hr.{data.agency_id}"], timeout=300)
+                   for s, u in urls.items()}  # fmt: skip
+        folder = run_dir / data.agency_id
+        folder.mkdir(parents=True, exist_ok=True)
+        contexts.append(DemoContext(dataset=data, clients=clients, run_dir=folder, progress=lambda _: None))
+    stages: dict[str, float] = {}
+    counts: dict[str, Any] = {}
+    gate = asyncio.Semaphore(PARALLEL_AGENCIES)
+
+    async def each(work: Callable[[DemoContext], Awaitable[Any]]) -> list[Any]:
+        async def one(ctx: DemoContext) -> Any:
+            async with gate:
+                return await work(ctx)
+
+        return list(await asyncio.gather(*(one(c) for c in contexts)))
+
+    async def prepare(ctx: DemoContext) -> None:
+        await step_placement.prepare(ctx)
+        await step_training.prepare(ctx)
+        await step_assessment.prepare(ctx)
+
+    async def assess(ctx: DemoContext) -> int:
+        mine = files[ctx.dataset.agency_id]
+        await upload_csv(ctx, "skj", mine["skj"])
+        await upload_csv(ctx, "employees", mine["employees"])
+        result = await upload_csv(ctx, "assessments", mine["assessments"])
+        return int(result.get("counts", {}).get("completed", result.get("rows_accepted", 0)))
+
+    def stage(name: str, started: float) -> None:
+        stages[name] = time.monotonic() - started
+        say(f"[{name}] done in {stages[name]:.1f}s")
+
+    files = {d.agency_id: uploads(d) for d in datasets}
+    began = time.monotonic()
+    try:
+        t = time.monotonic()
+        await each(prepare)
+        stage("prepare", t)
+        t = time.monotonic()
+        completed = sum(await each(assess))
+        counts["assessed"] = completed
+        stage("assessment", t)
+        t = time.monotonic()
+        counts["pool"] = await wait_until("pool", lambda: observer.pool(agencies), completed, say)
+        stage("pool", t)
+        t = time.monotonic()
+        round_id, decided = await province_round(urls["placement"], token, agencies, datasets[0].today, say)
+        counts["decided"] = decided
+        stage("placement", t)
+        t = time.monotonic()
+        counts["training_plans"] = await wait_until(
+            "training plans", lambda: observer.training_plans(agencies), decided, say
+        )
+        stage("training", t)
+        t = time.monotonic()
+        counts["evaluation_schedules"] = await wait_until(
+            "evaluation schedules", lambda: observer.schedules(round_id), decided, say
+        )
+        stage("evaluation", t)
+    finally:
+        for ctx in contexts:
+            for client in ctx.clients.values():
+                await client.aclose()
+    counts["round_id"] = round_id
+    return {"stages": stages, "counts": counts, "total": time.monotonic() - began}
+
+
+async def province_round(
+    url: str, token: dict[str, dict[str, str]], agencies: list[str], today: date, say: Callable[[str], None]
+) -> tuple[str, int]:
+    """The province BKD's round across every agency: announce, close, plan, the two approvals, decide."""
+    async with httpx.AsyncClient(base_url=url, headers=token[PROVINCE_USER], timeout=1200) as client:
+        body = {"name": f"Mutasi Provinsi Sumatera Barat {today.year} (bench)", "period": f"{today.year}-II-prov",
+                "preferences_open_until": (today + timedelta(days=7)).isoformat(),
+                "effective_date": (today + timedelta(days=30)).isoformat(), "agencies": agencies}  # fmt: skip
+        r = await client.post("/v1/rounds", json=body, headers={"Idempotency-Key": f"bench-prov-{len(agencies)}"})
+        r.raise_for_status()
+        round_id = r.json()["round_id"]
+        (await client.post(f"/v1/rounds/{round_id}/close")).raise_for_status()
+        t = time.monotonic()
+        r = await client.post(f"/v1/rounds/{round_id}/plan")
+        r.raise_for_status()
+        plan = r.json()
+        say(f"placement: plan {plan['moves']} moves in {time.monotonic() - t:.1f}s (solve {plan['solve_seconds']} s)")
+        for approver in APPROVERS:
+            (await client.post(f"/v1/rounds/{round_id}/approvals", headers=token[approver])).raise_for_status()
+        r = await client.post(f"/v1/rounds/{round_id}/decide")
+        r.raise_for_status()
+        decided = len(r.json()["decisions"])
+        say(f"placement: round {round_id}: {decided} decided across {len(agencies)} agencies")
+        return round_id, decided
