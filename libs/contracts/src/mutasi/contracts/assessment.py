@@ -48,7 +48,9 @@ class AssessmentCompletedV2(Payload):
     education_field: str = Field(description="Field of study (jurusan), normalised, e.g. informatika.")
     sealed_flags: str = Field(
         description="EligibilityFlagsV1 as JSON, encrypted for placement only: a JWE in compact serialization "
-        "(alg ECDH-ES, enc A256GCM, placement's X25519 key named by `kid`). Other subscribers cannot open it."
+        "(alg dir, enc A256GCM) under a session key that travels in its protected header `wrapped_key`, itself a "
+        "JWE (alg ECDH-ES, enc A256GCM) for placement's X25519 key named by its `kid`. Other subscribers cannot "
+        "open either."
     )
     years_to_bup: float = Field(description="Years until retirement age (BUP), one decimal, at assessed_on.")
     predicates: list[PredicateYear] = Field(description="Last annual SKP predicates, newest last.")

@@ -1,0 +1,80 @@
+"""Sealed fields: only the holder of the private key opens them; a session key per many values, each value on
+its own; values sealed the old way (a key agreement per value) still open."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+
+import pytest
+from joserfc import jwe
+from joserfc.jwk import OctKey, OKPKey
+from pydantic import BaseModel
+
+from mutasi.chassis.sealed import PROTECTED, REGISTRY, SESSION, WRAPPED, Opener, Sealer, SealError, generate_key_pair
+
+
+class Flags(BaseModel):
+    nip: str
+    discipline_active: bool = False
+
+
+def header(token: str) -> dict[str, object]:
+    return dict(json.loads(base64.urlsafe_b64decode(token.split(".", 1)[0] + "===")))
+
+
+def test_each_value_opens_on_its_own_for_the_key_holder_and_for_nobody_else() -> None:
+    private, public = generate_key_pair()
+    other_private, _ = generate_key_pair()
+    sealer = Sealer(public)
+    tokens = [sealer.seal(Flags(nip=f"{i:018d}", discipline_active=i % 3 == 0)) for i in range(50)]
+    assert len(set(tokens)) == 50
+    assert len({header(t)["kid"] for t in tokens}) == 1  # one session key for all of them
+    opened = [Opener(private).open(t, Flags) for t in tokens]  # a fresh opener each time: no shared state needed
+    assert [f.discipline_active for f in opened] == [i % 3 == 0 for i in range(50)]
+    with pytest.raises(SealError, match="does not hold"):
+        Opener(other_private).open(tokens[0], Flags)
+
+
+def test_the_session_key_is_replaced_after_rotate_after_values_and_old_ones_still_open() -> None:
+    private, public = generate_key_pair()
+    sealer = Sealer(public, rotate_after=3)
+    tokens = [sealer.seal(Flags(nip=f"{i:018d}")) for i in range(7)]
+    assert len({header(t)["kid"] for t in tokens}) == 3  # 3 + 3 + 1
+    opener = Opener(private)
+    assert [opener.open(t, Flags).nip for t in tokens] == [f"{i:018d}" for i in range(7)]
+
+
+def test_a_value_sealed_the_old_way_still_opens() -> None:
+    private, public = generate_key_pair(kid="placement-1")
+    key = OKPKey.import_key(json.loads(public))
+    old = jwe.encrypt_compact({**PROTECTED, "kid": "placement-1"}, Flags(nip="1" * 18).model_dump_json(), key)
+    assert Opener(private).open(old, Flags).nip == "1" * 18
+
+
+def test_a_session_key_wrapped_under_a_borrowed_id_does_not_replace_the_real_one() -> None:
+    """Anyone with the public key can seal for the consumer (as with a key agreement per value). A value whose
+    session key claims the id of a real session opens with its own key and leaves the real one in place."""
+    private, public = generate_key_pair()
+    real = Sealer(public).seal(Flags(nip="2" * 18))
+    borrowed = str(header(real)["kid"])
+    public_key = OKPKey.import_key(json.loads(public))
+    raw = os.urandom(32)
+    session = json.dumps({"kid": borrowed, "k": base64.urlsafe_b64encode(raw).rstrip(b"=").decode()}).encode()
+    wrapped = jwe.encrypt_compact({**PROTECTED, "kid": public_key.kid}, session, public_key)
+    forged = jwe.encrypt_compact({**SESSION, "kid": borrowed, WRAPPED: wrapped}, Flags(nip="3" * 18).model_dump_json(),
+                                 OctKey.import_key(raw), registry=REGISTRY)  # fmt: skip
+    opener = Opener(private)
+    assert opener.open(forged, Flags).nip == "3" * 18  # opened first, under the borrowed id
+    assert opener.open(real, Flags).nip == "2" * 18
+
+
+def test_a_tampered_value_or_garbage_is_refused_with_a_seal_error() -> None:
+    private, public = generate_key_pair()
+    token = Sealer(public).seal(Flags(nip="4" * 18))
+    head, key, iv, body, tag = token.split(".")
+    flipped = ".".join([head, key, iv, body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1], tag])
+    for bad in (flipped, "not-a-jwe", "e30." + token.split(".", 1)[1]):
+        with pytest.raises(SealError):
+            Opener(private).open(bad, Flags)
