@@ -305,8 +305,10 @@ async def _facts(state: stack.StackState, round_id: str) -> tuple[list[str], lis
     headers = await hr_headers(state)
     async with httpx.AsyncClient(headers=headers, timeout=60) as client:
         pool = (await client.get(f"{state.url('placement')}/v1/candidates")).json()["candidates"]
-        decisions = (await client.get(f"{state.url('placement')}/v1/rounds/{round_id}/decisions")).json()
-        decided = [d["nip"] for d in decisions]
+        url, params = f"{state.url('placement')}/v1/rounds/{round_id}/decisions", {"limit": 5000}
+        decisions = (await client.get(url, params=params)).json()
+        assert decisions["next"] is None  # a demo round has far fewer decisions than one page
+        decided = [d["nip"] for d in decisions["decisions"]]
         deadline = time.monotonic() + 90
         while True:
             plans = (await client.get(f"{state.url('training')}/v1/plans", params={"limit": 1000})).json()["plans"]

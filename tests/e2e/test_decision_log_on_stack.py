@@ -47,20 +47,18 @@ async def test_the_demo_rounds_verify(round_on_stack: RoundOnStack) -> None:
 async def test_a_decision_edited_in_the_database_is_named(round_on_stack: RoundOnStack) -> None:
     round_id = round_on_stack.results["placement"]["round_id"]
     async with placement_db(round_on_stack) as db:
-        stored = await db.rounds.find_one({"agency_id": AGENCY, "round_id": round_id})
-        assert stored is not None
-        assert stored["decisions"]
-        victim = stored["decisions"][0]
+        victim = await db.round_decisions.find_one({"agency_id": AGENCY, "round_id": round_id}, sort=[("nip", 1)])
+        assert victim is not None
         logged = await db.decision_log.find_one(
             {"agency_id": AGENCY, "kind": "decision", "content.decisions.decision_id": victim["decision_id"]}
         )
         assert logged is not None
-        where = {"agency_id": AGENCY, "round_id": round_id, "decisions.decision_id": victim["decision_id"]}
-        await db.rounds.update_one(where, {"$set": {"decisions.$.to_post": "JABATAN-LAIN"}})
+        where = {"agency_id": AGENCY, "round_id": round_id, "decision_id": victim["decision_id"]}
+        await db.round_decisions.update_one(where, {"$set": {"to_post": "JABATAN-LAIN"}})
         try:
             done = audit_verify(round_on_stack, AGENCY)
         finally:
-            await db.rounds.update_one(where, {"$set": {"decisions.$.to_post": victim["to_post"]}})
+            await db.round_decisions.update_one(where, {"$set": {"to_post": victim["to_post"]}})
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"FAILED at entry {logged['seq']}: altered" in done.stdout
     assert f"decision {victim['decision_id']} differs from entry {logged['seq']} in: to_post" in done.stdout
@@ -70,19 +68,17 @@ async def test_a_decision_edited_in_the_database_is_named(round_on_stack: RoundO
 async def test_a_decision_deleted_from_the_database_is_named(round_on_stack: RoundOnStack) -> None:
     round_id = round_on_stack.results["placement"]["round_id"]
     async with placement_db(round_on_stack) as db:
-        stored = await db.rounds.find_one({"agency_id": AGENCY, "round_id": round_id})
-        assert stored is not None
-        victim = stored["decisions"][-1]
+        victim = await db.round_decisions.find_one({"agency_id": AGENCY, "round_id": round_id}, sort=[("nip", -1)])
+        assert victim is not None
         logged = await db.decision_log.find_one(
             {"agency_id": AGENCY, "kind": "decision", "content.decisions.decision_id": victim["decision_id"]}
         )
         assert logged is not None
-        where = {"agency_id": AGENCY, "round_id": round_id}
-        await db.rounds.update_one(where, {"$pull": {"decisions": {"decision_id": victim["decision_id"]}}})
+        await db.round_decisions.delete_one({"_id": victim["_id"]})
         try:
             done = audit_verify(round_on_stack, AGENCY)
         finally:
-            await db.rounds.update_one(where, {"$push": {"decisions": victim}})
+            await db.round_decisions.insert_one(victim)
         assert done.returncode == 1, done.stdout + done.stderr
         assert f"FAILED at entry {logged['seq']}: deleted" in done.stdout
         assert f"decision {victim['decision_id']} (logged in entry {logged['seq']}) is no longer stored" in done.stdout

@@ -95,8 +95,7 @@ def read_effects(state: stack.StackState) -> Effects:
     try:
         placement, training, evaluation = (client[f"mutasi_{s}"] for s in ("placement", "training", "evaluation"))
         decisions: Counter[Any] = Counter()
-        for r in placement["rounds"].find({}, {"decisions": 1}):
-            decisions.update(d["nip"] for d in r.get("decisions", []))
+        decisions.update(d["nip"] for d in placement["round_decisions"].find({}, {"nip": 1}))
         # Every plan ever made, whatever its status now: a person decided twice (their agency's round, then the
         # province round) has two move plans, and whether the first ends "completed" or "superseded" depends on
         # which of its sessions they got a seat in (first come, first served) — not on whether an event was lost.

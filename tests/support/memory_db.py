@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import pickle
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -103,7 +104,7 @@ class MemoryCollection:
 
     async def find_one(self, query: Filter, sort: SortSpec | None = None) -> Doc | None:
         found = self._select(query, sort)
-        return copy.deepcopy(found[0][1]) if found else None
+        return _copy(found[0][1]) if found else None
 
     async def find(
         self, query: Filter, sort: SortSpec | None = None, limit: int = 0, fields: Sequence[str] | None = None
@@ -111,8 +112,8 @@ class MemoryCollection:
         found = [d for _, d in self._select(query, sort)]
         found = found[:limit] if limit else found
         if fields:
-            return [{f: copy.deepcopy(d[f]) for f in fields if f in d} for d in found]
-        return [copy.deepcopy(d) for d in found]
+            return [{f: _copy(d[f]) for f in fields if f in d} for d in found]
+        return _copy(found)
 
     async def count(self, query: Filter) -> int:
         return sum(1 for d in self._docs.values() if matches(d, query))
@@ -188,6 +189,12 @@ class MemoryCollection:
                 doc_id = index[key] = next(self._ids)
             self._put(doc_id, stored)
         return len(docs)
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of plain stored values (what a driver hands out: never the stored object itself); a pickle
+    round trip is several times faster than `copy.deepcopy` on 100,000 documents."""
+    return pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _index_keys(doc: Doc, fields: tuple[str, ...]) -> list[tuple[Any, ...]]:

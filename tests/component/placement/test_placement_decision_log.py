@@ -62,11 +62,10 @@ async def test_an_objection_outcome_is_logged_with_the_reviewers_note() -> None:
 async def test_editing_a_stored_decision_in_the_database_is_named_by_verify() -> None:
     async with running_service(app()) as svc:
         round_id = await decided_round(svc)
-        rounds = svc.kit.database().raw("rounds")
-        doc = await rounds.find_one({"round_id": round_id})
+        decisions = svc.kit.database().raw("round_decisions")
+        doc = await decisions.find_one({"round_id": round_id}, sort=[("nip", 1)])
         assert doc is not None
-        doc["decisions"][0]["to_post"] = "BKAD-KEU"
-        await rounds.replace_one({"round_id": round_id}, doc)
+        await decisions.update_one({"decision_id": doc["decision_id"]}, {"$set": {"to_post": "BKAD-KEU"}})
         v = await verdict(svc)
         assert (v["ok"], v["problem"], v["seq"]) == (False, "altered", 4)
         assert "to_post" in v["detail"]
@@ -75,11 +74,11 @@ async def test_editing_a_stored_decision_in_the_database_is_named_by_verify() ->
 async def test_deleting_a_stored_decision_in_the_database_is_named_by_verify() -> None:
     async with running_service(app()) as svc:
         round_id = await decided_round(svc)
-        rounds = svc.kit.database().raw("rounds")
-        doc = await rounds.find_one({"round_id": round_id})
+        decisions = svc.kit.database().raw("round_decisions")
+        doc = await decisions.find_one({"round_id": round_id}, sort=[("nip", 1)])
         assert doc is not None
-        gone = doc["decisions"].pop(0)["decision_id"]
-        await rounds.replace_one({"round_id": round_id}, doc)
+        gone = doc["decision_id"]
+        assert await decisions.delete_many({"decision_id": gone}) == 1
         v = await verdict(svc)
         assert (v["ok"], v["problem"], v["seq"]) == (False, "deleted", 4)
         assert gone in v["detail"]

@@ -174,6 +174,33 @@ async def test_the_plan_moves_the_it_graduate_to_information_systems_and_beats_o
         assert plan["total_fit"] >= plan["greedy_total_fit"]
 
 
+async def test_the_plan_and_its_decisions_come_in_pages_that_follow_the_cursor() -> None:
+    async with running_service(app()) as svc:
+        round_id = await decided_round(svc)
+        whole = (await svc.http.get(f"/v1/rounds/{round_id}/plan", params={"all": "true"}, headers=HR)).json()
+        assert whole["next"] is None
+        everyone = [e["nip"] for e in whole["entries"]]
+        assert everyone == sorted(everyone) and whole["people"] == len(everyone) > 2
+        paged: list[str] = []
+        params: dict[str, Any] = {"all": "true", "limit": 2}
+        while True:
+            page = (await svc.http.get(f"/v1/rounds/{round_id}/plan", params=params, headers=HR)).json()
+            assert len(page["entries"]) <= 2
+            paged += [e["nip"] for e in page["entries"]]
+            if page["next"] is None:
+                break
+            params["after"] = page["next"]
+        assert paged == everyone
+        first = (await svc.http.get(f"/v1/rounds/{round_id}/decisions", params={"limit": 1}, headers=HR)).json()
+        rest = await svc.http.get(f"/v1/rounds/{round_id}/decisions", params={"after": first["next"]}, headers=HR)
+        decided = [d["nip"] for d in first["decisions"] + rest.json()["decisions"]]
+        assert decided == sorted(decided) and len(decided) == whole["moves"] == 2
+        for bad in ({"limit": 0}, {"limit": 5001}, {"after": "not-a-cursor"}):
+            r = await svc.http.get(f"/v1/rounds/{round_id}/decisions", params=bad, headers=HR)
+            assert r.status_code == 422, r.text
+            assert r.json()["errors"][0]["field"].split(".")[-1] in ("limit", "after")
+
+
 async def test_a_unit_outflow_cap_in_the_plan_request_keeps_setda_from_losing_more_than_allowed() -> None:
     async with running_service(app()) as svc:
         round_id = await planned_round(svc)
@@ -303,7 +330,7 @@ async def test_an_upheld_objection_supersedes_the_decision_and_says_so_in_the_ev
         events = [e["data"] for e in await svc.published(topics.MUTATION_DECIDED) if e["data"]["nip"] == IT_GRAD]
         assert [e["supersedes"] is not None for e in events] == [False, True]
         assert events[1]["cancelled"] is True
-        decisions = (await svc.http.get(f"/v1/rounds/{round_id}/decisions", headers=HR)).json()
+        decisions = (await svc.http.get(f"/v1/rounds/{round_id}/decisions", headers=HR)).json()["decisions"]
         assert len([d for d in decisions if d["nip"] == IT_GRAD]) == 2
 
 

@@ -141,7 +141,7 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
     )
     kinds = ", ".join(f"{k} {v}" for k, v in plan.get("moves_by_kind", {}).items())
     ctx.progress(f"placement: plan {plan['moves']} moves ({kinds}), total fit {gain}, {plan['solve_seconds']} s")
-    entries = (await client.get(f"/v1/rounds/{round_id}/plan", headers=hr)).json()["entries"]
+    entries = await plan_moves(client, round_id, hr)
     unbased = _demosi_without_basis(entries, prefs)
     for approver in approvers:
         (await client.post(f"/v1/rounds/{round_id}/approvals", headers=approver)).raise_for_status()
@@ -169,6 +169,19 @@ async def run(ctx: DemoContext) -> dict[str, Any]:
         "moves_by_kind": plan.get("moves_by_kind", {}), "pppk_moved": len(pppk_moved),
         "demosi_without_basis": len(unbased),
     }  # fmt: skip
+
+
+async def plan_moves(client: httpx.AsyncClient, round_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    """Every move of the round's plan, page by page (each page's `next` is the following one's `after`)."""
+    moves: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 5000}
+    while True:
+        r = await client.get(f"/v1/rounds/{round_id}/plan", params=params, headers=headers)
+        r.raise_for_status()
+        moves += r.json()["entries"]
+        if not r.json().get("next"):
+            return moves
+        params["after"] = r.json()["next"]
 
 
 def _demosi_without_basis(entries: list[dict[str, Any]], prefs: dict[str, list[str]]) -> list[str]:

@@ -12,7 +12,8 @@ from mutasi.chassis.sealed import Opener
 from mutasi.contracts import topics
 from mutasi.placement.adapters import repositories
 from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver
-from mutasi.placement.adapters.repositories import INDEXES, ROUNDS
+from mutasi.placement.adapters.repositories import INDEXES
+from mutasi.placement.adapters.round_store import ROUNDS, split_embedded_rounds
 from mutasi.placement.adapters.telemetry import PrometheusTelemetry
 from mutasi.placement.adapters.vectorised.problem import build_problem_fast
 from mutasi.placement.adapters.workbooks import write_sheets
@@ -60,10 +61,14 @@ def create_app(settings: PlacementSettings) -> FastAPI:
         kit.map_error(error, status)
     telemetry = PrometheusTelemetry(kit.metrics)
 
+    async def split_old_rounds(started: ServiceKit) -> None:
+        await split_embedded_rounds(started.uow)
+
     async def restore_round_gauge(started: ServiceKit) -> None:
-        docs = await started.database().raw(ROUNDS).find({})
+        docs = await started.database().raw(ROUNDS).find({}, fields=["state"])
         telemetry.restore_rounds(dict(Counter(d["state"] for d in docs)))
 
+    kit.on_startup(split_old_rounds)
     kit.on_startup(restore_round_gauge)
     kit.provide(
         Deps(

@@ -75,6 +75,18 @@ class Services:
     async def get(self, who: Identity, service: str, path: str, **kw: Any) -> Any:
         return await self.json(who, service, "GET", path, **kw)
 
+    async def every_page(self, who: Identity, service: str, path: str, items: str, **kw: Any) -> dict[str, Any]:
+        """A paged list read to its end (each page's `next` passed back as `after`): the first page's body with
+        `items` holding the items of every page."""
+        params = dict(kw.pop("params", None) or {})
+        body: dict[str, Any] = await self.get(who, service, path, params=params, **kw)
+        page = body
+        while page.get("next"):
+            page = await self.get(who, service, path, params={**params, "after": page["next"]}, **kw)
+            body[items].extend(page[items])
+        body["next"] = None
+        return body
+
 
 def _error(service: str, r: httpx.Response) -> ServiceError:
     try:

@@ -30,9 +30,11 @@ async def round_page(request: Request, web: WebDep, who: WhoDep, round_id: str) 
     _approver(who)
     s = web.services
     rnd = await s.get(who, "placement", f"/v1/rounds/{round_id}", role="approver")
-    plan = await s.get(who, "placement", f"/v1/rounds/{round_id}/plan", role="approver") if rnd.get("plan") else None
-    decisions = await s.get(who, "placement", f"/v1/rounds/{round_id}/decisions", role="approver")
-    objections = await s.get(who, "placement", f"/v1/rounds/{round_id}/objections", role="approver")
+    path = f"/v1/rounds/{round_id}"
+    plan = await s.every_page(who, "placement", f"{path}/plan", "entries", role="approver") if rnd.get("plan") else None
+    decisions = (await s.every_page(who, "placement", f"{path}/decisions", "decisions", role="approver"))["decisions"]
+    objections = (await s.every_page(who, "placement", f"{path}/objections", "objections",
+                                     role="approver"))["objections"]  # fmt: skip
     log = await decision_log(web, who, round_id)
     approved_by_me = any(a.get("user") == who.user for a in rnd.get("approvals", []))
     return web.render(request, "approver/round.html", title=f"Persetujuan {rnd['name']}", rnd=rnd, plan=plan,
@@ -70,8 +72,8 @@ async def resolve(request: Request, web: WebDep, who: FormWhoDep, round_id: str,
     form = await request.form()
     body = {"upheld": form.get("upheld") == "ya", "note": str(form.get("note") or "")}
     s = web.services
-    current = {o["objection_id"]: o for o in await s.get(who, "placement", f"/v1/rounds/{round_id}/objections",
-                                                         role="approver")}  # fmt: skip
+    listed = await s.every_page(who, "placement", f"/v1/rounds/{round_id}/objections", "objections", role="approver")
+    current = {o["objection_id"]: o for o in listed["objections"]}
     if current.get(objection_id, {}).get("state") == "filed":
         await s.json(who, "placement", "POST", f"/v1/rounds/{round_id}/objections/{objection_id}/review",
                      role="approver")  # fmt: skip

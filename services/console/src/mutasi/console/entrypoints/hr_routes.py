@@ -61,7 +61,7 @@ async def round_page(request: Request, web: WebDep, who: WhoDep, round_id: str) 
     plan = units = grid = None
     scenarios: list[dict[str, Any]] = []
     if rnd.get("plan"):
-        plan = await s.get(who, "placement", f"/v1/rounds/{round_id}/plan", role="hr")
+        plan = await s.every_page(who, "placement", f"/v1/rounds/{round_id}/plan", "entries", role="hr")
         units = await s.get(who, "placement", f"/v1/rounds/{round_id}/units", role="hr")
         scenarios = await s.get(who, "placement", f"/v1/rounds/{round_id}/scenarios", role="hr")
         grid = await _talent_grid(web, who)
@@ -140,7 +140,8 @@ async def objections(request: Request, web: WebDep, who: WhoDep, round_id: str) 
     need(who, "hr", "approver")
     role = "hr" if who.has("hr") else "approver"
     rnd = await web.services.get(who, "placement", f"/v1/rounds/{round_id}", role=role)
-    items = await web.services.get(who, "placement", f"/v1/rounds/{round_id}/objections", role=role)
+    items = (await web.services.every_page(who, "placement", f"/v1/rounds/{round_id}/objections", "objections",
+                                           role=role))["objections"]  # fmt: skip
     return web.render(request, "objections.html", title="Antrean keberatan", rnd=rnd, items=items)
 
 

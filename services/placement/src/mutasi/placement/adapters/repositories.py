@@ -8,26 +8,23 @@ from datetime import date, datetime
 from typing import Any
 
 from mutasi.chassis.store import UnitOfWork, find_by_keys
+from mutasi.placement.adapters.round_store import ROUND_INDEXES
+from mutasi.placement.adapters.round_store import decisions_page as decisions_page
+from mutasi.placement.adapters.round_store import get_round as get_round
+from mutasi.placement.adapters.round_store import get_round_part as get_round_part
+from mutasi.placement.adapters.round_store import objections_page as objections_page
+from mutasi.placement.adapters.round_store import plan_entries_page as plan_entries_page
+from mutasi.placement.adapters.round_store import round_spanning as round_spanning
+from mutasi.placement.adapters.round_store import rounds_of as rounds_of
+from mutasi.placement.adapters.round_store import save_round as save_round
+from mutasi.placement.adapters.round_store import tally as tally
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import BlackoutWindow, Dated, EligibilityPolicy
-from mutasi.placement.domain.errors import NotFound
-from mutasi.placement.domain.options import Preference
 from mutasi.placement.domain.posts import Post
-from mutasi.placement.domain.rounds import (
-    Approval,
-    Decision,
-    Objection,
-    ObjectionState,
-    Plan,
-    PlanEntry,
-    Round,
-    RoundState,
-)
 
 POSTS = "posts"
 CANDIDATES = "candidates"
 POLICIES = "policies"
-ROUNDS = "rounds"
 EXPLANATIONS = "explanations"
 NOTICES = "notices"
 SCENARIOS = "scenarios"
@@ -40,7 +37,7 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (POSTS, [("agency_id", 1), ("post_id", 1)], True),
     (CANDIDATES, [("agency_id", 1), ("nip", 1)], True),
     (POLICIES, [("agency_id", 1)], True),
-    (ROUNDS, [("agency_id", 1), ("round_id", 1)], True),
+    *ROUND_INDEXES,
     (EXPLANATIONS, [("agency_id", 1), ("round_id", 1), ("nip", 1)], True),
     (NOTICES, [("agency_id", 1), ("nip", 1), ("round_id", 1)], True),
     (SCENARIOS, [("agency_id", 1), ("round_id", 1), ("scenario_id", 1)], True),
@@ -173,110 +170,6 @@ async def load_policy(uow: UnitOfWork, agency_id: str, default: EligibilityPolic
 async def save_policy(uow: UnitOfWork, agency_id: str, policy: EligibilityPolicy, by: str | None) -> None:
     doc = {"agency_id": agency_id, "policy": policy_to_doc(policy), "updated_by": by}
     await uow.collection(POLICIES).replace_one({"agency_id": agency_id}, doc, upsert=True)
-
-
-# --- rounds --------------------------------------------------------------------------------------
-def _entry_doc(e: PlanEntry) -> dict[str, Any]:
-    return {**asdict(e), "parts": dict(e.parts)}
-
-
-def _entry(d: Mapping[str, Any]) -> PlanEntry:
-    return PlanEntry(d["nip"], d["from_post"], d["to_post"], float(d["score"]), dict(d["parts"]),
-                     float(d["jpm_target"]), d.get("override_reason"), d.get("overridden_by"),
-                     d.get("kind", "rotasi"))  # fmt: skip
-
-
-def _decision_doc(d: Decision) -> dict[str, Any]:
-    return {**asdict(d), "parts": dict(d.parts), "effective_date": d.effective_date.isoformat()}
-
-
-def _decision(d: Mapping[str, Any]) -> Decision:
-    return Decision(
-        d["decision_id"], d["nip"], d["from_post"], d["to_post"], date.fromisoformat(d["effective_date"]),
-        _dt(d["decided_at"]), d["reason_summary"], float(d["score"]), dict(d["parts"]), float(d["jpm_target"]),
-        d.get("override_reason"), d.get("supersedes"), d.get("superseded_by"),
-    )  # fmt: skip
-
-
-def round_to_doc(r: Round) -> dict[str, Any]:
-    plan = None
-    if r.plan is not None:
-        p = r.plan
-        plan = {
-            "plan_id": p.plan_id, "entries": [_entry_doc(e) for e in p.entries.values()], "total_fit": p.total_fit,
-            "greedy_total_fit": p.greedy_total_fit, "gain_over_greedy_pct": p.gain_over_greedy_pct,
-            "eligible_pairs": p.eligible_pairs, "solve_seconds": p.solve_seconds, "rules": dict(p.rules),
-            "status_quo_total_fit": p.status_quo_total_fit,
-        }  # fmt: skip
-    return {
-        "agency_id": r.agency_id, "round_id": r.round_id, "name": r.name, "period": r.period,
-        "announced_on": r.announced_on.isoformat(), "preferences_open_until": r.preferences_open_until.isoformat(),
-        "effective_date": r.effective_date.isoformat(), "max_preferences": r.max_preferences,
-        "objection_days": r.objection_days, "scope_units": list(r.scope_units), "state": r.state.value,
-        "preferences": [
-            {"nip": p.nip, "ranked": list(p.ranked), "avoid_units": sorted(p.avoid_units), "note": p.note}
-            for p in r.preferences.values()
-        ],
-        "plan": plan,
-        "approvals": [{"user": a.user, "at": a.at} for a in r.approvals],
-        "decisions": [_decision_doc(d) for d in r.decisions.values()],
-        "objections": [{**asdict(o), "filed_on": o.filed_on.isoformat(), "state": o.state.value}
-                       for o in r.objections.values()],
-        "decided_on": r.decided_on.isoformat() if r.decided_on else None, "agencies": list(r.agencies),
-    }  # fmt: skip
-
-
-def round_from_doc(d: Mapping[str, Any]) -> Round:
-    plan = None
-    if d.get("plan"):
-        p = d["plan"]
-        plan = Plan(p["plan_id"], {e["nip"]: _entry(e) for e in p["entries"]}, float(p["total_fit"]),
-                    float(p["greedy_total_fit"]), float(p["gain_over_greedy_pct"]), int(p["eligible_pairs"]),
-                    float(p["solve_seconds"]), dict(p.get("rules", {})),
-                    float(p.get("status_quo_total_fit", 0.0)))  # fmt: skip
-    return Round(
-        round_id=d["round_id"], agency_id=d["agency_id"], name=d["name"], period=d["period"],
-        announced_on=date.fromisoformat(d["announced_on"]),
-        preferences_open_until=date.fromisoformat(d["preferences_open_until"]),
-        effective_date=date.fromisoformat(d["effective_date"]), max_preferences=int(d["max_preferences"]),
-        objection_days=int(d["objection_days"]), scope_units=tuple(d.get("scope_units", ())),
-        state=RoundState(d["state"]),
-        preferences={p["nip"]: Preference(p["nip"], tuple(p["ranked"]), frozenset(p.get("avoid_units", [])),
-                                          p.get("note", "")) for p in d.get("preferences", [])},
-        plan=plan,
-        approvals=[Approval(a["user"], _dt(a["at"])) for a in d.get("approvals", [])],
-        decisions={x["decision_id"]: _decision(x) for x in d.get("decisions", [])},
-        objections={
-            o["objection_id"]: Objection(o["objection_id"], o["nip"], o["decision_id"], o["reason"],
-                                         date.fromisoformat(o["filed_on"]), ObjectionState(o["state"]),
-                                         o.get("reviewer"), o.get("review_note"), o.get("new_decision_id"))
-            for o in d.get("objections", [])
-        },
-        decided_on=_d(d.get("decided_on")), agencies=tuple(d.get("agencies", ())),
-    )  # fmt: skip
-
-
-async def get_round(uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
-    doc = await uow.collection(ROUNDS).find_one({"agency_id": agency_id, "round_id": round_id})
-    if doc is None:
-        raise NotFound("round_id", f"Putaran {round_id} tidak ditemukan.", f"Round {round_id} not found.")
-    return round_from_doc(doc)
-
-
-async def save_round(uow: UnitOfWork, r: Round) -> None:
-    await uow.collection(ROUNDS).replace_one(
-        {"agency_id": r.agency_id, "round_id": r.round_id}, round_to_doc(r), upsert=True
-    )
-
-
-async def rounds_of(uow: UnitOfWork, agency_id: str) -> list[Round]:
-    docs = await uow.collection(ROUNDS).find({"agency_id": agency_id}, sort=[("announced_on", 1)])
-    return [round_from_doc(d) for d in docs]
-
-
-async def round_spanning(uow: UnitOfWork, round_id: str, agency_id: str) -> Round | None:
-    doc = await uow.collection(ROUNDS).find_one({"round_id": round_id, "agencies": agency_id})
-    return round_from_doc(doc) if doc is not None else None
 
 
 # --- what the service layer keeps beside rounds and posts -----------------------------------------

@@ -89,10 +89,20 @@ class PlanEntry(Answer):
     moved: bool
 
 
+NEXT = "Pass as `after` to get the following page; null on the last page."
+
+
 class PlanAnswer(PlanTotals):
     round_id: str
     state: str
-    entries: list[PlanEntry]
+    entries: list[PlanEntry] = Field(description="One page, in NIP order.")
+    next: str | None = Field(description=NEXT)
+
+
+class DecisionPage(Answer):
+    round_id: str
+    decisions: list[Decision] = Field(description="One page, in NIP order (then decision id).")
+    next: str | None = Field(description=NEXT)
 
 
 class PlanComputed(PlanTotals):
@@ -117,6 +127,12 @@ class Objection(Answer):
     reviewer: str | None
     review_note: str | None
     new_decision_id: str | None
+
+
+class ObjectionPage(Answer):
+    round_id: str
+    objections: list[Objection] = Field(description="One page, in NIP order (then objection id).")
+    next: str | None = Field(description=NEXT)
 
 
 class ObjectionResolved(Objection):

@@ -24,6 +24,11 @@ from mutasi.placement.service_layer.pool import PlanOptions
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
 
+# Lists of a round's people come in pages: a province round has 117,000 plan entries.
+PAGE_DEFAULT, PAGE_MAX = 1_000, 5_000
+Limit = Query(PAGE_DEFAULT, ge=1, le=PAGE_MAX, description=f"Items per page (at most {PAGE_MAX}).")
+After = Query(None, max_length=200, description="The `next` of the previous page; omit for the first page.")
+
 
 def _options(body: PlanIn | None) -> PlanOptions:
     b = body or PlanIn()
@@ -81,10 +86,15 @@ async def plan(round_id: str, caller: CallerDep, deps: DepsDep, body: PlanIn | N
 
 
 @router.get(
-    "/{round_id}/plan", summary="The plan's entries (moves only unless all=true)", response_model=answers.PlanAnswer
+    "/{round_id}/plan",
+    summary="The plan's totals and one page of its entries in NIP order (moves only unless all=true)",
+    response_model=answers.PlanAnswer,
 )
-async def get_plan(round_id: str, caller: CallerDep, deps: DepsDep, all: bool = Query(False)) -> dict[str, Any]:
-    return await reads.plan_entries(deps, caller, round_id, moves_only=not all)
+async def get_plan(
+    round_id: str, caller: CallerDep, deps: DepsDep, all: bool = Query(False), limit: int = Limit,
+    after: str | None = After,
+) -> dict[str, Any]:  # fmt: skip
+    return await reads.plan_entries(deps, caller, round_id, not all, limit, after)
 
 
 @router.post(
@@ -135,11 +145,13 @@ async def decide(round_id: str, caller: CallerDep, deps: DepsDep) -> dict[str, A
 
 @router.get(
     "/{round_id}/decisions",
-    summary="Decisions of the round, superseded ones included",
-    response_model=list[answers.Decision],
+    summary="One page of the round's decisions in NIP order, superseded ones included",
+    response_model=answers.DecisionPage,
 )
-async def decisions(round_id: str, caller: CallerDep, deps: DepsDep) -> list[dict[str, Any]]:
-    return await reads.decisions(deps, caller, round_id)
+async def decisions(
+    round_id: str, caller: CallerDep, deps: DepsDep, limit: int = Limit, after: str | None = After
+) -> dict[str, Any]:
+    return await reads.decisions(deps, caller, round_id, limit, after)
 
 
 @router.get(
@@ -209,9 +221,15 @@ async def file_objection(round_id: str, body: ObjectionIn, caller: CallerDep, de
     return await objections.file_objection(deps, caller, round_id, body.nip, body.reason, key)
 
 
-@router.get("/{round_id}/objections", summary="Objections of the round", response_model=list[answers.Objection])
-async def list_objections(round_id: str, caller: CallerDep, deps: DepsDep) -> list[dict[str, Any]]:
-    return await reads.objections(deps, caller, round_id)
+@router.get(
+    "/{round_id}/objections",
+    summary="One page of the round's objections in NIP order",
+    response_model=answers.ObjectionPage,
+)
+async def list_objections(
+    round_id: str, caller: CallerDep, deps: DepsDep, limit: int = Limit, after: str | None = After
+) -> dict[str, Any]:
+    return await reads.objections(deps, caller, round_id, limit, after)
 
 
 @router.post(

@@ -22,7 +22,7 @@ async def file_objection(deps: Deps, caller: Caller, round_id: str, nip: str, re
     async with deps.uow() as uow:
         if (stored := await idempotent(uow, caller.agency_id, key, fingerprint)) is not None:
             return stored
-        r = await deps.store.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round_part(uow, caller.agency_id, round_id, nip)
         objection = r.file_objection(deps.new_id(), nip, reason, deps.clock().date())
         await deps.store.save_round(uow, r)
         result = views.objection(objection)

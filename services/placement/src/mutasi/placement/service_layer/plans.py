@@ -48,15 +48,16 @@ async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) 
         new_plan = to_plan(deps.new_id(), solved, rules_doc, pool, r, rules)
         r.record_plan(new_plan)
         await deps.store.save_round(uow, r)
-        await decision_log.record(deps, uow, r, caller, "plan", decision_log.plan_content(new_plan))
+        await decision_log.record_plan(deps, uow, r, caller, new_plan)
         names = post_names(pool)
         docs = [explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
                 for e in new_plan.entries.values()]  # fmt: skip
         await deps.store.replace_explanations(uow, r.agency_id, r.round_id, docs)
+        summary = views.plan_summary(r, new_plan, await deps.store.tally(uow, r))
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
     deps.telemetry.plan_solved(new_plan.solve_seconds, new_plan.eligible_pairs, len(new_plan.moves))
-    return views.plan_summary(r, new_plan)
+    return summary
 
 
 async def scenario(deps: Deps, caller: Caller, round_id: str, options: PlanOptions, key: str | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ adapter (an import contract in pyproject.toml checks it)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from mutasi.chassis.store import UnitOfWork
@@ -17,6 +18,27 @@ from mutasi.placement.domain.rounds import Round
 
 Doc = dict[str, Any]
 AgencyNip = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of a round's per-person parts, kept with the round so that a summary reads no person's document."""
+
+    preferences: int = 0
+    decisions: int = 0  # active: not superseded, not cancelled
+    objections: int = 0
+    people: int = 0  # plan entries, movers and stayers
+    moves: int = 0
+    overrides: int = 0
+    moves_by_kind: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a round's people (plan entries, decisions or objections) and the cursor of the next, if any."""
+
+    items: list[Any]
+    next: str | None
 
 
 class Store(Protocol):
@@ -53,13 +75,35 @@ class Store(Protocol):
     async def load_policy(self, uow: UnitOfWork, agency_id: str, default: EligibilityPolicy) -> EligibilityPolicy: ...
     async def save_policy(self, uow: UnitOfWork, agency_id: str, policy: EligibilityPolicy, by: str | None) -> None: ...
 
-    # rounds
-    async def get_round(self, uow: UnitOfWork, agency_id: str, round_id: str) -> Round: ...
-    async def save_round(self, uow: UnitOfWork, r: Round) -> None: ...
-    async def rounds_of(self, uow: UnitOfWork, agency_id: str) -> list[Round]: ...
-    async def round_spanning(self, uow: UnitOfWork, round_id: str, agency_id: str) -> Round | None:
-        """A province round that includes the agency."""
+    # rounds: a small round document and one document per person for each part that grows with the people
+    async def get_round(self, uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
+        """The whole round: every person's preference, plan entry, decisions and objections."""
         ...
+
+    async def get_round_part(self, uow: UnitOfWork, agency_id: str, round_id: str, nip: str | None) -> Round:
+        """The round with only `nip`'s preference, plan entry, decisions and objections (nobody's when None)."""
+        ...
+
+    async def save_round(self, uow: UnitOfWork, r: Round) -> None:
+        """Write what changed since the round was loaded in this unit of work."""
+        ...
+
+    async def rounds_of(self, uow: UnitOfWork, agency_id: str) -> list[Round]:
+        """The agency's rounds without their per-person parts."""
+        ...
+
+    async def round_spanning(
+        self, uow: UnitOfWork, round_id: str, agency_id: str, nip: str | None = None
+    ) -> Round | None:
+        """A province round that includes the agency, with only `nip`'s parts."""
+        ...
+
+    async def tally(self, uow: UnitOfWork, r: Round) -> Tally: ...
+    async def plan_entries_page(
+        self, uow: UnitOfWork, r: Round, moves_only: bool, limit: int, after: str | None = None
+    ) -> Page: ...
+    async def decisions_page(self, uow: UnitOfWork, r: Round, limit: int, after: str | None = None) -> Page: ...
+    async def objections_page(self, uow: UnitOfWork, r: Round, limit: int, after: str | None = None) -> Page: ...
 
     async def add_notices(self, uow: UnitOfWork, docs: list[Doc]) -> None: ...
     async def notice(self, uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None: ...

@@ -20,33 +20,41 @@ from mutasi.placement.service_layer.shared import policy_of
 async def list_rounds(deps: Deps, caller: Caller) -> list[dict[str, Any]]:
     async with deps.uow() as uow:
         found = await deps.store.rounds_of(uow, caller.agency_id)
-    return [views.round_summary(r) for r in found]
+        return [views.round_summary(r, await deps.store.tally(uow, r)) for r in found]
 
 
 async def round_summary(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
     async with deps.uow() as uow:
-        return views.round_summary(await deps.store.get_round(uow, caller.agency_id, round_id))
+        r = await deps.store.get_round_part(uow, caller.agency_id, round_id, None)
+        return views.round_summary(r, await deps.store.tally(uow, r))
 
 
-async def plan_entries(deps: Deps, caller: Caller, round_id: str, moves_only: bool) -> dict[str, Any]:
+async def plan_entries(deps: Deps, caller: Caller, round_id: str, moves_only: bool, limit: int,
+                       after: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """The plan's totals and one page of its entries in NIP order (`next`: the cursor of the following page)."""
     async with deps.uow() as uow:
-        r = await deps.store.get_round(uow, caller.agency_id, round_id)
-    if r.plan is None:
-        raise NotFound("plan", "Putaran ini belum punya rencana.", "This round has no plan yet.")
-    entries = [views.entry(e) for e in r.plan.entries.values() if e.moved or not moves_only]
-    return {**views.plan_summary(r, r.plan), "entries": entries}
+        r = await deps.store.get_round_part(uow, caller.agency_id, round_id, None)
+        if r.plan is None:
+            raise NotFound("plan", "Putaran ini belum punya rencana.", "This round has no plan yet.")
+        page = await deps.store.plan_entries_page(uow, r, moves_only, limit, after)
+        t = await deps.store.tally(uow, r)
+    return {**views.plan_summary(r, r.plan, t), "entries": [views.entry(e) for e in page.items], "next": page.next}
 
 
-async def decisions(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
+async def decisions(deps: Deps, caller: Caller, round_id: str, limit: int, after: str | None = None) -> dict[str, Any]:
+    """One page of the round's decisions (superseded ones included) in NIP order."""
     async with deps.uow() as uow:
-        r = await deps.store.get_round(uow, caller.agency_id, round_id)
-    return [views.decision(d) for d in r.decisions.values()]
+        r = await deps.store.get_round_part(uow, caller.agency_id, round_id, None)
+        page = await deps.store.decisions_page(uow, r, limit, after)
+    return {"round_id": r.round_id, "decisions": [views.decision(d) for d in page.items], "next": page.next}
 
 
-async def objections(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
+async def objections(deps: Deps, caller: Caller, round_id: str, limit: int, after: str | None = None) -> dict[str, Any]:
+    """One page of the round's objections in NIP order."""
     async with deps.uow() as uow:
-        r = await deps.store.get_round(uow, caller.agency_id, round_id)
-    return [views.objection(o) for o in r.objections.values()]
+        r = await deps.store.get_round_part(uow, caller.agency_id, round_id, None)
+        page = await deps.store.objections_page(uow, r, limit, after)
+    return {"round_id": r.round_id, "objections": [views.objection(o) for o in page.items], "next": page.next}
 
 
 async def scenarios(deps: Deps, caller: Caller, round_id: str) -> list[dict[str, Any]]:
@@ -75,7 +83,8 @@ async def my_status(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict
     explanation and decision once there are any."""
     require_self_or_staff(caller, nip)
     async with deps.uow() as uow:
-        r = await deps.store.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round_part(uow, caller.agency_id, round_id, nip)
+        t = await deps.store.tally(uow, r)
         cdoc = await deps.store.candidate_doc(uow, caller.agency_id, nip)
         notice = await deps.store.notice(uow, caller.agency_id, round_id, nip)
         expl = await deps.store.explanation(uow, caller.agency_id, round_id, nip)
@@ -86,7 +95,7 @@ async def my_status(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict
     pref = r.preferences.get(nip)
     decision = r.active_decision(nip)
     return {
-        "round": views.round_summary(r), "nip": nip, "name": cdoc["name"], "notice": (notice or {}).get("text_id"),
+        "round": views.round_summary(r, t), "nip": nip, "name": cdoc["name"], "notice": (notice or {}).get("text_id"),
         "follow_up": cdoc.get("follow_up"),
         "preference": {"ranked": list(pref.ranked), "avoid_units": sorted(pref.avoid_units)} if pref else None,
         "eligibility": [{"code": x.code, "outcome": x.outcome.value, "reason_id": x.reason_id,

@@ -60,7 +60,7 @@ async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | No
             agencies=list(r.agencies),
         )
         uow.emit(topics.ROUND_ANNOUNCED, payload, agency_id=r.agency_id, subject=r.round_id, program_id=r.round_id)
-        result = {**views.round_summary(r), "notices": len(notices)}
+        result = {**views.round_summary(r, await deps.store.tally(uow, r)), "notices": len(notices)}
         await remember(uow, caller.agency_id, key, fingerprint, result)
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, None, r.state.value)
@@ -70,7 +70,7 @@ async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | No
 async def submit_preference(deps: Deps, caller: Caller, round_id: str, pref: Preference) -> dict[str, Any]:
     require_self_or_staff(caller, pref.nip)
     async with deps.uow() as uow:
-        r = await round_for_preference(deps.store, uow, caller, round_id)
+        r = await round_for_preference(deps.store, uow, caller, round_id, pref.nip)
         homes = r.agencies if r.cross_agency else (r.agency_id,)
         if r.agency_id != caller.agency_id:  # a province round: a person, or their HR, for their own agency only
             homes = (caller.agency_id,)
@@ -84,13 +84,13 @@ async def submit_preference(deps: Deps, caller: Caller, round_id: str, pref: Pre
     return {"round_id": round_id, "nip": pref.nip, "ranked": list(pref.ranked), "avoid_units": sorted(pref.avoid_units)}
 
 
-async def round_for_preference(store: Store, uow: UnitOfWork, caller: Caller, round_id: str) -> Round:
+async def round_for_preference(store: Store, uow: UnitOfWork, caller: Caller, round_id: str, nip: str) -> Round:
     """The caller's agency's round, or a province round that spans the caller's agency (an ASN asking for a post
-    in another agency, or their HR filing the request for them)."""
+    in another agency, or their HR filing the request for them), with only the person's parts loaded."""
     try:
-        return await store.get_round(uow, caller.agency_id, round_id)
+        return await store.get_round_part(uow, caller.agency_id, round_id, nip)
     except NotFound:
-        spanning = await store.round_spanning(uow, round_id, caller.agency_id)
+        spanning = await store.round_spanning(uow, round_id, caller.agency_id, nip)
         if spanning is None:
             raise
         return spanning
@@ -109,27 +109,29 @@ async def known_posts(store: Store, uow: UnitOfWork, r: Round, ranked: tuple[str
 
 async def close(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
     async with deps.uow() as uow:
-        r = await deps.store.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round_part(uow, caller.agency_id, round_id, None)
         old = r.state.value
         r.close()
         await deps.store.save_round(uow, r)
+        summary = views.round_summary(r, await deps.store.tally(uow, r))
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
-    return views.round_summary(r)
+    return summary
 
 
 async def approve(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
     async with deps.uow() as uow:
-        r = await deps.store.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round_part(uow, caller.agency_id, round_id, None)
         old = r.state.value
         r.approve(actor(caller), deps.clock())
         await deps.store.save_round(uow, r)
         await decision_log.record(
             deps, uow, r, caller, "approval", {"plan_id": r.plan.plan_id if r.plan else None, "state": r.state.value}
         )
+        summary = views.round_summary(r, await deps.store.tally(uow, r))
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
-    return views.round_summary(r)
+    return summary
 
 
 async def decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
@@ -143,8 +145,9 @@ async def decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
         decisions = r.decide([deps.new_id() for _ in moves], deps.clock(), reasons)
         await emit_decisions(deps.store, uow, r, decisions, pool)
         await deps.store.save_round(uow, r)
-        await decision_log.record(deps, uow, r, caller, "decision", decision_log.decisions_content(decisions))
+        await decision_log.record_decisions(deps, uow, r, caller, "decision", decisions)
+        summary = views.round_summary(r, await deps.store.tally(uow, r))
         await uow.commit()
     deps.telemetry.round_state(r.agency_id, old, r.state.value)
     deps.telemetry.decided(len(decisions))
-    return {**views.round_summary(r), "decisions": [views.decision(d) for d in decisions]}
+    return {**summary, "decisions": [views.decision(d) for d in decisions]}

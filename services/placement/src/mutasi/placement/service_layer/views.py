@@ -10,36 +10,36 @@ from mutasi.placement.domain.options import PoolView
 from mutasi.placement.domain.planning import PlanDiff
 from mutasi.placement.domain.rounds import Decision, Objection, Plan, PlanEntry, Round
 from mutasi.placement.service_layer.pool import PlanOptions
+from mutasi.placement.service_layer.ports import Tally
 
 
-def round_summary(r: Round) -> dict[str, Any]:
+def round_summary(r: Round, t: Tally) -> dict[str, Any]:
+    """The round and the counts of its per-person parts (`t`, kept with the round: its people need not be loaded)."""
     return {
         "round_id": r.round_id, "name": r.name, "period": r.period, "state": r.state.value,
         "announced_on": r.announced_on.isoformat(), "preferences_open_until": r.preferences_open_until.isoformat(),
         "effective_date": r.effective_date.isoformat(), "max_preferences": r.max_preferences,
-        "objection_days": r.objection_days, "scope_units": list(r.scope_units), "preferences": len(r.preferences),
+        "objection_days": r.objection_days, "scope_units": list(r.scope_units), "preferences": t.preferences,
         "approvals": [{"user": a.user, "at": a.at.isoformat()} for a in r.approvals],
-        "plan": plan_totals(r.plan) if r.plan else None,
-        "decisions": sum(1 for d in r.decisions.values() if d.superseded_by is None and not d.cancelled),
-        "objections": len(r.objections),
+        "plan": plan_totals(r.plan, t) if r.plan else None, "decisions": t.decisions, "objections": t.objections,
     }  # fmt: skip
 
 
-def plan_totals(p: Plan) -> dict[str, Any]:
+def plan_totals(p: Plan, t: Tally) -> dict[str, Any]:
     return {
-        "plan_id": p.plan_id, "people": len(p.entries), "moves": len(p.moves), "moves_by_kind": p.moves_by_kind(),
+        "plan_id": p.plan_id, "people": t.people, "moves": t.moves, "moves_by_kind": dict(t.moves_by_kind),
         "total_fit": p.total_fit,
         "greedy_total_fit": p.greedy_total_fit, "gain_over_greedy_pct": p.gain_over_greedy_pct,
         "status_quo_total_fit": p.status_quo_total_fit,
         "gain_over_greedy_of_improvement_pct": p.gain_over_greedy_of_improvement_pct,
         "eligible_pairs": p.eligible_pairs, "solve_seconds": p.solve_seconds,
-        "overrides": sum(1 for e in p.entries.values() if e.override_reason),
+        "overrides": t.overrides,
         "method": p.rules.get("method", ""),
     }  # fmt: skip
 
 
-def plan_summary(r: Round, p: Plan) -> dict[str, Any]:
-    return {"round_id": r.round_id, "state": r.state.value, **plan_totals(p)}
+def plan_summary(r: Round, p: Plan, t: Tally) -> dict[str, Any]:
+    return {"round_id": r.round_id, "state": r.state.value, **plan_totals(p, t)}
 
 
 def entry(e: PlanEntry) -> dict[str, Any]:
