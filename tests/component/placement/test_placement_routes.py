@@ -180,7 +180,8 @@ async def test_the_plan_and_its_decisions_come_in_pages_that_follow_the_cursor()
         whole = (await svc.http.get(f"/v1/rounds/{round_id}/plan", params={"all": "true"}, headers=HR)).json()
         assert whole["next"] is None
         everyone = [e["nip"] for e in whole["entries"]]
-        assert everyone == sorted(everyone) and whole["people"] == len(everyone) > 2
+        assert everyone == sorted(everyone)
+        assert whole["people"] == len(everyone) > 2
         paged: list[str] = []
         params: dict[str, Any] = {"all": "true", "limit": 2}
         while True:
@@ -194,7 +195,8 @@ async def test_the_plan_and_its_decisions_come_in_pages_that_follow_the_cursor()
         first = (await svc.http.get(f"/v1/rounds/{round_id}/decisions", params={"limit": 1}, headers=HR)).json()
         rest = await svc.http.get(f"/v1/rounds/{round_id}/decisions", params={"after": first["next"]}, headers=HR)
         decided = [d["nip"] for d in first["decisions"] + rest.json()["decisions"]]
-        assert decided == sorted(decided) and len(decided) == whole["moves"] == 2
+        assert decided == sorted(decided)
+        assert len(decided) == whole["moves"] == 2
         for bad in ({"limit": 0}, {"limit": 5001}, {"after": "not-a-cursor"}):
             r = await svc.http.get(f"/v1/rounds/{round_id}/decisions", params=bad, headers=HR)
             assert r.status_code == 422, r.text
