@@ -15,7 +15,7 @@ from typing import Any
 
 from mutasi.chassis.store import Doc, UnitOfWork, storable
 from mutasi.contracts.vocabulary import MoveKind
-from mutasi.placement.domain.errors import InvalidInput, NotFound
+from mutasi.placement.domain.errors import NotFound
 from mutasi.placement.domain.options import Preference
 from mutasi.placement.domain.rounds import (
     Approval,
@@ -44,9 +44,11 @@ ROUND_INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (PLAN_ENTRIES, [*_ROUND, ("nip", 1)], True),
     (PLAN_ENTRIES, [*_ROUND, ("moved", 1), ("nip", 1)], False),  # the moves only, page by page
     (DECISIONS, [*_ROUND, ("decision_id", 1)], True),
-    (DECISIONS, [*_ROUND, ("nip", 1), ("decision_id", 1)], False),
+    (DECISIONS, [*_ROUND, ("order", 1)], False),  # "<nip>/<decision id>": a person's and a page's
     (OBJECTIONS, [*_ROUND, ("objection_id", 1)], True),
-    (OBJECTIONS, [*_ROUND, ("nip", 1), ("objection_id", 1)], False),
+    (OBJECTIONS, [*_ROUND, ("order", 1)], False),
+    (DECISIONS, [*_ROUND, ("nip", 1)], False),
+    (OBJECTIONS, [*_ROUND, ("nip", 1)], False),
 ]
 _MEMO = "placement.round"  # uow.memo key prefix: what a unit of work loaded of each round
 
@@ -67,7 +69,7 @@ class _Part:
 
     collection: str
     key: str
-    order: tuple[str, ...]
+    order: str  # the field a round's documents are listed and paged by (NIP first)
     items: Callable[[Round], Iterable[Any]]
     to_doc: Callable[[Any], Doc]
     from_doc: Callable[[Mapping[str, Any]], Any]
@@ -102,7 +104,8 @@ def _entry_counts(d: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _decision_doc(d: Decision) -> Doc:
-    return {"decision_id": d.decision_id, "nip": d.nip, "from_post": d.from_post, "to_post": d.to_post,
+    return {"decision_id": d.decision_id, "nip": d.nip, "order": f"{d.nip}/{d.decision_id}",
+            "from_post": d.from_post, "to_post": d.to_post,
             "effective_date": d.effective_date.isoformat(), "decided_at": storable(d.decided_at),
             "reason_summary": d.reason_summary, "score": d.score, "parts": dict(d.parts), "jpm_target": d.jpm_target,
             "override_reason": d.override_reason, "supersedes": d.supersedes,
@@ -122,7 +125,8 @@ def _decision_counts(d: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _objection_doc(o: Objection) -> Doc:
-    return {"objection_id": o.objection_id, "nip": o.nip, "decision_id": o.decision_id, "reason": o.reason,
+    return {"objection_id": o.objection_id, "nip": o.nip, "order": f"{o.nip}/{o.objection_id}",
+            "decision_id": o.decision_id, "reason": o.reason,
             "filed_on": o.filed_on.isoformat(), "state": o.state.value, "reviewer": o.reviewer,
             "review_note": o.review_note, "new_decision_id": o.new_decision_id}  # fmt: skip
 
@@ -133,13 +137,13 @@ def _objection(o: Mapping[str, Any]) -> Objection:
                      o.get("new_decision_id"))  # fmt: skip
 
 
-PREFERENCE_PART = _Part(PREFERENCES, "nip", ("nip",), lambda r: r.preferences.values(), _preference_doc,
+PREFERENCE_PART = _Part(PREFERENCES, "nip", "nip", lambda r: r.preferences.values(), _preference_doc,
                         _preference, lambda d: {"preferences": 1})  # fmt: skip
-ENTRY_PART = _Part(PLAN_ENTRIES, "nip", ("nip",), lambda r: r.plan.entries.values() if r.plan else (),
+ENTRY_PART = _Part(PLAN_ENTRIES, "nip", "nip", lambda r: r.plan.entries.values() if r.plan else (),
                    _entry_doc, _entry, _entry_counts)  # fmt: skip
-DECISION_PART = _Part(DECISIONS, "decision_id", ("nip", "decision_id"), lambda r: r.decisions.values(),
+DECISION_PART = _Part(DECISIONS, "decision_id", "order", lambda r: r.decisions.values(),
                       _decision_doc, _decision, _decision_counts)  # fmt: skip
-OBJECTION_PART = _Part(OBJECTIONS, "objection_id", ("nip", "objection_id"), lambda r: r.objections.values(),
+OBJECTION_PART = _Part(OBJECTIONS, "objection_id", "order", lambda r: r.objections.values(),
                        _objection_doc, _objection, lambda d: {"objections": 1}, frozen=False)  # fmt: skip
 PARTS = (PREFERENCE_PART, ENTRY_PART, DECISION_PART, OBJECTION_PART)
 
@@ -227,7 +231,7 @@ async def _load(uow: UnitOfWork, header: Doc, nip: str | None, whole: bool) -> R
         scope["nip"] = nip
     items: dict[str, dict[str, tuple[Any, Doc]]] = {}
     for part in PARTS:
-        docs = await uow.collection(part.collection).find(scope, sort=[(f, 1) for f in part.order]) \
+        docs = await uow.collection(part.collection).find(scope, sort=[(part.order, 1)]) \
             if whole or nip is not None else []  # fmt: skip
         items[part.collection] = {d[part.key]: (part.from_doc(d), d) for d in docs}
     r = _round(header, {c: [obj for obj, _ in found.values()] for c, found in items.items()})
@@ -285,21 +289,23 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
         if replaced and not before.whole:
             raise RuntimeError("a round loaded for one person cannot replace its plan")
         now: dict[str, tuple[Any, Doc]] = {}
+        added: list[Doc] = []  # nobody's document yet (the unit loaded the part, or the round is new)
         changed: list[Doc] = []
         for obj in part.items(r):
             key = getattr(obj, part.key)
             held = old.get(key)
-            if (
-                held is not None and held[0] is obj and part.frozen and not replaced
-            ):  # frozen and untouched: no document to build
+            unchanged = held is not None and held[0] is obj and part.frozen  # untouched: no document to build
+            if unchanged and held is not None and not replaced:
                 now[key] = held
                 continue
             doc = {**scope, **part.to_doc(obj)}  # already as stored: plain values, ISO dates, aware datetimes
             now[key] = (obj, doc)
-            if replaced or held is None or held[1] != doc:
+            if replaced or held is None:
+                added.append(doc)
+                _add(counts, part.counts(doc), 1)
+            elif held[1] != doc:
                 changed.append(doc)
-                if held is not None and not replaced:
-                    _add(counts, part.counts(held[1]), -1)
+                _add(counts, part.counts(held[1]), -1)
                 _add(counts, part.counts(doc), 1)
         collection = uow.collection(part.collection)
         if replaced:
@@ -307,7 +313,6 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
                 _add(counts, part.counts(doc), -1)
             if before.header:
                 await collection.delete_many(scope)
-            await collection.insert_many(changed)
         else:
             gone = [k for k in old if k not in now]
             for k in gone:
@@ -316,6 +321,7 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
                 await collection.delete_many({**scope, part.key: {"$in": gone}})
             if changed:
                 await collection.bulk_upsert(changed, ("agency_id", "round_id", part.key))
+        await collection.insert_many(added)
         items[part.collection] = now
     header = {**round_header(r), "counts": {k: v for k, v in sorted(counts.items()) if v}}
     if header != before.header:
@@ -324,26 +330,13 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
 
 
 # --- pages of a round's people --------------------------------------------------------------------------
-def _after(part: _Part, after: str | None) -> Doc:
-    """The filter of what sorts after the cursor `after` (the `next` of the previous page)."""
-    if not after:
-        return {}
-    values = after.split("/") if len(part.order) > 1 else [after]
-    if len(values) != len(part.order) or not all(values):
-        raise InvalidInput("after", "Kursor halaman tidak dikenal.", "Unknown page cursor.")
-    if len(values) == 1:
-        return {part.order[0]: {"$gt": values[0]}}
-    (first, second), (a, b) = part.order, values
-    return {"$or": [{first: {"$gt": a}}, {first: a, second: {"$gt": b}}]}
-
-
 async def _page(uow: UnitOfWork, part: _Part, r: Round, where: Doc, limit: int, after: str | None) -> Page:
-    query = {**_scope(r.agency_id, r.round_id), **where, **_after(part, after)}
-    docs = await uow.collection(part.collection).find(query, sort=[(f, 1) for f in part.order], limit=limit + 1)
+    """Up to `limit` documents that sort after `after` (the `next` of the previous page: the last one's order)."""
+    query = {**_scope(r.agency_id, r.round_id), **where, **({part.order: {"$gt": after}} if after else {})}
+    docs = await uow.collection(part.collection).find(query, sort=[(part.order, 1)], limit=limit + 1)
     more = len(docs) > limit
     docs = docs[:limit]
-    cursor = "/".join(str(docs[-1][f]) for f in part.order) if more and docs else None
-    return Page([part.from_doc(d) for d in docs], cursor)
+    return Page([part.from_doc(d) for d in docs], str(docs[-1][part.order]) if more else None)
 
 
 async def plan_entries_page(uow: UnitOfWork, r: Round, moves_only: bool, limit: int, after: str | None = None) -> Page:
