@@ -44,8 +44,18 @@ class IdempotencyConflict(Exception):
         )
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def storable(value: Any) -> Any:
     """Normalise a value the same way for MongoDB and memory: dates as ISO strings, tuples and sets as lists."""
+    kind = type(value)  # exact types first: every stored document passes here, field by field
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
+        return {str(k): storable(v) for k, v in value.items()}
+    if kind is list:
+        return [storable(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): storable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
