@@ -200,7 +200,7 @@ class ServiceKit:
         self._db = (
             self._database_factory()
             if self._database_factory is not None
-            else MongoDatabase(s.mongo_uri, s.resolved_database, s.mongo_timeout_ms)
+            else MongoDatabase(s.mongo_uri, s.resolved_database, s.mongo_timeout_ms, s.mongo_max_idle_time_ms)
         )
         await self._db.connect()
         for collection, keys, unique in self._indexes:

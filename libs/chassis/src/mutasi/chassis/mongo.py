@@ -138,10 +138,11 @@ class MongoUnitOfWork(UnitOfWork):
 class MongoDatabase:
     """One service's own MongoDB database."""
 
-    def __init__(self, uri: str, name: str, timeout_ms: int = 5000) -> None:
+    def __init__(self, uri: str, name: str, timeout_ms: int = 5000, max_idle_time_ms: int | None = 240_000) -> None:
         self._uri = uri
         self._name = name
         self._timeout_ms = timeout_ms
+        self._max_idle_time_ms = max_idle_time_ms
         self._client: AsyncMongoClient[Doc] | None = None
 
     @property
@@ -163,6 +164,9 @@ class MongoDatabase:
             # than a couple of seconds (SecantusDB under load) must not be declared unknown, which clears the pool
             # and cancels the writes in flight ("operation cancelled" in the middle of an import).
             connectTimeoutMS=10_000,
+            # pooled connections are dropped before the server closes them for idleness (setting
+            # `mongo_max_idle_time_ms`); an explicit keyword wins over the same option in the URI
+            **({"maxIdleTimeMS": self._max_idle_time_ms} if self._max_idle_time_ms else {}),
         )
 
     async def close(self) -> None:
