@@ -186,3 +186,65 @@ if __name__ == "__main__":
     people = int(sys.argv[1]) if len(sys.argv) > 1 else PEOPLE
     for record in run(people):
         print(json.dumps(record))
+
+
+# ---- the whole import path on a real database ------------------------------------------------------------------
+
+
+def skj_rows(posts: dict[str, Post]) -> list[dict[str, str]]:
+    return [
+        {"jabatan_id": p.post_id, "nama_jabatan": p.name, "unit_id": p.unit_id, "nama_unit": p.unit_id,
+         "jenis_jabatan": p.post_type.value, "eselon": "III.b" if p.post_type is PostType.ADMINISTRATOR else "",
+         "bidang": "informatika", "tek_sistem_informasi": "3"}
+        for p in posts.values()
+    ]  # fmt: skip
+
+
+async def import_rates(mongo_uri: str, people: int) -> dict[str, float]:
+    """Rows per second of the SKJ, employee and assessment imports of one agency with `people` ASN, as the import
+    job runs them (validate, store in batches, log), on one fresh database; the outbox is not published."""
+    from bench.handler_rig import database_settings, started
+    from mutasi.assessment.adapters.tables import read_table as table_of
+    from mutasi.assessment.bootstrap import create_app
+    from mutasi.assessment.service_layer.deps import Deps
+    from mutasi.assessment.service_layer.imports import ImportRequest, run_import
+    from mutasi.assessment.settings import AssessmentSettings
+    from tests.support.service import seal_settings
+
+    agency = "sumbar"
+    settings = AssessmentSettings(**database_settings(mongo_uri), **seal_settings(), agencies=[agency], today=TODAY)
+    kit = create_app(settings).state.kit
+    await started(kit)
+    try:
+        deps = kit.deps(Deps)
+        employees = [employee_row(j, 0) for j in range(people)]
+        files = {
+            "skj": csv_file(skj_rows(posts_of(0))),
+            "employees": csv_file(employees),
+            "assessments": csv_file([assessment_row(e["nip"], j) for j, e in enumerate(employees)]),
+        }
+        rates = {}
+        for kind, content in files.items():
+            started_at = time.perf_counter()
+            table = table_of(content, f"{kind}.csv", deps.sheet_limits)
+            result = await run_import(deps, ImportRequest(agency, kind, f"{kind}.csv", kind, table.header, table.rows))
+            assert result["stored"], result.get("errors", [])[:3]
+            rates[kind] = result["rows_read"] / (time.perf_counter() - started_at)
+        return rates
+    finally:
+        await kit.stop(stop_broker=False)
+
+
+def run_import_path(people: int = PEOPLE) -> list[dict[str, Any]]:
+    """`assessment.import_path`: rows/s of the employee and assessment imports on SecantusDB, one run."""
+    import asyncio
+
+    from bench.handler_rig import secantus
+
+    with secantus() as uri:
+        rates = asyncio.run(import_rates(uri, people))
+    return [
+        {"bench": "assessment.import_path", "metric": "rows_per_second", "value": round(rates[kind], 1),
+         "unit": "rows/s", "kind": kind, "n": people, "stack": "secantusdb", "runs": 1}
+        for kind in ("employees", "assessments")
+    ]  # fmt: skip

@@ -175,7 +175,7 @@ async def store_assessments(
             )
             for a in part:
                 await _record(uow, deps, policy, agency_id, batch, posts, a, import_id)
-            await deps.store.save_assessments(uow, batch.assessments)
+            await deps.store.save_assessments(uow, batch.assessments, stored=batch.existing)
             touched = [batch.employees[d["nip"]] for d in batch.assessments]
             await deps.store.save_employees(uow, list({d["nip"]: d for d in touched}.values()))
             await uow.commit()

@@ -97,7 +97,7 @@ async def store_employees(
                 )
             changed = [d for d in docs if d["version"] > 1]
             counts["reannounced"] += await refresh_latest(uow, deps, policy, agency_id, changed)
-            await deps.store.save_employees(uow, docs)
+            await deps.store.save_employees(uow, docs, stored=existing)
             await deps.store.add_history(uow, history)
             await uow.commit()
     return counts
