@@ -166,8 +166,11 @@ class MongoDatabase:
             connectTimeoutMS=10_000,
             # pooled connections are dropped before the server closes them for idleness (setting
             # `mongo_max_idle_time_ms`); an explicit keyword wins over the same option in the URI
-            **({"maxIdleTimeMS": self._max_idle_time_ms} if self._max_idle_time_ms else {}),
+            **self._pool_options(),
         )
+
+    def _pool_options(self) -> dict[str, Any]:
+        return {"maxIdleTimeMS": self._max_idle_time_ms} if self._max_idle_time_ms else {}
 
     async def close(self) -> None:
         if self._client is not None:
