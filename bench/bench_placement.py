@@ -1,4 +1,6 @@
-"""Benchmark: a synthetic Sumatera Barat province round (117,000 ASN, 15,000 posts, ~50 eligible posts each)."""
+"""Benchmark: a synthetic Sumatera Barat province round (117,000 ASN, 15,000 posts, ~50 eligible posts each),
+planned without a unit-outflow cap and with the service's default cap (30% of a unit's pool members), side by side.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from mutasi.placement.adapters.capped import solve_capped
 from mutasi.placement.adapters.ortools_solver import solve_flow_by_group
 from mutasi.placement.adapters.vectorised.arcs import build_arcs
 from mutasi.placement.adapters.vectorised.arrays import NO_DATE, PoolArrays
+from mutasi.placement.adapters.vectorised.caps import unit_gates
 from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
 from mutasi.placement.adapters.vectorised.grouping import agency_groups
 from mutasi.placement.domain.eligibility import EligibilityPolicy
@@ -112,24 +116,46 @@ def synthetic_province(seed: int = 2026, people: int = PEOPLE, posts: int = POST
 
 
 REPEATS = int(os.environ.get("BENCH_PLACEMENT_REPEATS", "3"))
+# The capped plan takes minutes on this machine (see docs/adr/0020): one sample unless asked for more.
+CAPPED_REPEATS = int(os.environ.get("BENCH_PLACEMENT_CAPPED_REPEATS", "1"))
+MAX_OUTFLOW_PCT = 30.0  # the service default (settings.max_outflow_pct)
+MIP_SECONDS = float(os.environ.get("BENCH_PLACEMENT_MIP_SECONDS", "600"))
 
 
-def _once(arr: PoolArrays) -> dict[str, Any]:
+def _once(arr: PoolArrays, cap_pct: float | None = None) -> dict[str, Any]:
     timings: dict[str, float] = {}
     built = build_arcs(arr, ON, EligibilityPolicy(), FitWeights(), options_per_person=1000, timings=timings)
     solve_start = time.perf_counter()
-    chosen = solve_flow_by_group(built.arcs, *agency_groups(arr, built.arcs))
+    groups = agency_groups(arr, built.arcs)
+    extra: dict[str, Any] = {}
+    if cap_pct is None:
+        chosen = solve_flow_by_group(built.arcs, *groups)
+    else:
+        gate, caps = unit_gates(arr, built.arcs, built.is_stay, cap_pct)
+        stay = np.flatnonzero(built.is_stay)  # one stay arc per person, in person order
+        result = solve_capped(built.arcs, gate, caps, stay, *groups, mip_seconds=MIP_SECONDS)
+        chosen = result.chosen
+        leavers = np.bincount(gate[chosen][gate[chosen] >= 0], minlength=len(caps))
+        extra = {"method": result.method, "proven": result.proven, "binding_units": result.binding_units,
+                 "tight_units": int(((leavers == caps) & (caps > 0)).sum()), "price_rounds": result.price_rounds,
+                 "residual_people": result.residual_people, "groups_capped": result.groups_capped,
+                 "over_cap_units": int((leavers > caps).sum())}  # fmt: skip
     solved = time.perf_counter()
     greedy = greedy_arcs(built)
     greedy_done = time.perf_counter()
     return {"built": built, "chosen": chosen, "greedy": greedy, "eligibility": timings["eligibility"],
             "scoring": timings["scoring"], "solve": solved - solve_start, "greedy_seconds": greedy_done - solved,
-            "plan": timings["eligibility"] + timings["scoring"] + (solved - solve_start)}  # fmt: skip
+            "plan": timings["eligibility"] + timings["scoring"] + (solved - solve_start), **extra}  # fmt: skip
+
+
+def _median(samples: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(s[key] for s in samples))
 
 
 def run() -> list[dict[str, Any]]:
     """Time eligibility, scoring, the exact solve and the greedy baseline (medians of `REPEATS` runs on the same
-    province, each sample reported too); report fit, gain and memory."""
+    province, each sample reported too); report fit, gain and memory. Then the same round under the default
+    unit-outflow cap (`CAPPED_REPEATS` runs): plan time, how the optimum was proven, binding units, fit."""
     started = time.perf_counter()
     arr = synthetic_province()
     generated = time.perf_counter()
@@ -153,18 +179,15 @@ def run() -> list[dict[str, Any]]:
         "repeats": len(samples),
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
-    base = {"bench": "placement.province_round", **meta}
-
-    def median(key: str) -> float:
-        return float(statistics.median(s[key] for s in samples))
+    base = {"bench": "placement.province_round", **meta, "max_outflow_pct": None}
 
     rows = [
         ("generate_seconds", generated - started, "s"),
-        ("eligibility_seconds", median("eligibility"), "s"),
-        ("scoring_seconds", median("scoring"), "s"),
-        ("solve_seconds", median("solve"), "s"),
-        ("plan_seconds", median("plan"), "s"),
-        ("greedy_seconds", median("greedy_seconds"), "s"),
+        ("eligibility_seconds", _median(samples, "eligibility"), "s"),
+        ("scoring_seconds", _median(samples, "scoring"), "s"),
+        ("solve_seconds", _median(samples, "solve"), "s"),
+        ("plan_seconds", _median(samples, "plan"), "s"),
+        ("greedy_seconds", _median(samples, "greedy_seconds"), "s"),
         ("peak_rss_mb", peak_mb, "MB"),
         ("total_fit", optimum_fit, "points"),
         ("greedy_total_fit", greedy_fit, "points"),
@@ -176,6 +199,35 @@ def run() -> list[dict[str, Any]]:
     records = [{**base, "metric": m, "value": round(float(v), 3), "unit": u} for m, v, u in rows]
     records.append({**base, "metric": "plan_seconds_samples", "value": [round(s["plan"], 3) for s in samples],
                     "unit": "s"})  # fmt: skip
+    return records + _capped_records(arr, meta, optimum_fit)
+
+
+def _capped_records(arr: PoolArrays, meta: dict[str, Any], uncapped_fit: float) -> list[dict[str, Any]]:
+    """The same province under the default cap, in records marked by `max_outflow_pct`."""
+    samples = [_once(arr, MAX_OUTFLOW_PCT) for _ in range(max(1, CAPPED_REPEATS))]
+    last = samples[-1]
+    built, chosen = last["built"], last["chosen"]
+    fit = float(built.arcs.score[chosen].sum()) / 100
+    base = {"bench": "placement.province_round", **meta, "repeats": len(samples), "max_outflow_pct": MAX_OUTFLOW_PCT,
+            "load_average_1m": round(os.getloadavg()[0], 2)}  # fmt: skip
+    rows = [
+        ("solve_seconds", _median(samples, "solve"), "s"),
+        ("plan_seconds", _median(samples, "plan"), "s"),
+        ("total_fit", fit, "points"),
+        ("uncapped_total_fit", uncapped_fit, "points"),
+        ("cap_cost_pct", 100 * (uncapped_fit - fit) / uncapped_fit if uncapped_fit else 0.0, "%"),
+        ("moves", int((~built.is_stay[chosen]).sum()), "people"),
+        ("binding_units", last["binding_units"], "units"),
+        ("tight_units", last["tight_units"], "units"),
+        ("over_cap_units", last["over_cap_units"], "units"),
+        ("price_rounds", last["price_rounds"], "flows"),
+        ("residual_people", last["residual_people"], "people"),
+        ("groups_capped", last["groups_capped"], "groups"),
+    ]
+    records = [{**base, "metric": m, "value": round(float(v), 3), "unit": u} for m, v, u in rows]
+    records.append({**base, "metric": "method", "value": last["method"], "proven": last["proven"], "unit": ""})
+    records.append({**base, "metric": "plan_seconds_samples", "value": [round(s["plan"], 3) for s in samples],
+                    "methods": [s["method"] for s in samples], "unit": "s"})  # fmt: skip
     return records
 
 

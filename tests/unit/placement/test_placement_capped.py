@@ -1,0 +1,174 @@
+"""Unit-outflow caps kept exact: the priced flow, its certificate and the residual integer program against brute
+force and a whole-problem integer program, on random and tie-heavy instances."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from ortools.linear_solver import pywraplp
+
+from mutasi.placement.adapters import capped
+from mutasi.placement.adapters.capped import components, reduced_costs, solve_capped, weights
+from mutasi.placement.adapters.flow import FlowArcs, solve_flow
+
+
+def instance(
+    seed: int, people: int, posts: int, units: int, levels: int, per_person: int = 3, pct: float = 30.0
+) -> tuple[FlowArcs, np.ndarray, np.ndarray, np.ndarray]:
+    """People in units holding posts; each has a stay arc (first) and moves to random posts. `levels` distinct
+    score values: few levels = many ties."""
+    rng = np.random.default_rng(seed)
+    post_unit = rng.integers(0, units, posts)
+    holds = rng.integers(0, posts, people)
+    person_unit = post_unit[holds]
+    person, post, score, gate = [], [], [], []
+    for i in range(people):
+        person += [i]
+        post += [int(holds[i])]
+        score += [int(rng.integers(0, levels)) * 10]
+        gate += [-1]
+        for j in rng.choice(np.setdiff1d(np.arange(posts), [holds[i]]), size=per_person, replace=False).tolist():
+            person += [i]
+            post += [j]
+            score += [int(rng.integers(0, levels)) * 10]
+            gate.append(int(person_unit[i]) if post_unit[j] != person_unit[i] else -1)
+    held = np.bincount(holds, minlength=posts)
+    capacity = held + rng.integers(0, 2, posts)
+    arcs = FlowArcs(people, posts, np.array(person), np.array(post), np.array(score, dtype=np.int64), capacity,
+                    np.zeros(len(person), dtype=np.bool_))  # fmt: skip
+    caps = np.floor(np.bincount(person_unit, minlength=units) * pct / 100).astype(np.int64)
+    return arcs, np.array(gate, dtype=np.int64), caps, np.searchsorted(arcs.person, np.arange(people))
+
+
+def feasible(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray, chosen: np.ndarray) -> bool:
+    if sorted(arcs.person[chosen].tolist()) != list(range(arcs.n_people)):
+        return False
+    used = np.bincount(arcs.post[chosen][arcs.post[chosen] >= 0], minlength=arcs.n_posts)
+    return bool((used <= arcs.capacity).all() and (capped.leavers(gate, chosen, len(caps)) <= caps).all())
+
+
+def brute_force(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray) -> int:
+    by_person = [np.flatnonzero(arcs.person == i) for i in range(arcs.n_people)]
+    best = -1
+    for combo in itertools.product(*by_person):
+        chosen = np.array(combo)
+        if feasible(arcs, gate, caps, chosen):
+            best = max(best, int(arcs.score[chosen].sum()))
+    return best
+
+
+def whole_program(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray) -> int:
+    """The reference: the whole capped problem as one integer program."""
+    s = pywraplp.Solver.CreateSolver("HIGHS")
+    s.SuppressOutput()
+    s.SetSolverSpecificParametersAsString("output_flag=false")
+    x = [s.BoolVar(f"x{k}") for k in range(len(arcs.score))]
+    for i in range(arcs.n_people):
+        s.Add(sum(x[k] for k in np.flatnonzero(arcs.person == i)) == 1)
+    for j in range(arcs.n_posts):
+        s.Add(sum(x[k] for k in np.flatnonzero(arcs.post == j)) <= int(arcs.capacity[j]))
+    for u in range(len(caps)):
+        s.Add(sum(x[k] for k in np.flatnonzero(gate == u)) <= int(caps[u]))
+    s.Maximize(sum(int(arcs.score[k]) * x[k] for k in range(len(x))))
+    assert s.Solve() == pywraplp.Solver.OPTIMAL
+    value: float = s.Objective().Value()
+    return round(value)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_capped_optimum_equals_brute_force_on_tiny_tie_heavy_instances(seed: int) -> None:
+    arcs, gate, caps, stay = instance(seed, people=7, posts=4, units=2, levels=3 if seed % 2 else 8, pct=35.0)
+    result = solve_capped(arcs, gate, caps, stay, rounds=seed % 3, first_delta=1, dual_rounds=seed % 2)
+    assert result.proven
+    assert feasible(arcs, gate, caps, result.chosen)
+    assert int(arcs.score[result.chosen].sum()) == brute_force(arcs, gate, caps)
+
+
+def test_capped_optimum_equals_the_whole_integer_program_on_random_instances() -> None:
+    methods = set()
+    for seed in range(15):
+        arcs, gate, caps, stay = instance(100 + seed, people=80, posts=25, units=5, levels=(3, 6, 40)[seed % 3])
+        result = solve_capped(arcs, gate, caps, stay, rounds=(0, 3, 12)[seed % 3], first_delta=(1, 200)[seed % 2],
+                              dual_rounds=seed % 3)  # fmt: skip
+        methods.add(result.method)
+        assert result.proven
+        assert feasible(arcs, gate, caps, result.chosen)
+        assert int(arcs.score[result.chosen].sum()) == whole_program(arcs, gate, caps), seed
+    assert "mip_residual" in methods  # the residual program is exercised (the certificate: test_placement_plan_solver)
+
+
+def test_without_a_binding_cap_the_plain_flow_is_kept() -> None:
+    arcs, gate, caps, stay = instance(7, people=40, posts=12, units=3, levels=20, pct=100.0)
+    result = solve_capped(arcs, gate, caps, stay)
+    assert result.method == "min_cost_flow"
+    assert result.binding_units == 0
+    assert int(arcs.score[result.chosen].sum()) == int(arcs.score[solve_flow(arcs)].sum())
+
+
+def test_reduced_costs_bound_every_plan_by_its_distance_from_the_flow() -> None:
+    """The fixing argument itself: fit(x) ≤ fit(flow) − Σ reduced cost over the arcs x takes instead."""
+    arcs, _, _, _ = instance(3, people=60, posts=20, units=4, levels=5)
+    value = weights(arcs)
+    flow = solve_flow(arcs)
+    rc = reduced_costs(arcs, value, flow)
+    assert (rc >= 0).all()
+    assert (rc[flow] == 0).all()
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        plan = flow.copy()
+        for i in rng.choice(arcs.n_people, size=6, replace=False).tolist():
+            plan[i] = rng.choice(np.flatnonzero(arcs.person == i))
+        used = np.bincount(arcs.post[plan][arcs.post[plan] >= 0], minlength=arcs.n_posts)
+        if (used <= arcs.capacity).all():
+            assert int(value[plan].sum()) <= int(value[flow].sum()) - int(rc[plan].sum())
+
+
+def test_a_wrong_flow_is_refused_rather_than_priced() -> None:
+    arcs, _, _, stay = instance(4, people=30, posts=10, units=3, levels=30)
+    flow = solve_flow(arcs)
+    worse = stay.copy()
+    if int(arcs.score[worse].sum()) == int(arcs.score[flow].sum()):
+        pytest.skip("staying is optimal on this instance")
+    with pytest.raises(RuntimeError):
+        reduced_costs(arcs, weights(arcs), worse)
+
+
+def test_groups_solve_to_the_same_optimum_as_the_whole_round() -> None:
+    parts = [instance(s, people=40, posts=12, units=3, levels=4) for s in (11, 12)]
+    (a, ga, ca, sa), (b, gb, cb, sb) = parts
+    arcs = FlowArcs(a.n_people + b.n_people, a.n_posts + b.n_posts, np.concatenate([a.person, b.person + a.n_people]),
+                    np.concatenate([a.post, b.post + a.n_posts]), np.concatenate([a.score, b.score]),
+                    np.concatenate([a.capacity, b.capacity]), np.concatenate([a.priority, b.priority]))  # fmt: skip
+    gate = np.concatenate([ga, np.where(gb >= 0, gb + len(ca), -1)])
+    caps = np.concatenate([ca, cb])
+    stay = np.concatenate([sa, sb + len(a.score)])
+    person_group, _ = components(arcs, gate)
+    assert len(np.unique(person_group)) >= 2
+    whole = solve_capped(arcs, gate, caps, stay)
+    assert int(arcs.score[whole.chosen].sum()) == sum(
+        int(x.score[solve_capped(x, g, c, s).chosen].sum()) for x, g, c, s in parts
+    )
+    assert int(arcs.score[whole.chosen].sum()) == whole_program(arcs, gate, caps)
+
+
+def test_a_residual_short_of_the_bound_is_widened_not_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On this instance the first residual that has a plan is not the optimum (it is more than δ under the
+    bound): the solver must widen it instead of returning it."""
+    arcs, gate, caps, stay = instance(201, people=60, posts=20, units=4, levels=40, per_person=3)
+    residuals: list[int] = []
+    program = capped._residual_program
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        chosen, status, free = program(*args, **kwargs)
+        if chosen is not None:
+            residuals.append(int(arcs.score[chosen].sum()))
+        return chosen, status, free
+
+    monkeypatch.setattr(capped, "_residual_program", spy)
+    result = solve_capped(arcs, gate, caps, stay, rounds=2, first_delta=1, dual_rounds=0)
+    best = whole_program(arcs, gate, caps)
+    assert residuals[0] < best  # the trap is there
+    assert result.method == "mip_residual"
+    assert int(arcs.score[result.chosen].sum()) == best
