@@ -379,9 +379,8 @@ def solve_capped(
     ends = np.append(starts[1:], len(order))
     chosen = np.full(arcs.n_people, -1, dtype=np.int64)
     worst, binding, spent, residual, capped = 0, 0, 0, 0, 0
-    for left, (g, s, e) in enumerate(zip(groups.tolist(), starts.tolist(), ends.tolist(), strict=True)):
+    for g, s, e in zip(groups.tolist(), starts.tolist(), ends.tolist(), strict=True):
         sel = order[s:e]
-        share = time.monotonic() + (deadline - time.monotonic()) / (len(groups) - left)  # a fair share per group
         people = np.flatnonzero(person_group == g)
         posts = np.flatnonzero(post_group == g)
         pmap = np.full(arcs.n_people, -1, dtype=np.int64)
@@ -399,7 +398,7 @@ def solve_capped(
         local_gate = np.where(g_gate >= 0, umap[np.maximum(g_gate, 0)], -1)
         amap = np.full(len(gate), -1, dtype=np.int64)
         amap[sel] = np.arange(len(sel))
-        result = solve_group(sub, local_gate, caps[units], amap[stay[people]], rounds, share, first_delta, dual_rounds)
+        result = solve_group(sub, local_gate, caps[units], amap[stay[people]], rounds, deadline, first_delta, dual_rounds)
         chosen[people] = sel[result.chosen]
         worst = max(worst, METHODS.index(result.method))
         binding += result.binding
