@@ -398,7 +398,9 @@ def solve_capped(
         local_gate = np.where(g_gate >= 0, umap[np.maximum(g_gate, 0)], -1)
         amap = np.full(len(gate), -1, dtype=np.int64)
         amap[sel] = np.arange(len(sel))
-        result = solve_group(sub, local_gate, caps[units], amap[stay[people]], rounds, deadline, first_delta, dual_rounds)
+        result = solve_group(
+            sub, local_gate, caps[units], amap[stay[people]], rounds, deadline, first_delta, dual_rounds
+        )
         chosen[people] = sel[result.chosen]
         worst = max(worst, METHODS.index(result.method))
         binding += result.binding
