@@ -106,7 +106,7 @@ def run_round(size: int, replicas: bool = False) -> list[dict[str, Any]]:
             "value": round(total, 1),
             "unit": "s",
             "stage": "total",
-            "counts": {k: v for k, v in counts.items() if k != "round_id"},
+            "counts": {k: v for k, v in counts.items() if k != "round_ids"},
             "checks": checks,
             "all_counts_checked": all(checks.values()),
             "generate_seconds": round(generated, 1),
@@ -184,7 +184,7 @@ async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA
             started = time.perf_counter()
             await produce_many(state.kafka, topic, bodies)
             await province.wait_until(
-                f"schedules with {replicas} replica(s)", lambda rid=round_id: observer.schedules(rid), events, say
+                f"schedules with {replicas} replica(s)", lambda rid=round_id: observer.schedules([rid]), events, say
             )
             rates[replicas] = events / (time.perf_counter() - started)
             after = [consumed_by(u, topic) for u in urls]
@@ -192,7 +192,7 @@ async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA
                 "consumed_per_replica": [round(a[0] - b) for a, b in zip(after, before, strict=True)],
                 "partitions_per_replica": [sorted(a[1]) for a in after],
             }
-            held = await observer.schedules(round_id)
+            held = await observer.schedules([round_id])
             split["schedules"] = held
     finally:
         await observer.close()

@@ -11,7 +11,8 @@ provider, in the demo's order (docs/bench-round.md):
    policy (assessment);
 2. `assessment`: each agency's SKJ, employee and assessment files, one upload each (an import job in batches);
 3. `pool`: until placement's candidate pool holds every completed assessment (assessment-completed events);
-4. `placement`: the province round across every agency: announce, close, plan, two approvals, decide;
+4. `placement`: the province BKD's round across the regencies and cities (announce, close, plan, two approvals,
+   decide) and, at full size, the province government's own round at the same time;
 5. `training`: until training holds a move plan for every decision (mutation-decided events);
 6. `evaluation`: until evaluation holds a schedule for every decision (what remains after `training`).
 
@@ -77,9 +78,11 @@ CSV_TYPE = "text/csv; charset=utf-8"
 
 
 def agencies_for(people: int) -> list[str]:
-    """The agencies of a province of `people` ASN: all 20 at full size, the largest few (at least two) below."""
+    """The agencies of a province of `people` ASN: all 20 at full size, the largest regencies and cities (at least
+    two) below. The province government comes last: its own staff move in its own round (a round across agencies
+    belongs to the province BKD and may not include the BKD's own agency), so it joins only at full size."""
     count = max(2, min(len(WEIGHTS), round(people / PEOPLE_PER_AGENCY)))
-    return sorted(WEIGHTS, key=lambda a: -WEIGHTS[a])[:count]
+    return sorted(WEIGHTS, key=lambda a: (a == PROVINCE_AGENCY, -WEIGHTS[a]))[:count]
 
 
 def province(people: int, seed: int = 2026, today: date | None = None) -> list[Dataset]:
@@ -129,8 +132,8 @@ class Observer:
         query = {"agency_id": {"$in": agencies}, "kind": "move"}
         return int(await self.db("training")["plans"].count_documents(query))
 
-    async def schedules(self, round_id: str) -> int:
-        return int(await self.db("evaluation")["schedules"].count_documents({"round_id": round_id}))
+    async def schedules(self, round_ids: list[str]) -> int:
+        return int(await self.db("evaluation")["schedules"].count_documents({"round_id": {"$in": round_ids}}))
 
     async def close(self) -> None:
         if self._client is not None:
@@ -194,7 +197,8 @@ async def run_province(
     """Drive the round; returns stage seconds (in order), the total from the first upload to the last schedule
     (files written and users signed in before), and the counts."""
     agencies = [d.agency_id for d in datasets]
-    names = [f"hr.{a}" for a in agencies] + [PROVINCE_USER, *APPROVERS]
+    names = list(dict.fromkeys([f"hr.{a}" for a in agencies] + [PROVINCE_USER, *APPROVERS]))
+    today = datasets[0].today
     tokens = dict(zip(names, await asyncio.gather(*(sign_in(issuer, n, DEMO_PASSWORD) for n in names)), strict=True))
     token = {n: {"Authorization": f"Bearer {t.access_token}"} for n, t in tokens.items()}
     contexts = []
@@ -245,7 +249,12 @@ async def run_province(
         counts["pool"] = await wait_until("pool", lambda: observer.pool(agencies), completed, say)
         stage("pool", t)
         t = time.monotonic()
-        round_id, decided = await province_round(urls["placement"], token, agencies, datasets[0].today, say)
+        rounds = [province_round(urls["placement"], token, [a for a in agencies if a != PROVINCE_AGENCY], today, say)]
+        if PROVINCE_AGENCY in agencies:  # the province government's own round, at the same time
+            rounds.append(agency_round(urls["placement"], token, PROVINCE_AGENCY, today, say))
+        done = await asyncio.gather(*rounds)
+        round_ids = [round_id for round_id, _ in done]
+        decided = sum(n for _, n in done)
         counts["decided"] = decided
         stage("placement", t)
         t = time.monotonic()
@@ -255,26 +264,47 @@ async def run_province(
         stage("training", t)
         t = time.monotonic()
         counts["evaluation_schedules"] = await wait_until(
-            "evaluation schedules", lambda: observer.schedules(round_id), decided, say
+            "evaluation schedules", lambda: observer.schedules(round_ids), decided, say
         )
         stage("evaluation", t)
     finally:
         for ctx in contexts:
             for client in ctx.clients.values():
                 await client.aclose()
-    counts["round_id"] = round_id
+    counts["round_ids"] = round_ids
     return {"stages": stages, "counts": counts, "total": time.monotonic() - began}
 
 
 async def province_round(
     url: str, token: dict[str, dict[str, str]], agencies: list[str], today: date, say: Callable[[str], None]
 ) -> tuple[str, int]:
-    """The province BKD's round across every agency: announce, close, plan, the two approvals, decide."""
-    async with httpx.AsyncClient(base_url=url, headers=token[PROVINCE_USER], timeout=1200) as client:
-        body = {"name": f"Mutasi Provinsi Sumatera Barat {today.year} (bench)", "period": f"{today.year}-II-prov",
-                "preferences_open_until": (today + timedelta(days=7)).isoformat(),
-                "effective_date": (today + timedelta(days=30)).isoformat(), "agencies": agencies}  # fmt: skip
-        r = await client.post("/v1/rounds", json=body, headers={"Idempotency-Key": f"bench-prov-{len(agencies)}"})
+    """The province BKD's round across the regencies and cities: announce, close, plan, two approvals, decide."""
+    body = {"name": f"Mutasi antarinstansi Sumatera Barat {today.year} (bench)", "agencies": agencies}
+    return await run_round(url, token, PROVINCE_USER, body, f"{len(agencies)} agencies", today, say)
+
+
+async def agency_round(
+    url: str, token: dict[str, dict[str, str]], agency: str, today: date, say: Callable[[str], None]
+) -> tuple[str, int]:
+    """One agency's own round, run by its HR and approved by its two approvers."""
+    body = {"name": f"Mutasi {agency} {today.year} (bench)"}
+    return await run_round(url, token, f"hr.{agency}", body, agency, today, say)
+
+
+async def run_round(
+    url: str,
+    token: dict[str, dict[str, str]],
+    user: str,
+    body: dict[str, Any],
+    label: str,
+    today: date,
+    say: Callable[[str], None],
+) -> tuple[str, int]:
+    """Announce, close, plan, the two approvals, decide; returns the round id and how many were decided."""
+    async with httpx.AsyncClient(base_url=url, headers=token[user], timeout=1200) as client:
+        body = {**body, "period": f"{today.year}-II", "preferences_open_until": (today + timedelta(days=7)).isoformat(),
+                "effective_date": (today + timedelta(days=30)).isoformat()}  # fmt: skip
+        r = await client.post("/v1/rounds", json=body, headers={"Idempotency-Key": f"bench-{label}"})
         r.raise_for_status()
         round_id = r.json()["round_id"]
         (await client.post(f"/v1/rounds/{round_id}/close")).raise_for_status()
@@ -282,11 +312,12 @@ async def province_round(
         r = await client.post(f"/v1/rounds/{round_id}/plan")
         r.raise_for_status()
         plan = r.json()
-        say(f"placement: plan {plan['moves']} moves in {time.monotonic() - t:.1f}s (solve {plan['solve_seconds']} s)")
+        say(f"placement {label}: plan {plan['moves']} moves in {time.monotonic() - t:.1f}s "
+            f"(solve {plan['solve_seconds']} s)")  # fmt: skip
         for approver in APPROVERS:
             (await client.post(f"/v1/rounds/{round_id}/approvals", headers=token[approver])).raise_for_status()
         r = await client.post(f"/v1/rounds/{round_id}/decide")
         r.raise_for_status()
         decided = len(r.json()["decisions"])
-        say(f"placement: round {round_id}: {decided} decided across {len(agencies)} agencies")
+        say(f"placement {label}: round {round_id}: {decided} decided")
         return round_id, decided
