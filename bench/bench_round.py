@@ -5,9 +5,9 @@ the list in the Makefile) it generates a synthetic province (bench/province.py: 
 Sumatera Barat, ~15,000 posts for 117,000 ASN), starts the local stack, drives the round through the public HTTP
 APIs as the demo does (bulk imports, one province round), waits for every event, checks the counts in every
 service's own database (every assessed person in placement's pool; every decision planned in training and
-scheduled in evaluation), reads each service's peak RSS, then measures `chassis.consume` and its raw ceiling on
-the same Tansu and SecantusDB. After the first size it measures one replica of evaluation against two in one
-consumer group on the same stack (`round.replicas`). Records (docs/bench-round.md):
+scheduled in evaluation) and reads each service's peak RSS. On the first size's stack, after the round, it also
+measures one replica of evaluation against two in one consumer group (`round.replicas`), then `chassis.consume`
+and its raw ceiling on the same Tansu and SecantusDB. Records (docs/bench-round.md):
 
 - `{"bench": "round.province", "metric": "seconds", "people": …, "stage": …}` per stage and `total`;
 - `{"bench": "round.province", "metric": "peak_rss_mib", …}` per service;
@@ -19,6 +19,7 @@ consumer group on the same stack (`round.replicas`). Records (docs/bench-round.m
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import tempfile
@@ -56,7 +57,7 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def run_round(size: int, replicas: bool = False) -> list[dict[str, Any]]:
+def run_round(size: int, replicas: bool = False, chassis_too: bool = True) -> list[dict[str, Any]]:
     def say(line: str) -> None:
         print(f"round {size}: {line}", file=sys.stderr, flush=True)  # progress; the records go to stdout
 
@@ -83,7 +84,8 @@ def run_round(size: int, replicas: bool = False) -> list[dict[str, Any]]:
             rss = {s: peak_rss_mb(state.pids[s]) for s in stack.SERVICES}
             if replicas:  # before the chassis bench, whose toy service publishes on the stack's topics
                 extra = asyncio.run(replica_rates(state, say))
-            chassis = bench_chassis.measure(Wire("local", state.kafka, state.mongo_uri), repeats=1)
+            wire = Wire("local", state.kafka, state.mongo_uri)
+            chassis = bench_chassis.measure(wire, repeats=1) if chassis_too else []
         finally:
             stack.down(run_dir)
     counts = result["counts"]
@@ -211,5 +213,13 @@ async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA
 def run() -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for n, size in enumerate(sizes()):
-        records.extend(run_round(size, replicas=n == 0 and os.environ.get("BENCH_ROUND_REPLICAS", "1") == "1"))
+        # Replicas and the chassis figures once per run, on the first size's stack (they do not depend on it).
+        first = n == 0
+        try:
+            done = run_round(size, first and os.environ.get("BENCH_ROUND_REPLICAS", "1") == "1", first)
+        except Exception as exc:  # one size failing keeps the others' records (and is an error record itself)
+            done = [{"bench": "round.province", "metric": "error", "value": repr(exc), "unit": "", "size": size}]
+        for record in done:  # as each size ends (stdout gets every record when all sizes are done)
+            print(f"round {size}: record {json.dumps(record, default=str)}", file=sys.stderr, flush=True)
+        records.extend(done)
     return records + growth(records)

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from mutasi.assessment.adapters import workbooks
-from mutasi.assessment.adapters.tables import cell_text, read_table
+from mutasi.assessment.adapters.tables import UploadRows, cell_text, read_table
 from mutasi.chassis.spreadsheets import SpreadsheetRejected
 
 
@@ -63,3 +63,12 @@ def test_error_workbook_marks_each_bad_cell() -> None:
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     assert [c.value for c in sheet[2]] == [7, "1", "61", "bup: BUP salah", "bup: bad BUP"]
     assert sheet["C2"].comment is not None
+
+
+def test_an_upload_gives_its_rows_again_to_each_pass_of_an_import_job() -> None:
+    # A job pass that failed on a transient error runs again from the start; it must see every row again.
+    content = b"nip,nama\n199001012015031001,Rudi\n199202022016042002,Sari\n"
+    rows = UploadRows(content, "pegawai.csv")
+    first, second = list(rows), list(rows)
+    assert first == second == [{"nip": "199001012015031001", "nama": "Rudi"},
+                                {"nip": "199202022016042002", "nama": "Sari"}]  # fmt: skip

@@ -49,6 +49,18 @@ def read_table(content: bytes, filename: str, limits: SheetLimits | None = None)
     return Table(header, _rows(header, values))
 
 
+class UploadRows:
+    """The data rows of an upload, read again from its bytes on each iteration. An import job whose pass failed
+    on a transient error runs again from the start; a single-use iterator would give that pass no rows (the job
+    then failed with "the file has no data rows")."""
+
+    def __init__(self, content: bytes, filename: str, limits: SheetLimits | None = None) -> None:
+        self._content, self._filename, self._limits = content, filename, limits
+
+    def __iter__(self) -> Iterator[Cells]:
+        return read_table(self._content, self._filename, self._limits).rows
+
+
 def _rows(header: list[str], values: Iterator[Sequence[Any]]) -> Iterator[Cells]:
     """Rows keyed by header; trailing blank rows are dropped, blank rows between data keep their number."""
     blanks: list[Cells] = []

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from mutasi.assessment.adapters import workbooks
 from mutasi.assessment.adapters.repositories import IMPORT_ERRORS, IMPORTS
-from mutasi.assessment.adapters.tables import read_table
+from mutasi.assessment.adapters.tables import UploadRows, read_table
 from mutasi.assessment.adapters.workbooks import XLSX_MEDIA_TYPE
 from mutasi.assessment.domain.errors import NotFound
 from mutasi.assessment.entrypoints import answers
@@ -80,7 +80,8 @@ async def import_file(
     if refusal := header_refusal(kind, table.header):
         return JSONResponse(refusal, 422)
     digest = hashlib.sha256(content).hexdigest()
-    req = ImportRequest(caller.agency_id, kind, name, digest, table.header, table.rows, accept_partial)
+    rows = UploadRows(content, name, deps.sheet_limits)  # each pass of the job reads the file from the start
+    req = ImportRequest(caller.agency_id, kind, name, digest, table.header, rows, accept_partial)
     job = await kit.jobs.submit(
         caller.agency_id, f"import.{kind}", import_work(deps, req), key=idempotency_key, fingerprint=req.fingerprint
     )
