@@ -84,9 +84,9 @@ async def test_memory_database_matches_mongodb_on_the_operations_services_use(wi
         assert actual == expected, f"step {step} differs"
 
 
-async def upsert_in_a_unit_of_work(db: Any) -> list[Any]:
+async def upsert_in_a_unit_of_work(db: Any, stored: set[tuple[Any, ...]] | None = None) -> list[Any]:
     """bulk_upsert inside a transaction: an existing key is replaced, new keys inserted, the last of a repeated
-    key wins, and another agency's same NIP is another document."""
+    key wins, and another agency's same NIP is another document (also when the caller names the stored keys)."""
     async with db.uow("twin") as uow:
         await uow.collection("pool").insert_many([{"agency_id": "a", "nip": "1", "v": 0}])
         await uow.commit()
@@ -97,18 +97,21 @@ async def upsert_in_a_unit_of_work(db: Any) -> list[Any]:
             {"agency_id": "a", "nip": "2", "v": 3},
             {"agency_id": "b", "nip": "1", "v": 4},
         ]
-        await uow.collection("pool").bulk_upsert(docs, ["agency_id", "nip"])
+        await uow.collection("pool").bulk_upsert(docs, ["agency_id", "nip"], stored=stored)
         await uow.commit()
     return await db.raw("pool").find({}, sort=[("agency_id", 1), ("nip", 1)])
 
 
-async def test_bulk_upsert_in_a_transaction_matches_the_memory_database(wire: Wire) -> None:
+@pytest.mark.parametrize("stored", [None, {("a", "1")}])
+async def test_bulk_upsert_in_a_transaction_matches_the_memory_database(
+    wire: Wire, stored: set[tuple[Any, ...]] | None
+) -> None:
     mongo = MongoDatabase(wire.mongo_uri, f"twin_{uuid.uuid4().hex[:8]}")
     await mongo.connect()
     try:
-        on_mongo = await upsert_in_a_unit_of_work(mongo)
+        on_mongo = await upsert_in_a_unit_of_work(mongo, stored)
     finally:
         await mongo.close()
-    on_memory = await upsert_in_a_unit_of_work(MemoryDatabase())
+    on_memory = await upsert_in_a_unit_of_work(MemoryDatabase(), stored)
     assert on_mongo == on_memory
     assert [(d["agency_id"], d["nip"], d["v"]) for d in on_mongo] == [("a", "1", 1), ("a", "2", 3), ("b", "1", 4)]

@@ -9,6 +9,7 @@ import copy
 import itertools
 import pickle
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
@@ -173,21 +174,24 @@ class MemoryCollection:
             del self._docs[doc_id]
         return len(found)
 
-    async def bulk_upsert(self, docs: Sequence[Doc], key_fields: Sequence[str]) -> int:
+    async def bulk_upsert(
+        self, docs: Sequence[Doc], key_fields: Sequence[str], *, stored: AbstractSet[tuple[Any, ...]] | None = None
+    ) -> int:
+        """`stored` (the keys the caller read as present) only spares MongoDB a lookup; the result is the same."""
         unique = self.unique.get(tuple(key_fields))
         index: dict[tuple[Any, ...], int] = {}
         if unique is None:  # no unique index on the key: one pass over the collection
             index = {tuple(get_path(d, f) for f in key_fields): i for i, d in self._docs.items()}
         for doc in docs:
-            stored = storable(doc)
-            key = tuple(get_path(stored, f) for f in key_fields)
+            row = storable(doc)
+            key = tuple(get_path(row, f) for f in key_fields)
             doc_id = index.get(key)
             if unique is not None and all(not isinstance(v, list) for v in key):
                 held = unique.get(tuple(_hashable(v) for v in key))
                 doc_id = held if held is not None and held in self._docs else None
             if doc_id is None:
                 doc_id = index[key] = next(self._ids)
-            self._put(doc_id, stored)
+            self._put(doc_id, row)
         return len(docs)
 
 

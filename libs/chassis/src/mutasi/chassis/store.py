@@ -6,6 +6,7 @@ import enum
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, Self
 
@@ -86,7 +87,12 @@ class Collection(Protocol):
     async def update_one(self, query: Filter, update: Mapping[str, Any], upsert: bool = False) -> int: ...
     async def update_many(self, query: Filter, update: Mapping[str, Any]) -> int: ...
     async def delete_many(self, query: Filter) -> int: ...
-    async def bulk_upsert(self, docs: Sequence[Doc], key_fields: Sequence[str]) -> int: ...
+    async def bulk_upsert(
+        self, docs: Sequence[Doc], key_fields: Sequence[str], *, stored: AbstractSet[tuple[Any, ...]] | None = None
+    ) -> int:
+        """Insert or replace each document by its key (the last of one key wins). `stored`: the keys the caller
+        already read as present in this unit of work, so no lookup is needed to tell new documents from old."""
+        ...
 
 
 _seq_last = 0

@@ -156,19 +156,11 @@ async def save_assessments(uow: UnitOfWork, docs: list[Doc], stored: Iterable[st
 
 
 async def _save(uow: UnitOfWork, collection: str, field: str, docs: list[Doc], stored: Iterable[str] | None) -> None:
-    """Upsert `docs` by (agency, `field`), the last of a key winning. Those the caller read as absent in this unit
-    of work (`stored` = the keys it found) are inserted: the stand-in database does an insert at a fraction of an
-    upsert's cost. One inserted meanwhile by a concurrent writer fails the insert on the unique index and the
-    transaction is run again (a job pass, a consumer batch)."""
-    rows = list({(d["agency_id"], d[field]): d for d in docs}.values())
-    if stored is None:
-        await uow.collection(collection).bulk_upsert(rows, ["agency_id", field])
-        return
-    present = set(stored)
-    await uow.collection(collection).insert_many([d for d in rows if d[field] not in present])
-    known = [d for d in rows if d[field] in present]
-    if known:
-        await uow.collection(collection).bulk_upsert(known, ["agency_id", field])
+    """Upsert `docs` by (agency, `field`), the last of a key winning. `stored`: the keys the caller read as present
+    in this unit of work, so the chassis inserts the others and replaces these without looking them up again."""
+    keys = set(stored) if stored is not None else None
+    known = {(d["agency_id"], d[field]) for d in docs if d[field] in keys} if keys is not None else None
+    await uow.collection(collection).bulk_upsert(docs, ["agency_id", field], stored=known)
 
 
 async def open_follow_ups(uow: UnitOfWork, agency_id: str, nips: Iterable[str]) -> dict[str, Doc]:

@@ -85,15 +85,12 @@ class Repository:
         await self._write(SCHEDULES, rows, SCHEDULE_KEY)
 
     async def _write(self, name: str, rows: Sequence[Doc], key: tuple[str, ...]) -> None:
-        """Insert the rows this repository read as absent (an insert costs the stand-in database half an upsert)
-        and replace the others. A row inserted meanwhile by a concurrent writer makes the insert fail on the unique
-        index, and the chassis runs the batch again."""
-        fresh = [r for r in rows if (name, *(r[f] for f in key)) not in self._stored]
-        known = [r for r in rows if (name, *(r[f] for f in key)) in self._stored]
-        await self._c(name).insert_many(fresh)
-        if known:
-            await self._c(name).bulk_upsert(known, key)
-        self._stored |= {(name, *(r[f] for f in key)) for r in fresh}
+        """Insert the rows this repository read as absent and replace the others, with no lookup (the chassis
+        `bulk_upsert` given the keys read as stored). A row inserted meanwhile by a concurrent writer fails the
+        insert on the unique index, and the chassis runs the batch again."""
+        stored = {k[1:] for k in self._stored if k[0] == name}
+        await self._c(name).bulk_upsert(rows, key, stored=stored)
+        self._stored |= {(name, *(r[f] for f in key)) for r in rows}
 
     async def schedules_of(self, nip: str) -> list[EvaluationSchedule]:
         found = await self._c(SCHEDULES).find({"agency_id": self.agency_id, "nip": nip}, sort=[("round_id", 1)])

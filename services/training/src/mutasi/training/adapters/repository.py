@@ -56,6 +56,7 @@ class _Batch:
     ledger: dict[str, list[Doc]] = field(default_factory=dict)  # nip -> JP entries, by completion day
     colleagues: dict[str, Doc] = field(default_factory=dict)  # nip -> stored colleague
     in_unit: dict[str, set[str]] = field(default_factory=dict)  # unit -> nips of its colleagues
+    unit_list: dict[str, list[Colleague]] = field(default_factory=dict)  # unit -> its colleagues, built once
     stored: set[tuple[str, str]] = field(default_factory=set)  # (collection, key) of documents read as present
     dirty_plans: dict[str, Doc] = field(default_factory=dict)
     dirty_colleagues: dict[str, Doc] = field(default_factory=dict)
@@ -75,8 +76,17 @@ class _Batch:
         old = self.colleagues.get(doc["nip"])
         if old is not None:
             self.in_unit.get(old["unit_id"], set()).discard(doc["nip"])
+            self.unit_list.pop(old["unit_id"], None)
         self.colleagues[doc["nip"]] = doc
         self.in_unit.setdefault(doc["unit_id"], set()).add(doc["nip"])
+        self.unit_list.pop(doc["unit_id"], None)
+
+    def colleagues_of(self, unit_id: str) -> list[Colleague]:
+        """The unit's colleagues by NIP, as the database would list them (built again only after a change)."""
+        if unit_id not in self.unit_list:
+            nips = sorted(self.in_unit.get(unit_id, ()))
+            self.unit_list[unit_id] = [docs.colleague_from_doc(self.colleagues[n]) for n in nips]
+        return list(self.unit_list[unit_id])
 
 
 class TrainingRepository:
@@ -121,10 +131,8 @@ class TrainingRepository:
             return
         for name, dirty, key in ((PLANS, b.dirty_plans, "plan_id"), (COLLEAGUES, b.dirty_colleagues, "nip")):
             rows = list(dirty.values())
-            await self._c(name).insert_many([r for r in rows if (name, r[key]) not in b.stored])
-            known = [r for r in rows if (name, r[key]) in b.stored]
-            if known:
-                await self._c(name).bulk_upsert(known, ["agency_id", key])
+            stored = {(self.agency_id, k) for n, k in b.stored if n == name}
+            await self._c(name).bulk_upsert(rows, ["agency_id", key], stored=stored)
             b.stored |= {(name, r[key]) for r in rows}
             dirty.clear()
         if b.seats is not None:
@@ -235,7 +243,7 @@ class TrainingRepository:
     async def colleagues(self, unit_id: str) -> list[Colleague]:
         b = self._batch
         if b is not None and unit_id in b.units:
-            return [docs.colleague_from_doc(b.colleagues[n]) for n in sorted(b.in_unit.get(unit_id, ()))]
+            return b.colleagues_of(unit_id)
         found = await self._c(COLLEAGUES).find({"agency_id": self.agency_id, "unit_id": unit_id}, sort=[("nip", 1)])
         return [docs.colleague_from_doc(d) for d in found]
 
