@@ -334,6 +334,9 @@ async def test_an_upheld_objection_supersedes_the_decision_and_says_so_in_the_ev
         assert events[1]["cancelled"] is True
         decisions = (await svc.http.get(f"/v1/rounds/{round_id}/decisions", headers=HR)).json()["decisions"]
         assert len([d for d in decisions if d["nip"] == IT_GRAD]) == 2
+        summary = (await svc.http.get(f"/v1/rounds/{round_id}", headers=HR)).json()
+        active = [d for d in decisions if d["superseded_by"] is None and not d["cancelled"]]
+        assert (summary["decisions"], summary["objections"]) == (len(active), 1)  # the counts kept on the round
 
 
 async def test_someone_who_did_not_move_cannot_object() -> None:
