@@ -325,7 +325,8 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
             if gone:
                 await collection.delete_many({**scope, part.key: {"$in": gone}})
             if changed:
-                await collection.bulk_upsert(changed, ("agency_id", "round_id", part.key))
+                keys = ("agency_id", "round_id", part.key)  # every changed document was loaded: it is stored
+                await collection.bulk_upsert(changed, keys, stored={tuple(d[k] for k in keys) for d in changed})
         await collection.insert_many(added)
         items[part.collection] = now
     header = {**round_header(r), "counts": {k: v for k, v in sorted(counts.items()) if v}}
