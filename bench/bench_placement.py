@@ -119,7 +119,7 @@ REPEATS = int(os.environ.get("BENCH_PLACEMENT_REPEATS", "3"))
 # The capped plan takes minutes on this machine (see docs/adr/0020): one sample unless asked for more.
 CAPPED_REPEATS = int(os.environ.get("BENCH_PLACEMENT_CAPPED_REPEATS", "1"))
 MAX_OUTFLOW_PCT = 30.0  # the service default (settings.max_outflow_pct)
-MIP_SECONDS = float(os.environ.get("BENCH_PLACEMENT_MIP_SECONDS", "600"))
+MIP_SECONDS = float(os.environ.get("BENCH_PLACEMENT_MIP_SECONDS", "1800"))
 
 
 def _once(arr: PoolArrays, cap_pct: float | None = None) -> dict[str, Any]:

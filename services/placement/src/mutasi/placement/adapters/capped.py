@@ -166,7 +166,7 @@ def solve_group(
     gate: IntArray,
     caps: IntArray,
     stay: IntArray,
-    rounds: int = 3,
+    rounds: int = 1,
     deadline: float | None = None,
     first_delta: int = 64,
     dual_rounds: int = 2,
@@ -356,7 +356,7 @@ def solve_capped(
     person_group: IntArray | None = None,
     post_group: IntArray | None = None,
     mip_seconds: float = 120.0,
-    rounds: int = 3,
+    rounds: int = 1,
     first_delta: int = 64,
     dual_rounds: int = 2,
 ) -> CappedSolve:

@@ -24,7 +24,7 @@ class OrToolsPlanSolver:
     plan was proven; `last_capped` carries the details when a cap was set.
     """
 
-    def __init__(self, mip_seconds: float = 120.0, price_rounds: int = 3) -> None:
+    def __init__(self, mip_seconds: float = 120.0, price_rounds: int = 1) -> None:
         self.mip_seconds = mip_seconds
         self.price_rounds = price_rounds
         self.last_method = ""
