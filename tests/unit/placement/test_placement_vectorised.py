@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date
 
 import numpy as np
 import pytest
 
+from mutasi.placement.adapters.capped import solve_capped
 from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver, solve_flow, solve_flow_by_group
 from mutasi.placement.adapters.vectorised.arcs import build_arcs, preference_arrays
 from mutasi.placement.adapters.vectorised.arrays import from_domain
+from mutasi.placement.adapters.vectorised.caps import unit_gates
 from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
 from mutasi.placement.adapters.vectorised.grouping import agency_groups
 from mutasi.placement.adapters.vectorised.problem import build_problem_fast
@@ -158,3 +161,26 @@ def test_solving_agency_groups_apart_gives_the_same_optimum(seed: int) -> None:
     assert int(fast.arcs.score[apart].sum()) == int(fast.arcs.score[solve_flow(fast.arcs)].sum())
     with pytest.raises(ValueError, match="joins two groups"):
         solve_flow_by_group(fast.arcs, np.zeros(arr.n_people, np.int64), np.arange(arr.n_posts, dtype=np.int64))
+
+
+def test_the_numpy_path_keeps_unit_outflow_caps_with_the_domain_optimum() -> None:
+    """The province path (arrays, agency groups, unit_gates) reaches the same capped optimum as the service's
+    solver on the domain problem; on some of these pools the cap binds."""
+    binding = 0
+    for seed, pct in itertools.product(range(4), (0.0, 10.0, 30.0)):
+        people, posts, prefs = random_pool(seed)
+        rules = PlanningRules(options_per_person=1000, max_outflow_pct=pct)
+        built = build_problem(PoolView.of(people, posts), prefs, rules, TODAY)
+        arr, index = from_domain(people, posts)
+        fast = build_arcs(arr, TODAY, rules.policy, rules.weights, preference_arrays(index, prefs),
+                          options_per_person=1000)  # fmt: skip
+        gate, caps = unit_gates(arr, fast.arcs, fast.is_stay, pct)
+        assert {int(c) for c in caps if c} <= set(built.problem.max_leavers.values())
+        capped = solve_capped(fast.arcs, gate, caps, np.flatnonzero(fast.is_stay), *agency_groups(arr, fast.arcs))
+        assert capped.proven
+        binding += capped.binding_units
+        leavers = np.bincount(gate[capped.chosen][gate[capped.chosen] >= 0], minlength=len(caps))
+        assert (leavers <= caps).all()
+        domain = OrToolsPlanSolver().solve(built.problem)
+        assert int(fast.arcs.score[capped.chosen].sum()) / 100 == pytest.approx(total_fit(domain)), (seed, pct)
+    assert binding > 0
