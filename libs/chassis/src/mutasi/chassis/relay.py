@@ -17,7 +17,7 @@ from faststream.kafka import KafkaBroker
 from mutasi.chassis.lease import Lease
 from mutasi.chassis.metrics import ServiceMetrics
 from mutasi.chassis.outage import Outages
-from mutasi.chassis.store import OUTBOX, Database, Doc
+from mutasi.chassis.store import OUTBOX, OUTBOX_CHUNK, Database, Doc
 
 # CloudEvents Kafka protocol binding, structured content mode: the whole event is the message value and the
 # only header is its content type; no `ce_*` header is set (one would make SDKs read the message as binary mode).
@@ -91,15 +91,23 @@ class OutboxRelay:
             if not await self.hold_lease():
                 return 0
             outbox = self._db.raw(OUTBOX)
-            documents = await outbox.find({"sent": False}, sort=[("seq", 1)], limit=DOCUMENTS_PER_PASS)
-            if not documents:
+            # First the sizes only (seq and event count): the bodies of documents this pass does not take would
+            # be read and decoded for nothing (up to DOCUMENTS_PER_PASS × OUTBOX_CHUNK bodies per pass).
+            heads = await outbox.find({"sent": False}, sort=[("seq", 1)], limit=DOCUMENTS_PER_PASS, fields=["seq", "n"])
+            if not heads:
                 self._metrics.outbox_pending.set(0)
                 return 0
-            taken: list[Doc] = []
-            for document in documents:  # whole documents, at least one, about `batch` events
-                if taken and sum(len(d["events"]) for d in taken) + len(document["events"]) > self._batch:
+            chosen: list[int] = []
+            counted = 0
+            for head in heads:  # whole documents, at least one, about `batch` events
+                size = _size(head)
+                if chosen and counted + size > self._batch:
                     break
-                taken.append(document)
+                chosen.append(head["seq"])
+                counted += size
+            taken: list[Doc] = await outbox.find({"sent": False, "seq": {"$in": chosen}}, sort=[("seq", 1)])
+            rest = heads[len(chosen) :]
+            pending_after = sum(_size(h) for h in rest) if len(heads) < DOCUMENTS_PER_PASS else None
             # Hand every event to the producer, then wait for all acknowledgements at once: one confirmed flush
             # per pass instead of one round trip per event. Kafka keeps the order per key (partition).
             entries = [(d["seq"], e) for d in taken for e in d["events"]]
@@ -129,7 +137,9 @@ class OutboxRelay:
                 raise failure
             if sent:
                 self._outages.broker.recovered()
-            self._metrics.outbox_pending.set(await outbox.count({"sent": False}))
+            if pending_after is None:  # more documents than one pass reads: count them
+                pending_after = await outbox.count({"sent": False})
+            self._metrics.outbox_pending.set(pending_after)
             return sent
 
     async def hold_lease(self) -> bool:
@@ -152,3 +162,8 @@ class OutboxRelay:
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()  # e.g. the test broker confirms
         done.set_result(result)
         return done
+
+
+def _size(head: Doc) -> int:
+    """Events in an outbox document, from its `n` (a document written before `n` existed counts as full)."""
+    return int(head.get("n") or OUTBOX_CHUNK)
