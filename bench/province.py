@@ -174,16 +174,34 @@ async def upload_csv(ctx: DemoContext, kind: str, content: bytes) -> dict[str, A
         content=content,
         params={"filename": f"{kind}.csv", "accept_partial": "true"},
         headers={"Content-Type": CSV_TYPE, "Idempotency-Key": key},
-        timeout=300.0,
+        timeout=600.0,
     )
     if r.status_code >= 400:
         raise RuntimeError(f"{ctx.dataset.agency_id}: {kind} import refused: {r.status_code} {r.text[:300]}")
     result: dict[str, Any] = r.json()
     if r.status_code == 202:
-        result = await step_assessment.follow_job(ctx, client, kind, r.headers["Location"])
+        result = await follow(client, r.headers["Location"], f"{ctx.dataset.agency_id} {kind}")
     if result.get("state") == "failed":
         raise RuntimeError(f"{ctx.dataset.agency_id}: {kind} import failed: {result.get('error')}")
     return result
+
+
+async def follow(client: httpx.AsyncClient, url: str, what: str) -> dict[str, Any]:
+    """Poll an import job until it is no longer running. A saturated database can hold one read for many
+    seconds behind a large bulk write, so a slow answer is waited for, not taken as a failure."""
+    deadline = time.monotonic() + STAGE_TIMEOUT_S
+    while True:
+        try:
+            r = await client.get(url, timeout=600.0)
+        except httpx.TimeoutException as exc:
+            raise TimeoutError(f"{what}: no answer from the import job {url} in 600 s") from exc
+        r.raise_for_status()
+        view: dict[str, Any] = r.json()
+        if view["state"] != "running":
+            return view
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: import job {url} still running after {STAGE_TIMEOUT_S:.0f} s")
+        await asyncio.sleep(1.0)
 
 
 async def run_province(
@@ -203,7 +221,7 @@ async def run_province(
     token = {n: {"Authorization": f"Bearer {t.access_token}"} for n, t in tokens.items()}
     contexts = []
     for data in datasets:
-        clients = {s: httpx.AsyncClient(base_url=u, headers=token[f"hr.{data.agency_id}"], timeout=300)
+        clients = {s: httpx.AsyncClient(base_url=u, headers=token[f"hr.{data.agency_id}"], timeout=600)
                    for s, u in urls.items()}  # fmt: skip
         folder = run_dir / data.agency_id
         folder.mkdir(parents=True, exist_ok=True)
