@@ -89,7 +89,9 @@ mutation: install ## a bounded mutation pass over the chassis (cosmic-ray, a see
 bench: install ## benchmarks; machine-readable JSON lines on stdout and in out/bench.jsonl
 	$(PY) -m bench
 
-# A round through the four services on the local stack at each size, chassis ceiling beside it (JSON lines).
+# A province round through the four services on the local stack at each size, chassis ceiling beside it (JSON
+# lines; docs/bench-round.md). The default stops at 10,000: on this 2-core machine the stand-in database
+# (SecantusDB) bounds every stage, and 117,000 does not finish within 10 minutes (BENCH_ROUND_SIZES=...,117000).
 BENCH_ROUND_SIZES ?= 2500,10000
 bench-round: install ## a whole round through the services per size, per stage, with the chassis ceiling
 	BENCH_ROUND_SIZES=$(BENCH_ROUND_SIZES) $(PY) -m bench round
