@@ -179,6 +179,34 @@ async def mongo_ceiling(wire: Wire, events: int = EVENTS, *, layout: str = "per_
         await client.close()
 
 
+async def document_rate(wire: Wire, *, per_document: int, people: int = EVENTS) -> float:
+    """The stand-in database's own write ceiling: people stored per second when each transaction inserts 500
+    people, as one document per person (`per_document=1`) or packed `per_document` to a document."""
+    from pymongo import AsyncMongoClient
+
+    person = {"agency_id": "padang", "unit_id": "DISDIK-UPT2", "post_id": "DISDIK-UPT2-JF-AHLI", "jpm": 81.5,
+              "box": 5, "flags": "x" * 600}  # fmt: skip  # ~1 KB, about a candidate or an employee record
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(wire.mongo_uri)
+    db = client[f"ceiling_{uuid.uuid4().hex[:8]}"]
+    await db.people.create_index([("agency_id", 1), ("nip", 1)])
+    try:
+        started = time.perf_counter()
+        for start in range(0, people, BATCH):
+            nips = [replica_nip(i) for i in range(start, min(people, start + BATCH))]
+            if per_document == 1:
+                docs = [{**person, "nip": n} for n in nips]
+            else:
+                docs = [{"agency_id": "padang", "people": [{**person, "nip": n} for n in nips[i : i + per_document]]}
+                        for i in range(0, len(nips), per_document)]  # fmt: skip
+            async with client.start_session() as session:
+                await session.start_transaction()
+                await db.people.insert_many(docs, session=session)
+                await session.commit_transaction()
+        return people / (time.perf_counter() - started)
+    finally:
+        await client.close()
+
+
 async def relay_rate(wire: Wire) -> float:
     kit: ServiceKit = create_app(ToySettings(**wire.settings(log_level="WARNING"))).state.kit
     await kit.start()
@@ -202,7 +230,8 @@ async def relay_rate(wire: Wire) -> float:
 
 def measure(wire: Wire, repeats: int = REPEATS) -> list[dict[str, Any]]:
     """Every chassis figure on one wire, alternating the alternatives so machine noise hits them alike."""
-    runs: dict[str, list[float]] = {k: [] for k in ("batch_api", "per_event_api", "kafka", "mongo", "layout", "relay")}
+    keys = ("batch_api", "per_event_api", "kafka", "mongo", "layout", "relay", "doc_per_person", "doc_per_500")
+    runs: dict[str, list[float]] = {k: [] for k in keys}
     for _ in range(repeats):
         runs["batch_api"].append(asyncio.run(consume_rate(wire, bulk=True)))
         runs["per_event_api"].append(asyncio.run(consume_rate(wire, bulk=False)))
@@ -210,6 +239,8 @@ def measure(wire: Wire, repeats: int = REPEATS) -> list[dict[str, Any]]:
         runs["mongo"].append(asyncio.run(mongo_ceiling(wire)))
         runs["layout"].append(asyncio.run(mongo_ceiling(wire, layout="chassis")))
         runs["relay"].append(asyncio.run(relay_rate(wire)))
+        runs["doc_per_person"].append(asyncio.run(document_rate(wire, per_document=1)))
+        runs["doc_per_500"].append(asyncio.run(document_rate(wire, per_document=BATCH)))
     med = {k: statistics.median(v) for k, v in runs.items()}
     ceiling = min(med["kafka"], med["mongo"])
     common = {"n": EVENTS, "batch": BATCH, "repeats": repeats, "stack": "tansu+secantusdb"}
@@ -239,6 +270,13 @@ def measure(wire: Wire, repeats: int = REPEATS) -> list[dict[str, Any]]:
         rec("chassis.consume", "ratio_to_chassis_layout_ceiling", "-", "ratio", handler="batch",
             value=med["batch_api"] / min(med["kafka"], med["layout"])),
         rec("chassis.relay", speed, "relay"),
+        rec("stand_in.ceiling", "people_per_second_median", "doc_per_person", "people/s",
+            layout="a document per person", note="500 people per transaction, insert_many"),
+        rec("stand_in.ceiling", "people_per_second_median", "doc_per_500", "people/s",
+            layout="500 people per document", note="500 people per transaction, one document"),
+        rec("stand_in.ceiling", "transaction_lifetime_s", "-", "s", value=60.0,
+            note="SecantusDB aborts a transaction older than this (like mongod's transactionLifetimeLimitSeconds); "
+                 "a unit of work that runs longer fails with NoSuchTransaction"),
     ]  # fmt: skip
 
 

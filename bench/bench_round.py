@@ -83,9 +83,15 @@ def run_round(size: int, replicas: bool = False, chassis_too: bool = True) -> li
             load_after = load_average()
             rss = {s: peak_rss_mb(state.pids[s]) for s in stack.SERVICES}
             if replicas:  # before the chassis bench, whose toy service publishes on the stack's topics
-                extra = asyncio.run(replica_rates(state, say))
+                try:
+                    extra = asyncio.run(replica_rates(state, say))
+                except Exception as exc:  # the round's records stand without it
+                    extra = [{"bench": "round.replicas", "metric": "error", "value": repr(exc), "unit": ""}]
             wire = Wire("local", state.kafka, state.mongo_uri)
-            chassis = bench_chassis.measure(wire, repeats=1) if chassis_too else []
+            try:
+                chassis = bench_chassis.measure(wire, repeats=1) if chassis_too else []
+            except Exception as exc:  # the round's records stand without it
+                chassis = [{"bench": "chassis.consume", "metric": "error", "value": repr(exc), "unit": ""}]
         finally:
             stack.down(run_dir)
     counts = result["counts"]
