@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Header
 from pydantic import BaseModel
-from pymongo.errors import AutoReconnect, OperationFailure, ServerSelectionTimeoutError
+from pymongo.errors import AutoReconnect, DuplicateKeyError, OperationFailure, ServerSelectionTimeoutError
 
 from mutasi.chassis.consumer import EventRejected
 from mutasi.chassis.http import CallerDep
@@ -87,6 +87,8 @@ HALT = asyncio.Event()  # only is_set() is used: no loop is bound
 # how many times the toy job's second batch meets a write conflict (as when a killed process's open
 # transaction still holds its documents) before it goes through
 JOB_CONFLICTS = [0]
+# how many times it meets a duplicate key instead (another import inserted a row this pass had read as absent)
+JOB_DUPLICATES = [0]
 
 
 @router.post("/v1/batches/{count}", status_code=202)
@@ -101,6 +103,9 @@ async def start_batches(count: int, who: CallerDep, kit: KitDep, key: Idempotenc
                 raise OperationFailure(
                     "WriteConflict error", code=112, details={"errorLabels": ["TransientTransactionError"]}
                 )
+            if batch == 1 and JOB_DUPLICATES[0] > 0:
+                JOB_DUPLICATES[0] -= 1
+                raise DuplicateKeyError("E11000 duplicate key error collection: notes", code=11000)
             async with job.uow() as uow:
                 docs = [{"agency_id": who.agency_id, "note_id": f"b{batch}-{i}", "nip": str(i), "text": ""}
                         for i in range(10)]  # fmt: skip

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from mutasi.chassis.jobs import JOBS
 from tests.support.service import running_service
-from tests.support.toy import HALT, JOB_CONFLICTS, ToySettings, create_app
+from tests.support.toy import HALT, JOB_CONFLICTS, JOB_DUPLICATES, ToySettings, create_app
 
 
 def toy_app():  # type: ignore[no-untyped-def]
@@ -66,5 +66,21 @@ async def test_a_job_that_meets_a_write_conflict_runs_again_and_ends_succeeded_w
             notes = await svc.kit.database().raw("notes").count({})
     finally:
         JOB_CONFLICTS[0] = 0
+    assert (final["state"], final["result"], final["rows_accepted"]) == ("succeeded", {"batches": 3}, 30)
+    assert notes == 30
+
+
+async def test_a_job_that_meets_a_duplicate_key_runs_again_and_ends_succeeded() -> None:
+    """Two imports of the same new rows at once: one pass inserts a row the other read as absent, and that pass
+    meets a duplicate key. Running it again reads the row as present, so the job ends succeeded, not failed."""
+    JOB_DUPLICATES[0] = 1
+    try:
+        async with running_service(toy_app()) as svc:
+            job_id = (await svc.http.post("/v1/batches/3", headers={"Idempotency-Key": "j4"})).json()["job_id"]
+            await svc.kit.jobs.wait_all()
+            final = (await svc.http.get(f"/v1/batches/{job_id}")).json()
+            notes = await svc.kit.database().raw("notes").count({})
+    finally:
+        JOB_DUPLICATES[0] = 0
     assert (final["state"], final["result"], final["rows_accepted"]) == ("succeeded", {"batches": 3}, 30)
     assert notes == 30

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from mutasi.chassis.faults import is_transient
+from mutasi.chassis.faults import is_duplicate_key, is_transient
 from mutasi.chassis.http import error_body
 from mutasi.chassis.store import OUTBOX, Doc, IdempotencyConflict, UnitOfWork, storable
 
@@ -134,7 +134,9 @@ class Jobs:
         self._tasks[job.job_id] = asyncio.create_task(self._run(job, work), name=f"job-{job.job_id}")
 
     async def _attempts(self, job: Job, work: Work) -> dict[str, Any]:
-        """`work`, run again from the start while it fails with a transient error and `job_retry_s` lasts.
+        """`work`, run again from the start while it fails with a transient error and `job_retry_s` lasts. A
+        duplicate key counts as one: another writer (a second import of the same file) inserted a row this pass
+        read as absent, and the next pass reads it as present and replaces it.
 
         The row counters start again with each pass (a pass reports them from scratch); the events counter keeps
         what earlier passes committed, as those events stay in the outbox."""
@@ -144,7 +146,8 @@ class Jobs:
             try:
                 return await work(job)
             except Exception as exc:
-                if not is_transient(exc) or asyncio.get_running_loop().time() + backoff > deadline:
+                again = is_transient(exc) or is_duplicate_key(exc)
+                if not again or asyncio.get_running_loop().time() + backoff > deadline:
                     raise
                 log.warning("job pass failed, running it again", extra={"job_id": job.job_id, "error": repr(exc)})
                 await asyncio.sleep(backoff)
