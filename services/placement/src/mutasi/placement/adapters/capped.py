@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.math_opt.python import mathopt
 
-from mutasi.placement.adapters.flow import FlowArcs, solve_flow
+from mutasi.placement.adapters.flow import FlowArcs, group_arcs, solve_flow
 
 IntArray = npt.NDArray[np.int64]
 _BIG = np.iinfo(np.int64).max // 4
@@ -381,16 +381,7 @@ def solve_capped(
     worst, binding, spent, residual, capped = 0, 0, 0, 0, 0
     for g, s, e in zip(groups.tolist(), starts.tolist(), ends.tolist(), strict=True):
         sel = order[s:e]
-        people = np.flatnonzero(person_group == g)
-        posts = np.flatnonzero(post_group == g)
-        pmap = np.full(arcs.n_people, -1, dtype=np.int64)
-        pmap[people] = np.arange(len(people))
-        qmap = np.full(arcs.n_posts, -1, dtype=np.int64)
-        qmap[posts] = np.arange(len(posts))
-        post = arcs.post[sel]
-        heads = np.where(post >= 0, qmap[np.maximum(post, 0)], -1)
-        sub = FlowArcs(len(people), len(posts), pmap[arcs.person[sel]], heads, arcs.score[sel], arcs.capacity[posts],
-                       arcs.priority[sel])  # fmt: skip
+        people, sub = group_arcs(arcs, sel, person_group == g, post_group == g)
         g_gate = gate[sel]
         units = np.unique(g_gate[g_gate >= 0])
         umap = np.full(len(caps), -1, dtype=np.int64)

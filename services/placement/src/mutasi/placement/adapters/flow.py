@@ -9,6 +9,7 @@ import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -74,20 +75,24 @@ def solve_flow_by_group(arcs: FlowArcs, person_group: IntArray, post_group: IntA
     ends = np.append(starts[1:], len(order))
     chosen = np.full(arcs.n_people, -1, dtype=np.int64)
 
-    def one(g: int, sel: IntArray) -> tuple[IntArray, IntArray]:
-        people = np.flatnonzero(person_group == g)
-        posts = np.flatnonzero(post_group == g)
-        pmap = np.full(arcs.n_people, -1, dtype=np.int64)
-        pmap[people] = np.arange(len(people))
-        qmap = np.full(arcs.n_posts, -1, dtype=np.int64)
-        qmap[posts] = np.arange(len(posts))
-        post = arcs.post[sel]
-        heads = np.where(post >= 0, qmap[np.maximum(post, 0)], -1)
-        sub = FlowArcs(len(people), len(posts), pmap[arcs.person[sel]], heads, arcs.score[sel], arcs.capacity[posts],
-                       arcs.priority[sel])  # fmt: skip
-        return people, sel[solve_flow(sub)]
-
     for g, s, e in zip(groups, starts, ends, strict=True):
-        people, picked = one(int(g), order[s:e])
-        chosen[people] = picked
+        sel = order[s:e]
+        people, sub = group_arcs(arcs, sel, person_group == g, post_group == g)
+        chosen[people] = sel[solve_flow(sub)]
     return chosen
+
+
+def group_arcs(arcs: FlowArcs, sel: IntArray, in_people: BoolArray, in_posts: BoolArray) -> tuple[IntArray, FlowArcs]:
+    """One group's own flow problem: the arcs `sel` (all inside the group), renumbered over the group's people and
+    posts. Returns the group's people (indices in `arcs`) and the sub-problem; its arc k is `sel[k]`."""
+    people = np.flatnonzero(in_people)
+    posts = np.flatnonzero(in_posts)
+    pmap = np.full(arcs.n_people, -1, dtype=np.int64)
+    pmap[people] = np.arange(len(people))
+    qmap = np.full(arcs.n_posts, -1, dtype=np.int64)
+    qmap[posts] = np.arange(len(posts))
+    post = arcs.post[sel]
+    heads = np.where(post >= 0, qmap[np.maximum(post, 0)], -1)
+    sub = FlowArcs(len(people), len(posts), pmap[arcs.person[sel]], heads, arcs.score[sel], arcs.capacity[posts],
+                   arcs.priority[sel])  # fmt: skip
+    return people, sub
