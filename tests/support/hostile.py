@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
+from mutasi.chassis.spreadsheets import column_name
+
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="xml" ContentType="application/xml"/></Types>'
@@ -62,20 +64,11 @@ def plain_sheet(rows: Iterable[Sequence[Any]]) -> bytes:
     parts = [SHEET_OPEN]
     for r, row in enumerate(rows, start=1):
         cells = "".join(
-            f'<c r="{_column(c)}{r}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>' for c, v in enumerate(row)
+            f'<c r="{column_name(c)}{r}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>' for c, v in enumerate(row)
         )
         parts.append(f'<row r="{r}">{cells}</row>')
     parts.append(SHEET_CLOSE)
     return _package("".join(parts).encode())
-
-
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def zip_bomb(unzipped_mb: int) -> bytes:

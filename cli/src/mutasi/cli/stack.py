@@ -105,26 +105,22 @@ def service_env(
     return env
 
 
-def start_service(state: StackState, service: str) -> subprocess.Popen[bytes]:
-    port = state.ports.get(service) or free_port()
-    state.ports[service] = port
-    env = service_env(service, state.kafka, state.mongo_uri, port, issuer=state.issuer, run_dir=Path(state.run_dir),
-                      settings=state.settings)  # fmt: skip
-    proc = spawn([sys.executable, "-m", f"mutasi.{service}"], Path(state.run_dir) / "logs" / f"{service}.log", env)
-    state.pids[service] = proc.pid
-    return proc
-
-
-def start_replica(state: StackState, service: str, index: int = 2) -> subprocess.Popen[bytes]:
-    """Another process of `service` (`<service>-<index>` in pids, ports and logs): the same database and consumer
-    groups, its own HTTP port. The replicas split the topics' partitions; the relay lease keeps one publisher."""
-    name = f"{service}-{index}"
+def start_service(state: StackState, service: str, name: str | None = None) -> subprocess.Popen[bytes]:
+    """A process of `service`, known as `name` (the service's own name unless a replica) in pids, ports and logs."""
+    name = name or service
     port = state.ports.get(name) or free_port()
     state.ports[name] = port
     env = service_env(service, state.kafka, state.mongo_uri, port, issuer=state.issuer, run_dir=Path(state.run_dir),
                       settings=state.settings)  # fmt: skip
     proc = spawn([sys.executable, "-m", f"mutasi.{service}"], Path(state.run_dir) / "logs" / f"{name}.log", env)
     state.pids[name] = proc.pid
+    return proc
+
+
+def start_replica(state: StackState, service: str, index: int = 2) -> subprocess.Popen[bytes]:
+    """Another process of `service` (`<service>-<index>` in pids, ports and logs): the same database and consumer
+    groups, its own HTTP port. The replicas split the topics' partitions; the relay lease keeps one publisher."""
+    proc = start_service(state, service, f"{service}-{index}")
     state.save()
     return proc
 

@@ -257,7 +257,7 @@ class XlsxWorkbook:
 
 def _check_cell(value: Any, row: int, column: int, limits: SheetLimits) -> None:
     if isinstance(value, str) and len(value) > limits.max_cell_chars:
-        ref = f"{_column_name(column)}{row}"
+        ref = f"{column_name(column)}{row}"
         raise SpreadsheetRejected(
             422, f"sel / cell {ref}",
             f"Isi sel {ref} terlalu panjang / cell {ref} too long ({len(value)} characters): batas / limit "
@@ -265,7 +265,8 @@ def _check_cell(value: Any, row: int, column: int, limits: SheetLimits) -> None:
         )  # fmt: skip
 
 
-def _column_name(index: int) -> str:
+def column_name(index: int) -> str:
+    """The spreadsheet letters of a 0-based column index: 0 → A, 25 → Z, 26 → AA."""
     name = ""
     index += 1
     while index:
