@@ -11,6 +11,8 @@ and its raw ceiling on the same Tansu and SecantusDB. Records (docs/bench-round.
 
 - `{"bench": "round.province", "metric": "seconds", "people": …, "stage": …}` per stage and `total`;
 - `{"bench": "round.province", "metric": "peak_rss_mib", …}` per service;
+- `{"bench": "round.province", "metric": "documents_per_person", …}`: documents each service's database holds after
+  the round (per collection in `documents`), per person — the stand-in database pays per document;
 - `{"bench": "round.province", "metric": "seconds_per_1000_people", …}` per size and the growth ratio;
 - `chassis.consume` / `chassis.consume_ceiling` (bench_chassis) with `ratio_to_ceiling`;
 - `{"bench": "round.replicas", "metric": "events_per_second", "replicas": 1|2, …}` and their ratio.
@@ -36,6 +38,9 @@ SEED = 2026
 REPLICA_EVENTS = int(os.environ.get("BENCH_ROUND_REPLICA_EVENTS", "1000"))
 REPLICA_SERVICE = "evaluation"
 REFRESH = {"METRICS_REFRESH_S": "60"}
+# "per_service": each service its own SecantusDB process (as each has its own MongoDB in production);
+# "shared": one SecantusDB for all four (the demo's stack). BENCH_ROUND_DATABASES=shared,per_service runs both.
+DATABASES = [d.strip() for d in os.environ.get("BENCH_ROUND_DATABASES", "per_service").split(",") if d.strip()]
 
 
 def sizes() -> list[int]:
@@ -57,7 +62,9 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def run_round(size: int, replicas: bool = False, chassis_too: bool = True) -> list[dict[str, Any]]:
+def run_round(
+    size: int, replicas: bool = False, chassis_too: bool = True, databases: str = "per_service"
+) -> list[dict[str, Any]]:
     def say(line: str) -> None:
         print(f"round {size}: {line}", file=sys.stderr, flush=True)  # progress; the records go to stdout
 
@@ -73,7 +80,8 @@ def run_round(size: int, replicas: bool = False, chassis_too: bool = True) -> li
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = Path(tmp)
         # the gauges every 60 s as in production (the stack refreshes them every 5 s for the demo)
-        state = stack.up(run_dir, say, console=False, agencies=tuple(agencies), settings=REFRESH)
+        state = stack.up(run_dir, say, console=False, agencies=tuple(agencies), settings=REFRESH,
+                         mongo_per_service=databases == "per_service")  # fmt: skip
         try:
             out = run_dir / "round"
             out.mkdir()
@@ -101,7 +109,7 @@ def run_round(size: int, replicas: bool = False, chassis_too: bool = True) -> li
         "every_decision_scheduled_in_evaluation": counts["evaluation_schedules"] >= counts["decided"] > 0,
     }
     common = {"people": people, "size": size, "agencies": len(agencies), "posts": posts, "seed": SEED,
-              "stack": "tansu+secantusdb", "load_average": load_after}  # fmt: skip
+              "stack": "tansu+secantusdb", "databases": databases, "load_average": load_after}  # fmt: skip
     records: list[dict[str, Any]] = [
         {"bench": "round.province", "metric": "seconds", "value": round(seconds, 1), "unit": "s", "stage": stage,
          **common}
@@ -122,6 +130,19 @@ def run_round(size: int, replicas: bool = False, chassis_too: bool = True) -> li
             **common,
         }
     )
+    documents = result["documents"]
+    records.append(
+        {
+            "bench": "round.province",
+            "metric": "documents_per_person",
+            "unit": "documents/person",
+            "stage": "total",
+            "value": round(sum(sum(c.values()) for c in documents.values()) / max(1, people), 2),
+            "per_service": {s: round(sum(c.values()) / max(1, people), 2) for s, c in documents.items()},
+            "documents": documents,
+            **common,
+        }
+    )
     records.append(
         {"bench": "round.province", "metric": "peak_rss_mib", "value": rss, "unit": "MiB", "stage": "total", **common}
     )
@@ -131,35 +152,41 @@ def run_round(size: int, replicas: bool = False, chassis_too: bool = True) -> li
 async def drive(
     urls: dict[str, str], out: Path, say: Any, state: stack.StackState, datasets: list[Any]
 ) -> dict[str, Any]:
-    observer = province.Observer(state.mongo_uri)
+    observer = province.Observer(state.mongo)
     try:
-        return await province.run_province(urls, out, say, state.issuer, datasets, observer)
+        result = await province.run_province(urls, out, say, state.issuer, datasets, observer)
+        result["documents"] = await observer.documents(list(stack.SERVICES))
+        return result
     finally:
         await observer.close()
 
 
 def growth(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Seconds per 1,000 people at each size, and the largest size's over the smallest's (1.0 = linear)."""
-    totals = [r for r in records if r["bench"] == "round.province" and r.get("stage") == "total" and
-              r["metric"] == "seconds"]  # fmt: skip
-    per = {r["people"]: r["value"] / r["people"] * 1000 for r in totals if r["people"]}
-    out: list[dict[str, Any]] = [
-        {"bench": "round.province", "metric": "seconds_per_1000_people", "value": round(v, 2), "unit": "s",
-         "people": p}
-        for p, v in sorted(per.items())
-    ]  # fmt: skip
-    if len(per) >= 2:
-        small, large = min(per), max(per)
-        out.append(
-            {
-                "bench": "round.province",
-                "metric": "growth_ratio",
-                "value": round(per[large] / per[small], 2),
-                "unit": "ratio",
-                "people": [small, large],
-                "note": "seconds per 1,000 people at the largest size over the smallest; <= 1 is linear or better",
-            }
-        )
+    """Seconds per 1,000 people at each size, and the largest size's over the smallest's (1.0 = linear), for each
+    database layout measured."""
+    out: list[dict[str, Any]] = []
+    for databases in dict.fromkeys(r.get("databases", "shared") for r in records if r["bench"] == "round.province"):
+        totals = [r for r in records if r["bench"] == "round.province" and r.get("stage") == "total" and
+                  r["metric"] == "seconds" and r.get("databases", "shared") == databases]  # fmt: skip
+        per = {r["people"]: r["value"] / r["people"] * 1000 for r in totals if r["people"]}
+        out += [
+            {"bench": "round.province", "metric": "seconds_per_1000_people", "value": round(v, 2), "unit": "s",
+             "people": p, "databases": databases}
+            for p, v in sorted(per.items())
+        ]  # fmt: skip
+        if len(per) >= 2:
+            small, large = min(per), max(per)
+            out.append(
+                {
+                    "bench": "round.province",
+                    "metric": "growth_ratio",
+                    "value": round(per[large] / per[small], 2),
+                    "unit": "ratio",
+                    "people": [small, large],
+                    "databases": databases,
+                    "note": "seconds per 1,000 people at the largest size over the smallest; <= 1 is linear or better",
+                }
+            )
     return out
 
 
@@ -175,7 +202,7 @@ async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA
 
     os.kill(state.pids["training"], 15)
     topic = topics.MUTATION_DECIDED.name
-    observer = province.Observer(state.mongo_uri)
+    observer = province.Observer(state.mongo)
     urls = [state.url(REPLICA_SERVICE)]
     rates: dict[int, float] = {}
     split: dict[str, Any] = {}
@@ -218,13 +245,17 @@ async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA
 
 def run() -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
-    for n, size in enumerate(sizes()):
+    runs = [(size, databases) for size in sizes() for databases in DATABASES]
+    for n, (size, databases) in enumerate(runs):
         # Replicas and the chassis figures once per run, on the first size's stack (they do not depend on it).
         first = n == 0
         try:
-            done = run_round(size, first and os.environ.get("BENCH_ROUND_REPLICAS", "1") == "1", first)
+            replicas = first and os.environ.get("BENCH_ROUND_REPLICAS", "1") == "1"
+            chassis = first and os.environ.get("BENCH_ROUND_CHASSIS", "1") == "1"
+            done = run_round(size, replicas, chassis, databases)
         except Exception as exc:  # one size failing keeps the others' records (and is an error record itself)
-            done = [{"bench": "round.province", "metric": "error", "value": repr(exc), "unit": "", "size": size}]
+            done = [{"bench": "round.province", "metric": "error", "value": repr(exc), "unit": "", "size": size,
+                     "databases": databases}]  # fmt: skip
         for record in done:  # as each size ends (stdout gets every record when all sizes are done)
             print(f"round {size}: record {json.dumps(record, default=str)}", file=sys.stderr, flush=True)
         records.extend(done)

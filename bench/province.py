@@ -115,15 +115,16 @@ def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
 class Observer:
     """Counts read from the services' databases while the bench waits (never used to drive)."""
 
-    mongo_uri: str
-    _client: Any = field(default=None, init=False)
+    mongo_uris: Callable[[str], str]  # service -> the URI of its database server (the stack's StackState.mongo)
+    _clients: dict[str, Any] = field(default_factory=dict, init=False)
 
     def db(self, service: str) -> Any:
-        if self._client is None:
+        uri = self.mongo_uris(service)
+        if uri not in self._clients:
             from pymongo import AsyncMongoClient
 
-            self._client = AsyncMongoClient(self.mongo_uri)
-        return self._client[f"mutasi_{service}"]
+            self._clients[uri] = AsyncMongoClient(uri)
+        return self._clients[uri][f"mutasi_{service}"]
 
     async def pool(self, agencies: list[str]) -> int:
         return int(await self.db("placement")["candidates"].count_documents({"agency_id": {"$in": agencies}}))
@@ -135,9 +136,19 @@ class Observer:
     async def schedules(self, round_ids: list[str]) -> int:
         return int(await self.db("evaluation")["schedules"].count_documents({"round_id": {"$in": round_ids}}))
 
+    async def documents(self, services: list[str]) -> dict[str, dict[str, int]]:
+        """Documents held per collection of each service's database: what the round wrote, per person, on a
+        database that pays per document (bench records `documents`)."""
+        out: dict[str, dict[str, int]] = {}
+        for service in services:
+            db = self.db(service)
+            names = sorted(await db.list_collection_names())
+            out[service] = {n: int(await db[n].estimated_document_count()) for n in names}
+        return out
+
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.close()
+        for client in self._clients.values():
+            await client.close()
 
 
 async def wait_until(what: str, count: Callable[[], Awaitable[int]], target: int, say: Callable[[str], None]) -> int:

@@ -40,6 +40,12 @@ class StackState:
     ports: dict[str, int] = field(default_factory=dict)
     issuer: str = ""  # the local identity provider's URL: the `iss` the services accept
     settings: dict[str, str] = field(default_factory=dict)  # more service settings, e.g. METRICS_REFRESH_S
+    # With `up(mongo_per_service=True)`: each service's own SecantusDB (service -> URI); the others use mongo_uri.
+    mongo_uris: dict[str, str] = field(default_factory=dict)
+
+    def mongo(self, service: str) -> str:
+        """The MongoDB URI `service` (or one of its replicas) uses."""
+        return self.mongo_uris.get(service, self.mongo_uri)
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -110,8 +116,8 @@ def start_service(state: StackState, service: str, name: str | None = None) -> s
     name = name or service
     port = state.ports.get(name) or free_port()
     state.ports[name] = port
-    env = service_env(service, state.kafka, state.mongo_uri, port, issuer=state.issuer, run_dir=Path(state.run_dir),
-                      settings=state.settings)  # fmt: skip
+    env = service_env(service, state.kafka, state.mongo(service), port, issuer=state.issuer,
+                      run_dir=Path(state.run_dir), settings=state.settings)  # fmt: skip
     proc = spawn([sys.executable, "-m", f"mutasi.{service}"], Path(state.run_dir) / "logs" / f"{name}.log", env)
     state.pids[name] = proc.pid
     return proc
@@ -161,18 +167,23 @@ def up(
     agencies: tuple[str, ...] = (),
     partitions: int | None = None,
     settings: dict[str, str] | None = None,
+    mongo_per_service: bool = False,
 ) -> StackState:
     """Start everything and wait until every service answers ready; with `console`, also the local mailbox
     (SMTP) and the web console with its notifier. `agencies`: more agencies whose demo staff the identity
     provider knows (the province bench); `partitions`: of every topic (default MUTASI_TOPIC_PARTITIONS);
-    `settings`: service settings for every service (names without the MUTASI_<SERVICE>_ prefix)."""
+    `settings`: service settings for every service (names without the MUTASI_<SERVICE>_ prefix);
+    `mongo_per_service`: each service gets its own SecantusDB process, as in production each service has its own
+    MongoDB (SecantusDB is a Python server that uses one core: separate servers let two services' writes run on
+    two cores); the console and tools keep the shared one."""
     existing = StackState.load(run_dir)
     if existing is not None and any(_alive(pid) for pid in existing.pids.values()):
         raise RuntimeError(f"a stack is already running from {run_dir}; run `mutasi stack down` first")
     run_dir.mkdir(parents=True, exist_ok=True)
     logs = run_dir / "logs"
     # Tansu keeps topics in memory, so a new stack starts empty; its database must start empty too.
-    shutil.rmtree(run_dir / MONGO_DATA, ignore_errors=True)
+    for data in (MONGO_DATA, *(f"{MONGO_DATA}-{s}" for s in SERVICES)):
+        shutil.rmtree(run_dir / data, ignore_errors=True)
     shutil.rmtree(run_dir / console_mod.MAILBOX_DIR, ignore_errors=True)  # and so must the mailbox of its notices
     kafka = start_tansu(logs / "tansu.log")
     say(f"  kafka (Tansu)        127.0.0.1:{kafka.port}")
@@ -186,6 +197,13 @@ def up(
         {"kafka": kafka.port, "mongo": mongo.port},
         settings=dict(settings or {}),
     )
+    if mongo_per_service:
+        for service in SERVICES:
+            own = start_secantus(logs / f"secantus-{service}.log", storage=run_dir / f"{MONGO_DATA}-{service}",
+                                 sync_on_commit=True)  # fmt: skip
+            name = f"mongo-{service}"
+            state.pids[name], state.ports[name], state.mongo_uris[service] = own.proc.pid, own.port, own.url
+            say(f"  mongodb ({service:<10}) 127.0.0.1:{own.port}")
     state.issuer = start_idp(state, logs / "idp.log", agencies)
     say(f"  identity provider    {state.issuer}  (demo users: docs/identity.md)")
     state.save()
@@ -245,7 +263,8 @@ def down(run_dir: Path) -> list[str]:
     if state is None:
         return []
     stopped = []
-    servers = ["console", *SERVICES, "idp", "mailbox", "kafka", "mongo"]
+    databases = [f"mongo-{s}" for s in SERVICES]  # up(mongo_per_service=True)
+    servers = ["console", *SERVICES, "idp", "mailbox", "kafka", "mongo", *databases]
     replicas = [name for name in state.pids if name not in servers]  # start_replica's `<service>-<n>`
     for name in [*replicas, *servers]:
         pid = state.pids.get(name)
