@@ -220,7 +220,7 @@ def _capped_records(arr: PoolArrays, meta: dict[str, Any], uncapped_fit: float) 
         ("binding_units", last["binding_units"], "units"),
         ("tight_units", last["tight_units"], "units"),
         ("over_cap_units", last["over_cap_units"], "units"),
-        ("price_rounds", last["price_rounds"], "flows"),
+        ("price_rounds", last["price_rounds"], "LP solves"),
         ("residual_people", last["residual_people"], "people"),
         ("groups_capped", last["groups_capped"], "groups"),
     ]

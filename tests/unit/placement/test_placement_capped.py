@@ -80,7 +80,7 @@ def whole_program(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray) -> int:
 @pytest.mark.parametrize("seed", range(10))
 def test_capped_optimum_equals_brute_force_on_tiny_tie_heavy_instances(seed: int) -> None:
     arcs, gate, caps, stay = instance(seed, people=7, posts=4, units=2, levels=3 if seed % 2 else 8, pct=35.0)
-    result = solve_capped(arcs, gate, caps, stay, rounds=seed % 3, first_delta=1, dual_rounds=seed % 2)
+    result = solve_capped(arcs, gate, caps, stay, rounds=seed % 3, first_delta=1 + 40 * (seed % 2))
     assert result.proven
     assert feasible(arcs, gate, caps, result.chosen)
     assert int(arcs.score[result.chosen].sum()) == brute_force(arcs, gate, caps)
@@ -90,8 +90,7 @@ def test_capped_optimum_equals_the_whole_integer_program_on_random_instances() -
     methods = set()
     for seed in range(15):
         arcs, gate, caps, stay = instance(100 + seed, people=80, posts=25, units=5, levels=(3, 6, 40)[seed % 3])
-        result = solve_capped(arcs, gate, caps, stay, rounds=(0, 3, 12)[seed % 3], first_delta=(1, 200)[seed % 2],
-                              dual_rounds=seed % 3)  # fmt: skip
+        result = solve_capped(arcs, gate, caps, stay, rounds=(0, 1, 6)[seed % 3], first_delta=(1, 200)[seed % 2])
         methods.add(result.method)
         assert result.proven
         assert feasible(arcs, gate, caps, result.chosen)
@@ -125,6 +124,32 @@ def test_reduced_costs_bound_every_plan_by_its_distance_from_the_flow() -> None:
             assert int(value[plan].sum()) <= int(value[flow].sum()) - int(rc[plan].sum())
 
 
+def test_any_prices_bound_every_capped_plan_by_its_reduced_costs() -> None:
+    """The bound the residual rests on (weak duality in integers): for any prices on seats and gates, LP duals or
+    not, scale·fit(x) ≤ total − Σ reduced cost over x for every plan x that keeps seats and caps; so fit(x) ≤
+    bound, and the optimum is never cut off by the residual of any δ."""
+    arcs, gate, caps, stay = instance(5, people=40, posts=12, units=3, levels=4)
+    value = weights(arcs)
+    best = whole_program(arcs, gate, caps)
+    rng = np.random.default_rng(1)
+    plans = [solve_capped(arcs, gate, caps, stay).chosen]
+    for _ in range(400):
+        plan = stay.copy()
+        for i in rng.choice(arcs.n_people, size=5, replace=False).tolist():
+            plan[i] = rng.choice(np.flatnonzero(arcs.person == i))
+        if feasible(arcs, gate, caps, plan):
+            plans.append(plan)
+    assert len(plans) > 30
+    for trial in range(20):
+        post_price = rng.uniform(0, 50, arcs.n_posts) * (trial % 2)
+        unit_price = rng.uniform(0, 80, len(caps))
+        bound = capped._price_bound(arcs, gate, caps, value, post_price, unit_price, scale=1 + 999 * (trial % 3 == 0))
+        assert (bound.rc >= 0).all()
+        assert bound.bound >= best
+        for plan in plans:
+            assert bound.scale * int(value[plan].sum()) <= bound.total - int(bound.rc[plan].sum())
+
+
 def test_a_wrong_flow_is_refused_rather_than_priced() -> None:
     arcs, _, _, stay = instance(4, people=30, posts=10, units=3, levels=30)
     flow = solve_flow(arcs)
@@ -156,18 +181,18 @@ def test_groups_solve_to_the_same_optimum_as_the_whole_round() -> None:
 def test_a_residual_short_of_the_bound_is_widened_not_taken(monkeypatch: pytest.MonkeyPatch) -> None:
     """On this instance the first residual that has a plan is not the optimum (it is more than δ under the
     bound): the solver must widen it instead of returning it."""
-    arcs, gate, caps, stay = instance(201, people=60, posts=20, units=4, levels=40, per_person=3)
+    arcs, gate, caps, stay = instance(202, people=60, posts=20, units=4, levels=40, per_person=3)
     residuals: list[int] = []
     program = capped._residual_program
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        chosen, status, free = program(*args, **kwargs)
-        if chosen is not None:
-            residuals.append(int(arcs.score[chosen].sum()))
-        return chosen, status, free
+        solved = program(*args, **kwargs)
+        if solved.plan is not None:
+            residuals.append(int(arcs.score[solved.plan].sum()))
+        return solved
 
     monkeypatch.setattr(capped, "_residual_program", spy)
-    result = solve_capped(arcs, gate, caps, stay, rounds=2, first_delta=1, dual_rounds=0)
+    result = solve_capped(arcs, gate, caps, stay, rounds=2, first_delta=1)
     best = whole_program(arcs, gate, caps)
     assert residuals[0] < best  # the trap is there
     assert result.method == "mip_residual"

@@ -90,7 +90,12 @@ def test_pricing_the_unit_exit_gate_proves_the_capped_optimum_without_an_integer
     assert solver.last_method == "certified"
 
 
-def test_when_ties_keep_pricing_from_proving_the_optimum_the_integer_program_settles_it() -> None:
+@pytest.mark.parametrize(("rounds", "method"), [(0, "mip_residual"), (None, "certified")])
+def test_when_ties_keep_pricing_from_proving_the_optimum_the_integer_program_settles_it(
+    rounds: int | None, method: str
+) -> None:
+    """Four people tie for two leaving places: no price on the gate alone picks two of them; the integer program
+    on the residual does, and the LP's vertex (integral here) already certifies it."""
     people = "ABCD"
     p = problem(
         people=[(n, "u1", f"{n.lower()}0") for n in people],
@@ -99,9 +104,9 @@ def test_when_ties_keep_pricing_from_proving_the_optimum_the_integer_program_set
         post_unit={"T": "u2"},
         max_leavers={"u1": 2},
     )
-    solver = OrToolsPlanSolver()
+    solver = OrToolsPlanSolver() if rounds is None else OrToolsPlanSolver(price_rounds=rounds)
     plan = solver.solve(p)
-    assert solver.last_method == "mip_residual"
+    assert solver.last_method == method
     assert total_fit(plan) == 200
     assert violations(p, plan) == []
 

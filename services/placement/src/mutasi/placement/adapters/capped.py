@@ -5,19 +5,18 @@ A cap limits how many people may leave a unit: a side constraint on the "leaving
 e.g. agencies that share no asked-for post; a unit belongs to one agency, so its gate stays inside a group):
 
 1. The plain flow; if no cap is exceeded, that is the optimum.
-2. Lagrangian pricing: a price per unit is charged on its gate arcs and the flow re-solved for that group only.
-   Any price vector gives an upper bound L(price) on the capped optimum; a capped-feasible flow that reaches the
-   bound is optimal (certificate). Prices move by a Newton step: from the flow's node potentials each leaver's
-   regret (what staying inside the unit would cost them) is known, and a unit over its cap raises its price
-   past the regret of its k-th cheapest leaver (k = its excess), within a bisection bracket.
-3. When no price certifies (ties or a fractional LP optimum), reduced-cost fixing settles it: with the
-   potentials of the best-bound flow, every capped plan x obeys
-       fit(x) ≤ L − Σ |reduced cost of arc a| · |x_a − flow_a|,
-   so a plan within δ of the bound uses no arc whose reduced cost exceeds δ. An integer program (HiGHS) over the
-   people with an arc of reduced cost ≤ δ, everyone else fixed to the flow, finds the best plan of that residual;
-   if it reaches L − δ it is the capped optimum, otherwise δ grows (to the bound minus the best plan found) and
-   the residual is solved again. Exact by construction; only a time limit can stop it short, and then the result
-   says so (method "mip_time_limited").
+2. Prices: any prices v ≥ 0 on seats and λ ≥ 0 on gates bound the capped optimum from above (weak LP duality,
+   kept in integers, see `_Bound`), and the best ones are the duals of the capped problem's LP relaxation. That
+   LP is solved by column generation around the plain flow: HiGHS (barrier) on the arcs within a small reduced
+   cost of the flow, priced over every arc, the arcs the prices make attractive added, a few rounds. An
+   integral LP plan that reaches the bound is optimal (certificate).
+3. The LP is usually fractional (ties; moves inside a unit are not gated), so reduced-cost fixing settles it:
+   every plan worth at least bound − δ uses only arcs whose reduced cost is within the slack of δ. An integer
+   program (HiGHS, zero gap) over the people with more than one such arc, everyone else on their one open arc,
+   finds the best plan of that residual; if it reaches bound − δ it is the capped optimum, otherwise δ grows (to
+   the bound minus the best plan found, which the next residual contains) and the residual is solved again.
+   Exact by construction; only a time limit can stop it short, and then the result says so (method
+   "mip_time_limited"). Both programs are built as MathOpt model protos straight from the arrays.
 """
 
 from __future__ import annotations
@@ -28,12 +27,19 @@ from datetime import timedelta
 
 import numpy as np
 import numpy.typing as npt
-from ortools.math_opt.python import mathopt
+from ortools.math_opt import model_parameters_pb2, model_pb2, result_pb2, solution_pb2, sparse_containers_pb2
+from ortools.math_opt.core.python import solver as core_solver
+from ortools.math_opt.python import callback, init_arguments, mathopt
 
 from mutasi.placement.adapters.flow import FlowArcs, group_arcs, solve_flow
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 _BIG = np.iinfo(np.int64).max // 4
+_SCALE = 1000  # prices in thousandths of a hundredth (LP duals here are fractions like 0.2)
+_LP_WIDTH = 150  # the first LP holds the arcs within this reduced cost (hundredths) of the plain flow
+PRICE_ROUNDS = 6  # LP solves of the column generation, at most
+FIRST_DELTA = 16  # the first residual's width (hundredths); a residual's program grows steeply with it
 
 # Methods from best to worst; a province reports the worst of its groups.
 METHODS = ("min_cost_flow", "certified", "mip_residual", "mip_time_limited")
@@ -47,7 +53,7 @@ class CappedSolve:
     method: str  # one of METHODS (the worst group's)
     proven: bool  # False only when the integer program's time limit stopped it
     binding_units: int  # units the plain flow would have taken over their cap
-    price_rounds: int  # flow re-solves spent on pricing, over all groups
+    price_rounds: int  # LP solves spent on pricing, over all groups
     residual_people: int  # people left free in the integer programs, over all groups
     groups_capped: int  # groups where a cap bound
 
@@ -104,52 +110,206 @@ def leavers(gate: IntArray, chosen: IntArray, units: int) -> IntArray:
     return np.bincount(g[g >= 0], minlength=units).astype(np.int64)
 
 
-def _kth_per_unit(unit: IntArray, regret: IntArray, k: IntArray, units: int) -> IntArray:
-    """Per unit, the k-th smallest regret among the given people (_BIG when fewer)."""
-    out = np.full(units, _BIG, dtype=np.int64)
-    if not len(unit):
-        return out
-    order = np.lexsort((regret, unit))
-    u, r = unit[order], regret[order]
-    start = np.searchsorted(u, np.arange(units))
-    count = np.bincount(u, minlength=units)
-    ok = (k >= 1) & (k <= count)
-    out[ok] = r[start[ok] + k[ok] - 1]
-    return out
+@dataclass(frozen=True)
+class _Bound:
+    """An upper bound on a group's weight from prices on seats and gates, with every arc's reduced cost.
+
+    Weak LP duality, in integers: for post prices v ≥ 0 and unit prices λ ≥ 0 (both scaled by `scale`), let
+    value(a) = scale·w(a) − v(post of a) − λ(gate of a), best(i) person i's highest value, rc(a) = best(i) − value(a)
+    ≥ 0 and total = Σ best + Σ seats·v + Σ caps·λ. Any plan x that keeps seats and caps has
+        scale·w(x) = Σ_a value(a)·x(a) + Σ_j v(j)·load(j) + Σ_u λ(u)·leavers(u) ≤ total − Σ_a rc(a)·x(a)
+    (load ≤ seats, leavers ≤ caps, prices ≥ 0). So w(x) ≤ ⌊total / scale⌋ (`bound`; weights are integers), and a
+    plan worth at least t uses only arcs with rc ≤ total − scale·t (`slack(t)`). Any prices give a valid bound;
+    good ones (the LP's duals) give a small slack."""
+
+    total: int
+    scale: int
+    rc: IntArray
+
+    @property
+    def bound(self) -> int:
+        return self.total // self.scale
+
+    def slack(self, target: int) -> int:
+        return self.total - self.scale * target
+
+
+def _scale(arcs: FlowArcs, weight: IntArray) -> int:
+    """Prices in 1/_SCALE of a hundredth, or coarser where the int64 sums of `_Bound` could overflow (prices are
+    clipped to 2·top, so |total| ≤ scale·top·(3·people + 2·seats + 1))."""
+    top = int(np.abs(weight).max(initial=0)) + 1
+    terms = 3 * arcs.n_people + 2 * int(arcs.capacity.sum()) + 1
+    return int(max(1, min(_SCALE, (2**62) // (top * terms))))
+
+
+def _price_bound(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, post_price: FloatArray,
+                 unit_price: FloatArray, scale: int) -> _Bound:  # fmt: skip
+    """The bound of post and unit prices (in hundredths; rounded to 1/scale and clipped to [0, 2·top])."""
+    top = 2 * (int(np.abs(weight).max(initial=0)) + 1) * scale
+    v = np.clip(np.round(np.nan_to_num(post_price) * scale), 0, top).astype(np.int64)
+    lam = np.clip(np.round(np.nan_to_num(unit_price) * scale), 0, top).astype(np.int64)
+    value = (weight * scale - np.where(arcs.post >= 0, v[np.maximum(arcs.post, 0)], 0)
+             - np.where(gate >= 0, lam[np.maximum(gate, 0)], 0))  # fmt: skip
+    best = np.full(arcs.n_people, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(best, arcs.person, value)
+    total = int(best.sum()) + int(arcs.capacity.astype(np.int64) @ v) + int(caps.astype(np.int64) @ lam)
+    return _Bound(total, scale, np.asarray(best[arcs.person] - value, dtype=np.int64))
 
 
 @dataclass
-class _Pricing:
-    price: IntArray
-    low: IntArray
-    high: IntArray
+class _Solved:
+    status: str  # "optimal", "infeasible", "time_limited" (a plan may still be there) or "failed"
+    plan: IntArray | None  # the whole group's chosen arc per person (fixed people keep theirs)
+    objective: float  # weight of `plan` (for an LP: its fractional value)
+    post_dual: FloatArray | None = None
+    unit_dual: FloatArray | None = None
+    integral: bool = False
+    free_people: int = 0
 
-    def step(self, arcs: FlowArcs, gate: IntArray, excess: IntArray, rc: IntArray, chosen: IntArray) -> bool:
-        """Newton step on each unit's price, kept inside its bracket (else bisection); False when no price moves."""
-        n, units = arcs.n_people, len(self.price)
-        price = self.price
-        self.low = np.where(excess > 0, np.maximum(self.low, price), self.low)
-        self.high = np.where((excess < 0) | ((excess == 0) & (price == 0)), np.minimum(self.high, price), self.high)
-        unit_of = np.full(n, -1, dtype=np.int64)
-        unit_of[arcs.person[gate >= 0]] = gate[gate >= 0]
-        leaving = gate[chosen] >= 0
-        stay_regret = np.full(n, _BIG, dtype=np.int64)
-        np.minimum.at(stay_regret, arcs.person[gate < 0], rc[gate < 0])
-        leave_regret = np.full(n, _BIG, dtype=np.int64)
-        np.minimum.at(leave_regret, arcs.person[gate >= 0], rc[gate >= 0])
-        up = _kth_per_unit(unit_of[leaving], stay_regret[leaving], excess, units)
-        inside = ~leaving & (unit_of >= 0)
-        down = _kth_per_unit(unit_of[inside], leave_regret[inside], -excess, units)
-        proposal = np.where(excess > 0, price + np.minimum(up, _BIG // 2) + 1,
-                            np.where((excess < 0) & (price > 0), price - np.minimum(down, price), price))  # fmt: skip
-        self.high = np.where(self.high <= self.low, _BIG, self.high)  # prices of other units moved the bracket
-        inside_bracket = (proposal > self.low) & (proposal < self.high)
-        middle = np.where(self.high >= _BIG, 2 * self.low + 1, (self.low + self.high) // 2)
-        new = np.where(inside_bracket, proposal, np.maximum(middle, self.low + 1))
-        new = np.where((excess == 0) | ((excess < 0) & (price == 0)), price, new)
-        moved = bool((new != price).any())
-        self.price = np.asarray(new, dtype=np.int64)
-        return moved
+
+def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray, fixed_arc: IntArray,
+             integer: bool, seconds: float | None) -> _Solved:  # fmt: skip
+    """The group's plan over the arcs `var` (people who have one are free: exactly one of their `var` arcs), every
+    other person fixed to `fixed_arc`; seats and caps as rows. An integer program (exact: zero gap, "optimal" only
+    when the dual bound is within less than one hundredth) or its linear relaxation (for the duals). Built as a
+    MathOpt model proto from arrays and solved by HiGHS; the objective is measured from `fixed_arc`, so its
+    magnitude stays small and a zero gap is exact in floating point."""
+    n, p, units = arcs.n_people, arcs.n_posts, len(caps)
+    people, row = np.unique(arcs.person[var], return_inverse=True)
+    fixed_people = np.ones(n, dtype=np.bool_)
+    fixed_people[people] = False
+    fixed = fixed_arc[fixed_people]
+    fixed_posts = arcs.post[fixed]
+    seats = arcs.capacity - np.bincount(fixed_posts[fixed_posts >= 0], minlength=p)
+    room = caps - leavers(gate, fixed, units)
+    if (seats < 0).any() or (room < 0).any():
+        return _Solved("infeasible", None, 0.0)
+    free = len(people)
+    moves = arcs.post[var] >= 0
+    gated = gate[var] >= 0
+    rows = np.concatenate([row, free + arcs.post[var][moves], free + p + gate[var][gated]])
+    cols = np.concatenate([np.arange(len(var)), np.flatnonzero(moves), np.flatnonzero(gated)])
+    order = np.lexsort((cols, rows))
+    gain = weight[var] - weight[fixed_arc[arcs.person[var]]]
+    proto = model_pb2.ModelProto()
+    proto.variables.ids.extend(range(len(var)))
+    proto.variables.lower_bounds.extend(np.zeros(len(var)).tolist())
+    proto.variables.upper_bounds.extend(np.ones(len(var)).tolist())
+    proto.variables.integers.extend([integer] * len(var))
+    proto.linear_constraints.ids.extend(range(free + p + units))
+    proto.linear_constraints.lower_bounds.extend([1.0] * free + [-np.inf] * (p + units))
+    proto.linear_constraints.upper_bounds.extend([1.0] * free + seats.astype(float).tolist())
+    proto.linear_constraints.upper_bounds.extend(room.astype(float).tolist())
+    proto.linear_constraint_matrix.row_ids.extend(rows[order].tolist())
+    proto.linear_constraint_matrix.column_ids.extend(cols[order].tolist())
+    proto.linear_constraint_matrix.coefficients.extend(np.ones(len(order)).tolist())
+    proto.objective.maximize = True
+    nonzero = np.flatnonzero(gain)
+    proto.objective.linear_coefficients.ids.extend(nonzero.tolist())
+    proto.objective.linear_coefficients.values.extend(gain[nonzero].astype(float).tolist())
+    params = mathopt.SolveParameters(enable_output=False)
+    if integer:
+        params.relative_gap_tolerance, params.absolute_gap_tolerance = 0.0, 0.5
+    else:
+        params.lp_algorithm = mathopt.LPAlgorithm.BARRIER  # with crossover: a vertex, and far quicker here
+    if seconds is not None:
+        params.time_limit = timedelta(seconds=max(seconds, 0.5))
+    result = _solve_proto(proto, params)
+    reason = result.termination.reason
+    if reason in (result_pb2.TERMINATION_REASON_INFEASIBLE, result_pb2.TERMINATION_REASON_INFEASIBLE_OR_UNBOUNDED):
+        return _Solved("infeasible", None, 0.0, free_people=free)
+    feasible = solution_pb2.SOLUTION_STATUS_FEASIBLE
+    primal = next((s.primal_solution for s in result.solutions if s.HasField("primal_solution")
+                   and s.primal_solution.feasibility_status == feasible), None)  # fmt: skip
+    if primal is None:
+        return _Solved("time_limited" if integer else "failed", None, 0.0, free_people=free)
+    x = _dense(primal.variable_values, len(var))
+    integral = bool((np.abs(x - np.round(x)) < 1e-9).all())
+    plan = fixed_arc.copy()
+    plan[arcs.person[var[x > 0.5]]] = var[x > 0.5]
+    if integer:
+        bounds = result.termination.objective_bounds
+        proven = reason == result_pb2.TERMINATION_REASON_OPTIMAL and bounds.dual_bound < bounds.primal_bound + 1
+        return _Solved("optimal" if proven else "time_limited", plan, float(weight[plan].sum()), free_people=free)
+    dual = next((s.dual_solution for s in result.solutions if s.HasField("dual_solution")), None)
+    if reason != result_pb2.TERMINATION_REASON_OPTIMAL or dual is None:
+        return _Solved("failed", None, 0.0, free_people=free)
+    duals = _dense(dual.dual_values, free + p + units)
+    objective = float(weight[fixed_arc].sum()) + float(gain @ x)
+    return _Solved("optimal", plan if integral else None, objective, duals[free : free + p], duals[free + p :],
+                   integral, free)  # fmt: skip
+
+
+def _dense(values: sparse_containers_pb2.SparseDoubleVectorProto, size: int) -> FloatArray:
+    out = np.zeros(size, dtype=np.float64)
+    out[np.asarray(values.ids, dtype=np.int64)] = np.asarray(values.values, dtype=np.float64)
+    return out
+
+
+def _solve_proto(proto: model_pb2.ModelProto, params: mathopt.SolveParameters) -> result_pb2.SolveResultProto:
+    """HiGHS on a model proto built from arrays: the call `mathopt.solve` makes once it has exported its model,
+    without the per-variable Python objects on either side (they cost more than HiGHS here)."""
+    result = core_solver.solve(
+        proto,
+        mathopt.SolverType.HIGHS.value,
+        init_arguments.StreamableSolverInitArguments().to_proto(),
+        params.to_proto(),
+        model_parameters_pb2.ModelSolveParametersProto(),
+        None,
+        callback.CallbackRegistration().to_proto(),
+        None,
+        None,
+    )
+    if not isinstance(result, result_pb2.SolveResultProto):  # a proto of the C++ side's own pool
+        result = result_pb2.SolveResultProto.FromString(result.SerializeToString())
+    return result
+
+
+def _lp_bound(arcs: FlowArcs, gate: IntArray, caps: IntArray, stay: IntArray, weight: IntArray, flow: IntArray,
+              rc0: IntArray, scale: int, rounds: int,
+              deadline: float | None) -> tuple[_Bound, int, IntArray | None]:  # fmt: skip
+    """The capped problem's LP bound, by column generation around the plain flow: the LP over the arcs within
+    _LP_WIDTH of the flow's reduced costs (people with one such arc keep their flow arc; people the flow takes
+    out of a capped unit are free, with their stay arc), priced over every arc; arcs the prices make better
+    than what the LP gave their person join it, until none does or the bound meets the LP's value.
+    Returns the lowest bound seen (the plain flow's own bound if no LP solved), the LP solves spent and an
+    integral LP plan if one came out (a capped plan: an incumbent, often the optimum)."""
+    n = arcs.n_people
+    best = _Bound(scale * int(weight[flow].sum()), scale, scale * rc0)
+    open_arc = rc0 <= _LP_WIDTH
+    free = np.bincount(arcs.person[open_arc], minlength=n) > 1
+    free |= gate[flow] >= 0
+    open_arc[flow] = True
+    open_arc[stay[free]] = True
+    plan, spent = None, 0
+    for _ in range(rounds):
+        var = np.flatnonzero(open_arc & free[arcs.person])
+        left = None if deadline is None else deadline - time.monotonic()
+        solved = _program(arcs, gate, caps, weight, var, flow, False, left)
+        spent += 1
+        if solved.status != "optimal" or solved.post_dual is None or solved.unit_dual is None:
+            break
+        if solved.plan is not None:
+            plan = solved.plan
+        bound = _price_bound(arcs, gate, caps, weight, solved.post_dual, solved.unit_dual, scale)
+        if bound.total < best.total:
+            best = bound
+        if best.bound <= int(np.floor(solved.objective + 1e-6)):
+            break  # the bound is the LP's value: no prices do better
+        # the least reduced cost each person has inside the LP (their flow arc if they are not free)
+        inside = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(inside, arcs.person[var], bound.rc[var])
+        inside[~free] = bound.rc[flow[~free]]
+        better = ~(open_arc & free[arcs.person]) & (bound.rc < inside[arcs.person])
+        if not better.any():
+            break
+        joining = np.zeros(n, dtype=np.bool_)
+        joining[arcs.person[better]] = True
+        open_arc |= better
+        open_arc[flow[joining]] = True
+        open_arc[stay[joining]] = True
+        free |= joining
+    return best, spent, plan
 
 
 @dataclass
@@ -166,52 +326,29 @@ def solve_group(
     gate: IntArray,
     caps: IntArray,
     stay: IntArray,
-    rounds: int = 1,
+    rounds: int = PRICE_ROUNDS,
     deadline: float | None = None,
-    first_delta: int = 64,
-    dual_rounds: int = 2,
-    dual_delta: int = 300,
+    first_delta: int = FIRST_DELTA,
 ) -> _GroupResult:
     """The capped optimum of one group (gate: the group's unit index of each arc, -1 = not leaving a capped unit;
     stay: each person's stay arc, the always-feasible fallback)."""
     units = len(caps)
-    chosen = solve_flow(arcs)
-    excess = leavers(gate, chosen, units) - caps
+    flow = solve_flow(arcs)
+    excess = leavers(gate, flow, units) - caps
     if (excess <= 0).all():
-        return _GroupResult(chosen, "min_cost_flow")
+        return _GroupResult(flow, "min_cost_flow")
     binding = int((excess > 0).sum())
     weight = weights(arcs)
-    pricing = _Pricing(np.zeros(units, np.int64), np.zeros(units, np.int64), np.full(units, _BIG, np.int64))
-    best_bound, best_flow, best_value = _BIG, chosen, weight
+    rc0 = reduced_costs(arcs, weight, flow)
+    bound, spent, lp_plan = _lp_bound(arcs, gate, caps, stay, weight, flow, rc0, _scale(arcs, weight), rounds,
+                                      deadline)  # fmt: skip
     incumbent, incumbent_fit = np.asarray(stay, dtype=np.int64), int(weight[stay].sum())
-    spent, newton_left, duals_left = 0, rounds, dual_rounds
-    best_price = pricing.price
-    while True:
-        value = weight - np.where(gate >= 0, pricing.price[np.maximum(gate, 0)], 0)
-        bound = int(value[chosen].sum() + pricing.price @ caps)
-        if bound < best_bound:
-            best_bound, best_flow, best_value, best_price = bound, chosen, value, pricing.price.copy()
-        if (excess <= 0).all() and int(weight[chosen].sum()) > incumbent_fit:
-            incumbent, incumbent_fit = chosen, int(weight[chosen].sum())
-        if incumbent_fit >= best_bound:
-            return _GroupResult(incumbent, "certified", binding, spent)
-        if newton_left > 0 and pricing.step(arcs, gate, excess, reduced_costs(arcs, value, chosen), chosen):
-            newton_left -= 1
-        elif duals_left > 0:  # prices from the residual's linear relaxation around the best-bound flow
-            duals_left, newton_left = duals_left - 1, 0
-            rc = reduced_costs(arcs, best_value, best_flow)
-            guess = _residual_prices(arcs, gate, caps, weight, best_flow, rc, dual_delta, best_price)
-            if (guess == pricing.price).all():
-                break
-            pricing.price = guess
-        else:
-            break
-        chosen = solve_flow(arcs, np.where(gate >= 0, pricing.price[np.maximum(gate, 0)], 0))
-        spent += 1
-        excess = leavers(gate, chosen, units) - caps
-    rc = reduced_costs(arcs, best_value, best_flow)
-    return _residual(arcs, gate, caps, weight, best_flow, rc, best_bound, incumbent, incumbent_fit, deadline,
-                     binding, spent, first_delta)  # fmt: skip
+    if lp_plan is not None and int(weight[lp_plan].sum()) > incumbent_fit:
+        incumbent, incumbent_fit = lp_plan, int(weight[lp_plan].sum())
+    if incumbent_fit >= bound.bound:
+        return _GroupResult(incumbent, "certified", binding, spent)
+    return _residual(arcs, gate, caps, weight, bound, incumbent, incumbent_fit, deadline, binding, spent,
+                     first_delta)  # fmt: skip
 
 
 def _residual(
@@ -219,9 +356,7 @@ def _residual(
     gate: IntArray,
     caps: IntArray,
     weight: IntArray,
-    flow: IntArray,
-    rc: IntArray,
-    bound: int,
+    bound: _Bound,
     incumbent: IntArray,
     incumbent_fit: int,
     deadline: float | None,
@@ -229,123 +364,35 @@ def _residual(
     spent: int,
     first_delta: int,
 ) -> _GroupResult:
-    """Reduced-cost fixing around the best-bound flow, growing δ until the residual program proves its plan."""
-    widest = int(rc.max()) if len(rc) else 0
-    delta = max(1, min(bound - incumbent_fit, first_delta))
+    """Reduced-cost fixing under the bound, growing δ until the residual program proves its plan: every plan
+    worth at least bound − δ lies in the residual of δ, so its best plan is the optimum once it reaches
+    bound − δ; below that (or with no plan) δ widens, at most to the bound minus the best plan found, which the
+    next residual then contains."""
+    delta = max(1, min(bound.bound - incumbent_fit, first_delta))
+    # each person's best arc under the prices (reduced cost 0): the arc they keep when it is their only open one
+    order = np.lexsort((bound.rc, arcs.person))
+    keep = order[np.searchsorted(arcs.person[order], np.arange(arcs.n_people))]
     people_total = 0
     while True:
+        open_arc = bound.rc <= bound.slack(bound.bound - delta)
+        free_person = np.bincount(arcs.person[open_arc], minlength=arcs.n_people) > 1
+        var = np.flatnonzero(open_arc & free_person[arcs.person])
         left = None if deadline is None else deadline - time.monotonic()
-        chosen, status, free_people = _residual_program(arcs, gate, caps, weight, flow, rc, delta, left)
-        people_total += free_people
-        if chosen is not None and int(weight[chosen].sum()) > incumbent_fit:
-            incumbent, incumbent_fit = chosen, int(weight[chosen].sum())
-        if status == "optimal" and (incumbent_fit >= bound - delta or delta >= widest):
+        solved = _residual_program(arcs, gate, caps, weight, var, keep, left)
+        people_total += solved.free_people
+        if solved.plan is not None and int(weight[solved.plan].sum()) > incumbent_fit:
+            incumbent, incumbent_fit = solved.plan, int(weight[solved.plan].sum())
+        if solved.status == "optimal" and incumbent_fit >= bound.bound - delta:
             return _GroupResult(incumbent, "mip_residual", binding, spent, people_total)
-        if status == "time_limited":
+        if solved.status == "time_limited":
             return _GroupResult(incumbent, "mip_time_limited", binding, spent, people_total)
-        delta = max(delta + 1, min(bound - incumbent_fit, delta * 4))
+        delta = max(delta + 1, min(bound.bound - incumbent_fit, delta * 4))
 
 
-@dataclass
-class _Residual:
-    """The round with everyone fixed to the flow except the people who have another arc of reduced cost ≤ δ."""
-
-    var: IntArray  # arcs that are variables
-    model: mathopt.Model
-    x: list[mathopt.Variable]
-    unit_rows: dict[int, mathopt.LinearConstraint]
-    free_people: int
-
-
-def _residual_model(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, flow: IntArray, rc: IntArray,
-                    delta: int, integer: bool) -> _Residual | None:  # fmt: skip
-    n = arcs.n_people
-    open_arc = rc <= delta
-    free_person = np.bincount(arcs.person[open_arc], minlength=n) > 1
-    var = np.flatnonzero(open_arc & free_person[arcs.person])
-    fixed = flow[~free_person]
-    fixed_posts = arcs.post[fixed]
-    seats = arcs.capacity - np.bincount(fixed_posts[fixed_posts >= 0], minlength=arcs.n_posts)
-    room = caps - leavers(gate, fixed, len(caps))
-    if (seats < 0).any() or (room < 0).any():
-        return None
-    model = mathopt.Model(name="residual")
-    x = [model.add_variable(lb=0.0, ub=1.0, is_integer=integer) for _ in range(len(var))]
-    by_person: dict[int, list[int]] = {}
-    by_post: dict[int, list[int]] = {}
-    by_gate: dict[int, list[int]] = {}
-    for slot, k in enumerate(var.tolist()):
-        by_person.setdefault(int(arcs.person[k]), []).append(slot)
-        if arcs.post[k] >= 0:
-            by_post.setdefault(int(arcs.post[k]), []).append(slot)
-        if gate[k] >= 0:
-            by_gate.setdefault(int(gate[k]), []).append(slot)
-    for slots in by_person.values():
-        model.add_linear_constraint(mathopt.fast_sum(x[s] for s in slots) == 1)
-    for j, slots in by_post.items():
-        if len(slots) > seats[j]:
-            model.add_linear_constraint(mathopt.fast_sum(x[s] for s in slots) <= int(seats[j]))
-    unit_rows = {}
-    for u, slots in by_gate.items():
-        if len(slots) > room[u]:
-            unit_rows[u] = model.add_linear_constraint(mathopt.fast_sum(x[s] for s in slots) <= int(room[u]))
-    # the objective relative to the flow keeps its magnitude small, so a zero gap is exact in floating point
-    gain = (weight[var] - weight[flow[arcs.person[var]]]).tolist()
-    model.maximize(mathopt.fast_sum(g * xs for g, xs in zip(gain, x, strict=True) if g))
-    return _Residual(var, model, x, unit_rows, int(free_person.sum()))
-
-
-def _residual_prices(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, flow: IntArray,
-                     rc: IntArray, delta: int, price: IntArray) -> IntArray:  # fmt: skip
-    """Unit prices from the duals of the residual's linear relaxation (units without a row keep theirs): the
-    residual holds nearly everything that competes for the gates, so its duals are a good guess of the exact
-    ones, and any guess gives a valid bound once the flow is re-solved with it."""
-    residual = _residual_model(arcs, gate, caps, weight, flow, rc, delta, integer=False)
-    if residual is None or not residual.unit_rows:
-        return price
-    params = mathopt.SolveParameters(enable_output=False)
-    result = mathopt.solve(residual.model, mathopt.SolverType.HIGHS, params=params)
-    if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
-        return price
-    out = price.copy()
-    for u, row in residual.unit_rows.items():
-        out[u] = round(abs(result.dual_values(row)))
-    return out
-
-
-def _residual_program(
-    arcs: FlowArcs,
-    gate: IntArray,
-    caps: IntArray,
-    weight: IntArray,
-    flow: IntArray,
-    rc: IntArray,
-    delta: int,
-    seconds: float | None,
-) -> tuple[IntArray | None, str, int]:
-    """The integer program over the arcs with reduced cost ≤ δ; people with no such arc besides their flow arc
-    keep it. Solved by HiGHS through MathOpt with a zero optimality gap, and "optimal" only when the dual bound
-    is within less than one hundredth of a point (scores are integers). Returns the whole group's plan (None if
-    none), "optimal" / "infeasible" / "time_limited" and how many people were free."""
-    residual = _residual_model(arcs, gate, caps, weight, flow, rc, delta, integer=True)
-    if residual is None:
-        return None, "infeasible", 0
-    params = mathopt.SolveParameters(enable_output=False, relative_gap_tolerance=0.0, absolute_gap_tolerance=0.5)
-    if seconds is not None:
-        params.time_limit = timedelta(seconds=max(seconds, 0.5))
-    result = mathopt.solve(residual.model, mathopt.SolverType.HIGHS, params=params)
-    reason = result.termination.reason
-    if reason in (mathopt.TerminationReason.INFEASIBLE, mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
-        return None, "infeasible", residual.free_people
-    if not result.has_primal_feasible_solution():
-        return None, "time_limited", residual.free_people
-    values = result.variable_values(residual.x)
-    picked = residual.var[np.array([v > 0.5 for v in values], dtype=np.bool_)]
-    chosen = flow.copy()
-    chosen[arcs.person[picked]] = picked
-    bounds = result.termination.objective_bounds
-    proven = reason == mathopt.TerminationReason.OPTIMAL and bounds.dual_bound < bounds.primal_bound + 1
-    return chosen, "optimal" if proven else "time_limited", residual.free_people
+def _residual_program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray,
+                      keep: IntArray, seconds: float | None) -> _Solved:  # fmt: skip
+    """The integer program over the open arcs `var`; everyone else keeps their one open arc (`keep`)."""
+    return _program(arcs, gate, caps, weight, var, keep, True, seconds)
 
 
 def solve_capped(
@@ -356,14 +403,13 @@ def solve_capped(
     person_group: IntArray | None = None,
     post_group: IntArray | None = None,
     mip_seconds: float = 120.0,
-    rounds: int = 1,
-    first_delta: int = 64,
-    dual_rounds: int = 2,
+    rounds: int = PRICE_ROUNDS,
+    first_delta: int = FIRST_DELTA,
 ) -> CappedSolve:
     """The capped optimum of a whole round, group by group (gate: capped unit index of each arc or -1; caps: most
     leavers per unit; stay: each person's stay arc). Without groups, the connected parts of the round are used.
-    `rounds` (Newton price steps), `dual_rounds` (price guesses from the residual's linear relaxation) and
-    `first_delta` (the first residual's reduced-cost width) change only the speed, never the result."""
+    `rounds` (LP solves for the prices; 0 = the plain flow's bound only) and `first_delta` (the first residual's
+    reduced-cost width) change only the speed, never the result."""
     if person_group is None or post_group is None:
         person_group, post_group = components(arcs, gate)
     deadline = time.monotonic() + mip_seconds
@@ -389,9 +435,7 @@ def solve_capped(
         local_gate = np.where(g_gate >= 0, umap[np.maximum(g_gate, 0)], -1)
         amap = np.full(len(gate), -1, dtype=np.int64)
         amap[sel] = np.arange(len(sel))
-        result = solve_group(
-            sub, local_gate, caps[units], amap[stay[people]], rounds, deadline, first_delta, dual_rounds
-        )
+        result = solve_group(sub, local_gate, caps[units], amap[stay[people]], rounds, deadline, first_delta)
         chosen[people] = sel[result.chosen]
         worst = max(worst, METHODS.index(result.method))
         binding += result.binding

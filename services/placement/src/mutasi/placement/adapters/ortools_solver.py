@@ -1,12 +1,12 @@
-"""Exact plan solver on OR-Tools: a min-cost flow over seats; under unit-outflow caps, adapters.capped (priced
-flows, then an integer program on HiGHS only for the residual reduced costs leave open)."""
+"""Exact plan solver on OR-Tools: a min-cost flow over seats; under unit-outflow caps, adapters.capped (LP-dual
+prices, then an integer program on HiGHS only for the residual reduced costs leave open)."""
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
 
-from mutasi.placement.adapters.capped import CappedSolve, solve_capped
+from mutasi.placement.adapters.capped import PRICE_ROUNDS, CappedSolve, solve_capped
 from mutasi.placement.adapters.flow import FlowArcs, solve_flow, solve_flow_by_group
 from mutasi.placement.domain.planning import Assignment, Option, PlanProblem
 
@@ -19,12 +19,12 @@ class OrToolsPlanSolver:
     """Implements the PlanSolver port.
 
     The flow model is exact for seats, stays, must-fill and must-stay. A unit-outflow cap is a gate on the arcs
-    that leave the unit; adapters.capped keeps it exact group by group (Lagrangian prices with a certificate,
+    that leave the unit; adapters.capped keeps it exact group by group (LP-dual prices with a certificate,
     else an integer program on the residual that reduced costs leave open). `last_method` says how the last
     plan was proven; `last_capped` carries the details when a cap was set.
     """
 
-    def __init__(self, mip_seconds: float = 120.0, price_rounds: int = 1) -> None:
+    def __init__(self, mip_seconds: float = 120.0, price_rounds: int = PRICE_ROUNDS) -> None:
         self.mip_seconds = mip_seconds
         self.price_rounds = price_rounds
         self.last_method = ""
