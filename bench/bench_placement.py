@@ -199,7 +199,9 @@ def run() -> list[dict[str, Any]]:
     records = [{**base, "metric": m, "value": round(float(v), 3), "unit": u} for m, v, u in rows]
     records.append({**base, "metric": "plan_seconds_samples", "value": [round(s["plan"], 3) for s in samples],
                     "unit": "s"})  # fmt: skip
-    return records + _capped_records(arr, meta, optimum_fit)
+    from bench.placement_consume import run_handler  # the pool consumer on a real database
+
+    return records + _capped_records(arr, meta, optimum_fit) + run_handler()
 
 
 def _capped_records(arr: PoolArrays, meta: dict[str, Any], uncapped_fit: float) -> list[dict[str, Any]]:

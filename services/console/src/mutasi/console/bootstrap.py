@@ -81,7 +81,7 @@ def _notifier(
 ) -> Callable[[], Awaitable[None]]:
     rules = notifier.NoticeRules(settings.public_url, settings.notify_email_fallback, tuple(channels),
                                  tuple(settings.notify_checkpoint_months))  # fmt: skip
-    kit.consume(topics.ASSESSMENT_COMPLETED, notifier.person_handler(rules))
+    kit.consume_batch(topics.ASSESSMENT_COMPLETED, notifier.person_handler(rules))
     kit.consume(topics.ROUND_ANNOUNCED, notifier.round_handler(rules))
     kit.consume(topics.MUTATION_DECIDED, notifier.decision_handler(rules))
     kit.consume(topics.TRAINING_ASSIGNED, notifier.training_handler(rules))

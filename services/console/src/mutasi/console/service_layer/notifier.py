@@ -48,23 +48,41 @@ class Origin:
 
 
 def person_handler(rules: NoticeRules):  # type: ignore[no-untyped-def]
-    async def on_assessment_completed(event: CloudEvent[AssessmentCompletedV2], uow: UnitOfWork) -> None:
-        """Keeps the directory of people per agency and unit (who a round announcement reaches). Someone who
-        joins it while a round's window is open gets that round's announcement too: the directory may fill
-        after the announcement (the events travel on different topics), and the notice id is the announcing
-        event's, so nobody gets it twice."""
-        d = event.data
-        doc = {"agency_id": event.agencyid, "nip": d.nip, "name": d.name, "unit_id": d.current_post.unit_id}
-        await uow.collection(PEOPLE).replace_one({"agency_id": event.agencyid, "nip": d.nip}, doc, upsert=True)
-        today = event.time.date().isoformat()
-        open_rounds = await uow.collection(ROUNDS).find(
-            {"$or": [{"agency_id": event.agencyid}, {"agencies": event.agencyid}], "open_until": {"$gte": today}}
-        )
-        for r in open_rounds:
-            if event.agencyid in _reached(r) and (not r["scope_units"] or doc["unit_id"] in r["scope_units"]):
-                await _announce(uow, rules, r, {event.agencyid: [d.nip]})
+    async def on_assessments_completed(events: Sequence[CloudEvent[AssessmentCompletedV2]], uow: UnitOfWork) -> None:
+        """Keeps the directory of people per agency and unit (who a round announcement reaches), a whole batch at
+        once: one bulk upsert of the people, one read of the rounds still open, one announcement per round.
 
-    return on_assessment_completed
+        Someone who joins the directory while a round's window is open gets that round's announcement too: the
+        directory may fill after the announcement (the events travel on different topics), and the notice id is
+        the announcing event's, so nobody gets it twice. The result is that of handling the events one by one:
+        a person's last event of the batch is the directory entry, and each event is matched against the rounds
+        open on its own day with its own unit."""
+        people: dict[tuple[str, str], dict[str, Any]] = {}
+        for event in events:
+            d = event.data
+            people[(event.agencyid, d.nip)] = {"agency_id": event.agencyid, "nip": d.nip, "name": d.name,
+                                               "unit_id": d.current_post.unit_id}  # fmt: skip
+        await uow.collection(PEOPLE).bulk_upsert(list(people.values()), ("agency_id", "nip"))
+        agencies = sorted({event.agencyid for event in events})
+        earliest = min(event.time.date() for event in events).isoformat()
+        open_rounds = await uow.collection(ROUNDS).find(
+            {"$or": [{"agency_id": {"$in": agencies}}, {"agencies": {"$in": agencies}}],
+             "open_until": {"$gte": earliest}}, sort=[("agency_id", 1), ("round_id", 1)],
+        )  # fmt: skip
+        reached: dict[int, dict[str, set[str]]] = {}  # round (its place in open_rounds) -> agency -> NIPs
+        for event in events:
+            day, unit_id = event.time.date().isoformat(), event.data.current_post.unit_id
+            for i, r in enumerate(open_rounds):
+                if r["open_until"] >= day and event.agencyid in _reached(r) and _unit_in(r, unit_id):
+                    reached.setdefault(i, {}).setdefault(event.agencyid, set()).add(event.data.nip)
+        for i, by_agency in sorted(reached.items()):
+            await _announce(uow, rules, open_rounds[i], {a: sorted(nips) for a, nips in by_agency.items()})
+
+    return on_assessments_completed
+
+
+def _unit_in(round_doc: dict[str, Any], unit_id: str) -> bool:
+    return not round_doc["scope_units"] or unit_id in round_doc["scope_units"]
 
 
 def _reached(round_doc: dict[str, Any]) -> list[str]:
