@@ -18,10 +18,10 @@ AGENCIES = ("kab-agam", "kota-padang")  # two agencies, as the province bench's 
 def assessed_payloads(n: int, agencies: tuple[str, ...] = AGENCIES) -> dict[str, list[tuple[str, Any]]]:
     """`n` completed assessments (one per person, 40 units), sealed for placement, grouped by agency."""
     from bench.handler_rig import valid_nip
+    from mutasi.chassis.sealed import Sealer
     from mutasi.contracts import topics
     from mutasi.contracts.assessment import EligibilityFlagsV1
     from mutasi.contracts.examples import PAYLOADS
-    from mutasi.chassis.sealed import Sealer
     from tests.support.service import seal_keys
 
     sealer = Sealer(seal_keys()[1])  # one per producer process, as assessment seals (a session key per 100,000)
@@ -42,9 +42,9 @@ def assessed_payloads(n: int, agencies: tuple[str, ...] = AGENCIES) -> dict[str,
 async def handler_rate(mongo_uri: str, n: int) -> tuple[float, int]:
     """Events per second through placement's batch handler (batches of 500) and the pool size it left."""
     from bench.handler_rig import BATCH, database_settings, records, started
+    from mutasi.chassis.sealed import Opener
     from mutasi.contracts import topics
     from mutasi.placement.adapters import repositories
-    from mutasi.chassis.sealed import Opener
     from mutasi.placement.bootstrap import create_app
     from mutasi.placement.entrypoints.subscribers import Subscribers
     from mutasi.placement.settings import PlacementSettings

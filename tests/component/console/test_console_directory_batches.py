@@ -58,8 +58,14 @@ async def stored_after(batch_size: int) -> dict[str, list[dict[str, Any]]]:
                                  tuple(settings.notify_checkpoint_months))  # fmt: skip
     async with running_service(create_app(settings, channels={"email": RecordingChannel()})) as svc:
         for agency_id, announced in rounds():  # nobody is in the directory yet: these reach no one
-            await publish_event(svc, topics.ROUND_ANNOUNCED, announced, agency_id=agency_id, subject=announced.round_id,
-                                event_id=f"ev-{announced.round_id}")
+            await publish_event(
+                svc,
+                topics.ROUND_ANNOUNCED,
+                announced,
+                agency_id=agency_id,
+                subject=announced.round_id,
+                event_id=f"ev-{announced.round_id}",
+            )
         handler, records = notifier.person_handler(rules), feed()
         for redelivery in range(2):  # the whole feed again: the inbox makes it change nothing
             for i in range(0, len(records), batch_size):
