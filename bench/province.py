@@ -127,7 +127,8 @@ class Observer:
         return self._clients[uri][f"mutasi_{service}"]
 
     async def pool(self, agencies: list[str]) -> int:
-        return int(await self.db("placement")["candidates"].count_documents({"agency_id": {"$in": agencies}}))
+        buckets = self.db("placement")["candidate_buckets"]  # the pool in bucket documents, `size` people each
+        return sum([int(b["size"]) async for b in buckets.find({"agency_id": {"$in": agencies}}, {"size": 1})])
 
     async def training_plans(self, agencies: list[str]) -> int:
         query = {"agency_id": {"$in": agencies}, "kind": "move"}

@@ -119,7 +119,9 @@ def read_effects(state: stack.StackState) -> Effects:
         }
         return Effects(
             {
-                "candidates": Counter(c["nip"] for c in placement["candidates"].find({}, {"nip": 1})),
+                "candidates": Counter(  # placement keeps its pool in bucket documents, a list of NIPs each
+                    n for b in placement["candidate_buckets"].find({}, {"nips": 1}) for n in b["nips"]
+                ),
                 "decisions": decisions,
                 "plans": plans,
                 "schedules": Counter(s["nip"] for s in evaluation["schedules"].find({}, {"nip": 1})),
@@ -160,6 +162,17 @@ def count(state: stack.StackState, database: str, collection: str) -> int:
     client: MongoClient[dict[str, Any]] = MongoClient(state.mongo_uri, serverSelectionTimeoutMS=2_000)
     try:
         return int(client[database][collection].estimated_document_count())
+    except Exception:
+        return -1
+    finally:
+        client.close()
+
+
+def pooled(state: stack.StackState) -> int:
+    """People in placement's candidate pool (bucket documents of many people each)."""
+    client: MongoClient[dict[str, Any]] = MongoClient(state.mongo_uri, serverSelectionTimeoutMS=2_000)
+    try:
+        return sum(int(b["size"]) for b in client["mutasi_placement"]["candidate_buckets"].find({}, {"size": 1}))
     except Exception:
         return -1
     finally:

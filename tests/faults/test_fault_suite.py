@@ -25,7 +25,7 @@ from mutasi.cli import stack
 from mutasi.cli.demo import step_evaluation, step_placement, step_training
 from mutasi.cli.demo.runner import run_demo
 from mutasi.cli.demo.synth import generate
-from tests.faults.harness import Effects, Fault, Injector, PatientTransport, count, read_effects
+from tests.faults.harness import Effects, Fault, Injector, PatientTransport, count, pooled, read_effects
 
 pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 SEED, SIZE = 11, 300
@@ -42,7 +42,7 @@ def faults(assessed: int) -> list[Fault]:
         Fault(
             "placement killed while consuming assessment-completed",
             "placement",
-            lambda s: count(s, "mutasi_placement", "candidates") >= assessed // 3,
+            lambda s: pooled(s) >= assessed // 3,
         ),
         Fault("training killed while planning", "training", lambda s: count(s, "mutasi_training", "plans") >= 2),
         Fault(

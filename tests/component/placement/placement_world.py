@@ -7,6 +7,7 @@ from typing import Any
 
 from mutasi.contracts.assessment import AssessmentCompletedV2, EligibilityFlagsV1
 from mutasi.contracts.common import PostRef, PredicateYear
+from mutasi.placement.adapters.pool_store import POOL as BUCKETS
 from mutasi.placement.adapters.workbooks import write_posts
 from mutasi.placement.bootstrap import create_app
 from mutasi.placement.domain.post_rows import COLUMNS
@@ -92,3 +93,9 @@ def announce_body(**changes: Any) -> dict[str, Any]:
             "preferences_open_until": (TODAY + timedelta(days=7)).isoformat(),
             "effective_date": (TODAY + timedelta(days=30)).isoformat()}  # fmt: skip
     return body | changes
+
+
+async def stored_pool(svc: Any) -> list[dict[str, Any]]:
+    """Every person as stored in the pool's bucket documents, in bucket order."""
+    buckets = await svc.kit.database().raw(BUCKETS).find({}, sort=[("agency_id", 1), ("bucket", 1)])
+    return [person for b in buckets for person in b["people"]]

@@ -12,6 +12,7 @@ from mutasi.chassis.sealed import Opener
 from mutasi.contracts import topics
 from mutasi.placement.adapters import repositories
 from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver
+from mutasi.placement.adapters.pool_store import bucket_old_pool
 from mutasi.placement.adapters.repositories import INDEXES
 from mutasi.placement.adapters.round_store import ROUNDS, split_embedded_rounds
 from mutasi.placement.adapters.telemetry import PrometheusTelemetry
@@ -68,7 +69,11 @@ def create_app(settings: PlacementSettings) -> FastAPI:
         docs = await started.database().raw(ROUNDS).find({}, fields=["state"])
         telemetry.restore_rounds(dict(Counter(d["state"] for d in docs)))
 
+    async def bucket_old_candidates(started: ServiceKit) -> None:
+        await bucket_old_pool(started.uow)
+
     kit.on_startup(split_old_rounds)
+    kit.on_startup(bucket_old_candidates)
     kit.on_startup(restore_round_gauge)
     kit.provide(
         Deps(

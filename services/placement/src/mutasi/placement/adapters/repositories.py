@@ -8,6 +8,13 @@ from datetime import date, datetime
 from typing import Any
 
 from mutasi.chassis.store import UnitOfWork, find_by_keys
+from mutasi.placement.adapters.pool_store import POOL_INDEXES
+from mutasi.placement.adapters.pool_store import candidate_doc as candidate_doc
+from mutasi.placement.adapters.pool_store import candidate_docs as candidate_docs
+from mutasi.placement.adapters.pool_store import candidates_by_key as candidates_by_key
+from mutasi.placement.adapters.pool_store import count_candidates as count_candidates
+from mutasi.placement.adapters.pool_store import flag_candidate as flag_candidate
+from mutasi.placement.adapters.pool_store import save_candidates as save_candidates
 from mutasi.placement.adapters.round_store import ROUND_INDEXES
 from mutasi.placement.adapters.round_store import decisions_page as decisions_page
 from mutasi.placement.adapters.round_store import get_round as get_round
@@ -23,7 +30,6 @@ from mutasi.placement.domain.eligibility import BlackoutWindow, Dated, Eligibili
 from mutasi.placement.domain.posts import Post
 
 POSTS = "posts"
-CANDIDATES = "candidates"
 POLICIES = "policies"
 EXPLANATIONS = "explanations"
 NOTICES = "notices"
@@ -35,7 +41,7 @@ DECISION_LOG_HEAD = "decision_log_head"  # last (seq, hash) per agency, written 
 
 INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (POSTS, [("agency_id", 1), ("post_id", 1)], True),
-    (CANDIDATES, [("agency_id", 1), ("nip", 1)], True),
+    *POOL_INDEXES,  # the candidate pool, in bucket documents (adapters/pool_store.py)
     (POLICIES, [("agency_id", 1)], True),
     *ROUND_INDEXES,
     (EXPLANATIONS, [("agency_id", 1), ("round_id", 1), ("nip", 1)], True),
@@ -108,12 +114,7 @@ def candidate_from_doc(doc: Mapping[str, Any]) -> Candidate:
 
 
 async def load_candidates(uow: UnitOfWork, agency_id: str) -> list[Candidate]:
-    docs = await uow.collection(CANDIDATES).find({"agency_id": agency_id}, sort=[("nip", 1)])
-    return [candidate_from_doc(d) for d in docs]
-
-
-async def candidate_doc(uow: UnitOfWork, agency_id: str, nip: str) -> dict[str, Any] | None:
-    return await uow.collection(CANDIDATES).find_one({"agency_id": agency_id, "nip": nip})
+    return [candidate_from_doc(d) for d in await candidate_docs(uow, agency_id)]
 
 
 # --- policy --------------------------------------------------------------------------------------
@@ -186,31 +187,8 @@ async def log_import(uow: UnitOfWork, doc: Doc) -> None:
     await uow.collection(IMPORTS).insert_one(doc)
 
 
-async def candidate_docs(uow: UnitOfWork, agency_id: str) -> list[Doc]:
-    found: list[Doc] = await uow.collection(CANDIDATES).find({"agency_id": agency_id}, sort=[("nip", 1)])
-    return found
-
-
-async def count_candidates(uow: UnitOfWork, agency_id: str) -> int:
-    return await uow.collection(CANDIDATES).count({"agency_id": agency_id})
-
-
-async def candidates_by_key(uow: UnitOfWork, keys: Sequence[AgencyNip]) -> dict[AgencyNip, Doc]:
-    found: dict[AgencyNip, Doc] = await find_by_keys(uow.collection(CANDIDATES), ("agency_id", "nip"), keys)
-    return found
-
-
 async def save_candidate(uow: UnitOfWork, doc: Doc) -> None:
-    await uow.collection(CANDIDATES).replace_one({"agency_id": doc["agency_id"], "nip": doc["nip"]}, doc, upsert=True)
-
-
-async def save_candidates(uow: UnitOfWork, docs: list[Doc]) -> None:
-    await uow.collection(CANDIDATES).bulk_upsert(docs, ("agency_id", "nip"))
-
-
-async def flag_candidate(uow: UnitOfWork, agency_id: str, nip: str, reason: str) -> bool:
-    key = {"agency_id": agency_id, "nip": nip}
-    return bool(await uow.collection(CANDIDATES).update_one(key, {"$set": {"follow_up": reason}}))
+    await save_candidates(uow, [doc])
 
 
 async def waiting_follow_up(uow: UnitOfWork, agency_id: str, nip: str) -> Doc | None:
