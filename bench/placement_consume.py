@@ -15,8 +15,9 @@ HANDLER_EVENTS = 2_000
 AGENCIES = ("kab-agam", "kota-padang")  # two agencies, as the province bench's 10,000 round
 
 
-def assessed_payloads(n: int, agencies: tuple[str, ...] = AGENCIES) -> dict[str, list[tuple[str, Any]]]:
-    """`n` completed assessments (one per person, 40 units), sealed for placement, grouped by agency."""
+def assessed_payloads(n: int, agencies: tuple[str, ...] = AGENCIES, later: int = 0) -> dict[str, list[tuple[str, Any]]]:
+    """`n` completed assessments (one per person, 40 units), sealed for placement, grouped by agency; `later`
+    (days) makes them re-assessments of the same people."""
     from bench.handler_rig import valid_nip
     from mutasi.chassis.sealed import Sealer
     from mutasi.contracts import topics
@@ -28,19 +29,43 @@ def assessed_payloads(n: int, agencies: tuple[str, ...] = AGENCIES) -> dict[str,
     base = PAYLOADS[topics.ASSESSMENT_COMPLETED.name]
     out: dict[str, list[tuple[str, Any]]] = {a: [] for a in agencies}
     for i in range(n):
-        nip = valid_nip(i)
+        nip, aid = valid_nip(i), f"as-{i}-{later}"
         post = base.current_post.model_copy(update={"post_id": f"p{i % 900}", "unit_id": f"u{i % 40}"})
-        flags = EligibilityFlagsV1(nip=nip, assessment_id=f"as-{i}", discipline_active=i % 17 == 0)
+        flags = EligibilityFlagsV1(nip=nip, assessment_id=aid, discipline_active=i % 17 == 0)
         payload = base.model_copy(update={
-            "nip": nip, "assessment_id": f"as-{i}", "name": f"Pegawai {i}", "current_post": post,
-            "sealed_flags": sealer.seal(flags), "assessed_on": date(2026, 10, 1) + timedelta(days=i % 20),
+            "nip": nip, "assessment_id": aid, "name": f"Pegawai {i}", "current_post": post,
+            "sealed_flags": sealer.seal(flags), "assessed_on": date(2026, 10, 1) + timedelta(days=i % 20 + later),
         })  # fmt: skip
         out[agencies[i % len(agencies)]].append((nip, payload))
     return out
 
 
-async def handler_rate(mongo_uri: str, n: int) -> tuple[float, int]:
-    """Events per second through placement's batch handler (batches of 500) and the pool size it left."""
+class DocumentPerPerson:
+    """The pool as placement stored it before bucket documents (one document per person, unique (agency_id, nip)),
+    behind the same store functions the handler calls: the alternative measured beside the buckets."""
+
+    COLLECTION = "candidates"
+
+    def __init__(self) -> None:
+        from mutasi.placement.adapters import repositories
+
+        self.waiting_follow_ups = repositories.waiting_follow_ups
+
+    async def candidates_by_key(self, uow: Any, keys: Any) -> Any:
+        from mutasi.chassis.store import find_by_keys
+
+        return await find_by_keys(uow.collection(self.COLLECTION), ("agency_id", "nip"), keys)
+
+    async def save_candidates(self, uow: Any, docs: Any) -> None:
+        await uow.collection(self.COLLECTION).bulk_upsert(docs, ("agency_id", "nip"))
+
+    async def count_candidates(self, uow: Any, agency_id: str) -> int:
+        return int(await uow.collection(self.COLLECTION).count({"agency_id": agency_id}))
+
+
+async def handler_rates(mongo_uri: str, n: int, layout: str) -> tuple[float, float, int]:
+    """Events per second through placement's batch handler (batches of 500): `n` people new to the pool, then the
+    same `n` re-assessed; and the pool size it left (every event kept)."""
     from bench.handler_rig import BATCH, database_settings, records, started
     from mutasi.chassis.sealed import Opener
     from mutasi.contracts import topics
@@ -56,35 +81,52 @@ async def handler_rate(mongo_uri: str, n: int) -> tuple[float, int]:
     kit = create_app(settings).state.kit
     await started(kit)
     try:
-        handler = Subscribers(Opener(seal_keys()[0]), repositories).on_assessment_completed_batch
-        batches = []
-        for agency_id, payloads in assessed_payloads(n).items():
-            recs = records(topics.ASSESSMENT_COMPLETED, payloads, agency_id)
-            batches += [recs[i : i + BATCH] for i in range(0, len(recs), BATCH)]
-        started_at = time.perf_counter()
-        for batch in batches:
-            await kit.consumer.process_batch(topics.ASSESSMENT_COMPLETED, handler, batch)
-        rate = n / (time.perf_counter() - started_at)
+        store: Any = repositories
+        if layout == "document_per_person":
+            store = DocumentPerPerson()
+            await kit.database().ensure_index(store.COLLECTION, [("agency_id", 1), ("nip", 1)], True)
+        handler = Subscribers(Opener(seal_keys()[0]), store).on_assessment_completed_batch
+        rates = []
+        for later in (0, 30):
+            batches = []
+            for agency_id, payloads in assessed_payloads(n, later=later).items():
+                recs = records(topics.ASSESSMENT_COMPLETED, payloads, agency_id)
+                batches += [recs[i : i + BATCH] for i in range(0, len(recs), BATCH)]
+            started_at = time.perf_counter()
+            for batch in batches:
+                await kit.consumer.process_batch(topics.ASSESSMENT_COMPLETED, handler, batch)
+            rates.append(n / (time.perf_counter() - started_at))
         async with kit.uow() as uow:
-            pooled = sum([await repositories.count_candidates(uow, a) for a in AGENCIES])
-        return rate, pooled
+            pooled = sum([await store.count_candidates(uow, a) for a in AGENCIES])
+        return rates[0], rates[1], pooled
     finally:
         await kit.stop(stop_broker=False)
 
 
+LAYOUTS = ("buckets", "document_per_person")
+
+
 def run_handler(n: int = HANDLER_EVENTS, repeats: int = 3) -> list[dict[str, Any]]:
-    """The pool consumer's events/s, median of `repeats` fresh databases; `pooled` checks every event was kept."""
+    """`placement.consume_assessments`: the pool consumer's events/s on SecantusDB, people new to the pool and the
+    same people re-assessed, the bucket layout beside one document per person (alternating, a fresh database each
+    run, median of `repeats`); `pooled` checks every event was kept."""
     import os
 
     from bench.handler_rig import median_record, secantus
 
+    runs: dict[str, list[tuple[float, float, int]]] = {layout: [] for layout in LAYOUTS}
     with secantus() as uri:
-        runs = [asyncio.run(handler_rate(uri, n)) for _ in range(repeats)]
-    return [
-        median_record("placement.consume_assessments", [r for r, _ in runs], n=n, batch=500,
-                      handler="assessment-completed", pooled=min(p for _, p in runs),
-                      load_average_1m=round(os.getloadavg()[0], 2)),
-    ]  # fmt: skip
+        for _ in range(repeats):
+            for layout in LAYOUTS:
+                runs[layout].append(asyncio.run(handler_rates(uri, n, layout)))
+    load = round(os.getloadavg()[0], 2)
+    out = []
+    for layout, results in runs.items():
+        for i, pool in enumerate(("new", "re-assessed")):
+            out.append(median_record("placement.consume_assessments", [r[i] for r in results], n=n, batch=500,
+                                     handler="assessment-completed", layout=layout, pool=pool,
+                                     pooled=min(r[2] for r in results), load_average_1m=load))  # fmt: skip
+    return out
 
 
 if __name__ == "__main__":

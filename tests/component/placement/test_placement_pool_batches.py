@@ -74,7 +74,9 @@ async def pool_after(batch_size: int, monkeypatch: pytest.MonkeyPatch) -> dict[s
             [record(follow_up(6), "f6", AGENCIES[0], topics.FOLLOW_UP_RECOMMENDED)],
         )
         records = feed()
-        for redelivery in range(2):  # the whole feed again: the inbox makes it change nothing
+        for redelivery in range(2):  # the feed again: the inbox makes it change nothing
+            if redelivery:  # the poison event was dead-lettered and acked: Kafka does not hand it over again
+                records = [r for r in records if b'"id":"e12"' not in r.value]
             for i in range(0, len(records), batch_size):
                 await svc.kit.consumer.process_batch(
                     topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed_batch, records[i : i + batch_size]
@@ -111,7 +113,7 @@ async def test_a_batch_keeps_exactly_the_pool_that_one_event_at_a_time_keeps(mon
     together = await pool_after(100, monkeypatch)
     alone = await pool_after(1, monkeypatch)
     assert together["pool"] == alone["pool"]
-    assert together["dead_lettered"] == alone["dead_lettered"] == 2  # the poison event, in each of both deliveries
+    assert together["dead_lettered"] == alone["dead_lettered"] == 1  # the poison event alone
     people = {d["nip"]: d for docs in together["pool"].values() for d in docs}
     assert sorted(people) == sorted(person(i).nip for i in (*range(12), 13))  # not the poison event's person
     assert people[person(3).nip]["golongan"] == "III/d"  # the newer re-assessment

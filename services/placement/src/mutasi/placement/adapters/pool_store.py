@@ -1,5 +1,5 @@
 """The candidate pool in bucket documents: up to `BUCKET_SIZE` people of one agency per document
-(docs/adr/0021-the-candidate-pool-in-bucket-documents.md).
+(docs/adr/0023-the-candidate-pool-in-bucket-documents.md).
 
 A bucket is `{agency_id, bucket, nips: [...], people: [...], size}`: `people[i]` is the pool snapshot of
 `nips[i]` (the document `service_layer.candidates.candidate_doc` builds). A unique multikey index on
