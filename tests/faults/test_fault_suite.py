@@ -37,7 +37,7 @@ def faults(assessed: int) -> list[Fault]:
         Fault(
             "assessment killed during the import",
             "assessment",
-            lambda s: count(s, "mutasi_assessment", "employees") > 0,
+            lambda s: count(s, "mutasi_assessment", "employee_buckets") > 0,
         ),
         Fault(
             "placement killed while consuming assessment-completed",

@@ -25,6 +25,8 @@ def _cmp(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def check(value: Any, arg: Any) -> bool:
         if value is MISSING or value is None:
             return False
+        if isinstance(value, list) and not isinstance(arg, list):  # as MongoDB: some element of the array
+            return any(check(v, arg) for v in value)
         try:
             return op(value, arg)
         except TypeError:

@@ -55,7 +55,10 @@ SKJ = [
 
 
 async def count(deps: Deps, collection: str) -> int:
+    """Records of the agency (employees are kept a few hundred per document: their records are counted)."""
     async with deps.uow() as uow:
+        if collection == EMPLOYEES:
+            return len(await repositories.registered_nips(uow, "sawahlunto"))
         return await uow.collection(collection).count({"agency_id": "sawahlunto"})
 
 
@@ -93,7 +96,7 @@ async def test_a_new_assessment_after_a_follow_up_links_it(deps: Deps) -> None:
     await run_import(deps, request("assessments", [row]))
     async with deps.uow() as uow:
         answered = await uow.collection(FOLLOW_UPS).find_one({"follow_up_id": "fu-9"})
-        employee = await uow.collection(EMPLOYEES).find_one({"nip": "199001012015031001"})
+        employee = await repositories.employee(uow, "sawahlunto", "199001012015031001")
     assert answered is not None
     assert answered["status"] == "answered"
     assert employee is not None

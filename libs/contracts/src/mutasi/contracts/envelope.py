@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -56,6 +57,8 @@ class CloudEvent(BaseModel, Generic[P]):
     data: P = Field(description="The versioned payload.")
 
 
+@functools.cache
 def event_model(payload: type[BaseModel]) -> type[CloudEvent[Any]]:
-    """The concrete envelope class for one payload type (for validating or building messages)."""
+    """The concrete envelope class for one payload type (for validating or building messages). Cached: pydantic
+    keeps parametrised generics only weakly, so without a strong reference the class was rebuilt per event."""
     return CloudEvent[payload]  # type: ignore[valid-type]

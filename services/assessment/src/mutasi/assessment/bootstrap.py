@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from mutasi.assessment.adapters import documents, repositories
-from mutasi.assessment.adapters.repositories import INDEXES
+from mutasi.assessment.adapters.repositories import INDEXES, bucket_old_documents
 from mutasi.assessment.adapters.telemetry import PrometheusTelemetry
 from mutasi.assessment.domain.errors import InvalidInput, NotFound
 from mutasi.assessment.domain.jpm import JpmPolicy
@@ -64,6 +64,11 @@ def create_app(settings: AssessmentSettings) -> FastAPI:
     kit.provide(deps)
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)
+
+    async def bucket_old_layout(started: ServiceKit) -> None:
+        await bucket_old_documents(started.uow)
+
+    kit.on_startup(bucket_old_layout)
     subscribers = Subscribers(deps)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
     kit.produce(topics.ASSESSMENT_COMPLETED)

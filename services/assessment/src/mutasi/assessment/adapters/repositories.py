@@ -3,31 +3,45 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from mutasi.assessment.adapters.buckets import Buckets
 from mutasi.assessment.adapters.documents import post_from_doc
 from mutasi.assessment.domain.competency import CompetencyStandard, Post
 from mutasi.chassis.store import UnitOfWork
 
 Doc = dict[str, Any]
-EMPLOYEES = "employees"
+EMPLOYEES = "employee_buckets"
 HISTORY = "employee_history"
 POSTS = "posts"
-ASSESSMENTS = "assessments"
+ASSESSMENTS = "assessment_buckets"
+OLD_EMPLOYEES, OLD_ASSESSMENTS = "employees", "assessments"  # one document per person, before ADR 21
 FOLLOW_UPS = "follow_ups"
 IMPORTS = "imports"
 IMPORT_ERRORS = "import_errors"
 
+
+def _employee_fields(items: list[Doc]) -> Doc:
+    """What a bucket of employees shows at its top level: its units (for a unit's grid) and the validity of each
+    latest result (for the expired gauge, counted without reading the records)."""
+    return {
+        "units": sorted({str(d.get("unit_id")) for d in items}),
+        "valid_until": [d["latest"]["valid_until"] for d in items if d.get("latest")],
+    }
+
+
+# Employees (with their latest result) and assessments: a few hundred per document (ADR 21, adapters/buckets.py).
+EMPLOYEE_BUCKETS = Buckets(EMPLOYEES, "nip", _employee_fields)
+ASSESSMENT_BUCKETS = Buckets(ASSESSMENTS, "assessment_id")
+
 # (collection, keys, unique): every query below filters on a prefix of one of these.
 INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
-    (EMPLOYEES, [("agency_id", 1), ("nip", 1)], True),
-    (EMPLOYEES, [("agency_id", 1), ("unit_id", 1)], False),
+    *EMPLOYEE_BUCKETS.indexes([[("agency_id", 1), ("units", 1)]]),
+    *ASSESSMENT_BUCKETS.indexes(),
     (HISTORY, [("agency_id", 1), ("nip", 1), ("version", 1)], True),
     (POSTS, [("agency_id", 1), ("post_id", 1)], True),
-    (ASSESSMENTS, [("agency_id", 1), ("assessment_id", 1)], True),
-    (ASSESSMENTS, [("agency_id", 1), ("nip", 1)], False),
     (FOLLOW_UPS, [("agency_id", 1), ("follow_up_id", 1)], True),
     (FOLLOW_UPS, [("agency_id", 1), ("nip", 1), ("status", 1)], False),
     (IMPORTS, [("agency_id", 1), ("import_id", 1)], True),
@@ -79,7 +93,8 @@ def _wanted(value: str, sorted_keys: list[str]) -> bool:
 
 async def registered_nips(uow: UnitOfWork, agency_id: str) -> set[str]:
     """NIPs in the agency's registry."""
-    return {str(n) for n in await uow.collection(EMPLOYEES).distinct("nip", {"agency_id": agency_id})}
+    docs = await uow.collection(EMPLOYEES).find({"agency_id": agency_id}, fields=["keys"])
+    return {str(n) for d in docs for n in d["keys"]}
 
 
 # ---- the service layer's Store port (service_layer/ports.py): this module is the implementation ----
@@ -97,30 +112,33 @@ async def save_posts(uow: UnitOfWork, docs: list[Doc]) -> None:
 
 
 async def employee(uow: UnitOfWork, agency_id: str, nip: str) -> Doc | None:
-    found: Doc | None = await uow.collection(EMPLOYEES).find_one({"agency_id": agency_id, "nip": nip})
-    return found
+    return await EMPLOYEE_BUCKETS.one(uow, agency_id, nip)
 
 
 async def employees(uow: UnitOfWork, agency_id: str, unit_id: str | None) -> list[Doc]:
     query: dict[str, Any] = {"agency_id": agency_id}
     if unit_id:
-        query["unit_id"] = unit_id
-    found: list[Doc] = await uow.collection(EMPLOYEES).find(query, sort=[("nip", 1)])
-    return found
+        query["units"] = unit_id
+    found = Buckets.items(await EMPLOYEE_BUCKETS.find_buckets(uow, query))
+    return sorted((d for d in found if not unit_id or d.get("unit_id") == unit_id), key=lambda d: d["nip"])
 
 
 async def employees_by_nip(uow: UnitOfWork, agency_id: str, nips: Iterable[str]) -> dict[str, Doc]:
-    return await by_key(uow, EMPLOYEES, agency_id, "nip", nips)
+    return await EMPLOYEE_BUCKETS.get(uow, agency_id, list(nips))
 
 
 async def assessed_after(uow: UnitOfWork, agency_id: str, nip: str, limit: int) -> list[Doc]:
-    query: dict[str, Any] = {"agency_id": agency_id, "nip": {"$gt": nip}, "latest": {"$exists": True}}
-    found: list[Doc] = await uow.collection(EMPLOYEES).find(query, sort=[("nip", 1)], limit=limit)
-    return found
+    # the buckets holding a NIP after `nip` (their greatest is), then their records in NIP order
+    buckets = await EMPLOYEE_BUCKETS.find_buckets(uow, {"agency_id": agency_id, "last": {"$gt": nip}})
+    after = sorted(
+        (d for b in buckets for d in b["items"] if d["nip"] > nip and d.get("latest")), key=lambda d: d["nip"]
+    )
+    return Buckets.items([{"items": after[:limit]}])
 
 
 async def save_employees(uow: UnitOfWork, docs: list[Doc], stored: Iterable[str] | None = None) -> None:
-    await _save(uow, EMPLOYEES, "nip", docs, stored)
+    """Upsert by NIP; `stored`: the NIPs read in this unit of work (the others are new)."""
+    await EMPLOYEE_BUCKETS.save(uow, docs, stored)
 
 
 async def history(uow: UnitOfWork, agency_id: str, nip: str) -> list[Doc]:
@@ -133,34 +151,25 @@ async def add_history(uow: UnitOfWork, docs: list[Doc]) -> None:
 
 
 async def expired_by_agency(uow: UnitOfWork, today: date) -> dict[str, int]:
-    collection = uow.collection(EMPLOYEES)
-    return {
-        agency: await collection.count({"agency_id": agency, "latest.valid_until": {"$lt": today.isoformat()}})
-        for agency in await collection.distinct("agency_id", {})
-    }
+    """Per agency, employees whose latest result is past its validity (from the buckets' `valid_until` lists)."""
+    cutoff = today.isoformat()
+    counts: dict[str, int] = {}
+    for doc in await uow.collection(EMPLOYEES).find({}, fields=["agency_id", "valid_until"]):
+        counts[doc["agency_id"]] = counts.get(doc["agency_id"], 0) + sum(1 for v in doc["valid_until"] if v < cutoff)
+    return counts
 
 
 async def assessment(uow: UnitOfWork, agency_id: str, assessment_id: str) -> Doc | None:
-    found: Doc | None = await uow.collection(ASSESSMENTS).find_one(
-        {"agency_id": agency_id, "assessment_id": assessment_id}
-    )
-    return found
+    return await ASSESSMENT_BUCKETS.one(uow, agency_id, assessment_id)
 
 
 async def assessments_by_id(uow: UnitOfWork, agency_id: str, ids: Iterable[str]) -> dict[str, Doc]:
-    return await by_key(uow, ASSESSMENTS, agency_id, "assessment_id", ids)
+    return await ASSESSMENT_BUCKETS.get(uow, agency_id, list(ids))
 
 
 async def save_assessments(uow: UnitOfWork, docs: list[Doc], stored: Iterable[str] | None = None) -> None:
-    await _save(uow, ASSESSMENTS, "assessment_id", docs, stored)
-
-
-async def _save(uow: UnitOfWork, collection: str, field: str, docs: list[Doc], stored: Iterable[str] | None) -> None:
-    """Upsert `docs` by (agency, `field`), the last of a key winning. `stored`: the keys the caller read as present
-    in this unit of work, so the chassis inserts the others and replaces these without looking them up again."""
-    keys = set(stored) if stored is not None else None
-    known = {(d["agency_id"], d[field]) for d in docs if d[field] in keys} if keys is not None else None
-    await uow.collection(collection).bulk_upsert(docs, ["agency_id", field], stored=known)
+    """Upsert by assessment id; `stored`: the ids read in this unit of work (the others are new)."""
+    await ASSESSMENT_BUCKETS.save(uow, docs, stored)
 
 
 async def open_follow_ups(uow: UnitOfWork, agency_id: str, nips: Iterable[str]) -> dict[str, Doc]:
@@ -173,7 +182,9 @@ async def save_follow_up(uow: UnitOfWork, doc: Doc) -> None:
 
 
 async def flag_reassessment(uow: UnitOfWork, agency_id: str, nip: str, flag: Doc) -> None:
-    await uow.collection(EMPLOYEES).update_one({"agency_id": agency_id, "nip": nip}, {"$set": {"reassessment": flag}})
+    found = await EMPLOYEE_BUCKETS.one(uow, agency_id, nip)
+    if found is not None:
+        await EMPLOYEE_BUCKETS.save(uow, [{**found, "reassessment": flag}], stored=[nip])
 
 
 async def answer_follow_up(uow: UnitOfWork, agency_id: str, follow_up_id: str, assessment_id: str, on: date) -> None:
@@ -198,3 +209,29 @@ async def log_import(
     await uow.collection(IMPORT_ERRORS).delete_many(key)
     for start in range(0, len(bad_rows), batch_size):
         await uow.collection(IMPORT_ERRORS).insert_many(bad_rows[start : start + batch_size])
+
+
+# ---- documents stored before ADR 21 (one per employee, one per assessment) --------------------------------------
+async def bucket_old_documents(begin: Callable[[], UnitOfWork], batch: int = 2000) -> int:
+    """Move every employee and assessment still stored one per document into buckets, `batch` per transaction;
+    returns how many moved. Safe to run again and on two replicas at once: a record another replica moved
+    meanwhile is replaced in its bucket, not duplicated, and a conflict only repeats the batch."""
+    moved, failures = 0, 0
+    for old, buckets in ((OLD_EMPLOYEES, EMPLOYEE_BUCKETS), (OLD_ASSESSMENTS, ASSESSMENT_BUCKETS)):
+        while True:
+            async with begin() as uow:
+                docs = await uow.collection(old).find({}, sort=[("agency_id", 1), (buckets.key, 1)], limit=batch)
+                if not docs:
+                    break
+                try:
+                    await buckets.save(uow, docs)
+                    for agency_id in {d["agency_id"] for d in docs}:
+                        keys = [d[buckets.key] for d in docs if d["agency_id"] == agency_id]
+                        await uow.collection(old).delete_many({"agency_id": agency_id, buckets.key: {"$in": keys}})
+                    await uow.commit()
+                    moved += len(docs)
+                except Exception:
+                    failures += 1
+                    if failures > 5:  # not a race with another replica
+                        raise
+    return moved
