@@ -251,6 +251,12 @@ async def test_approval_needs_two_different_approvers_and_decide_emits_one_event
         assert set(it["score_parts"]) >= {"jpm", "education", "box", "preference"}
         assert it["score_weights"] == {"jpm": 0.45, "education": 0.2, "box": 0.15, "preference": 0.2}
         assert not {"nik", "birth_date"} & set(it)
+        decisions = (await svc.http.get(f"/v1/rounds/{round_id}/decisions", headers=HR)).json()["decisions"]
+        mine = next(d["decision_id"] for d in decisions if d["nip"] == IT_GRAD)
+        x = (await svc.http.get(f"/v1/rounds/{round_id}/explanations/{IT_GRAD}", headers=HR)).json()
+        assert x["decision_id"] == mine  # the explanation names the person's decision
+        stayed = (await svc.http.get(f"/v1/rounds/{round_id}/explanations/{NEWCOMER}", headers=HR)).json()
+        assert stayed["decision_id"] is None
 
 
 async def test_an_override_keeps_the_reason_resets_approvals_and_shows_in_the_explanation() -> None:
@@ -337,6 +343,8 @@ async def test_an_upheld_objection_supersedes_the_decision_and_says_so_in_the_ev
         summary = (await svc.http.get(f"/v1/rounds/{round_id}", headers=HR)).json()
         active = [d for d in decisions if d["superseded_by"] is None and not d["cancelled"]]
         assert (summary["decisions"], summary["objections"]) == (len(active), 1)  # the counts kept on the round
+        x = (await svc.http.get(f"/v1/rounds/{round_id}/explanations/{IT_GRAD}", headers=HR)).json()
+        assert x["decision_id"] == new["decision_id"]  # the decision in force now: the one that cancels the move
 
 
 async def test_someone_who_did_not_move_cannot_object() -> None:

@@ -12,6 +12,7 @@ from mutasi.chassis.sealed import Opener
 from mutasi.contracts import topics
 from mutasi.placement.adapters import repositories
 from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver
+from mutasi.placement.adapters.papers import EXPLANATIONS, NOTICES
 from mutasi.placement.adapters.pool_store import bucket_old_pool
 from mutasi.placement.adapters.repositories import INDEXES
 from mutasi.placement.adapters.round_store import ROUNDS, split_embedded_rounds
@@ -65,6 +66,10 @@ def create_app(settings: PlacementSettings) -> FastAPI:
     async def split_old_rounds(started: ServiceKit) -> None:
         await split_embedded_rounds(started.uow)
 
+    async def bucket_old_papers(started: ServiceKit) -> None:
+        for papers in (EXPLANATIONS, NOTICES):
+            await papers.migrate(started.uow)
+
     async def restore_round_gauge(started: ServiceKit) -> None:
         docs = await started.database().raw(ROUNDS).find({}, fields=["state"])
         telemetry.restore_rounds(dict(Counter(d["state"] for d in docs)))
@@ -74,6 +79,7 @@ def create_app(settings: PlacementSettings) -> FastAPI:
 
     kit.on_startup(split_old_rounds)
     kit.on_startup(bucket_old_candidates)
+    kit.on_startup(bucket_old_papers)
     kit.on_startup(restore_round_gauge)
     kit.provide(
         Deps(

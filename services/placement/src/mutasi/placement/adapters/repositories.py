@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mutasi.chassis.store import UnitOfWork, find_by_keys
+from mutasi.placement.adapters.papers import EXPLANATIONS, NOTICES
 from mutasi.placement.adapters.pool_store import POOL_INDEXES
 from mutasi.placement.adapters.pool_store import candidate_doc as candidate_doc
 from mutasi.placement.adapters.pool_store import candidate_docs as candidate_docs
@@ -31,8 +32,6 @@ from mutasi.placement.domain.posts import Post
 
 POSTS = "posts"
 POLICIES = "policies"
-EXPLANATIONS = "explanations"
-NOTICES = "notices"
 SCENARIOS = "scenarios"
 IMPORTS = "imports"
 FOLLOW_UPS = "follow_ups"  # flags that arrived before the person's assessment
@@ -44,8 +43,8 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     *POOL_INDEXES,  # the candidate pool, in bucket documents (adapters/pool_store.py)
     (POLICIES, [("agency_id", 1)], True),
     *ROUND_INDEXES,
-    (EXPLANATIONS, [("agency_id", 1), ("round_id", 1), ("nip", 1)], True),
-    (NOTICES, [("agency_id", 1), ("nip", 1), ("round_id", 1)], True),
+    *EXPLANATIONS.indexes,
+    *NOTICES.indexes,
     (SCENARIOS, [("agency_id", 1), ("round_id", 1), ("scenario_id", 1)], True),
     (IMPORTS, [("agency_id", 1), ("import_id", 1)], True),
     (FOLLOW_UPS, [("agency_id", 1), ("nip", 1)], True),
@@ -206,34 +205,25 @@ async def save_waiting_follow_up(uow: UnitOfWork, doc: Doc) -> None:
 
 
 async def add_notices(uow: UnitOfWork, docs: list[Doc]) -> None:
-    await uow.collection(NOTICES).insert_many(docs)
+    await NOTICES.add(uow, docs)
 
 
 async def notice(uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None:
-    found: Doc | None = await uow.collection(NOTICES).find_one(
-        {"agency_id": agency_id, "round_id": round_id, "nip": nip}
-    )
-    return found
+    return await NOTICES.get(uow, agency_id, round_id, nip)
 
 
 async def replace_explanations(uow: UnitOfWork, agency_id: str, round_id: str, docs: list[Doc]) -> None:
-    await uow.collection(EXPLANATIONS).delete_many({"agency_id": agency_id, "round_id": round_id})
-    if docs:
-        await uow.collection(EXPLANATIONS).insert_many(docs)
+    await EXPLANATIONS.replace(uow, agency_id, round_id, docs)
 
 
 async def explanation(uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None:
-    found: Doc | None = await uow.collection(EXPLANATIONS).find_one(
-        {"agency_id": agency_id, "round_id": round_id, "nip": nip}
-    )
-    return found
+    return await EXPLANATIONS.get(uow, agency_id, round_id, nip)
 
 
 async def update_explanation(
     uow: UnitOfWork, agency_id: str, round_id: str, nip: str, fields: Doc, add_text: str | None = None
 ) -> None:
-    change: Doc = {"$set": fields, **({"$push": {"text_id": add_text}} if add_text is not None else {})}
-    await uow.collection(EXPLANATIONS).update_one({"agency_id": agency_id, "round_id": round_id, "nip": nip}, change)
+    await EXPLANATIONS.update(uow, agency_id, round_id, {nip: (fields, add_text)})
 
 
 async def add_scenario(uow: UnitOfWork, doc: Doc) -> None:

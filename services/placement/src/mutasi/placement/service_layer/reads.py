@@ -73,9 +73,16 @@ async def explanation(deps: Deps, caller: Caller, round_id: str, nip: str) -> di
     require_self_or_staff(caller, nip)
     async with deps.uow() as uow:
         doc = await deps.store.explanation(uow, caller.agency_id, round_id, nip)
-    if doc is None:
-        raise NotFound("nip", f"Belum ada penjelasan untuk NIP {nip}.", f"No explanation for NIP {nip} yet.")
-    return doc
+        if doc is None:
+            raise NotFound("nip", f"Belum ada penjelasan untuk NIP {nip}.", f"No explanation for NIP {nip} yet.")
+        r = await deps.store.get_round_part(uow, caller.agency_id, round_id, nip)
+    return _naming_decision(doc, r, nip)
+
+
+def _naming_decision(explanation: dict[str, Any], r: Round, nip: str) -> dict[str, Any]:
+    """The explanation with the person's decision in force (the latest one for them), named when it is read."""
+    decision = r.active_decision(nip)
+    return {**explanation, "decision_id": decision.decision_id if decision else None}
 
 
 async def my_status(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict[str, Any]:
@@ -100,7 +107,8 @@ async def my_status(deps: Deps, caller: Caller, round_id: str, nip: str) -> dict
         "preference": {"ranked": list(pref.ranked), "avoid_units": sorted(pref.avoid_units)} if pref else None,
         "eligibility": [{"code": x.code, "outcome": x.outcome.value, "reason_id": x.reason_id,
                          "reason_en": x.reason_en} for x in person.results],
-        "explanation": expl, "decision": views.decision(decision) if decision else None,
+        "explanation": _naming_decision(expl, r, nip) if expl else None,
+        "decision": views.decision(decision) if decision else None,
     }  # fmt: skip
 
 

@@ -36,4 +36,5 @@ async def emit_decisions(store: Store, uow: UnitOfWork, r: Round, decisions: lis
         target = pool.posts.get(d.to_post)
         agency_id = target.agency_id if target is not None and not d.cancelled else c.agency_id  # the receiving one
         uow.emit(topics.MUTATION_DECIDED, payload, agency_id=agency_id, subject=d.nip, program_id=r.round_id)
-        await store.update_explanation(uow, r.agency_id, r.round_id, d.nip, {"decision_id": d.decision_id})
+    # A person's explanation names their decision when it is read (reads.explanation): a decision no longer
+    # rewrites the round's explanations, which live many people to a document.
