@@ -172,6 +172,7 @@ def test_groups_solve_to_the_same_optimum_as_the_whole_round() -> None:
     person_group, _ = components(arcs, gate)
     assert len(np.unique(person_group)) >= 2
     whole = solve_capped(arcs, gate, caps, stay)
+    assert (solve_capped(arcs, gate, caps, stay, workers=1).chosen == whole.chosen).all()  # threads change nothing
     assert int(arcs.score[whole.chosen].sum()) == sum(
         int(x.score[solve_capped(x, g, c, s).chosen].sum()) for x, g, c, s in parts
     )

@@ -22,6 +22,7 @@ e.g. agencies that share no asked-for post; a unit belongs to one agency, so its
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -36,9 +37,10 @@ from mutasi.placement.adapters.flow import FlowArcs, group_arcs, solve_flow
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 _BIG = np.iinfo(np.int64).max // 4
-_SCALE = 1000  # prices in thousandths of a hundredth (LP duals here are fractions like 0.2)
+_SCALE = 10**6  # prices in millionths of a hundredth: rounding the LP duals then moves the bound by far less than 1
 _LP_WIDTH = 150  # the first LP holds the arcs within this reduced cost (hundredths) of the plain flow
 PRICE_ROUNDS = 6  # LP solves of the column generation, at most
+WORKERS = 2  # groups solved at once (this deployment's two cores)
 FIRST_DELTA = 16  # the first residual's width (hundredths); a residual's program grows steeply with it
 
 # Methods from best to worst; a province reports the worst of its groups.
@@ -168,12 +170,13 @@ class _Solved:
 
 
 def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray, fixed_arc: IntArray,
-             integer: bool, seconds: float | None) -> _Solved:  # fmt: skip
+             integer: bool, seconds: float | None, hint: IntArray | None = None) -> _Solved:  # fmt: skip
     """The group's plan over the arcs `var` (people who have one are free: exactly one of their `var` arcs), every
     other person fixed to `fixed_arc`; seats and caps as rows. An integer program (exact: zero gap, "optimal" only
     when the dual bound is within less than one hundredth) or its linear relaxation (for the duals). Built as a
     MathOpt model proto from arrays and solved by HiGHS; the objective is measured from `fixed_arc`, so its
-    magnitude stays small and a zero gap is exact in floating point."""
+    magnitude stays small and a zero gap is exact in floating point. `hint`: a plan HiGHS starts from (its
+    heuristics then need not find one; it still proves the optimum itself)."""
     n, p, units = arcs.n_people, arcs.n_posts, len(caps)
     people, row = np.unique(arcs.person[var], return_inverse=True)
     fixed_people = np.ones(n, dtype=np.bool_)
@@ -214,7 +217,12 @@ def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, v
         params.lp_algorithm = mathopt.LPAlgorithm.BARRIER  # with crossover: a vertex, and far quicker here
     if seconds is not None:
         params.time_limit = timedelta(seconds=max(seconds, 0.5))
-    result = _solve_proto(proto, params)
+    model_params = model_parameters_pb2.ModelSolveParametersProto()
+    if hint is not None:
+        start = model_params.solution_hints.add()
+        start.variable_values.ids.extend(range(len(var)))
+        start.variable_values.values.extend((hint[arcs.person[var]] == var).astype(float).tolist())
+    result = _solve_proto(proto, params, model_params)
     reason = result.termination.reason
     if reason in (result_pb2.TERMINATION_REASON_INFEASIBLE, result_pb2.TERMINATION_REASON_INFEASIBLE_OR_UNBOUNDED):
         return _Solved("infeasible", None, 0.0, free_people=free)
@@ -246,7 +254,9 @@ def _dense(values: sparse_containers_pb2.SparseDoubleVectorProto, size: int) -> 
     return out
 
 
-def _solve_proto(proto: model_pb2.ModelProto, params: mathopt.SolveParameters) -> result_pb2.SolveResultProto:
+def _solve_proto(
+    proto: model_pb2.ModelProto, params: mathopt.SolveParameters, hints: model_parameters_pb2.ModelSolveParametersProto
+) -> result_pb2.SolveResultProto:
     """HiGHS on a model proto built from arrays: the call `mathopt.solve` makes once it has exported its model,
     without the per-variable Python objects on either side (they cost more than HiGHS here)."""
     result = core_solver.solve(
@@ -254,7 +264,7 @@ def _solve_proto(proto: model_pb2.ModelProto, params: mathopt.SolveParameters) -
         mathopt.SolverType.HIGHS.value,
         init_arguments.StreamableSolverInitArguments().to_proto(),
         params.to_proto(),
-        model_parameters_pb2.ModelSolveParametersProto(),
+        hints,
         None,
         callback.CallbackRegistration().to_proto(),
         None,
@@ -372,16 +382,17 @@ def _residual(
     # each person's best arc under the prices (reduced cost 0): the arc they keep when it is their only open one
     order = np.lexsort((bound.rc, arcs.person))
     keep = order[np.searchsorted(arcs.person[order], np.arange(arcs.n_people))]
-    people_total = 0
+    people_total, hint = 0, None
     while True:
         open_arc = bound.rc <= bound.slack(bound.bound - delta)
         free_person = np.bincount(arcs.person[open_arc], minlength=arcs.n_people) > 1
         var = np.flatnonzero(open_arc & free_person[arcs.person])
         left = None if deadline is None else deadline - time.monotonic()
-        solved = _residual_program(arcs, gate, caps, weight, var, keep, left)
+        solved = _residual_program(arcs, gate, caps, weight, var, keep, left, hint)
         people_total += solved.free_people
         if solved.plan is not None and int(weight[solved.plan].sum()) > incumbent_fit:
             incumbent, incumbent_fit = solved.plan, int(weight[solved.plan].sum())
+            hint = solved.plan  # the next, wider residual holds it (same people fixed to the same arcs)
         if solved.status == "optimal" and incumbent_fit >= bound.bound - delta:
             return _GroupResult(incumbent, "mip_residual", binding, spent, people_total)
         if solved.status == "time_limited":
@@ -390,9 +401,9 @@ def _residual(
 
 
 def _residual_program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray,
-                      keep: IntArray, seconds: float | None) -> _Solved:  # fmt: skip
+                      keep: IntArray, seconds: float | None, hint: IntArray | None = None) -> _Solved:  # fmt: skip
     """The integer program over the open arcs `var`; everyone else keeps their one open arc (`keep`)."""
-    return _program(arcs, gate, caps, weight, var, keep, True, seconds)
+    return _program(arcs, gate, caps, weight, var, keep, True, seconds, hint)
 
 
 def solve_capped(
@@ -405,11 +416,13 @@ def solve_capped(
     mip_seconds: float = 120.0,
     rounds: int = PRICE_ROUNDS,
     first_delta: int = FIRST_DELTA,
+    workers: int = WORKERS,
 ) -> CappedSolve:
     """The capped optimum of a whole round, group by group (gate: capped unit index of each arc or -1; caps: most
     leavers per unit; stay: each person's stay arc). Without groups, the connected parts of the round are used.
-    `rounds` (LP solves for the prices; 0 = the plain flow's bound only) and `first_delta` (the first residual's
-    reduced-cost width) change only the speed, never the result."""
+    `rounds` (LP solves for the prices; 0 = the plain flow's bound only), `first_delta` (the first residual's
+    reduced-cost width) and `workers` (groups solved at once: HiGHS releases the GIL, so two groups' programs run
+    on two cores; the flows still take turns) change only the speed, never the result."""
     if person_group is None or post_group is None:
         person_group, post_group = components(arcs, gate)
     deadline = time.monotonic() + mip_seconds
@@ -423,9 +436,8 @@ def solve_capped(
     order = np.argsort(arc_group, kind="stable")
     groups, starts = np.unique(arc_group[order], return_index=True)
     ends = np.append(starts[1:], len(order))
-    chosen = np.full(arcs.n_people, -1, dtype=np.int64)
-    worst, binding, spent, residual, capped = 0, 0, 0, 0, 0
-    for g, s, e in zip(groups.tolist(), starts.tolist(), ends.tolist(), strict=True):
+
+    def solve_one(g: int, s: int, e: int) -> tuple[IntArray, IntArray, _GroupResult]:
         sel = order[s:e]
         people, sub = group_arcs(arcs, sel, person_group == g, post_group == g)
         g_gate = gate[sel]
@@ -433,15 +445,20 @@ def solve_capped(
         umap = np.full(len(caps), -1, dtype=np.int64)
         umap[units] = np.arange(len(units))
         local_gate = np.where(g_gate >= 0, umap[np.maximum(g_gate, 0)], -1)
-        amap = np.full(len(gate), -1, dtype=np.int64)
-        amap[sel] = np.arange(len(sel))
-        result = solve_group(sub, local_gate, caps[units], amap[stay[people]], rounds, deadline, first_delta)
-        chosen[people] = sel[result.chosen]
-        worst = max(worst, METHODS.index(result.method))
-        binding += result.binding
-        spent += result.rounds
-        residual += result.residual
-        capped += result.method != "min_cost_flow"
+        local_stay = np.searchsorted(sel, stay[people])  # sel is sorted: a group's arcs in their round order
+        return people, sel, solve_group(sub, local_gate, caps[units], local_stay, rounds, deadline, first_delta)
+
+    chosen = np.full(arcs.n_people, -1, dtype=np.int64)
+    worst, binding, spent, residual, capped = 0, 0, 0, 0, 0
+    jobs = list(zip(groups.tolist(), starts.tolist(), ends.tolist(), strict=True))
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+        for people, sel, result in pool.map(lambda job: solve_one(*job), jobs):
+            chosen[people] = sel[result.chosen]
+            worst = max(worst, METHODS.index(result.method))
+            binding += result.binding
+            spent += result.rounds
+            residual += result.residual
+            capped += result.method != "min_cost_flow"
     method = METHODS[worst]
     return CappedSolve(chosen, method, method != "mip_time_limited", binding, spent, residual, capped)
 
