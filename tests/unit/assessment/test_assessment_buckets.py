@@ -97,3 +97,18 @@ async def test_old_documents_move_into_buckets_once_and_read_the_same() -> None:
         found = await repositories.assessments_by_id(uow, AGENCY, [a["assessment_id"] for a in assessments])
         assert found == {a["assessment_id"]: a for a in assessments}
     assert await db.raw(ASSESSMENTS).count({}) == 3  # three batches of 10 records
+
+
+async def test_results_kept_inside_employee_buckets_move_to_their_own_and_read_the_same() -> None:
+    db = await database()
+    people = [person(i, latest=latest("2020-01-01")) for i in range(4)] + [person(9)]
+    items = sorted(people, key=lambda d: d["nip"])
+    bucket = {"agency_id": AGENCY, "bucket": "b1", "keys": [d["nip"] for d in items], "items": items, "n": 5,
+              "last": items[-1]["nip"], "units": ["u0", "u1", "u2"], "valid_until": ["2020-01-01"] * 4}  # fmt: skip
+    await db.raw(EMPLOYEES).insert_one(bucket)
+    assert await bucket_old_documents(lambda: db.uow("assessment")) == 4
+    assert await bucket_old_documents(lambda: db.uow("assessment")) == 0
+    assert "latest" not in str(await db.raw(EMPLOYEES).find({}))
+    async with db.uow("assessment") as uow:
+        assert [await repositories.employee(uow, AGENCY, p["nip"]) for p in people] == people
+        assert await repositories.expired_by_agency(uow, date(2026, 1, 1)) == {AGENCY: 4}

@@ -126,8 +126,12 @@ class Buckets:
                 if bucket_id is None:
                     new.append(record)
                     continue
-                bucket = changed.setdefault(bucket_id, loaded.docs[bucket_id])
-                bucket["items"][_position(bucket, key)] = record
+                bucket = loaded.docs[bucket_id]
+                at = _position(bucket, key)
+                if bucket["items"][at] == record:  # unchanged: its bucket is not rewritten for it
+                    continue
+                bucket["items"][at] = record
+                changed[bucket_id] = bucket
             for bucket in changed.values():
                 bucket.update(self.derive(bucket["items"]), last=max(bucket["keys"]))
                 await uow.collection(self.name).replace_one(

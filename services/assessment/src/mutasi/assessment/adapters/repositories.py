@@ -14,31 +14,60 @@ from mutasi.chassis.store import UnitOfWork
 
 Doc = dict[str, Any]
 EMPLOYEES = "employee_buckets"
+RESULTS = "employee_result_buckets"
 HISTORY = "employee_history"
 POSTS = "posts"
 ASSESSMENTS = "assessment_buckets"
-OLD_EMPLOYEES, OLD_ASSESSMENTS = "employees", "assessments"  # one document per person, before ADR 21
+OLD_EMPLOYEES, OLD_ASSESSMENTS = "employees", "assessments"  # one document per person, before ADR 22
 FOLLOW_UPS = "follow_ups"
 IMPORTS = "imports"
 IMPORT_ERRORS = "import_errors"
 
 
+# What an assessment changes on an employee: kept apart from the registry record, so recording results writes
+# (inserts, the first time) only these small records and leaves the registry's buckets alone.
+RESULT_FIELDS = ("latest", "reassessment")
+
+
 def _employee_fields(items: list[Doc]) -> Doc:
-    """What a bucket of employees shows at its top level: its units (for a unit's grid) and the validity of each
-    latest result (for the expired gauge, counted without reading the records)."""
-    return {
-        "units": sorted({str(d.get("unit_id")) for d in items}),
-        "valid_until": [d["latest"]["valid_until"] for d in items if d.get("latest")],
-    }
+    """What a bucket of employees shows at its top level: its units (for a unit's grid)."""
+    return {"units": sorted({str(d.get("unit_id")) for d in items})}
 
 
-# Employees (with their latest result) and assessments: a few hundred per document (ADR 21, adapters/buckets.py).
+def _result_fields(items: list[Doc]) -> Doc:
+    """The validity of each latest result (the expired gauge counts it without reading the records)."""
+    return {"valid_until": [d["latest"]["valid_until"] for d in items if d.get("latest")]}
+
+
+# Employees, their results and assessments: a few hundred per document (ADR 22, adapters/buckets.py).
 EMPLOYEE_BUCKETS = Buckets(EMPLOYEES, "nip", _employee_fields)
+RESULT_BUCKETS = Buckets(RESULTS, "nip", _result_fields)
 ASSESSMENT_BUCKETS = Buckets(ASSESSMENTS, "assessment_id")
+
+
+def _split(doc: Doc) -> tuple[Doc, Doc | None]:
+    """An employee document as the service layer sees it → its registry record and its result record (or None)."""
+    record = {k: v for k, v in doc.items() if k not in RESULT_FIELDS}
+    if not any(k in doc for k in RESULT_FIELDS):  # never assessed nor flagged
+        return record, None
+    return record, {"agency_id": doc["agency_id"], "nip": doc["nip"], **{k: doc[k] for k in RESULT_FIELDS if k in doc}}
+
+
+def _merged(record: Doc, result: Doc | None) -> Doc:
+    if result is None:
+        return record
+    return {**record, **{k: result[k] for k in RESULT_FIELDS if k in result}}
+
+
+async def _with_results(uow: UnitOfWork, agency_id: str, records: list[Doc]) -> list[Doc]:
+    results = await RESULT_BUCKETS.get(uow, agency_id, [d["nip"] for d in records])
+    return [_merged(d, results.get(d["nip"])) for d in records]
+
 
 # (collection, keys, unique): every query below filters on a prefix of one of these.
 INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
     *EMPLOYEE_BUCKETS.indexes([[("agency_id", 1), ("units", 1)]]),
+    *RESULT_BUCKETS.indexes(),
     *ASSESSMENT_BUCKETS.indexes(),
     (HISTORY, [("agency_id", 1), ("nip", 1), ("version", 1)], True),
     (POSTS, [("agency_id", 1), ("post_id", 1)], True),
@@ -112,7 +141,10 @@ async def save_posts(uow: UnitOfWork, docs: list[Doc]) -> None:
 
 
 async def employee(uow: UnitOfWork, agency_id: str, nip: str) -> Doc | None:
-    return await EMPLOYEE_BUCKETS.one(uow, agency_id, nip)
+    record = await EMPLOYEE_BUCKETS.one(uow, agency_id, nip)
+    if record is None:
+        return None
+    return _merged(record, await RESULT_BUCKETS.one(uow, agency_id, nip))
 
 
 async def employees(uow: UnitOfWork, agency_id: str, unit_id: str | None) -> list[Doc]:
@@ -120,25 +152,31 @@ async def employees(uow: UnitOfWork, agency_id: str, unit_id: str | None) -> lis
     if unit_id:
         query["units"] = unit_id
     found = Buckets.items(await EMPLOYEE_BUCKETS.find_buckets(uow, query))
-    return sorted((d for d in found if not unit_id or d.get("unit_id") == unit_id), key=lambda d: d["nip"])
+    mine = sorted((d for d in found if not unit_id or d.get("unit_id") == unit_id), key=lambda d: d["nip"])
+    return await _with_results(uow, agency_id, mine)
 
 
 async def employees_by_nip(uow: UnitOfWork, agency_id: str, nips: Iterable[str]) -> dict[str, Doc]:
-    return await EMPLOYEE_BUCKETS.get(uow, agency_id, list(nips))
+    records = list((await EMPLOYEE_BUCKETS.get(uow, agency_id, list(nips))).values())
+    return {d["nip"]: d for d in await _with_results(uow, agency_id, records)}
 
 
 async def assessed_after(uow: UnitOfWork, agency_id: str, nip: str, limit: int) -> list[Doc]:
-    # the buckets holding a NIP after `nip` (their greatest is), then their records in NIP order
-    buckets = await EMPLOYEE_BUCKETS.find_buckets(uow, {"agency_id": agency_id, "last": {"$gt": nip}})
-    after = sorted(
-        (d for b in buckets for d in b["items"] if d["nip"] > nip and d.get("latest")), key=lambda d: d["nip"]
-    )
-    return Buckets.items([{"items": after[:limit]}])
+    # the result buckets holding a NIP after `nip` (their greatest is), then their records in NIP order
+    buckets = await RESULT_BUCKETS.find_buckets(uow, {"agency_id": agency_id, "last": {"$gt": nip}})
+    after = sorted((d for b in buckets for d in b["items"] if d["nip"] > nip and d.get("latest")),
+                   key=lambda d: d["nip"])[:limit]  # fmt: skip
+    records = await EMPLOYEE_BUCKETS.get(uow, agency_id, [d["nip"] for d in after])
+    return [_merged(records[d["nip"]], Buckets.items([{"items": [d]}])[0]) for d in after if d["nip"] in records]
 
 
 async def save_employees(uow: UnitOfWork, docs: list[Doc], stored: Iterable[str] | None = None) -> None:
-    """Upsert by NIP; `stored`: the NIPs read in this unit of work (the others are new)."""
-    await EMPLOYEE_BUCKETS.save(uow, docs, stored)
+    """Upsert by NIP; `stored`: the NIPs read in this unit of work (the others are new). The registry record and
+    the result record are written apart, each only if it changed."""
+    keys = list(stored) if stored is not None else None
+    parts = [_split(d) for d in docs]
+    await EMPLOYEE_BUCKETS.save(uow, [record for record, _ in parts], keys)
+    await RESULT_BUCKETS.save(uow, [result for _, result in parts if result is not None], keys)
 
 
 async def history(uow: UnitOfWork, agency_id: str, nip: str) -> list[Doc]:
@@ -154,7 +192,7 @@ async def expired_by_agency(uow: UnitOfWork, today: date) -> dict[str, int]:
     """Per agency, employees whose latest result is past its validity (from the buckets' `valid_until` lists)."""
     cutoff = today.isoformat()
     counts: dict[str, int] = {}
-    for doc in await uow.collection(EMPLOYEES).find({}, fields=["agency_id", "valid_until"]):
+    for doc in await uow.collection(RESULTS).find({}, fields=["agency_id", "valid_until"]):
         counts[doc["agency_id"]] = counts.get(doc["agency_id"], 0) + sum(1 for v in doc["valid_until"] if v < cutoff)
     return counts
 
@@ -182,9 +220,9 @@ async def save_follow_up(uow: UnitOfWork, doc: Doc) -> None:
 
 
 async def flag_reassessment(uow: UnitOfWork, agency_id: str, nip: str, flag: Doc) -> None:
-    found = await EMPLOYEE_BUCKETS.one(uow, agency_id, nip)
+    found = await employee(uow, agency_id, nip)
     if found is not None:
-        await EMPLOYEE_BUCKETS.save(uow, [{**found, "reassessment": flag}], stored=[nip])
+        await save_employees(uow, [{**found, "reassessment": flag}], stored=[nip])
 
 
 async def answer_follow_up(uow: UnitOfWork, agency_id: str, follow_up_id: str, assessment_id: str, on: date) -> None:
@@ -217,6 +255,7 @@ async def bucket_old_documents(begin: Callable[[], UnitOfWork], batch: int = 200
     returns how many moved. Safe to run again and on two replicas at once: a record another replica moved
     meanwhile is replaced in its bucket, not duplicated, and a conflict only repeats the batch."""
     moved, failures = 0, 0
+    moved += await _split_results_out(begin)
     for old, buckets in ((OLD_EMPLOYEES, EMPLOYEE_BUCKETS), (OLD_ASSESSMENTS, ASSESSMENT_BUCKETS)):
         while True:
             async with begin() as uow:
@@ -224,7 +263,10 @@ async def bucket_old_documents(begin: Callable[[], UnitOfWork], batch: int = 200
                 if not docs:
                     break
                 try:
-                    await buckets.save(uow, docs)
+                    if buckets is EMPLOYEE_BUCKETS:
+                        await save_employees(uow, docs)
+                    else:
+                        await buckets.save(uow, docs)
                     for agency_id in {d["agency_id"] for d in docs}:
                         keys = [d[buckets.key] for d in docs if d["agency_id"] == agency_id]
                         await uow.collection(old).delete_many({"agency_id": agency_id, buckets.key: {"$in": keys}})
@@ -235,3 +277,24 @@ async def bucket_old_documents(begin: Callable[[], UnitOfWork], batch: int = 200
                     if failures > 5:  # not a race with another replica
                         raise
     return moved
+
+
+async def _split_results_out(begin: Callable[[], UnitOfWork]) -> int:
+    """Employee buckets written when results were kept inside them (they carry `valid_until`): results move to
+    their own buckets, one employee bucket per transaction."""
+    moved = 0
+    while True:
+        async with begin() as uow:
+            old = await uow.collection(EMPLOYEES).find_one({"valid_until": {"$exists": True}})
+            if old is None:
+                return moved
+            records = [_split(d) for d in old["items"]]
+            bucket = {k: v for k, v in old.items() if k != "valid_until"}
+            bucket["items"] = [record for record, _ in records]
+            results = [result for _, result in records if result is not None]
+            await uow.collection(EMPLOYEES).replace_one(
+                {"agency_id": old["agency_id"], "bucket": old["bucket"]}, bucket
+            )
+            await RESULT_BUCKETS.save(uow, results)
+            await uow.commit()
+            moved += len(results)
