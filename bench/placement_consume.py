@@ -69,7 +69,7 @@ async def handler_rates(mongo_uri: str, n: int, layout: str) -> tuple[float, flo
     from bench.handler_rig import BATCH, database_settings, records, started
     from mutasi.chassis.sealed import Opener
     from mutasi.contracts import topics
-    from mutasi.placement.adapters import repositories
+    from mutasi.placement.adapters import pool_store, repositories
     from mutasi.placement.bootstrap import create_app
     from mutasi.placement.entrypoints.subscribers import Subscribers
     from mutasi.placement.settings import PlacementSettings
@@ -82,6 +82,7 @@ async def handler_rates(mongo_uri: str, n: int, layout: str) -> tuple[float, flo
     await started(kit)
     try:
         store: Any = repositories
+        pool_store._SEEN.clear()  # where this process saw people: empty in a fresh process, as each run's database
         if layout == "document_per_person":
             store = DocumentPerPerson()
             await kit.database().ensure_index(store.COLLECTION, [("agency_id", 1), ("nip", 1)], True)

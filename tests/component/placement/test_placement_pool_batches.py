@@ -154,3 +154,26 @@ async def test_the_pool_kept_one_document_per_person_moves_into_buckets_on_start
             assert kept == expected
             assert await pool_store.count_candidates(uow, agency_id) == 5
         assert (await pool_store.candidate_doc(uow, AGENCIES[1], old[5]["nip"]) or {})["follow_up"] == "talent_pool"
+
+
+async def test_where_the_process_last_saw_someone_is_only_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hint pointing at the wrong bucket (a rolled-back append, another database) still finds the person."""
+    monkeypatch.setattr(pool_store, "BUCKET_SIZE", SMALL_BUCKET)
+    monkeypatch.setattr(pool_store, "_SEEN", {})
+    db = MemoryDatabase()
+    for collection, keys, unique in repositories.INDEXES:
+        await db.ensure_index(collection, keys, unique)
+    people = [{"agency_id": AGENCIES[0], "nip": person(i).nip, "name": f"Pegawai {i}"} for i in range(10)]
+    async with db.uow("placement") as uow:
+        await pool_store.save_candidates(uow, people)
+        await uow.commit()
+    for key in pool_store._SEEN:  # every hint wrong: a bucket that holds someone else, or none at all
+        pool_store._SEEN[key] = 0 if key[1] != people[0]["nip"] else 99
+    async with db.uow("placement") as uow:
+        found = await pool_store.candidates_by_key(uow, [(AGENCIES[0], p["nip"]) for p in people])
+        await pool_store.save_candidates(uow, [{**p, "name": "Lagi"} for p in people])  # replaced, not added
+        await uow.commit()
+    assert {k[1]: d["name"] for k, d in found.items()} == {p["nip"]: p["name"] for p in people}
+    async with db.uow("placement") as uow:
+        assert [d["name"] for d in await pool_store.candidate_docs(uow, AGENCIES[0])] == ["Lagi"] * 10
+        assert await pool_store.count_candidates(uow, AGENCIES[0]) == 10

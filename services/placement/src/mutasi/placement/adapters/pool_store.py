@@ -58,14 +58,39 @@ def _held_of(uow: UnitOfWork, agency_id: str) -> _Held:
     return held
 
 
+# Where this process last saw each person: (agency, NIP) -> bucket number. A person never leaves their bucket, so
+# this is a hint that is right for everything committed; it is only ever used to pick which buckets to read, and
+# what those buckets hold decides (a wrong hint, e.g. from a rolled-back append, costs one more read). It spares
+# re-assessments the `$in` on `nips`, which the stand-in database checks against every element of each bucket.
+_SEEN: dict[tuple[str, str], int] = {}
+_SEEN_MAX = 1_000_000
+
+
+def _seen(agency_id: str, buckets: Iterable[Doc]) -> None:
+    if len(_SEEN) > _SEEN_MAX:
+        _SEEN.clear()
+    for bucket in buckets:
+        for nip in bucket["nips"]:
+            _SEEN[(agency_id, nip)] = bucket["bucket"]
+
+
 async def _held(uow: UnitOfWork, agency_id: str, nips: Iterable[str]) -> _Held:
-    """The agency's buckets holding `nips`, read once per unit of work (one `$in` on the multikey index)."""
+    """The agency's buckets holding `nips`, read once per unit of work: the buckets this process saw them in by
+    number, the others with one `$in` on the multikey index."""
     held = _held_of(uow, agency_id)
     missing = [nip for nip in dict.fromkeys(nips) if nip not in held.asked]
     if missing:
-        for bucket in await uow.collection(POOL).find({"agency_id": agency_id, "nips": {"$in": missing}}):
+        pool = uow.collection(POOL)
+        hinted = {_SEEN.get((agency_id, nip)) for nip in missing} - {None} - set(held.buckets)
+        found = await pool.find({"agency_id": agency_id, "bucket": {"$in": sorted(hinted)}}) if hinted else []
+        there = {nip for b in found for nip in b["nips"]}
+        unseen = [nip for nip in missing if nip not in held.where and nip not in there]
+        if unseen:
+            found += await pool.find({"agency_id": agency_id, "nips": {"$in": unseen}})
+        for bucket in found:
             if bucket["bucket"] not in held.buckets:  # a bucket already held may have changed in this unit
                 held.keep(bucket)
+        _seen(agency_id, found)
         held.asked.update(missing)
     return held
 
@@ -139,6 +164,7 @@ async def _append(uow: UnitOfWork, agency_id: str, held: _Held, docs: list[Doc])
             bucket["size"] += len(head)
         for nip in nips:
             held.where[nip] = number
+            _SEEN[(agency_id, nip)] = number
         size += len(head)
     fresh = []
     for i in range(0, len(rest), BUCKET_SIZE):
@@ -151,6 +177,7 @@ async def _append(uow: UnitOfWork, agency_id: str, held: _Held, docs: list[Doc])
         await pool.insert_many(fresh)
         for bucket in fresh:
             held.keep(bucket)
+        _seen(agency_id, fresh)
     held.last = (number, size)
     held.asked.update(d["nip"] for d in docs)
 
