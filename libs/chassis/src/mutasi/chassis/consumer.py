@@ -13,12 +13,12 @@ makes the parts that did commit change nothing.
 from __future__ import annotations
 
 import asyncio
-import json
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, Literal, cast
 
 from faststream import AckPolicy
@@ -103,8 +103,13 @@ class Incoming:
 
     event: CloudEvent[Any]
     body: bytes
-    headers: dict[str, Any]
+    record: Any
     key: bytes | None
+
+    @property
+    def headers(self) -> dict[str, Any]:
+        """The record's headers (read only for a dead letter)."""
+        return _headers(self.record)
 
 
 class _Split(Exception):
@@ -140,6 +145,7 @@ class EventConsumer:
         self._outages = outages or Outages(settings.outage_summary_s)
         self._agencies = frozenset(settings.agencies)
         self._clock = Clock(settings.timezone, settings.today)
+        self._window: tuple[date, dict[str, Any]] | None = None  # (today, validation context with its date window)
 
     def group_of(self, topic: Topic) -> str:
         """The consumer group of this service for `topic` (named in its dead letters)."""
@@ -165,6 +171,7 @@ class EventConsumer:
             batch=True,
             max_records=s.kafka_batch_max_records,
             batch_timeout_ms=s.kafka_batch_timeout_ms,
+            decoder=_undecoded,
             ack_policy=AckPolicy.NACK_ON_ERROR,  # commit offsets after the transaction; seek back on error
             auto_offset_reset=cast(Literal["latest", "earliest", "none"], s.kafka_auto_offset_reset),
             session_timeout_ms=s.kafka_session_timeout_ms,
@@ -177,18 +184,18 @@ class EventConsumer:
         """Handle the records of one poll; returns normally to ack (commit offsets), raises to nack."""
         valid: list[Incoming] = []
         seen: set[str] = set()
+        context = self._validation_context()  # once per batch: the date window of today
         for record in records:
             body = record.value if isinstance(record.value, bytes) else bytes(record.value or b"")
-            headers = _headers(record)
             key = record.key
-            event = await self.admit(topic, body, headers, key)
+            event = await self._admit(topic, body, functools.partial(_headers, record), key, context)
             if event is None:
                 continue
             if event.id in seen:  # the same event twice in one batch: the first one counts
                 self._metrics.events_duplicate.labels(topic.name).inc()
                 continue
             seen.add(event.id)
-            valid.append(Incoming(event, body, headers, key))
+            valid.append(Incoming(event, body, record, key))
         if valid:
             await self._run(topic, handler, valid)
 
@@ -276,30 +283,51 @@ class EventConsumer:
         self, topic: Topic, body: bytes, headers: dict[str, Any], key: bytes | None
     ) -> CloudEvent[Any] | None:
         """The door: size, JSON, contract (with today's date window), type and agency; None = dead-lettered."""
+        return await self._admit(topic, body, lambda: headers, key, self._validation_context())
+
+    def _validation_context(self) -> dict[str, Any]:
+        """The validation context of today: the window event dates must fall in (built once a day)."""
+        today = self._clock.today()
+        if self._window is None or self._window[0] != today:
+            days = timedelta(days=self._settings.event_date_window_days)
+            self._window = (today, {DATE_WINDOW: (today - days, today + days)})
+        return self._window[1]
+
+    async def _admit(
+        self,
+        topic: Topic,
+        body: bytes,
+        headers_of: Callable[[], dict[str, Any]],
+        key: bytes | None,
+        context: dict[str, Any],
+    ) -> CloudEvent[Any] | None:
         s = self._settings
         if len(body) > s.max_message_bytes:
             error = f"message of {len(body)} bytes exceeds the limit of {s.max_message_bytes}"
             # Only the head is kept: the whole body may exceed what a producer may send, and a dead letter that
             # cannot be published would be redelivered forever.
-            kept = {**headers, TRUNCATED_FROM: str(len(body))}
+            kept = {**headers_of(), TRUNCATED_FROM: str(len(body))}
             await self.dead_letter(topic, body[: s.max_message_bytes], kept, key, "too_large", error)
             return None
-        today = self._clock.today()
-        window = (today - timedelta(days=s.event_date_window_days), today + timedelta(days=s.event_date_window_days))
         try:
-            event = event_model(topic.payload).model_validate(json.loads(body), context={DATE_WINDOW: window})
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            await self.dead_letter(topic, body, headers, key, "invalid", f"body is not JSON: {exc}")
+            # One pass from bytes to the envelope (pydantic's JSON parser): about half the CPU of json.loads and
+            # then validating the dict, and the same rules.
+            event = event_model(topic.payload).model_validate_json(body, context=context)
+        except ValidationError as exc:
+            not_json = [e for e in exc.errors() if e["type"] == "json_invalid"]
+            error = f"body is not JSON: {not_json[0]['msg']}" if not_json else _describe(exc)
+            await self.dead_letter(topic, body, headers_of(), key, "invalid", error)
             return None
-        except (ValueError, ValidationError) as exc:
-            await self.dead_letter(topic, body, headers, key, "invalid", _describe(exc))
+        except ValueError as exc:
+            await self.dead_letter(topic, body, headers_of(), key, "invalid", _describe(exc))
             return None
         if event.type != topic.name:
-            await self.dead_letter(topic, body, headers, key, "invalid", f"type {event.type!r} on {topic.name}")
+            error = f"type {event.type!r} on {topic.name}"
+            await self.dead_letter(topic, body, headers_of(), key, "invalid", error)
             return None
         if event.agencyid not in self._agencies:
             error = f"agency {event.agencyid!r} is not one this deployment serves (setting AGENCIES)"
-            await self.dead_letter(topic, body, headers, key, "unknown_agency", error)
+            await self.dead_letter(topic, body, headers_of(), key, "unknown_agency", error)
             return None
         return event
 
@@ -308,6 +336,12 @@ class EventConsumer:
     ) -> None:
         """Re-publish the original message to `<topic>.dlq` with the error; the original is then acked."""
         await self._dead.send(topic.name, topic.dlq, self.group_of(topic), body, headers, key, reason, error)
+
+
+async def _undecoded(msg: Any) -> None:
+    """FastStream's decoder for our subscribers: nothing. The handler reads the raw records (`admit` parses and
+    validates each body once); the default decoder would JSON-parse every body of the batch a second time."""
+    return None
 
 
 def _flatten(raw: Any) -> list[Any]:

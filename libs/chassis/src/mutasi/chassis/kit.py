@@ -78,6 +78,7 @@ class ServiceKit:
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
             enable_idempotence=settings.kafka_enable_idempotence,
+            max_batch_size=settings.kafka_producer_batch_bytes,
             security=kafka_security(settings),
             client_id=f"mutasi-{service}",
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry, app_name=f"mutasi-{service}")],

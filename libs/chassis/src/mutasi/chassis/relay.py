@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from mutasi.chassis.lease import Lease
@@ -22,6 +23,7 @@ from mutasi.chassis.store import OUTBOX, OUTBOX_CHUNK, Database, Doc
 # CloudEvents Kafka protocol binding, structured content mode: the whole event is the message value and the
 # only header is its content type; no `ce_*` header is set (one would make SDKs read the message as binary mode).
 STRUCTURED_MODE_HEADERS = {"content-type": "application/cloudevents+json; charset=UTF-8"}
+_WIRE_HEADERS = [(k, v.encode()) for k, v in STRUCTURED_MODE_HEADERS.items()]
 
 log = logging.getLogger("mutasi.relay")
 DOCUMENTS_PER_PASS = 50  # outbox documents read per pass (each holds one commit's events, up to OUTBOX_CHUNK)
@@ -153,6 +155,15 @@ class OutboxRelay:
 
     async def _send(self, entry: dict[str, Any]) -> asyncio.Future[Any]:
         body = entry["body"].encode()
+        producer = _kafka_producer(self._broker)
+        if producer is not None:
+            # Straight to the broker's aiokafka producer: the same record (value, key, content-type header) without
+            # FastStream's per-message publish path (command object, middlewares, a correlation-id header nobody
+            # reads), which cost more CPU than the send itself. The future resolves when Kafka acknowledges.
+            sent: asyncio.Future[Any] = await producer.send(
+                entry["topic"], body, key=entry["key"].encode(), headers=list(_WIRE_HEADERS)
+            )
+            return sent
         headers = dict(STRUCTURED_MODE_HEADERS)
         result: Any = await self._broker.publish(
             body, entry["topic"], key=entry["key"].encode(), headers=headers, no_confirm=True
@@ -162,6 +173,14 @@ class OutboxRelay:
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()  # e.g. the test broker confirms
         done.set_result(result)
         return done
+
+
+def _kafka_producer(broker: KafkaBroker) -> AIOKafkaProducer | None:
+    """The running aiokafka producer under FastStream's broker; None under the test broker (or before start), where
+    the relay publishes through `broker.publish`."""
+    fast = getattr(broker.config, "producer", None)
+    producer = getattr(getattr(fast, "_producer", None), "producer", None)
+    return producer if isinstance(producer, AIOKafkaProducer) else None
 
 
 def _size(head: Doc) -> int:

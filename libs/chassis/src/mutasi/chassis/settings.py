@@ -68,6 +68,13 @@ class ServiceSettings(BaseSettings):
     kafka_batch_timeout_ms: int = Field(
         50, ge=1, description="How long a subscriber's poll waits for records before it handles what it has."
     )
+    kafka_producer_batch_bytes: int = Field(
+        512 * 1024,
+        ge=1024,
+        description="Most bytes the producer packs into one record batch per partition (aiokafka max_batch_size). "
+        "The relay hands a whole pass (~relay_batch events) to the producer at once; 16 KB batches would cut it into "
+        "dozens of produce requests sent one after another. Keep it below the brokers' message.max.bytes (1 MB).",
+    )
     kafka_auto_offset_reset: str = Field("earliest", description="Where a new consumer group starts.")
     group_id: str | None = Field(
         None,
