@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 HANDLER_EVENTS = 2_000
@@ -63,9 +65,17 @@ class DocumentPerPerson:
         return int(await uow.collection(self.COLLECTION).count({"agency_id": agency_id}))
 
 
-async def handler_rates(mongo_uri: str, n: int, layout: str) -> tuple[float, float, int]:
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used: what a run costs the database whatever else the machine
+    runs (wall-clock rates on a shared machine move with its load)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def handler_rates(mongo_uri: str, n: int, layout: str, db_pid: int | None = None) -> dict[str, Any]:
     """Events per second through placement's batch handler (batches of 500): `n` people new to the pool, then the
-    same `n` re-assessed; and the pool size it left (every event kept)."""
+    same `n` re-assessed; CPU milliseconds per event of this process and of the database (`db_pid`); and the pool
+    size it left (every event kept)."""
     from bench.handler_rig import BATCH, database_settings, records, started
     from mutasi.chassis.sealed import Opener
     from mutasi.contracts import topics
@@ -87,19 +97,23 @@ async def handler_rates(mongo_uri: str, n: int, layout: str) -> tuple[float, flo
             store = DocumentPerPerson()
             await kit.database().ensure_index(store.COLLECTION, [("agency_id", 1), ("nip", 1)], True)
         handler = Subscribers(Opener(seal_keys()[0]), store).on_assessment_completed_batch
-        rates = []
-        for later in (0, 30):
+        out: dict[str, Any] = {}
+        for pool, later in (("new", 0), ("re-assessed", 30)):
             batches = []
             for agency_id, payloads in assessed_payloads(n, later=later).items():
                 recs = records(topics.ASSESSMENT_COMPLETED, payloads, agency_id)
                 batches += [recs[i : i + BATCH] for i in range(0, len(recs), BATCH)]
-            started_at = time.perf_counter()
+            started_at, cpu, db_cpu = time.perf_counter(), time.process_time(), _cpu_s(db_pid) if db_pid else 0.0
             for batch in batches:
                 await kit.consumer.process_batch(topics.ASSESSMENT_COMPLETED, handler, batch)
-            rates.append(n / (time.perf_counter() - started_at))
+            out[pool] = {
+                "rate": n / (time.perf_counter() - started_at),
+                "cpu_ms": 1000 * (time.process_time() - cpu) / n,
+                "db_cpu_ms": 1000 * (_cpu_s(db_pid) - db_cpu) / n if db_pid else None,
+            }
         async with kit.uow() as uow:
-            pooled = sum([await store.count_candidates(uow, a) for a in AGENCIES])
-        return rates[0], rates[1], pooled
+            out["pooled"] = sum([await store.count_candidates(uow, a) for a in AGENCIES])
+        return out
     finally:
         await kit.stop(stop_broker=False)
 
@@ -108,25 +122,34 @@ LAYOUTS = ("buckets", "document_per_person")
 
 
 def run_handler(n: int = HANDLER_EVENTS, repeats: int = 3) -> list[dict[str, Any]]:
-    """`placement.consume_assessments`: the pool consumer's events/s on SecantusDB, people new to the pool and the
-    same people re-assessed, the bucket layout beside one document per person (alternating, a fresh database each
-    run, median of `repeats`); `pooled` checks every event was kept."""
-    import os
+    """`placement.consume_assessments`: the pool consumer on SecantusDB, people new to the pool and the same people
+    re-assessed, the bucket layout beside one document per person (alternating, a fresh database each run, median
+    of `repeats`): events/s, and CPU ms per event of the consumer process and of the database process, which move
+    far less with the machine's load than the rate does; `pooled` checks every event was kept."""
+    import statistics
+    import tempfile
 
-    from bench.handler_rig import median_record, secantus
+    from bench.handler_rig import median_record
+    from mutasi.cli.servers import start_secantus, stop
 
-    runs: dict[str, list[tuple[float, float, int]]] = {layout: [] for layout in LAYOUTS}
-    with secantus() as uri:
-        for _ in range(repeats):
-            for layout in LAYOUTS:
-                runs[layout].append(asyncio.run(handler_rates(uri, n, layout)))
+    runs: dict[str, list[dict[str, Any]]] = {layout: [] for layout in LAYOUTS}
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start_secantus(Path(tmp) / "secantus.log")
+        try:
+            for _ in range(repeats):
+                for layout in LAYOUTS:
+                    runs[layout].append(asyncio.run(handler_rates(server.url, n, layout, server.proc.pid)))
+        finally:
+            stop(server.proc)
     load = round(os.getloadavg()[0], 2)
     out = []
     for layout, results in runs.items():
-        for i, pool in enumerate(("new", "re-assessed")):
-            out.append(median_record("placement.consume_assessments", [r[i] for r in results], n=n, batch=500,
-                                     handler="assessment-completed", layout=layout, pool=pool,
-                                     pooled=min(r[2] for r in results), load_average_1m=load))  # fmt: skip
+        for pool in ("new", "re-assessed"):
+            cpu = {k: round(statistics.median(r[pool][k] for r in results), 3) for k in ("cpu_ms", "db_cpu_ms")}
+            out.append(median_record("placement.consume_assessments", [r[pool]["rate"] for r in results], n=n,
+                                     batch=500, handler="assessment-completed", layout=layout, pool=pool,
+                                     consumer_cpu_ms_per_event=cpu["cpu_ms"], db_cpu_ms_per_event=cpu["db_cpu_ms"],
+                                     pooled=min(r["pooled"] for r in results), load_average_1m=load))  # fmt: skip
     return out
 
 
