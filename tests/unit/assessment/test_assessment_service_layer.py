@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -101,3 +102,37 @@ async def test_a_new_assessment_after_a_follow_up_links_it(deps: Deps) -> None:
     assert answered["status"] == "answered"
     assert employee is not None
     assert employee["reassessment"] is None
+
+
+class FailingOnSecondWrite:
+    """The repositories, except that the second batch's write of assessments fails."""
+
+    def __init__(self) -> None:
+        self.writes = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(repositories, name)
+
+    async def save_assessments(self, uow: Any, docs: list[dict[str, Any]], stored: Any = None) -> None:
+        self.writes += 1
+        if self.writes == 2:
+            raise RuntimeError("disk full")
+        await repositories.save_assessments(uow, docs, stored)
+
+
+async def test_batches_commit_in_order_and_none_after_a_failed_one(deps: Deps) -> None:
+    nips = [f"19900101201503100{i}" for i in range(1, 8)]
+    await run_import(deps, request("skj", SKJ))
+    await run_import(deps, request("employees", [employee_row(nip=n) for n in nips]))
+    rows = [assessment_row(nip=n) for n in nips]
+    failing = replace(deps, store=FailingOnSecondWrite())  # batches of 2 people: the second one fails
+    with pytest.raises(RuntimeError, match="disk full"):
+        await run_import(failing, request("assessments", rows))
+    async with deps.uow() as uow:
+        ids = [f"{n}-2025-06-10-assessment_center" for n in nips]
+        stored = await repositories.assessments_by_id(uow, "sawahlunto", ids)
+        assessed = [n for n in nips if (await repositories.employee(uow, "sawahlunto", n) or {}).get("latest")]
+    assert sorted(stored) == ids[:2]
+    assert assessed == nips[:2]  # the first batch and no more
+    again = await run_import(deps, request("assessments", rows))
+    assert again["counts"] == {"created": 5, "updated": 0, "unchanged": 2, "completed": 5}

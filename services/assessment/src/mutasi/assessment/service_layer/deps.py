@@ -3,6 +3,7 @@ telemetry, the sealer (eligibility flags for placement's key) and batch size."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,6 +39,11 @@ class Deps:
     seal: Callable[[EligibilityFlagsV1], str]  # encrypts the eligibility flags for placement only
     batch_size: int = 2000
     sheet_limits: SheetLimits = field(default_factory=SheetLimits)
+    # One import batch writes at a time in this process: two agencies' imports running at once interleave their
+    # batches instead of overlapping them, because the stand-in database fails one of two overlapping import
+    # transactions with a WriteConflict (seen in-process: two agencies' files at once) and the job then runs its
+    # whole pass again. The service's CPU is one core either way.
+    batch_gate: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

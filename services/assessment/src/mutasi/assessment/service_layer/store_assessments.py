@@ -165,7 +165,7 @@ async def store_assessments(
     async with deps.uow() as uow:
         posts = await deps.store.load_posts(uow, agency_id)
     for part in chunks(sorted(items, key=lambda a: (a.nip, a.assessed_on)), deps.batch_size):
-        async with deps.uow() as uow:
+        async with deps.batch_gate, deps.uow() as uow:
             batch = Batch(
                 employees=await deps.store.employees_by_nip(uow, agency_id, (a.nip for a in part)),
                 existing=await deps.store.assessments_by_id(uow, agency_id, map(assessment_id, part)),

@@ -70,7 +70,7 @@ async def store_employees(
     """Unchanged rows are skipped; a changed row updates the employee and files the old version in history."""
     counts = {"created": 0, "updated": 0, "unchanged": 0, "reannounced": 0}
     for part in chunks(sorted(items, key=lambda e: e.nip), deps.batch_size):
-        async with deps.uow() as uow:
+        async with deps.batch_gate, deps.uow() as uow:
             existing = await deps.store.employees_by_nip(uow, agency_id, (e.nip for e in part))
             docs, history = [], []
             for employee in part:

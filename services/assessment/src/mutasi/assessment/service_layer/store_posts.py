@@ -26,7 +26,7 @@ async def store_posts(
     """Create or update posts whose content changed; identical rows change nothing."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for part in chunks(sorted(items, key=lambda i: i.post.post_id), deps.batch_size):
-        async with deps.uow() as uow:
+        async with deps.batch_gate, deps.uow() as uow:
             existing = await deps.store.posts_by_id(uow, agency_id, (i.post.post_id for i in part))
             docs = []
             for item in part:
