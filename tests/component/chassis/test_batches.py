@@ -92,6 +92,22 @@ async def test_poison_inside_a_batch_is_dead_lettered_alone_and_the_rest_commit(
     assert sorted(s["headers"]["x-mutasi-reason"] for s in seen) == ["handler_error", "rejected"]
 
 
+async def test_a_redelivered_batch_with_poison_dead_letters_only_the_poison() -> None:
+    """The split point is the poison's place in the whole batch, not among the events still new: after a redelivery
+    the events handled before are skipped by the inbox, never dead-lettered."""
+    app = toy()
+    seen = dlq_spy(app)
+    async with running_service(app) as svc:
+        good = [("197303032000031003", "a"), ("197404042000031004", "b")]
+        await svc.kit.consumer.process_batch(TOPIC, per_event(on_mutation_decided), batch(*good))
+        # the offsets of that poll were not committed: it comes again, now with a poison event and a new one
+        again = batch(*good, (REJECTED_NIP, "rejected"), ("197505052000031005", "c"))
+        await svc.kit.consumer.process_batch(TOPIC, per_event(on_mutation_decided), again)
+        plans = await plans_in_order(svc)
+    assert plans == ["197303032000031003", "197404042000031004", "197505052000031005"]
+    assert [json.loads(s["body"])["id"] for s in seen] == ["rejected"]
+
+
 async def test_a_malformed_record_inside_a_batch_goes_to_the_dlq_and_the_others_commit() -> None:
     app = toy()
     seen = dlq_spy(app)

@@ -257,14 +257,14 @@ class EventConsumer:
                 try:
                     await handler(events, uow)
                 except EventRejected as exc:
-                    raise _Split(_position(fresh, exc.event), "rejected", str(exc)) from exc
+                    raise _Split(_position(items, exc.event), "rejected", str(exc)) from exc
                 except EventFailed as exc:
                     log.error(
                         "handler failed",
                         exc_info=exc.cause,
                         extra={"topic": topic.name, "event_id": exc.event.id},
                     )
-                    raise _Split(_position(fresh, exc.event), "handler_error", repr(exc.cause)) from exc
+                    raise _Split(_position(items, exc.event), "handler_error", repr(exc.cause)) from exc
                 except Exception as exc:
                     if is_transient(exc) or is_duplicate_key(exc):
                         raise
