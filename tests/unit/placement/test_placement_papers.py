@@ -65,13 +65,11 @@ async def test_updates_touch_only_the_people_named_and_add_a_line() -> None:
     nips = _nips(papers.BUCKET + 10)
     await _add(db, EXPLANATIONS, [_paper(n, to_post="A") for n in nips])
     async with db.uow("placement") as uow:
-        changes: dict[str, papers.Change] = {
-            nips[1]: ({"to_post": "B"}, "Ditetapkan penyetuju."),
-            nips[-1]: ({"decision_id": "d9"}, None),
-            "199001012015011001": ({"to_post": "X"}, None),  # no paper in the round: nothing to change
-            f"{nips[5]}9": ({"to_post": "X"}, None),  # inside a bucket's range, not in it
-        }
-        await EXPLANATIONS.update(uow, "sawahlunto", "r1", changes)
+        await EXPLANATIONS.update(uow, "sawahlunto", "r1", nips[1], {"to_post": "B"}, "Ditetapkan penyetuju.")
+        await EXPLANATIONS.update(uow, "sawahlunto", "r1", nips[-1], {"decision_id": "d9"}, None)
+        # no paper in the round, or inside a bucket's range but not in it: nothing to change
+        await EXPLANATIONS.update(uow, "sawahlunto", "r1", "199001012015011001", {"to_post": "X"}, None)
+        await EXPLANATIONS.update(uow, "sawahlunto", "r1", f"{nips[5]}9", {"to_post": "X"}, None)
         await uow.commit()
 
     assert await _get(db, EXPLANATIONS, nips[1]) == _paper(nips[1], to_post="B") | {
@@ -100,7 +98,7 @@ async def test_a_unit_of_work_that_does_not_commit_leaves_the_papers_as_they_wer
     nips = _nips(3)
     await _add(db, EXPLANATIONS, [_paper(n, to_post="A") for n in nips])
     async with db.uow("placement") as uow:  # the request failed after the update
-        await EXPLANATIONS.update(uow, "sawahlunto", "r1", {nips[0]: ({"to_post": "B"}, None)})
+        await EXPLANATIONS.update(uow, "sawahlunto", "r1", nips[0], {"to_post": "B"}, None)
 
     assert await _get(db, EXPLANATIONS, nips[0]) == _paper(nips[0], to_post="A")
 

@@ -7,7 +7,7 @@ bucket holds up to `BUCKET` people of one round, consecutive in NIP order: their
 range in `first`/`last`. A round's papers are written at once (the announcement's notices; a plan replaces all of
 its explanations), so a round's buckets never overlap and "this person's paper" is the bucket with the greatest
 `first` not above the NIP: one index entry per bucket, not per person (an index entry per person cost as much as
-the documents themselves on the stand-in). An update of some people rewrites only their buckets
+the documents themselves on the stand-in). An update of a person rewrites only their bucket
 (docs/adr/0021-a-rounds-papers-in-buckets.md).
 """
 
@@ -20,8 +20,6 @@ from typing import Any
 from mutasi.chassis.store import Doc, UnitOfWork
 
 BUCKET = 200  # people per document: an explanation is ~1.5 kB, so a bucket stays near 300 kB, far below 16 MB
-
-Change = tuple[Mapping[str, Any], str | None]  # fields to set on a person's paper, and a text line to add (or None)
 
 
 @dataclass(frozen=True)
@@ -43,13 +41,16 @@ class Papers:
         for agency_id, round_id in dict.fromkeys((b["agency_id"], b["round_id"]) for b in buckets):
             if await collection.find({"agency_id": agency_id, "round_id": round_id}, limit=1, fields=["first"]):
                 raise ValueError(f"{self.collection}: round {round_id} of {agency_id} has papers; replace them")
-        if buckets:
-            await collection.insert_many(buckets)
+        await self._insert(uow, buckets)
 
     async def replace(self, uow: UnitOfWork, agency_id: str, round_id: str, docs: Sequence[Doc]) -> None:
         """The round's papers become `docs` (a new plan's explanations)."""
         await uow.collection(self.collection).delete_many({"agency_id": agency_id, "round_id": round_id})
-        await self.add(uow, docs)
+        await self._insert(uow, list(_buckets(docs)))  # the round has none left: no need to look
+
+    async def _insert(self, uow: UnitOfWork, buckets: list[Doc]) -> None:
+        if buckets:
+            await uow.collection(self.collection).insert_many(buckets)
 
     async def get(self, uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None:
         bucket = await self._bucket(uow, agency_id, round_id, nip)
@@ -62,29 +63,20 @@ class Papers:
         bucket = await uow.collection(self.collection).find_one(query, sort=[("first", -1)])
         return bucket if bucket is not None and nip <= bucket["last"] else None
 
-    async def update(self, uow: UnitOfWork, agency_id: str, round_id: str, changes: Mapping[str, Change]) -> None:
-        """Set fields (and add a text line) on some people's papers: one read, one write per bucket touched.
-        A person without a paper in the round is skipped, as an update that matches nothing."""
-        if not changes:
+    async def update(
+        self, uow: UnitOfWork, agency_id: str, round_id: str, nip: str, fields: Mapping[str, Any], text: str | None
+    ) -> None:
+        """Set fields on one person's paper (and add a text line): one read and one write of their bucket. A
+        person without a paper in the round is skipped, as an update that matches nothing."""
+        bucket = await self._bucket(uow, agency_id, round_id, nip)
+        paper = bucket["people"].get(nip) if bucket else None
+        if bucket is None or paper is None:
             return
-        collection = uow.collection(self.collection)
-        scope = {"agency_id": agency_id, "round_id": round_id}
-        pending = sorted(changes)
-        while pending:
-            bucket = await self._bucket(uow, agency_id, round_id, pending[0])
-            if bucket is None:
-                pending.pop(0)
-                continue
-            mine = [nip for nip in pending if bucket["first"] <= nip <= bucket["last"]]
-            for nip in mine:
-                paper = bucket["people"].get(nip)
-                if paper is not None:
-                    fields, text = changes[nip]
-                    paper.update(fields)
-                    if text is not None:
-                        paper["text_id"] = [*paper.get("text_id", []), text]
-            await collection.replace_one({**scope, "first": bucket["first"]}, bucket)
-            pending = [nip for nip in pending if nip not in set(mine)]
+        paper.update(fields)
+        if text is not None:
+            paper["text_id"] = [*paper.get("text_id", []), text]
+        scope = {"agency_id": agency_id, "round_id": round_id, "first": bucket["first"]}
+        await uow.collection(self.collection).replace_one(scope, bucket)
 
     async def migrate(self, begin: Callable[[], UnitOfWork]) -> int:
         """Move papers still in the old one-document-per-person collection into buckets, one round per

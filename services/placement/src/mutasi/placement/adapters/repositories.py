@@ -223,7 +223,7 @@ async def explanation(uow: UnitOfWork, agency_id: str, round_id: str, nip: str) 
 async def update_explanation(
     uow: UnitOfWork, agency_id: str, round_id: str, nip: str, fields: Doc, add_text: str | None = None
 ) -> None:
-    await EXPLANATIONS.update(uow, agency_id, round_id, {nip: (fields, add_text)})
+    await EXPLANATIONS.update(uow, agency_id, round_id, nip, fields, add_text)
 
 
 async def add_scenario(uow: UnitOfWork, doc: Doc) -> None:
