@@ -63,7 +63,7 @@ def follow_up(i: int, reason: str = "re_placement") -> FollowUpRecommendedV1:
 
 
 async def pool_after(batch_size: int, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    monkeypatch.setattr(pool_store, "BUCKET_SIZE", SMALL_BUCKET)
+    monkeypatch.setattr(pool_store.BUCKETS, "size", SMALL_BUCKET)
     async with running_service(app()) as svc:
         subscribers = Subscribers(Opener(seal_keys()[0]), repositories)
         on_follow_up = _per_event(subscribers.on_follow_up_recommended)
@@ -133,7 +133,7 @@ async def test_a_batch_keeps_exactly_the_pool_that_one_event_at_a_time_keeps(mon
 async def test_the_pool_kept_one_document_per_person_moves_into_buckets_on_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pool_store, "BUCKET_SIZE", SMALL_BUCKET)
+    monkeypatch.setattr(pool_store.BUCKETS, "size", SMALL_BUCKET)
     db = MemoryDatabase()
     for collection, keys, unique in repositories.INDEXES:
         await db.ensure_index(collection, keys, unique)
@@ -158,7 +158,7 @@ async def test_the_pool_kept_one_document_per_person_moves_into_buckets_on_start
 
 async def test_where_the_process_last_saw_someone_is_only_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     """A hint pointing at the wrong bucket (a rolled-back append, another database) still finds the person."""
-    monkeypatch.setattr(pool_store, "BUCKET_SIZE", SMALL_BUCKET)
+    monkeypatch.setattr(pool_store.BUCKETS, "size", SMALL_BUCKET)
     monkeypatch.setattr(pool_store, "_SEEN", {})
     db = MemoryDatabase()
     for collection, keys, unique in repositories.INDEXES:

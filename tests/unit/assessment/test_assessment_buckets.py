@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from mutasi.assessment.adapters import repositories
-from mutasi.assessment.adapters.buckets import BUCKET_SIZE
 from mutasi.assessment.adapters.repositories import (
     ASSESSMENTS,
+    BUCKET_SIZE,
     EMPLOYEES,
     INDEXES,
     OLD_ASSESSMENTS,

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from mutasi.assessment.adapters.buckets import Buckets
 from mutasi.assessment.adapters.documents import post_from_doc
 from mutasi.assessment.domain.competency import CompetencyStandard, Post
+from mutasi.chassis.buckets import Buckets
 from mutasi.chassis.store import UnitOfWork
 
 Doc = dict[str, Any]
@@ -39,10 +39,12 @@ def _result_fields(items: list[Doc]) -> Doc:
     return {"valid_until": [d["latest"]["valid_until"] for d in items if d.get("latest")]}
 
 
-# Employees, their results and assessments: a few hundred per document (ADR 22, adapters/buckets.py).
-EMPLOYEE_BUCKETS = Buckets(EMPLOYEES, "nip", _employee_fields)
-RESULT_BUCKETS = Buckets(RESULTS, "nip", _result_fields)
-ASSESSMENT_BUCKETS = Buckets(ASSESSMENTS, "assessment_id")
+# Employees, their results and assessments: a few hundred per document (ADR 22), in the chassis's buckets:
+# `{agency_id, bucket, keys, items, n, last, …derived}`, new records in new buckets of their own, key-ordered.
+BUCKET_SIZE = 500  # records per document: far below 16 MB (an employee with its latest result is ~1.5 kB)
+EMPLOYEE_BUCKETS = Buckets(EMPLOYEES, "nip", size=BUCKET_SIZE, derive=_employee_fields)
+RESULT_BUCKETS = Buckets(RESULTS, "nip", size=BUCKET_SIZE, derive=_result_fields)
+ASSESSMENT_BUCKETS = Buckets(ASSESSMENTS, "assessment_id", size=BUCKET_SIZE)
 
 
 def _split(doc: Doc) -> tuple[Doc, Doc | None]:
@@ -60,7 +62,7 @@ def _merged(record: Doc, result: Doc | None) -> Doc:
 
 
 async def _with_results(uow: UnitOfWork, agency_id: str, records: list[Doc]) -> list[Doc]:
-    results = await RESULT_BUCKETS.get(uow, agency_id, [d["nip"] for d in records])
+    results = await RESULT_BUCKETS.get(uow, (agency_id,), [d["nip"] for d in records])
     return [_merged(d, results.get(d["nip"])) for d in records]
 
 
@@ -141,23 +143,23 @@ async def save_posts(uow: UnitOfWork, docs: list[Doc]) -> None:
 
 
 async def employee(uow: UnitOfWork, agency_id: str, nip: str) -> Doc | None:
-    record = await EMPLOYEE_BUCKETS.one(uow, agency_id, nip)
+    record = await EMPLOYEE_BUCKETS.one(uow, (agency_id,), nip)
     if record is None:
         return None
-    return _merged(record, await RESULT_BUCKETS.one(uow, agency_id, nip))
+    return _merged(record, await RESULT_BUCKETS.one(uow, (agency_id,), nip))
 
 
 async def employees(uow: UnitOfWork, agency_id: str, unit_id: str | None) -> list[Doc]:
     query: dict[str, Any] = {"agency_id": agency_id}
     if unit_id:
         query["units"] = unit_id
-    found = Buckets.items(await EMPLOYEE_BUCKETS.find_buckets(uow, query))
+    found = EMPLOYEE_BUCKETS.items(await EMPLOYEE_BUCKETS.find_buckets(uow, query))
     mine = sorted((d for d in found if not unit_id or d.get("unit_id") == unit_id), key=lambda d: d["nip"])
     return await _with_results(uow, agency_id, mine)
 
 
 async def employees_by_nip(uow: UnitOfWork, agency_id: str, nips: Iterable[str]) -> dict[str, Doc]:
-    records = list((await EMPLOYEE_BUCKETS.get(uow, agency_id, list(nips))).values())
+    records = list((await EMPLOYEE_BUCKETS.get(uow, (agency_id,), list(nips))).values())
     return {d["nip"]: d for d in await _with_results(uow, agency_id, records)}
 
 
@@ -166,8 +168,8 @@ async def assessed_after(uow: UnitOfWork, agency_id: str, nip: str, limit: int) 
     buckets = await RESULT_BUCKETS.find_buckets(uow, {"agency_id": agency_id, "last": {"$gt": nip}})
     after = sorted((d for b in buckets for d in b["items"] if d["nip"] > nip and d.get("latest")),
                    key=lambda d: d["nip"])[:limit]  # fmt: skip
-    records = await EMPLOYEE_BUCKETS.get(uow, agency_id, [d["nip"] for d in after])
-    return [_merged(records[d["nip"]], Buckets.items([{"items": [d]}])[0]) for d in after if d["nip"] in records]
+    records = await EMPLOYEE_BUCKETS.get(uow, (agency_id,), [d["nip"] for d in after])
+    return [_merged(records[d["nip"]], RESULT_BUCKETS.items([{"items": [d]}])[0]) for d in after if d["nip"] in records]
 
 
 async def save_employees(uow: UnitOfWork, docs: list[Doc], stored: Iterable[str] | None = None) -> None:
@@ -198,11 +200,11 @@ async def expired_by_agency(uow: UnitOfWork, today: date) -> dict[str, int]:
 
 
 async def assessment(uow: UnitOfWork, agency_id: str, assessment_id: str) -> Doc | None:
-    return await ASSESSMENT_BUCKETS.one(uow, agency_id, assessment_id)
+    return await ASSESSMENT_BUCKETS.one(uow, (agency_id,), assessment_id)
 
 
 async def assessments_by_id(uow: UnitOfWork, agency_id: str, ids: Iterable[str]) -> dict[str, Doc]:
-    return await ASSESSMENT_BUCKETS.get(uow, agency_id, list(ids))
+    return await ASSESSMENT_BUCKETS.get(uow, (agency_id,), list(ids))
 
 
 async def save_assessments(uow: UnitOfWork, docs: list[Doc], stored: Iterable[str] | None = None) -> None:

@@ -8,75 +8,65 @@ range in `first`/`last`. A round's papers are written at once (the announcement'
 its explanations), so a round's buckets never overlap and "this person's paper" is the bucket with the greatest
 `first` not above the NIP: one index entry per bucket, not per person (an index entry per person cost as much as
 the documents themselves on the stand-in). An update of a person rewrites only their bucket
-(docs/adr/0021-a-rounds-papers-in-buckets.md).
+(docs/adr/0021-a-rounds-papers-in-buckets.md). The buckets are the chassis's (`mutasi.chassis.buckets`, range
+buckets scoped by agency and round).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from mutasi.chassis.buckets import Buckets, Index, Layout, ScopeTaken
 from mutasi.chassis.store import Doc, UnitOfWork
 
 BUCKET = 200  # people per document: an explanation is ~1.5 kB, so a bucket stays near 300 kB, far below 16 MB
+LAYOUT = Layout(
+    scope=("agency_id", "round_id"), bucket=None, keys=None, items="people", by_key=True, count=None, first="first"
+)
 
 
-@dataclass(frozen=True)
 class Papers:
     """One kind of per-person paper of a round, in buckets; `old` is the one-document-per-person collection it
     replaces (migrated on start)."""
 
-    collection: str
-    old: str
+    def __init__(self, collection: str, old: str) -> None:
+        self.collection = collection
+        self.old = old
+        self.buckets = Buckets(collection, "nip", layout=LAYOUT, size=BUCKET, fill="split")
 
     @property
-    def indexes(self) -> list[tuple[str, list[tuple[str, int]], bool]]:
-        return [(self.collection, [("agency_id", 1), ("round_id", 1), ("first", 1)], True)]
+    def indexes(self) -> list[Index]:
+        return self.buckets.indexes()
 
     async def add(self, uow: UnitOfWork, docs: Iterable[Doc]) -> None:
         """Store the papers of rounds that have none yet (each paper with agency_id, round_id and nip)."""
-        buckets = list(_buckets(docs))
-        collection = uow.collection(self.collection)
-        for agency_id, round_id in dict.fromkeys((b["agency_id"], b["round_id"]) for b in buckets):
-            if await collection.find({"agency_id": agency_id, "round_id": round_id}, limit=1, fields=["first"]):
-                raise ValueError(f"{self.collection}: round {round_id} of {agency_id} has papers; replace them")
-        await self._insert(uow, buckets)
+        try:
+            await self.buckets.add(uow, docs)
+        except ScopeTaken as exc:
+            agency_id, round_id = exc.scope
+            raise ValueError(f"{self.collection}: round {round_id} of {agency_id} has papers; replace them") from exc
 
     async def replace(self, uow: UnitOfWork, agency_id: str, round_id: str, docs: Sequence[Doc]) -> None:
         """The round's papers become `docs` (a new plan's explanations)."""
-        await uow.collection(self.collection).delete_many({"agency_id": agency_id, "round_id": round_id})
-        await self._insert(uow, list(_buckets(docs)))  # the round has none left: no need to look
-
-    async def _insert(self, uow: UnitOfWork, buckets: list[Doc]) -> None:
-        if buckets:
-            await uow.collection(self.collection).insert_many(buckets)
+        await self.buckets.replace_scope(uow, (agency_id, round_id), docs)
 
     async def get(self, uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None:
-        bucket = await self._bucket(uow, agency_id, round_id, nip)
-        found: Doc | None = bucket["people"].get(nip) if bucket else None
-        return found
-
-    async def _bucket(self, uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None:
-        """The bucket whose range holds `nip`, if any."""
-        query = {"agency_id": agency_id, "round_id": round_id, "first": {"$lte": nip}}
-        bucket = await uow.collection(self.collection).find_one(query, sort=[("first", -1)])
-        return bucket if bucket is not None and nip <= bucket["last"] else None
+        return await self.buckets.one(uow, (agency_id, round_id), nip)
 
     async def update(
         self, uow: UnitOfWork, agency_id: str, round_id: str, nip: str, fields: Mapping[str, Any], text: str | None
     ) -> None:
         """Set fields on one person's paper (and add a text line): one read and one write of their bucket. A
         person without a paper in the round is skipped, as an update that matches nothing."""
-        bucket = await self._bucket(uow, agency_id, round_id, nip)
-        paper = bucket["people"].get(nip) if bucket else None
-        if bucket is None or paper is None:
-            return
-        paper.update(fields)
-        if text is not None:
-            paper["text_id"] = [*paper.get("text_id", []), text]
-        scope = {"agency_id": agency_id, "round_id": round_id, "first": bucket["first"]}
-        await uow.collection(self.collection).replace_one(scope, bucket)
+
+        def change(paper: Doc) -> Doc:
+            paper.update(fields)
+            if text is not None:
+                paper["text_id"] = [*paper.get("text_id", []), text]
+            return paper
+
+        await self.buckets.update(uow, (agency_id, round_id), nip, change)
 
     async def migrate(self, begin: Callable[[], UnitOfWork]) -> int:
         """Move papers still in the old one-document-per-person collection into buckets, one round per
@@ -95,18 +85,6 @@ class Papers:
                 await old.delete_many(scope)
                 await uow.commit()
                 moved += len(docs)
-
-
-def _buckets(docs: Iterable[Doc]) -> Iterable[Doc]:
-    rounds: dict[tuple[str, str], list[Doc]] = {}
-    for doc in docs:
-        rounds.setdefault((doc["agency_id"], doc["round_id"]), []).append(doc)
-    for (agency_id, round_id), papers in rounds.items():
-        papers.sort(key=lambda p: str(p["nip"]))
-        for start in range(0, len(papers), BUCKET):
-            chunk = papers[start : start + BUCKET]
-            yield {"agency_id": agency_id, "round_id": round_id, "first": chunk[0]["nip"], "last": chunk[-1]["nip"],
-                   "people": {p["nip"]: p for p in chunk}}  # fmt: skip
 
 
 EXPLANATIONS = Papers("explanation_buckets", old="explanations")

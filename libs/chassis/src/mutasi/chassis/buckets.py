@@ -1,0 +1,560 @@
+"""Per-person records kept a few hundred to a document ("buckets"): one mechanism for every service.
+
+A database that pays per document written (SecantusDB, the local stand-in, pays ~0.5–1 ms per document and per
+index entry) stores people far cheaper when hundreds share a document, and no document then grows with the number
+of people. A `Buckets` is one bucketed collection: records (plain dicts) of one *scope* (an agency; an agency's
+round), each named by its `key` field (a NIP, an assessment id), packed at most `size` to a bucket document. Callers
+see records; the bucket documents are this module's.
+
+What a bucket document looks like is the collection's `Layout` (field names), so each service keeps the layout it
+already stores (libs/chassis/README.md, "Buckets"):
+
+- the scope fields (`agency_id`, `round_id`, …), copied onto every bucket;
+- a bucket id (`bucket`: a random hex string, or 0, 1, 2, … when new people fill the scope's last bucket), or none,
+  when the bucket's `first` names it;
+- the records: a list parallel to an array of their keys (`keys`, `nips`: a multikey index finds a key's bucket and
+  keeps a key in one bucket only), or a list or a `{key: record}` map in a bucket that covers a *range* of keys
+  (`first` its lower bound, `last` its greatest key: a key's bucket is the one with the greatest `first` not above
+  it, one index entry per bucket);
+- a record count (`n`, `size`) and whatever the collection's `derive` computes from the records (fields other
+  reads filter on, e.g. the units of a bucket's people).
+
+Where new records go (`fill`):
+- `"new"`: into new buckets of their own, `size` at a time, in key order (records never move: a bucket holds the
+  people of the write that created it);
+- `"append"`: into the scope's last bucket while it has room (`$push`, no read of it), then into new numbered
+  buckets (a stream of single events fills buckets instead of leaving a document per person);
+- `"split"`: into the bucket whose range covers them; a bucket that grows past `size` is split into equal parts
+  in key order (buckets stay sorted and disjoint, so reading a batch of keys is a range over `first`).
+
+Reading: a unit of work reads a bucket once (kept in `uow.memo`), so the save that follows changes those documents
+in place and writes each changed bucket once. A batch of keys against a multikey array is read with a *range*
+(`{keys: {$gte: first, $lte: last}}`) from `range_from` keys on, not `$in`: SecantusDB compares every `$in` value
+with every element of a candidate's array (500 × 500 per bucket), while a range costs two comparisons; what the
+range brings besides is picked out. That pays only where buckets hold key-ordered runs; a collection whose buckets
+fill in arrival order (`"append"`) gives `range_from=None` and may keep `hints`: where this process last saw each
+key (a key never leaves its bucket there), checked against what the bucket holds, so a wrong hint costs one read.
+
+Everything happens inside the caller's unit of work: two writers of one bucket conflict like two writers of one
+document (a transient error; the caller's retry runs the unit again).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import pickle
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mutasi.chassis.faults import is_duplicate_key, is_transient
+from mutasi.chassis.store import Doc, UnitOfWork
+
+Index = tuple[str, list[tuple[str, int]], bool]
+Fill = Literal["new", "append", "split"]
+IN_CHUNK = 5000  # keys per read
+HINTS_MAX = 1_000_000  # remembered (scope, key) -> bucket hints per collection before they are dropped
+
+
+class ScopeTaken(ValueError):
+    """`Buckets.add` for a scope that already has records."""
+
+    def __init__(self, collection: str, scope: tuple[str, ...]) -> None:
+        super().__init__(f"{collection}: {'/'.join(scope)} has records already; replace them")
+        self.scope = scope
+
+
+def _copy(value: Any) -> Any:
+    return pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _nothing(items: list[Doc]) -> Doc:
+    return {}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The field names of a bucket document. `bucket=None`: the bucket is named by `first` (range buckets);
+    `keys=None`: no array of keys (a range layout finds keys by `first`/`last`); `by_key`: the records are a map
+    `{key: record}` instead of a list; `count`/`last`: fields kept up to date when given."""
+
+    scope: tuple[str, ...] = ("agency_id",)
+    bucket: str | None = "bucket"
+    keys: str | None = "keys"
+    items: str = "items"
+    by_key: bool = False
+    count: str | None = "n"
+    first: str | None = None
+    last: str | None = "last"
+
+
+@dataclass
+class _Held:
+    """The buckets of one scope this unit of work has read or written, and which bucket holds each key."""
+
+    docs: dict[Any, Doc] = field(default_factory=dict)  # bucket name (as stored when read) -> document
+    where: dict[str, Any] = field(default_factory=dict)  # key -> bucket name
+    asked: set[str] = field(default_factory=set)  # keys looked up (found or not)
+    last: tuple[int, int] | None = None  # "append": (number, count) of the scope's last bucket, once looked up
+    lowest: Doc | None = None  # "split": the scope's first bucket, when a key below every bucket was looked up
+    empty: bool = False  # "split": the scope had no bucket when looked up
+
+
+class Buckets:
+    """One bucketed collection (see the module's docstring). `derive` computes a bucket's extra top-level fields
+    from its records; `floor` ("split" only) is the `first` of a scope's first bucket, so that two writers creating
+    it at once collide on the unique index instead of creating overlapping ranges (None: its smallest key)."""
+
+    def __init__(
+        self,
+        collection: str,
+        key: str,
+        *,
+        layout: Layout | None = None,
+        size: int = 500,
+        fill: Fill = "new",
+        derive: Callable[[list[Doc]], Doc] = _nothing,
+        range_from: int | None = 16,
+        hints: bool = False,
+        floor: str | None = None,
+    ) -> None:
+        layout = layout or Layout()
+        if fill == "split" and not (layout.first and layout.last):
+            raise ValueError(f"{collection}: split buckets need `first` and `last`")
+        if fill != "split" and not (layout.keys and layout.bucket):
+            raise ValueError(f"{collection}: {fill!r} buckets need `keys` and `bucket`")
+        if fill == "split" and (hints or layout.bucket):
+            raise ValueError(f"{collection}: split buckets are named by `first` and have no hints")
+        self.collection = collection
+        self.key = key
+        self.layout = layout
+        self.size = size
+        self.fill = fill
+        self.derive = derive
+        self.range_from = range_from
+        self.floor = floor
+        self.hints: dict[tuple[str, ...], Any] | None = {} if hints else None  # (*scope, key) -> bucket name
+
+    # ---- shape ----
+    def indexes(self, extra: Iterable[list[tuple[str, int]]] = ()) -> list[Index]:
+        """The collection's indexes: its bucket name (unique), its keys (unique multikey) or range, and `extra`."""
+        scope = [(f, 1) for f in self.layout.scope]
+        lay = self.layout
+        out: list[Index] = []
+        if lay.bucket:
+            out.append((self.collection, [*scope, (lay.bucket, 1)], True))
+        if lay.keys:
+            out.append((self.collection, [*scope, (lay.keys, 1)], True))
+        if lay.first:
+            out.append((self.collection, [*scope, (lay.first, 1)], True))
+        elif lay.last:
+            out.append((self.collection, [*scope, (lay.last, 1)], False))  # pages in key order
+        out.extend((self.collection, keys, False) for keys in extra)
+        return out
+
+    def scope_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(str(record[f]) for f in self.layout.scope)
+
+    def _where(self, scope: Sequence[str]) -> Doc:
+        return dict(zip(self.layout.scope, scope, strict=True))
+
+    def _name(self, doc: Doc) -> Any:
+        return doc[self.layout.bucket or self.layout.first or ""]
+
+    def _filter(self, scope: Sequence[str], name: Any) -> Doc:
+        return {**self._where(scope), (self.layout.bucket or self.layout.first or ""): name}
+
+    def records(self, doc: Doc) -> list[Doc]:
+        """The records of a bucket document, in stored order (the document's own objects)."""
+        items = doc[self.layout.items]
+        return list(items.values()) if self.layout.by_key else list(items)
+
+    def _keys(self, doc: Doc) -> list[str]:
+        if self.layout.keys:
+            return [str(k) for k in doc[self.layout.keys]]
+        return [str(r[self.key]) for r in self.records(doc)]
+
+    def _record(self, doc: Doc, key: str) -> Doc | None:
+        if self.layout.by_key:
+            found: Doc | None = doc[self.layout.items].get(key)
+            return found
+        if self.layout.keys:
+            keys: list[str] = doc[self.layout.keys]
+            at = bisect.bisect_left(keys, key)  # a bucket written in key order; otherwise found more slowly
+            if at == len(keys) or keys[at] != key:
+                at = keys.index(key) if key in keys else -1
+            return doc[self.layout.items][at] if at >= 0 else None
+        return next((r for r in doc[self.layout.items] if str(r[self.key]) == key), None)
+
+    def _fill_doc(self, doc: Doc, records: list[Doc]) -> Doc:
+        """Set a bucket's records and every field computed from them (its range's lower bound is kept)."""
+        lay = self.layout
+        keys = [str(r[self.key]) for r in records]
+        doc[lay.items] = {k: r for k, r in zip(keys, records, strict=True)} if lay.by_key else records
+        if lay.keys:
+            doc[lay.keys] = keys
+        if lay.count:
+            doc[lay.count] = len(records)
+        if lay.last:
+            doc[lay.last] = max(keys)
+        doc.update(self.derive(records))
+        return doc
+
+    def _new_doc(self, scope: Sequence[str], records: list[Doc], name: Any = None, first: str | None = None) -> Doc:
+        doc = self._where(scope)
+        if self.layout.bucket:
+            doc[self.layout.bucket] = uuid.uuid4().hex if name is None else name
+        if self.layout.first:
+            doc[self.layout.first] = first if first is not None else min(str(r[self.key]) for r in records)
+        return self._fill_doc(doc, records)
+
+    # ---- reading ----
+    def _held(self, uow: UnitOfWork, scope: Sequence[str]) -> _Held:
+        held: _Held = uow.memo.setdefault(("buckets", self.collection, tuple(scope)), _Held())
+        return held
+
+    def _remember(self, uow: UnitOfWork, scope: Sequence[str], docs: Iterable[Doc]) -> None:
+        held = self._held(uow, scope)
+        for doc in docs:
+            name = self._name(doc)
+            if name in held.docs:  # already read (and maybe changed) in this unit: keep that one
+                continue
+            self._keep(held, scope, name, doc)
+
+    def _keep(self, held: _Held, scope: Sequence[str], name: Any, doc: Doc) -> None:
+        held.docs[name] = doc
+        for key in self._keys(doc):
+            held.where[key] = name
+        if self.hints is not None:
+            if len(self.hints) > HINTS_MAX:
+                self.hints.clear()
+            for key in self._keys(doc):
+                self.hints[(*scope, key)] = name
+
+    async def find_buckets(self, uow: UnitOfWork, query: Mapping[str, Any]) -> list[Doc]:
+        """Bucket documents matching `query` (scope fields and bucket fields), remembered for a later `save`: the
+        documents as this unit of work holds them."""
+        docs = await uow.collection(self.collection).find(dict(query))
+        out = []
+        for doc in docs:
+            scope = self.scope_of(doc)
+            self._remember(uow, scope, [doc])
+            out.append(self._held(uow, scope).docs[self._name(doc)])
+        return out
+
+    async def _load(self, uow: UnitOfWork, scope: Sequence[str], keys: Iterable[str]) -> _Held:
+        held = self._held(uow, scope)
+        wanted = sorted({str(k) for k in keys} - held.asked)
+        if not wanted:
+            return held
+        collection = uow.collection(self.collection)
+        where = self._where(scope)
+        if self.hints is not None:
+            names = {self.hints.get((*scope, k)) for k in wanted} - {None} - set(held.docs)
+            if names:
+                found = await collection.find({**where, self.layout.bucket or "": {"$in": sorted(names)}})
+                self._remember(uow, scope, found)
+        rest = [k for k in wanted if k not in held.where]
+        if self.layout.keys:
+            await self._load_by_keys(uow, scope, rest)
+        elif rest:
+            await self._load_by_range(uow, scope, rest)
+        held.asked.update(wanted)
+        return held
+
+    async def _load_by_keys(self, uow: UnitOfWork, scope: Sequence[str], keys: list[str]) -> None:
+        collection, field_name = uow.collection(self.collection), self.layout.keys or ""
+        for start in range(0, len(keys), IN_CHUNK):
+            part = keys[start : start + IN_CHUNK]
+            if len(part) == 1:
+                match: Any = part[0]
+            elif self.range_from is not None and len(part) >= self.range_from:
+                match = {"$gte": part[0], "$lte": part[-1]}
+            else:
+                match = {"$in": part}
+            self._remember(uow, scope, await collection.find({**self._where(scope), field_name: match}))
+
+    async def _load_by_range(self, uow: UnitOfWork, scope: Sequence[str], keys: list[str]) -> None:
+        """The buckets whose ranges can hold `keys` (sorted): the one covering the smallest, and every bucket
+        starting up to the greatest."""
+        collection, first = uow.collection(self.collection), self.layout.first or ""
+        where = self._where(scope)
+        below = await collection.find({**where, first: {"$lte": keys[0]}}, sort=[(first, -1)], limit=1)
+        found = list(below)
+        if keys[-1] > keys[0] or not below:
+            start = {"$gt": below[0][first]} if below else {"$gte": keys[0]}
+            found += await collection.find({**where, first: {**start, "$lte": keys[-1]}})
+        held = self._held(uow, scope)
+        if not below and held.lowest is None and not held.empty:  # keys below every bucket: the scope's first
+            lowest = await collection.find(where, sort=[(first, 1)], limit=1)
+            held.lowest, held.empty = (lowest[0], False) if lowest else (None, True)
+            found += lowest
+        self._remember(uow, scope, found)
+        if held.lowest is not None:
+            held.lowest = held.docs[self._name(held.lowest)]
+
+    async def get(self, uow: UnitOfWork, scope: Sequence[str], keys: Iterable[str]) -> dict[str, Doc]:
+        """Copies of the scope's records whose key is one of `keys`."""
+        keys = [str(k) for k in keys]
+        held = await self._load(uow, scope, keys)
+        out: dict[str, Doc] = {}
+        for key in keys:
+            name = held.where.get(key)
+            if name is not None and key not in out and (record := self._record(held.docs[name], key)) is not None:
+                out[key] = _copy(record)
+        return out
+
+    async def one(self, uow: UnitOfWork, scope: Sequence[str], key: str) -> Doc | None:
+        return (await self.get(uow, scope, [key])).get(str(key))
+
+    def items(self, buckets: Iterable[Doc]) -> list[Doc]:
+        """Copies of the records of `buckets` (documents from `find_buckets`)."""
+        return [_copy(record) for doc in buckets for record in self.records(doc)]
+
+    async def all(self, uow: UnitOfWork, scope: Sequence[str]) -> list[Doc]:
+        """Every record of the scope, in key order (read afresh, not remembered: the caller owns them)."""
+        docs = await uow.collection(self.collection).find(self._where(scope))
+        return sorted((r for d in docs for r in self.records(d)), key=lambda r: str(r[self.key]))
+
+    async def count(self, uow: UnitOfWork, scope: Sequence[str]) -> int:
+        field_name = self.layout.count or ""
+        docs = await uow.collection(self.collection).find(self._where(scope), fields=[field_name])
+        return sum(int(d[field_name]) for d in docs)
+
+    # ---- writing ----
+    async def save(self, uow: UnitOfWork, records: Iterable[Doc], stored: Iterable[str] | None = None) -> None:
+        """Insert or replace records by (scope, key), the last of a key winning. `stored`: keys the caller read in
+        this unit of work (through `get`), so keys it did not read are new without looking them up."""
+        known = {str(k) for k in stored} if stored is not None else None
+        by_scope: dict[tuple[str, ...], dict[str, Doc]] = {}
+        for record in records:
+            by_scope.setdefault(self.scope_of(record), {})[str(record[self.key])] = record
+        for scope, batch in by_scope.items():
+            held = self._held(uow, scope)
+            unread = [k for k in batch if k not in held.where and (known is None or k in known)]
+            if unread or self.fill == "split":
+                await self._load(uow, scope, unread if self.fill != "split" else batch)
+            changed: dict[Any, Doc] = {}
+            new: list[Doc] = []
+            for key, record in batch.items():
+                name = held.where.get(key)
+                if name is None:
+                    new.append(record)
+                    continue
+                doc = held.docs[name]
+                if self._record(doc, key) == record:  # unchanged: its bucket is not rewritten for it
+                    continue
+                self._put(doc, key, record)
+                changed[name] = doc
+            for doc in changed.values():
+                self._fill_doc(doc, self.records(doc))
+            if self.fill == "split":
+                await self._place(uow, scope, held, changed, new)
+            else:
+                await self._write(uow, scope, changed)
+                if new and self.fill == "new":
+                    await self._insert(uow, scope, held, sorted(new, key=lambda r: str(r[self.key])))
+                elif new:
+                    await self._append(uow, scope, held, new)
+
+    def _put(self, doc: Doc, key: str, record: Doc) -> None:
+        if self.layout.by_key:
+            doc[self.layout.items][key] = record
+            return
+        items = doc[self.layout.items]
+        at = next(i for i, r in enumerate(items) if str(r[self.key]) == key) if not self.layout.keys else None
+        if at is None:
+            keys: list[str] = doc[self.layout.keys or ""]
+            at = bisect.bisect_left(keys, key)
+            if at == len(keys) or keys[at] != key:
+                at = keys.index(key)
+        items[at] = record
+
+    async def _write(self, uow: UnitOfWork, scope: Sequence[str], changed: Mapping[Any, Doc]) -> None:
+        """Replace changed buckets, named as stored: one bulk write."""
+        if changed:
+            fields = (*self.layout.scope, self.layout.bucket or self.layout.first or "")
+            await uow.collection(self.collection).bulk_upsert(
+                [changed[n] for n in sorted(changed)], fields, stored={(*scope, n) for n in changed}
+            )
+
+    async def _insert(self, uow: UnitOfWork, scope: Sequence[str], held: _Held, records: list[Doc]) -> None:
+        fresh = [self._new_doc(scope, records[i : i + self.size]) for i in range(0, len(records), self.size)]
+        await uow.collection(self.collection).insert_many(fresh)
+        for doc in fresh:
+            self._keep(held, scope, self._name(doc), doc)
+
+    async def _append(self, uow: UnitOfWork, scope: Sequence[str], held: _Held, records: list[Doc]) -> None:
+        """New records: into the scope's last bucket while it has room, then into new numbered buckets."""
+        lay, collection = self.layout, uow.collection(self.collection)
+        name_field, count_field = lay.bucket or "", lay.count or ""
+        if held.last is None:
+            last = await collection.find(
+                self._where(scope), sort=[(name_field, -1)], limit=1, fields=[name_field, count_field]
+            )
+            held.last = (int(last[0][name_field]), int(last[0][count_field])) if last else (-1, self.size)
+        number, size = held.last
+        head, rest = records[: self.size - size], records[self.size - size :]
+        if head:
+            keys = [str(r[self.key]) for r in head]
+            await collection.update_one(
+                self._filter(scope, number),
+                {
+                    "$push": {lay.keys or "": {"$each": keys}, lay.items: {"$each": head}},
+                    "$inc": {count_field: len(head)},
+                },
+            )
+            if (doc := held.docs.get(number)) is not None:
+                doc[lay.keys or ""] += keys
+                doc[lay.items] += head
+                doc[count_field] += len(head)
+            for key in keys:
+                held.where[key] = number
+                if self.hints is not None:
+                    self.hints[(*scope, key)] = number
+            size += len(head)
+        fresh = []
+        for start in range(0, len(rest), self.size):
+            number += 1
+            part = rest[start : start + self.size]
+            fresh.append(self._new_doc(scope, part, name=number))
+            size = len(part)
+        if fresh:
+            await collection.insert_many(fresh)
+            for doc in fresh:
+                self._keep(held, scope, self._name(doc), doc)
+        held.last = (number, size)
+        held.asked.update(str(r[self.key]) for r in records)
+
+    async def _place(
+        self, uow: UnitOfWork, scope: Sequence[str], held: _Held, changed: dict[Any, Doc], new: list[Doc]
+    ) -> None:
+        """ "split": new records into the buckets whose ranges cover them, splitting a bucket past `size`."""
+        first = self.layout.first or ""
+        starts = sorted(held.docs)  # held buckets' lower bounds (a split layout names a bucket by `first`)
+        into: dict[Any, list[Doc]] = {}
+        homeless: list[Doc] = []
+        for record in new:
+            at = bisect.bisect_right(starts, str(record[self.key])) - 1
+            if at >= 0:
+                into.setdefault(starts[at], []).append(record)
+            elif held.lowest is not None:  # below every bucket: the scope's first bucket reaches down to it
+                into.setdefault(self._name(held.lowest), []).append(record)
+            else:
+                homeless.append(record)
+        collection = uow.collection(self.collection)
+        for name in sorted(set(into) | set(changed)):
+            doc = held.docs[name]
+            records = sorted([*self.records(doc), *into.get(name, [])], key=lambda r: str(r[self.key]))
+            parts = _even(records, self.size)
+            lower = min(doc[first], str(records[0][self.key]))  # a key below every bucket lowers the first's
+            self._fill_doc(doc, parts[0])
+            doc[first] = lower
+            await collection.replace_one(self._filter(scope, name), doc)
+            if lower != name:  # stored under its new lower bound from now on
+                del held.docs[name]
+            self._keep(held, scope, lower, doc)
+            fresh = [self._new_doc(scope, part) for part in parts[1:]]
+            if fresh:
+                await collection.insert_many(fresh)
+                for extra in fresh:
+                    self._keep(held, scope, self._name(extra), extra)
+        if homeless:  # the scope has no bucket yet
+            homeless.sort(key=lambda r: str(r[self.key]))
+            fresh = [self._new_doc(scope, part) for part in _even(homeless, self.size)]
+            if self.floor is not None:
+                fresh[0][first] = self.floor
+            await collection.insert_many(fresh)
+            for doc in fresh:
+                self._keep(held, scope, self._name(doc), doc)
+            held.lowest, held.empty = fresh[0], False
+        for record in new:
+            held.asked.add(str(record[self.key]))
+
+    async def add(self, uow: UnitOfWork, records: Iterable[Doc]) -> None:
+        """Store the records of scopes that have none yet: new buckets only (a second batch is refused)."""
+        by_scope: dict[tuple[str, ...], list[Doc]] = {}
+        for record in records:
+            by_scope.setdefault(self.scope_of(record), []).append(record)
+        collection = uow.collection(self.collection)
+        for scope in by_scope:
+            if await collection.find(self._where(scope), limit=1, fields=list(self.layout.scope)):
+                raise ScopeTaken(self.collection, scope)
+        for scope, batch in by_scope.items():
+            await self._insert(uow, scope, self._held(uow, scope), self._sorted(batch))
+
+    async def replace_scope(self, uow: UnitOfWork, scope: Sequence[str], records: Iterable[Doc]) -> None:
+        """The scope's records become `records` (e.g. a new plan's explanations of a round)."""
+        await uow.collection(self.collection).delete_many(self._where(scope))
+        uow.memo.pop(("buckets", self.collection, tuple(scope)), None)
+        batch = self._sorted(records)
+        if batch:  # the scope has nothing left: no need to look
+            await self._insert(uow, scope, self._held(uow, scope), batch)
+
+    def _sorted(self, records: Iterable[Doc]) -> list[Doc]:
+        latest = {str(r[self.key]): r for r in records}
+        return [latest[k] for k in sorted(latest)]
+
+    async def update(self, uow: UnitOfWork, scope: Sequence[str], key: str, change: Callable[[Doc], Doc]) -> bool:
+        """Replace one record by `change(copy of it)`: one read and one write of its bucket. False (nothing
+        written) when the scope has no record of `key`."""
+        record = await self.one(uow, scope, key)
+        if record is None:
+            return False
+        await self.save(uow, [change(record)], stored=[key])
+        return True
+
+    # ---- moving over from one document per record ----
+    async def move_over(
+        self,
+        begin: Callable[[], UnitOfWork],
+        old: str,
+        chunk: int = 2000,
+        wins: Callable[[Doc, Doc], bool] | None = None,
+    ) -> int:
+        """Move records still kept one document each in collection `old` into buckets, `chunk` per transaction,
+        deleting what moved in the same transaction; returns how many moved. A key already in a bucket keeps the
+        bucket's record (written later, by the bucket code) unless `wins(old record, bucketed record)`. Safe to run
+        again and on several replicas at once: a chunk that meets another replica's write is read again."""
+        moved = failures = 0
+        order = [(f, 1) for f in (*self.layout.scope, self.key)]
+        while True:
+            try:
+                async with begin() as uow:
+                    docs = await uow.collection(old).find({}, sort=order, limit=chunk)
+                    if not docs:
+                        return moved
+                    records = [{k: v for k, v in d.items() if k != "_id"} for d in docs]
+                    by_scope: dict[tuple[str, ...], list[Doc]] = {}
+                    for r in records:
+                        by_scope.setdefault(self.scope_of(r), []).append(r)
+                    for scope, batch in by_scope.items():
+                        keys = [str(r[self.key]) for r in batch]
+                        there = await self.get(uow, scope, keys)
+                        keep = [
+                            r
+                            for r in batch
+                            if (b := there.get(str(r[self.key]))) is None or (wins is not None and wins(r, b))
+                        ]
+                        await self.save(uow, keep, stored=keys)
+                        await uow.collection(old).delete_many({**self._where(scope), self.key: {"$in": keys}})
+                    await uow.commit()
+                    moved += len(docs)
+            except Exception as exc:
+                failures += 1
+                if failures > 5 or not (is_duplicate_key(exc) or is_transient(exc)):
+                    raise
+
+
+def _even(records: list[Doc], size: int) -> list[list[Doc]]:
+    """`records` in the fewest parts of at most `size`, as even as can be, in order."""
+    parts = max(1, math.ceil(len(records) / size))
+    step, extra = divmod(len(records), parts)
+    out, at = [], 0
+    for i in range(parts):
+        n = step + (1 if i < extra else 0)
+        out.append(records[at : at + n])
+        at += n
+    return out
