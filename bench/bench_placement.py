@@ -200,8 +200,9 @@ def run() -> list[dict[str, Any]]:
     records.append({**base, "metric": "plan_seconds_samples", "value": [round(s["plan"], 3) for s in samples],
                     "unit": "s"})  # fmt: skip
     from bench.placement_consume import run_handler  # the pool consumer on a real database
+    from bench.placement_service import run_service  # a province round's use cases on a real database
 
-    return records + _capped_records(arr, meta, optimum_fit) + run_handler()
+    return records + _capped_records(arr, meta, optimum_fit) + run_handler() + run_service()
 
 
 def _capped_records(arr: PoolArrays, meta: dict[str, Any], uncapped_fit: float) -> list[dict[str, Any]]:

@@ -231,13 +231,16 @@ def _of_person(part: _Part, nip: str) -> Doc:
     return {part.order: {"$gte": f"{nip}/", "$lt": f"{nip}0"}}  # "<nip>/<id>": "/" sorts right before "0"
 
 
-async def _load(uow: UnitOfWork, header: Doc, nip: str | None, whole: bool) -> Round:
+async def _load(uow: UnitOfWork, header: Doc, nip: str | None, whole: bool, moves: bool = False) -> Round:
+    """`whole`: every person's parts; `nip`: that person's; `moves`: the plan's moves and every other part."""
     scope = _scope(header["agency_id"], header["round_id"])
     items: dict[str, dict[str, tuple[Any, Doc]]] = {}
     for part in PARTS:
         query = scope if nip is None else {**scope, **_of_person(part, nip)}
+        if moves and part is ENTRY_PART:
+            query = {**scope, "moved": True}
         docs = await uow.collection(part.collection).find(query, sort=[(part.order, 1)]) \
-            if whole or nip is not None else []  # fmt: skip
+            if whole or moves or nip is not None else []  # fmt: skip
         items[part.collection] = {d[part.key]: (part.from_doc(d), d) for d in docs}
     r = _round(header, {c: [obj for obj, _ in found.values()] for c, found in items.items()})
     uow.memo[_memo_key(r.agency_id, r.round_id)] = _Loaded(header, items, whole)
@@ -247,6 +250,12 @@ async def _load(uow: UnitOfWork, header: Doc, nip: str | None, whole: bool) -> R
 async def get_round(uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
     """The whole round: every person's preference, plan entry, decisions and objections."""
     return await _load(uow, await _header(uow, agency_id, round_id), None, True)
+
+
+async def get_round_moves(uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
+    """The round with its plan's moves (no stayer's entry), the preferences, decisions and objections: enough to
+    decide the plan. Its plan keeps the totals; it cannot be replaced by a new plan."""
+    return await _load(uow, await _header(uow, agency_id, round_id), None, False, moves=True)
 
 
 async def get_round_part(uow: UnitOfWork, agency_id: str, round_id: str, nip: str | None) -> Round:

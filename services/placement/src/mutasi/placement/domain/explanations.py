@@ -55,7 +55,7 @@ class MoveFacts:
     jpm_before: float
     education_field: str
     field_matches: bool | None  # None when the target post names no field
-    checks: EligibilityResult | None = None  # every rule for the chosen pair
+    checks: EligibilityResult | None = None  # every rule for the chosen pair (shown for a promotion)
 
 
 PROMOTION_CODES = ("PROMOSI_TENURE", "PROMOSI_JF_UKOM", "PROMOSI_JPT_MAX_AGE", "JOB_REQUIREMENTS", "BUP_TARGET_POST")

@@ -78,9 +78,17 @@ class PoolView:
         )
 
     def eligibility(
-        self, nip: str, post_id: str, on: date, policy: EligibilityPolicy, preference: Preference | None
+        self,
+        nip: str,
+        post_id: str,
+        on: date,
+        policy: EligibilityPolicy,
+        preference: Preference | None,
+        person: EligibilityResult | None = None,
     ) -> EligibilityResult:
-        return check_pair(self.context(self.candidates[nip], self.posts[post_id], on, policy, preference))
+        """Every rule for the pair; `person` is the person's own rules' result on the same date and policy, if
+        already known (it does not depend on the post)."""
+        return check_pair(self.context(self.candidates[nip], self.posts[post_id], on, policy, preference), person)
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,11 @@ def violations(problem: PlanProblem, assignment: Assignment) -> list[str]:
 
 def greedy_plan(problem: PlanProblem) -> Assignment:
     """The peers' method: fill one vacancy at a time with the highest-ranked candidate who still prefers it
-    to staying; a seat freed by a mover becomes the next vacancy. Posts that must be filled go first."""
+    to staying; a seat freed by a mover becomes the next vacancy. Posts that must be filled go first.
+
+    Linear in the options: each post keeps its place in its ranking, because whoever is passed over can never
+    be picked for that post later (a mover never stays again, a stay score does not change while staying, and a
+    unit that has lost as many people as it may only loses more)."""
     people = {p.nip: p for p in problem.people}
     chosen: Assignment = {nip: problem.stay_option(nip) for nip in people}
     holders: dict[str, int] = {}
@@ -118,14 +122,15 @@ def greedy_plan(problem: PlanProblem) -> Assignment:
         if p.post_id in problem.capacity:
             holders[p.post_id] = holders.get(p.post_id, 0) + 1
     free = {post: cap - holders.get(post, 0) for post, cap in problem.capacity.items()}
-    ranked: dict[str, list[Option]] = {}
+    ranked: dict[str, list[tuple[int, str, Option]]] = {}
     for nip, options in problem.options.items():
         if nip in problem.must_stay:
             continue
         for o in options[1:]:
-            ranked.setdefault(o.post_id, []).append(o)
+            ranked.setdefault(o.post_id, []).append((-o.scaled, o.nip, o))
     for opts in ranked.values():
-        opts.sort(key=lambda o: (-o.scaled, o.nip))
+        opts.sort(key=lambda t: (t[0], t[1]))
+    seen: dict[str, int] = {}  # post -> how far down its ranking the search has gone
     leavers: dict[str, int] = {}
     order = sorted((p for p, n in free.items() if n > 0), key=lambda p: (p not in problem.must_fill, p))
     queue = deque(order)
@@ -133,16 +138,17 @@ def greedy_plan(problem: PlanProblem) -> Assignment:
         post = queue.popleft()
         if free.get(post, 0) <= 0:
             continue
-        pick = next(
-            (
-                o
-                for o in ranked.get(post, ())
-                if chosen[o.nip].stay
-                and o.scaled > chosen[o.nip].scaled
-                and _may_leave(problem, people[o.nip], o, leavers)
-            ),
-            None,
-        )
+        opts = ranked.get(post, [])
+        k = seen.get(post, 0)
+        pick = None
+        while k < len(opts):
+            minus_score, nip, o = opts[k]
+            k += 1
+            now = chosen[nip]
+            if now.stay and -minus_score > now.scaled and _may_leave(problem, people[nip], o, leavers):
+                pick = o
+                break
+        seen[post] = k
         if pick is None:
             continue
         person = people[pick.nip]

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mutasi.placement.domain.eligibility import EligibilityPolicy, move_kind
+from mutasi.placement.domain.eligibility import EligibilityPolicy, EligibilityResult, move_kind
 from mutasi.placement.domain.explanations import Explanation, MoveFacts, explain
 from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem
 from mutasi.placement.domain.planning import Assignment, Option, PlanSolver, gain_pct, greedy_plan, total_fit
@@ -72,26 +72,32 @@ def explain_person(
 ) -> Explanation:
     pref = r.preferences.get(entry.nip)
     ranked = pref.ranked if pref else ()
+    person = solved.built.person_results.get(entry.nip)  # the person's own rules, checked once by the builder
     asked = {
-        post_id: pool.eligibility(entry.nip, post_id, r.effective_date, policy, pref)
+        post_id: pool.eligibility(entry.nip, post_id, r.effective_date, policy, pref, person)
         for post_id in ranked
         if post_id in pool.posts
     }
-    person = solved.built.person_results.get(entry.nip)
     options = solved.built.problem.options.get(entry.nip, [])
-    return explain(entry, names, options, ranked, asked, person, facts=move_facts(entry, pool, r, policy, pref))
+    facts = move_facts(entry, pool, r, policy, pref, person)
+    return explain(entry, names, options, ranked, asked, person, facts=facts)
 
 
 def move_facts(
-    entry: PlanEntry, pool: PoolView, r: Round, policy: EligibilityPolicy, pref: Preference | None
+    entry: PlanEntry,
+    pool: PoolView,
+    r: Round,
+    policy: EligibilityPolicy,
+    pref: Preference | None,
+    person: EligibilityResult | None = None,
 ) -> MoveFacts:
-    """JPM before (assessment's, in the current post), the field match and, for a move, every rule's result."""
+    """JPM before (assessment's, in the current post), the field match and, for a promotion, every rule's result
+    (an explanation shows the rules only for a promotion)."""
     c = pool.candidates[entry.nip]
     post = pool.posts.get(entry.to_post)
     matches = None if post is None or not post.education_fields else c.education_field in post.education_fields
-    checks = (
-        pool.eligibility(entry.nip, entry.to_post, r.effective_date, policy, pref) if entry.moved and post else None
-    )
+    promoted = entry.moved and post is not None and entry.kind == "promosi"
+    checks = pool.eligibility(entry.nip, entry.to_post, r.effective_date, policy, pref, person) if promoted else None
     return MoveFacts(c.jpm_current, c.education_field, matches, checks)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -88,3 +89,26 @@ async def load_pool(store: Store, uow: UnitOfWork, r: Round) -> PoolView:
         all_candidates += [_qualify_candidate(c) for c in await store.load_candidates(uow, agency_id)]
     return PoolView.of([c for c in all_candidates if r.in_scope(c.unit_id)],
                        [p for p in all_posts if r.in_scope(p.unit_id)])  # fmt: skip
+
+
+def home_agency(r: Round, post_id: str) -> str:
+    """The agency of a post of the round (in a province round, the `<agency>:` of its qualified id)."""
+    return post_id.split(SEP, 1)[0] if r.cross_agency and SEP in post_id else r.agency_id
+
+
+async def load_people(store: Store, uow: UnitOfWork, r: Round, moves: Iterable[tuple[str, str, str]]) -> PoolView:
+    """Only what decisions need of the pool: the people of `moves` (NIP, from post, to post), read by key, and the
+    posts of their agencies and of the posts they move to, ids qualified as `load_pool` does. Not the whole pool:
+    a province round decides ~20% of 100,000 people."""
+    moves = list(moves)
+    keys = [(home_agency(r, from_post), nip) for nip, from_post, _ in moves]
+    docs = await store.candidates_by_key(uow, keys)
+    candidates = [store.candidate_from_doc(doc) for doc in docs.values()]
+    agencies = sorted({a for a, _ in keys} | {home_agency(r, to_post) for _, _, to_post in moves})
+    posts: list[Post] = []
+    for agency_id in agencies:
+        posts += await store.load_posts(uow, agency_id)
+    if r.cross_agency:
+        candidates = [_qualify_candidate(c) for c in candidates]
+        posts = [_qualify_post(p) for p in posts]
+    return PoolView.of(candidates, posts)

@@ -80,6 +80,11 @@ class Store(Protocol):
         """The whole round: every person's preference, plan entry, decisions and objections."""
         ...
 
+    async def get_round_moves(self, uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
+        """The round with its plan's moves (no stayer's entry), the preferences, decisions and objections: enough
+        to decide the plan. Its plan keeps the totals; it cannot be replaced by a new plan."""
+        ...
+
     async def get_round_part(self, uow: UnitOfWork, agency_id: str, round_id: str, nip: str | None) -> Round:
         """The round with only `nip`'s preference, plan entry, decisions and objections (nobody's when None)."""
         ...

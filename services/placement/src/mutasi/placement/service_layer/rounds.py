@@ -16,7 +16,7 @@ from mutasi.placement.domain.rounds import Round
 from mutasi.placement.service_layer import decision_log, views
 from mutasi.placement.service_layer.access import actor, require_province_over, require_self_or_staff
 from mutasi.placement.service_layer.deps import Deps
-from mutasi.placement.service_layer.pool import load_pool, local_id, qualified
+from mutasi.placement.service_layer.pool import load_people, load_pool, local_id, qualified
 from mutasi.placement.service_layer.ports import Store
 from mutasi.placement.service_layer.shared import emit_decisions, idempotent, remember
 
@@ -137,10 +137,10 @@ async def approve(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
 async def decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
     """One decision and one `mutation-decided` per move of the approved plan."""
     async with deps.uow() as uow:
-        r = await deps.store.get_round(uow, caller.agency_id, round_id)
+        r = await deps.store.get_round_moves(uow, caller.agency_id, round_id)
         old = r.state.value
-        pool = await load_pool(deps.store, uow, r)
         moves = r.plan.moves if r.plan is not None else []
+        pool = await load_people(deps.store, uow, r, [(e.nip, e.from_post, e.to_post) for e in moves])
         reasons = {e.nip: views.reason_summary(e, pool, r) for e in moves}
         decisions = r.decide([deps.new_id() for _ in moves], deps.clock(), reasons)
         await emit_decisions(deps.store, uow, r, decisions, pool)

@@ -29,9 +29,10 @@ async def policy_of(uow: UnitOfWork, deps: Deps, agency_id: str) -> EligibilityP
 
 
 async def emit_decisions(store: Store, uow: UnitOfWork, r: Round, decisions: list[Decision], pool: PoolView) -> None:
+    kept = await store.candidates_by_key(uow, [(pool.candidates[d.nip].agency_id, d.nip) for d in decisions])
     for d in decisions:
         c = pool.candidates[d.nip]
-        cdoc = await store.candidate_doc(uow, c.agency_id, d.nip)
+        cdoc = kept.get((c.agency_id, d.nip))
         payload = mutation_decided(r, d, c, pool.posts, (cdoc or {}).get("current_post"))
         target = pool.posts.get(d.to_post)
         agency_id = target.agency_id if target is not None and not d.cancelled else c.agency_id  # the receiving one

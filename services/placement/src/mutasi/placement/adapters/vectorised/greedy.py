@@ -1,4 +1,4 @@
-"""The rank-per-vacancy baseline on flow arcs (domain.planning.greedy_plan without unit limits)."""
+"""The rank-per-vacancy baseline on flow arcs (domain.planning.greedy_plan on arrays)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from mutasi.placement.adapters.vectorised.arcs import BuiltArcs
 from mutasi.placement.adapters.vectorised.arrays import I64
 
 
-def greedy_arcs(built: BuiltArcs) -> I64:
-    """The rank-per-vacancy baseline on arcs (domain.planning.greedy_plan without unit limits)."""
+def greedy_arcs(built: BuiltArcs, gate: I64 | None = None, caps: I64 | None = None) -> I64:
+    """The rank-per-vacancy baseline on arcs: domain.planning.greedy_plan, the same picks when people are indexed
+    in NIP order and posts in id order. With `gate` (per arc, the capped unit it leaves, -1 none; see
+    caps.unit_gates) and `caps` (per unit, the most that may leave), a unit stops losing people at its cap."""
     arcs = built.arcs
     n = arcs.n_people
     stay_arc = np.flatnonzero(built.is_stay)
@@ -30,6 +32,8 @@ def greedy_arcs(built: BuiltArcs) -> I64:
     order_l = order.tolist()
     stay_score = arcs.score[stay_of].tolist()
     moved = [False] * n
+    gate_l = gate.tolist() if gate is not None else None
+    room = caps.tolist() if caps is not None else []
     cur = current_post.tolist()
     first = np.zeros(arcs.n_posts, dtype=np.bool_)
     first[arcs.post[arcs.priority & (arcs.post >= 0)]] = True
@@ -46,7 +50,7 @@ def greedy_arcs(built: BuiltArcs) -> I64:
             a = order_l[k]
             i = person[a]
             k += 1
-            if not moved[i] and score[a] > stay_score[i]:
+            if not moved[i] and score[a] > stay_score[i] and (gate_l is None or gate_l[a] < 0 or room[gate_l[a]] > 0):
                 pick = a
                 break
         pointer[j] = k
@@ -55,6 +59,8 @@ def greedy_arcs(built: BuiltArcs) -> I64:
         i = person[pick]
         moved[i] = True
         chosen[i] = pick
+        if gate_l is not None and gate_l[pick] >= 0:
+            room[gate_l[pick]] -= 1
         free[j] -= 1
         if cur[i] >= 0:
             free[cur[i]] += 1
