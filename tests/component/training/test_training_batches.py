@@ -72,7 +72,10 @@ async def _stored(svc: Any) -> dict[str, Any]:
     return {
         "plans": [{k: v for k, v in p.items() if k not in stamps} for p in plans],
         "seats": sorted((s["session_id"], s["taken"]) for s in await db.raw("seats").find({})),
-        "colleagues": sorted(await db.raw("colleagues").find({}), key=lambda c: c["nip"]),
+        "colleagues": sorted(
+            (c for bucket in await db.raw("colleague_buckets").find({}) for c in bucket["people"]),
+            key=lambda c: c["nip"],
+        ),
         "announced": [e["data"] for e in await svc.published(topics.TRAINING_ASSIGNED)],
     }
 

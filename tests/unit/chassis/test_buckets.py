@@ -29,13 +29,18 @@ KINDS: dict[str, Callable[[], Buckets]] = {
         "b", "nip", layout=Layout(keys="nips", items="people", count="size", last=None), size=SIZE,
         fill="append", range_from=None, hints=True,
     ),
+    # the same, with fields derived from the records (training's colleagues: the units of a bucket's people)
+    "append-derived": lambda: Buckets(
+        "b", "nip", layout=Layout(keys="nips", items="people", count="size", last=None), size=SIZE,
+        fill="append", range_from=None, hints=True, derive=units,
+    ),
     # key ranges, split when full (placement's papers: records by key, scope of two fields, no floor)
     "split": lambda: Buckets(
         "b", "nip", layout=Layout(scope=("agency_id", "round_id"), bucket=None, keys=None, items="people",
                                   by_key=True, count=None, first="first"),
         size=SIZE, fill="split",
     ),
-    # key ranges in a list, with a count, derived fields and a floor (training's colleagues)
+    # key ranges in a list, with a count, derived fields and a floor
     "split-floor": lambda: Buckets(
         "b", "nip", layout=Layout(bucket=None, keys=None, items="people", first="first"), size=SIZE,
         fill="split", derive=units, floor="",
@@ -246,7 +251,7 @@ async def test_add_refuses_a_scope_with_records_and_replace_scope_starts_it_over
         await uow.commit()
 
 
-@pytest.mark.parametrize("kind", ["new", "append", "split-floor"])
+@pytest.mark.parametrize("kind", ["new", "append", "append-derived", "split-floor"])
 async def test_records_kept_one_document_each_move_over_and_the_newer_record_wins(kind: str) -> None:
     buckets = KINDS[kind]()
     db = await database(buckets)

@@ -387,29 +387,34 @@ class Buckets:
             self._keep(held, scope, self._name(doc), doc)
 
     async def _append(self, uow: UnitOfWork, scope: Sequence[str], held: _Held, records: list[Doc]) -> None:
-        """New records: into the scope's last bucket while it has room, then into new numbered buckets."""
+        """New records: into the scope's last bucket while it has room, then into new numbered buckets. Pushed
+        onto the last bucket without reading it, unless the collection derives fields from its records: then the
+        last bucket is read and replaced."""
         lay, collection = self.layout, uow.collection(self.collection)
         name_field, count_field = lay.bucket or "", lay.count or ""
+        derived = self.derive is not _nothing
         if held.last is None:
-            last = await collection.find(
-                self._where(scope), sort=[(name_field, -1)], limit=1, fields=[name_field, count_field]
-            )
+            fields = None if derived else [name_field, count_field]
+            last = await collection.find(self._where(scope), sort=[(name_field, -1)], limit=1, fields=fields)
+            if last and derived:
+                self._remember(uow, scope, last)
             held.last = (int(last[0][name_field]), int(last[0][count_field])) if last else (-1, self.size)
         number, size = held.last
         head, rest = records[: self.size - size], records[self.size - size :]
         if head:
             keys = [str(r[self.key]) for r in head]
-            await collection.update_one(
-                self._filter(scope, number),
-                {
-                    "$push": {lay.keys or "": {"$each": keys}, lay.items: {"$each": head}},
-                    "$inc": {count_field: len(head)},
-                },
-            )
-            if (doc := held.docs.get(number)) is not None:
-                doc[lay.keys or ""] += keys
-                doc[lay.items] += head
-                doc[count_field] += len(head)
+            doc = held.docs.get(number)
+            if derived and doc is not None:
+                await self._write(uow, scope, {number: self._fill_doc(doc, [*self.records(doc), *head])})
+            else:
+                push = {lay.keys or "": {"$each": keys}, lay.items: {"$each": head}}
+                await collection.update_one(
+                    self._filter(scope, number), {"$push": push, "$inc": {count_field: len(head)}}
+                )
+                if doc is not None:
+                    doc[lay.keys or ""] += keys
+                    doc[lay.items] += head
+                    doc[count_field] += len(head)
             for key in keys:
                 held.where[key] = number
                 if self.hints is not None:

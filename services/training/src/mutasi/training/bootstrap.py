@@ -10,7 +10,13 @@ from mutasi.chassis.kit import ServiceKit
 from mutasi.contracts import topics
 from mutasi.training.adapters import documents
 from mutasi.training.adapters.cpsat_coverer import CpSatCoverer
-from mutasi.training.adapters.repository import INDEXES, PLANS, TrainingRepository, save_colleagues
+from mutasi.training.adapters.repository import (
+    INDEXES,
+    PLANS,
+    TrainingRepository,
+    bucket_old_colleagues,
+    save_colleagues,
+)
 from mutasi.training.adapters.spreadsheets import attendance_workbook, read_catalogue
 from mutasi.training.domain.covering import Coverer, GreedyCoverer, MemoCoverer
 from mutasi.training.domain.errors import CatalogueRejected, Conflict, InvalidInput, NotFound
@@ -31,6 +37,11 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     kit = ServiceKit(settings, service="training", version="1")
     for collection, keys, unique in INDEXES:
         kit.index(collection, keys, unique=unique)
+
+    async def bucket_old_layout(started: ServiceKit) -> None:
+        await bucket_old_colleagues(started.uow)
+
+    kit.on_startup(bucket_old_layout)  # colleagues kept a document per person before ADR 25
     inner: Coverer = CpSatCoverer(settings.optimiser_time_limit_s) if settings.optimiser == "cpsat" else GreedyCoverer()
     ports = TrainingPorts(
         repository=TrainingRepository,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mutasi.chassis.store import Doc, UnitOfWork, find_by_keys, storable
+from mutasi.chassis.buckets import Buckets, Layout
+from mutasi.chassis.store import Doc, UnitOfWork, storable
 from mutasi.training.adapters import documents as docs
 from mutasi.training.domain.catalogue import Catalogue, Offering
 from mutasi.training.domain.mentor import Colleague
@@ -20,10 +21,31 @@ OFFERINGS = "offerings"
 SEATS = "seats"
 PLANS = "plans"
 LEDGER = "jp_ledger"
-COLLEAGUES = "colleagues"
+COLLEAGUES = "colleague_buckets"
+OLD_COLLEAGUES = "colleagues"  # one document per person, before ADR 25: moved into buckets on start
 IMPORTS = "catalogue_imports"
 
 MENTOR_LOAD_FIELDS = ("plan_id", "nip", "target_unit_id", "status", "kind", "mentor_nip")
+
+
+def _units(colleagues: list[Doc]) -> Doc:
+    """What a bucket of colleagues shows at its top level: its people's units (a unit's colleagues are read by it)."""
+    return {"units": sorted({str(c["unit_id"]) for c in colleagues})}
+
+
+# Possible mentors, up to 250 of an agency per document (docs/adr/0025-one-bucket-mechanism-and-trainings-colleagues-in-
+# buckets.md): `{agency_id, bucket, nips, people, size, units}`. People arrive by unit (an agency's assessments), so
+# appending to the last bucket keeps a unit's people in few buckets; found by where this process saw them, else `$in`.
+COLLEAGUE_BUCKETS = Buckets(
+    COLLEAGUES,
+    "nip",
+    layout=Layout(keys="nips", items="people", count="size", last=None),
+    size=250,
+    fill="append",
+    derive=_units,
+    range_from=None,  # filled in arrival order: a range over `nips` would match most of an agency's buckets
+    hints=True,
+)
 
 INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (OFFERINGS, [("agency_id", 1), ("offering_id", 1)], True),
@@ -34,8 +56,7 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (PLANS, [("agency_id", 1), ("session_ids", 1)], False),
     (LEDGER, [("agency_id", 1), ("item_id", 1)], True),
     (LEDGER, [("agency_id", 1), ("nip", 1)], False),
-    (COLLEAGUES, [("agency_id", 1), ("nip", 1)], True),
-    (COLLEAGUES, [("agency_id", 1), ("unit_id", 1)], False),
+    *COLLEAGUE_BUCKETS.indexes([[("agency_id", 1), ("units", 1)]]),
 ]
 
 
@@ -119,22 +140,25 @@ class TrainingRepository:
             {"agency_id": a, "nip": {"$in": sorted(b.nips)}}, sort=[("completed_on", 1)]
         ):
             b.ledger.setdefault(d["nip"], []).append(d)
-        for query in ({"unit_id": {"$in": sorted(b.units)}}, {"nip": {"$in": sorted(b.nips)}}):
-            for d in await self._c(COLLEAGUES).find({"agency_id": a, **query}):
+        in_units = await COLLEAGUE_BUCKETS.find_buckets(self.uow, {"agency_id": a, "units": {"$in": sorted(b.units)}})
+        for d in COLLEAGUE_BUCKETS.items(in_units):
+            if d["unit_id"] in b.units:
                 b.keep_colleague(d)
-                b.stored.add((COLLEAGUES, d["nip"]))
+        for d in (await COLLEAGUE_BUCKETS.get(self.uow, (a,), sorted(b.nips))).values():
+            b.keep_colleague(d)
 
     async def flush(self) -> None:
         """Write what the batch changed: plans, colleagues, seats."""
         b = self._batch
         if b is None:
             return
-        for name, dirty, key in ((PLANS, b.dirty_plans, "plan_id"), (COLLEAGUES, b.dirty_colleagues, "nip")):
-            rows = list(dirty.values())
-            stored = {(self.agency_id, k) for n, k in b.stored if n == name}
-            await self._c(name).bulk_upsert(rows, ["agency_id", key], stored=stored)
-            b.stored |= {(name, r[key]) for r in rows}
-            dirty.clear()
+        rows = list(b.dirty_plans.values())
+        stored = {(self.agency_id, k) for n, k in b.stored if n == PLANS}
+        await self._c(PLANS).bulk_upsert(rows, ["agency_id", "plan_id"], stored=stored)
+        b.stored |= {(PLANS, r["plan_id"]) for r in rows}
+        b.dirty_plans.clear()
+        await COLLEAGUE_BUCKETS.save(self.uow, list(b.dirty_colleagues.values()))  # their buckets read by `preload`
+        b.dirty_colleagues.clear()
         if b.seats is not None:
             book, b.seats = b.seats, None
             await self._write_seats(book)
@@ -244,7 +268,8 @@ class TrainingRepository:
         b = self._batch
         if b is not None and unit_id in b.units:
             return b.colleagues_of(unit_id)
-        found = await self._c(COLLEAGUES).find({"agency_id": self.agency_id, "unit_id": unit_id}, sort=[("nip", 1)])
+        buckets = await COLLEAGUE_BUCKETS.find_buckets(self.uow, {"agency_id": self.agency_id, "units": unit_id})
+        found = sorted((d for d in COLLEAGUE_BUCKETS.items(buckets) if d["unit_id"] == unit_id), key=lambda d: d["nip"])
         return [docs.colleague_from_doc(d) for d in found]
 
     async def save_colleague(self, colleague: Colleague, as_of: datetime) -> bool:
@@ -258,11 +283,11 @@ class TrainingRepository:
             b.keep_colleague(doc)
             b.dirty_colleagues[colleague.nip] = doc
             return True
-        key = {"agency_id": self.agency_id, "nip": colleague.nip}
-        existing = await self._c(COLLEAGUES).find_one(key)
+        existing = await COLLEAGUE_BUCKETS.one(self.uow, (self.agency_id,), colleague.nip)
         if existing and existing["as_of"] > as_of.isoformat():
             return False
-        await self._c(COLLEAGUES).replace_one(key, docs.colleague_to_doc(self.agency_id, colleague, as_of), upsert=True)
+        doc = storable(docs.colleague_to_doc(self.agency_id, colleague, as_of))
+        await COLLEAGUE_BUCKETS.save(self.uow, [doc], stored=[colleague.nip])
         return True
 
     async def mentor_load(self, unit_id: str) -> dict[str, int]:
@@ -283,21 +308,36 @@ class TrainingRepository:
 
 
 async def save_colleagues(uow: UnitOfWork, seen: Sequence[tuple[str, Colleague, datetime]]) -> int:
-    """`save_colleague` for a batch of (agency, colleague, as_of): one `$in` read, one bulk upsert."""
+    """`save_colleague` for a batch of (agency, colleague, as_of): the buckets of the batch's people read once,
+    each changed bucket written once, new people appended to the agency's last bucket."""
     newest: dict[tuple[str, str], tuple[Colleague, datetime]] = {}
     for agency_id, colleague, as_of in seen:
         previous = newest.get((agency_id, colleague.nip))
         if previous is None or as_of.isoformat() >= previous[1].isoformat():
             newest[(agency_id, colleague.nip)] = (colleague, as_of)
-    collection = uow.collection(COLLEAGUES)
-    stored = await find_by_keys(collection, ("agency_id", "nip"), list(newest))
-    fresh = [
-        docs.colleague_to_doc(agency_id, colleague, as_of)
-        for (agency_id, nip), (colleague, as_of) in newest.items()
-        if not ((old := stored.get((agency_id, nip))) and old["as_of"] > as_of.isoformat())
-    ]
-    await collection.bulk_upsert(fresh, ("agency_id", "nip"))
-    return len(fresh)
+    by_agency: dict[str, list[str]] = {}
+    for agency_id, nip in newest:
+        by_agency.setdefault(agency_id, []).append(nip)
+    kept = 0
+    for agency_id, nips in by_agency.items():
+        stored = await COLLEAGUE_BUCKETS.get(uow, (agency_id,), nips)
+        fresh = [
+            storable(docs.colleague_to_doc(agency_id, colleague, as_of))
+            for nip in nips
+            for colleague, as_of in [newest[(agency_id, nip)]]
+            if not ((old := stored.get(nip)) and old["as_of"] > as_of.isoformat())
+        ]
+        await COLLEAGUE_BUCKETS.save(uow, fresh, stored=nips)
+        kept += len(fresh)
+    return kept
+
+
+async def bucket_old_colleagues(begin: Callable[[], UnitOfWork], chunk: int = 2000) -> int:
+    """Move colleagues still kept one document per person (before ADR 25) into buckets, `chunk` per transaction;
+    the newer picture of a person (`as_of`) wins over one already in a bucket. Returns how many moved."""
+    return await COLLEAGUE_BUCKETS.move_over(
+        begin, OLD_COLLEAGUES, chunk, wins=lambda old, new: old["as_of"] > new["as_of"]
+    )
 
 
 def _after(stamp: str) -> str:

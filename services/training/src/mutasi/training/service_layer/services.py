@@ -133,8 +133,9 @@ class TrainingService:
 
     async def finish_moves(self, uow: UnitOfWork) -> None:
         """After a batch of decisions: write its plans, colleagues and seats once per agency."""
-        for key, (repo, planner) in list(uow.memo.items()):
+        for key, value in list(uow.memo.items()):  # the memo also holds what adapters read (e.g. buckets)
             if isinstance(key, tuple) and key[0] == "training.planning":
+                repo, planner = value
                 await repo.save_seats(planner.seats)
                 await repo.flush()
 
