@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -44,6 +45,12 @@ KINDS: dict[str, Callable[[], Buckets]] = {
     "split-floor": lambda: Buckets(
         "b", "nip", layout=Layout(bucket=None, keys=None, items="people", first="first"), size=SIZE,
         fill="split", derive=units, floor="",
+    ),
+    # the same two, records packed in one binary value (assessment's employees, results and assessments)
+    "new-packed": lambda: Buckets("b", "nip", size=SIZE, derive=units, range_from=4, packed=True),
+    "split-packed": lambda: Buckets(
+        "b", "nip", layout=Layout(bucket=None, keys=None, items="people", first="first"), size=SIZE,
+        fill="split", derive=units, floor="", packed=True,
     ),
 }  # fmt: skip
 
@@ -251,7 +258,7 @@ async def test_add_refuses_a_scope_with_records_and_replace_scope_starts_it_over
         await uow.commit()
 
 
-@pytest.mark.parametrize("kind", ["new", "append", "append-derived", "split-floor"])
+@pytest.mark.parametrize("kind", ["new", "append", "append-derived", "split-floor", "new-packed"])
 async def test_records_kept_one_document_each_move_over_and_the_newer_record_wins(kind: str) -> None:
     buckets = KINDS[kind]()
     db = await database(buckets)
@@ -279,3 +286,34 @@ async def test_records_kept_one_document_each_move_over_and_the_newer_record_win
     assert stored[("a2", "000005")] == old[9 + 5]
     assert {r["v"] for k, r in stored.items() if k != ("a2", "000004")} == {"old"}
     await check_shape(db, buckets)
+
+
+async def test_packed_records_are_one_binary_value_and_nested_buckets_read_and_are_packed_once_rewritten() -> None:
+    nested, packed = KINDS["new"](), KINDS["new-packed"]()
+    db = await database(packed)
+    when = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)
+    async with db.uow("t") as uow:  # written before the collection packed its records
+        await nested.save(uow, [record("new", n, at=when) for n in range(10)])
+        await uow.commit()
+    assert all(isinstance(d["items"], list) for d in await db.raw("b").find({}))
+    async with db.uow("t") as uow:
+        assert (await packed.one(uow, ("a1",), "000003") or {})["at"] == when
+        await packed.save(uow, [record("new", 3, at=when, v=2)])  # rewrites the bucket of 000003, packed
+        await packed.save(uow, [record("new", 50, on=date(2026, 1, 2), tags={"x"})])  # a date and a set: normalised
+        await uow.commit()
+    raw = {d["keys"][0]: d for d in await db.raw("b").find({})}
+    assert isinstance(raw["000000"]["items"], bytes)
+    assert isinstance(raw["000050"]["items"], bytes)
+    assert isinstance(raw["000007"]["items"], list)  # a bucket nobody rewrote keeps its nested records
+    async with db.uow("t") as uow:
+        found = await packed.get(uow, ("a1",), ["000003", "000050", "000008"])
+        assert found["000003"] == record("new", 3, at=when, v=2)
+        assert found["000050"] == record("new", 50, on="2026-01-02", tags=["x"])
+        assert found["000008"] == record("new", 8, at=when)
+        assert [r["nip"] for r in await packed.all(uow, ("a1",))] == [f"{n:06d}" for n in [*range(10), 50]]
+    await check_shape(db, packed)
+
+
+def test_appended_buckets_cannot_pack_their_records() -> None:
+    with pytest.raises(ValueError, match="packed"):
+        Buckets("b", "nip", layout=Layout(keys="nips", items="people"), fill="append", packed=True)

@@ -35,6 +35,14 @@ range brings besides is picked out. That pays only where buckets hold key-ordere
 fill in arrival order (`"append"`) gives `range_from=None` and may keep `hints`: where this process last saw each
 key (a key never leaves its bucket there), checked against what the bucket holds, so a wrong hint costs one read.
 
+Packed records (`packed=True`): a bucket stores its records as ONE binary value (the BSON of `{"r": records}`)
+instead of an array of sub-documents. Nothing queries inside the records (every query is on the scope, the bucket,
+the keys or derived top-level fields), and a database that handles sub-documents one by one pays for each: on
+SecantusDB, inserting 2,000 assessment records 500 to a bucket cost 0.51 s of the server's CPU nested and 0.35 s
+packed, reading them back 0.15 s and 0.02 s (docs/adr/0022). The service packs them with the BSON encoder (C)
+instead of normalising every value in Python first. Both forms are read, so a collection switches to packed
+without moving anything: a bucket is stored packed the next time it is written.
+
 Everything happens inside the caller's unit of work: two writers of one bucket conflict like two writers of one
 document (a transient error; the caller's retry runs the unit again).
 """
@@ -49,8 +57,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import bson
+from bson.codec_options import CodecOptions
+from bson.errors import InvalidDocument
+
 from mutasi.chassis.faults import is_duplicate_key, is_transient
-from mutasi.chassis.store import Doc, UnitOfWork
+from mutasi.chassis.store import Doc, UnitOfWork, storable
 
 Index = tuple[str, list[tuple[str, int]], bool]
 Fill = Literal["new", "append", "split"]
@@ -72,6 +84,27 @@ def _copy(value: Any) -> Any:
 
 def _nothing(items: list[Doc]) -> Doc:
     return {}
+
+
+PACKED = "r"  # the one field of a packed bucket's BSON
+# as the service's MongoDB client decodes (mongo.py: tz_aware), so a packed record reads back as a nested one would
+_CODEC: CodecOptions[dict[str, Any]] = CodecOptions(tz_aware=True)
+
+
+def pack(records: list[Doc] | dict[str, Doc]) -> bson.Binary:
+    """Records as one binary value. The BSON encoder takes what it can store as is (strings, numbers, aware or
+    naive datetimes, lists, dicts); anything else (a date, an enum, a set) is normalised first, as every write is."""
+    try:
+        return bson.Binary(bson.encode({PACKED: records}))
+    except (InvalidDocument, TypeError, OverflowError):
+        return bson.Binary(bson.encode({PACKED: storable(records)}))
+
+
+def unpack(value: Any) -> Any:
+    """The records of a bucket, packed or not."""
+    if isinstance(value, bytes | bytearray):
+        return bson.decode(bytes(value), codec_options=_CODEC)[PACKED]
+    return value
 
 
 @dataclass(frozen=True)
@@ -119,8 +152,11 @@ class Buckets:
         range_from: int | None = 16,
         hints: bool = False,
         floor: str | None = None,
+        packed: bool = False,
     ) -> None:
         layout = layout or Layout()
+        if packed and fill == "append":
+            raise ValueError(f"{collection}: appended buckets grow with `$push`, so their records cannot be packed")
         if fill == "split" and not (layout.first and layout.last):
             raise ValueError(f"{collection}: split buckets need `first` and `last`")
         if fill != "split" and not (layout.keys and layout.bucket):
@@ -135,6 +171,7 @@ class Buckets:
         self.derive = derive
         self.range_from = range_from
         self.floor = floor
+        self.packed = packed
         self.hints: dict[tuple[str, ...], Any] | None = {} if hints else None  # (*scope, key) -> bucket name
 
     # ---- shape ----
@@ -167,9 +204,23 @@ class Buckets:
         return {**self._where(scope), (self.layout.bucket or self.layout.first or ""): name}
 
     def records(self, doc: Doc) -> list[Doc]:
-        """The records of a bucket document, in stored order (the document's own objects)."""
-        items = doc[self.layout.items]
+        """The records of a bucket document, in stored order (the document's own objects; a packed document as
+        read from the database is unpacked in place)."""
+        items = self._unpacked(doc)[self.layout.items]
         return list(items.values()) if self.layout.by_key else list(items)
+
+    def _unpacked(self, doc: Doc) -> Doc:
+        """`doc` with its records as Python objects (read in either form)."""
+        items = doc.get(self.layout.items)
+        if isinstance(items, bytes | bytearray):
+            doc[self.layout.items] = unpack(items)
+        return doc
+
+    def _stored(self, doc: Doc) -> Doc:
+        """What is written for a bucket held in memory: its records packed, if this collection packs."""
+        if not self.packed:
+            return doc
+        return {**doc, self.layout.items: pack(doc[self.layout.items])}
 
     def _keys(self, doc: Doc) -> list[str]:
         if self.layout.keys:
@@ -224,7 +275,7 @@ class Buckets:
             self._keep(held, scope, name, doc)
 
     def _keep(self, held: _Held, scope: Sequence[str], name: Any, doc: Doc) -> None:
-        held.docs[name] = doc
+        held.docs[name] = self._unpacked(doc)
         for key in self._keys(doc):
             held.where[key] = name
         if self.hints is not None:
@@ -377,12 +428,12 @@ class Buckets:
         if changed:
             fields = (*self.layout.scope, self.layout.bucket or self.layout.first or "")
             await uow.collection(self.collection).bulk_upsert(
-                [changed[n] for n in sorted(changed)], fields, stored={(*scope, n) for n in changed}
+                [self._stored(changed[n]) for n in sorted(changed)], fields, stored={(*scope, n) for n in changed}
             )
 
     async def _insert(self, uow: UnitOfWork, scope: Sequence[str], held: _Held, records: list[Doc]) -> None:
         fresh = [self._new_doc(scope, records[i : i + self.size]) for i in range(0, len(records), self.size)]
-        await uow.collection(self.collection).insert_many(fresh)
+        await uow.collection(self.collection).insert_many([self._stored(d) for d in fresh])
         for doc in fresh:
             self._keep(held, scope, self._name(doc), doc)
 
@@ -457,13 +508,13 @@ class Buckets:
             lower = min(doc[first], str(records[0][self.key]))  # a key below every bucket lowers the first's
             self._fill_doc(doc, parts[0])
             doc[first] = lower
-            await collection.replace_one(self._filter(scope, name), doc)
+            await collection.replace_one(self._filter(scope, name), self._stored(doc))
             if lower != name:  # stored under its new lower bound from now on
                 del held.docs[name]
             self._keep(held, scope, lower, doc)
             fresh = [self._new_doc(scope, part) for part in parts[1:]]
             if fresh:
-                await collection.insert_many(fresh)
+                await collection.insert_many([self._stored(d) for d in fresh])
                 for extra in fresh:
                     self._keep(held, scope, self._name(extra), extra)
         if homeless:  # the scope has no bucket yet
@@ -471,7 +522,7 @@ class Buckets:
             fresh = [self._new_doc(scope, part) for part in _even(homeless, self.size)]
             if self.floor is not None:
                 fresh[0][first] = self.floor
-            await collection.insert_many(fresh)
+            await collection.insert_many([self._stored(d) for d in fresh])
             for doc in fresh:
                 self._keep(held, scope, self._name(doc), doc)
             held.lowest, held.empty = fresh[0], False

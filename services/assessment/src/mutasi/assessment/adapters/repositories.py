@@ -9,7 +9,7 @@ from typing import Any
 
 from mutasi.assessment.adapters.documents import post_from_doc
 from mutasi.assessment.domain.competency import CompetencyStandard, Post
-from mutasi.chassis.buckets import Buckets
+from mutasi.chassis.buckets import Buckets, pack
 from mutasi.chassis.store import UnitOfWork
 
 Doc = dict[str, Any]
@@ -40,11 +40,12 @@ def _result_fields(items: list[Doc]) -> Doc:
 
 
 # Employees, their results and assessments: a few hundred per document (ADR 22), in the chassis's buckets:
-# `{agency_id, bucket, keys, items, n, last, …derived}`, new records in new buckets of their own, key-ordered.
+# `{agency_id, bucket, keys, items, n, last, …derived}`, new records in new buckets of their own, key-ordered;
+# `items` packed in one binary value (nothing queries inside a record; SecantusDB pays per sub-document).
 BUCKET_SIZE = 500  # records per document: far below 16 MB (an employee with its latest result is ~1.5 kB)
-EMPLOYEE_BUCKETS = Buckets(EMPLOYEES, "nip", size=BUCKET_SIZE, derive=_employee_fields)
-RESULT_BUCKETS = Buckets(RESULTS, "nip", size=BUCKET_SIZE, derive=_result_fields)
-ASSESSMENT_BUCKETS = Buckets(ASSESSMENTS, "assessment_id", size=BUCKET_SIZE)
+EMPLOYEE_BUCKETS = Buckets(EMPLOYEES, "nip", size=BUCKET_SIZE, derive=_employee_fields, packed=True)
+RESULT_BUCKETS = Buckets(RESULTS, "nip", size=BUCKET_SIZE, derive=_result_fields, packed=True)
+ASSESSMENT_BUCKETS = Buckets(ASSESSMENTS, "assessment_id", size=BUCKET_SIZE, packed=True)
 
 
 def _split(doc: Doc) -> tuple[Doc, Doc | None]:
@@ -290,9 +291,9 @@ async def _split_results_out(begin: Callable[[], UnitOfWork]) -> int:
             old = await uow.collection(EMPLOYEES).find_one({"valid_until": {"$exists": True}})
             if old is None:
                 return moved
-            records = [_split(d) for d in old["items"]]
+            records = [_split(d) for d in EMPLOYEE_BUCKETS.records(old)]
             bucket = {k: v for k, v in old.items() if k != "valid_until"}
-            bucket["items"] = [record for record, _ in records]
+            bucket["items"] = pack([record for record, _ in records])
             results = [result for _, result in records if result is not None]
             await uow.collection(EMPLOYEES).replace_one(
                 {"agency_id": old["agency_id"], "bucket": old["bucket"]}, bucket

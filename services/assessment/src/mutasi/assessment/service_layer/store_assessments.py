@@ -120,29 +120,32 @@ async def _record(
 ) -> None:
     aid = assessment_id(a)
     content = deps.docs.assessment_content(a)
+    print_ = deps.docs.fingerprint(content)
     old = batch.existing.get(aid)
-    if old is not None and old.get("fingerprint") == deps.docs.fingerprint(content):
+    if old is not None and old.get("fingerprint") == print_:
         batch.counts["unchanged"] += 1
         return
     batch.counts["updated" if old else "created"] += 1
     a = replace(a, follow_up_id=(old or {}).get("follow_up_id") or _follow_up_for(batch, a))
     employee_doc = batch.employees[a.nip]
     employee, post, ev = assess(deps, employee_doc, a, posts, policy)
+    result = deps.docs.evaluation_doc(ev, a)
     batch.assessments.append(
         {
             **content,
             "agency_id": agency_id,
             "assessment_id": aid,
             "follow_up_id": a.follow_up_id,
-            "fingerprint": deps.docs.fingerprint(content),
+            "fingerprint": print_,
             "unit_id": employee.unit_id,
-            "result": deps.docs.evaluation_doc(ev, a),
+            "result": result,
             "import_id": import_id,
             "recorded_at": datetime.now(UTC),
         }
     )
     if _is_latest(employee_doc, a):
-        employee_doc["latest"] = summary(deps, aid, a, ev)
+        # what `summary` builds, from the result computed once above
+        employee_doc["latest"] = {"assessment_id": aid, "assessed_on": a.assessed_on.isoformat(), **result}
         if a.follow_up_id:
             employee_doc["reassessment"] = None
         if ev.box is not None and not ev.expired:
