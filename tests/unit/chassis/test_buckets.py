@@ -155,6 +155,7 @@ async def test_a_changed_record_rewrites_only_its_bucket_and_reads_are_copies(ki
         assert "name" not in (await buckets.one(uow, scope, "000010") or {})
         assert await buckets.update(uow, scope, "000010", lambda r: {**r, "name": "Siti"})
         assert not await buckets.update(uow, scope, "000011", lambda r: {**r, "name": "nobody"})
+        assert (await buckets.one(uow, scope, "000010") or {})["name"] == "Siti"  # the unit reads its own write
         await buckets.save(uow, [record(kind, 12)])  # equal to what is stored: nothing written
         await uow.commit()
     after = {buckets._name(d): d for d in await db.raw("b").find({})}
