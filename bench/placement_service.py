@@ -233,12 +233,14 @@ async def service_round(mongo_uri: str, people: int) -> dict[str, Any]:
             announced = await _use_case(out, steps, "announce", rounds.announce(deps, province, cmd, None))
             round_id = announced["round_id"]
             t0 = time.perf_counter()
-            async with kit.uow() as uow:
-                r = await repositories.get_round(uow, "sumbar", round_id)
-                for pref in prefs.values():
-                    r.submit_preference(pref, today, frozenset(pref.ranked))
-                await repositories.save_round(uow, r)
-                await uow.commit()
+            ranked = list(prefs.values())
+            for k in range(0, len(ranked), 5000):  # as people file them: many small transactions
+                async with kit.uow() as uow:
+                    r = await repositories.get_round_part(uow, "sumbar", round_id, None)
+                    for pref in ranked[k : k + 5000]:
+                        r.submit_preference(pref, today, frozenset(pref.ranked))
+                    await repositories.save_round(uow, r)
+                    await uow.commit()
             out["preferences_seconds"] = round(time.perf_counter() - t0, 3)
             await _use_case(out, steps, "close", rounds.close(deps, province, round_id))
             planned = await _use_case(out, steps, "plan", plans.plan(deps, province, round_id, PlanOptions()))

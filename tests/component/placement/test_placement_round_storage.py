@@ -4,6 +4,7 @@ where something changed, and rounds stored before the split moved out on start (
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,16 @@ import pytest
 from mutasi.chassis.auth import Caller as Who
 from mutasi.chassis.store import storable
 from mutasi.placement.adapters import repositories
-from mutasi.placement.adapters.round_store import ROUNDS, round_header, split_embedded_rounds
+from mutasi.placement.adapters.round_store import (
+    ENTRY_BUCKET,
+    PLAN_ENTRIES,
+    PLAN_ENTRY_BUCKETS,
+    ROUNDS,
+    _entry_doc,
+    bucket_old_entries,
+    round_header,
+    split_embedded_rounds,
+)
 from mutasi.placement.domain.options import Preference
 from mutasi.placement.domain.rounds import Caller, Plan, PlanEntry, Round
 from mutasi.placement.service_layer import decision_log
@@ -96,7 +106,9 @@ async def test_a_province_round_stays_far_below_mongodbs_document_limit() -> Non
     assert size < 1_000_000, (size, where)
     assert len(await db.raw(ROUNDS).find({})) == 1
     assert len(bson.encode((await db.raw(ROUNDS).find({}))[0])) < 10_000
-    assert await db.raw("round_plan_entries").count({"round_id": r.round_id}) == PROVINCE_PEOPLE
+    assert (
+        sum(b["n"] for b in await db.raw("round_plan_entry_buckets").find({"round_id": r.round_id})) == PROVINCE_PEOPLE
+    )
     assert await db.raw("round_decisions").count({"round_id": r.round_id}) == moves
     assert (tally.people, tally.moves, tally.decisions, tally.preferences) == (
         PROVINCE_PEOPLE, moves, moves, -(-PROVINCE_PEOPLE // 10)
@@ -233,3 +245,88 @@ async def test_a_round_stored_in_one_document_is_split_on_start_and_reads_the_sa
         tally = await repositories.tally(uow, again)
     assert again == r
     assert (tally.people, tally.moves, tally.decisions, tally.preferences) == (12, 4, 4, 1)
+
+
+async def test_plan_entries_live_many_to_a_bucket_and_page_across_buckets() -> None:
+    db = await database()
+    r = announced("r-buckets")
+    r.close()
+    r.record_plan(province_plan(1_234))  # three buckets of entries
+    async with db.uow("placement") as uow:
+        await repositories.save_round(uow, r)
+        await uow.commit()
+    buckets = await db.raw(PLAN_ENTRY_BUCKETS).find({"round_id": "r-buckets"})
+    assert len(buckets) == -(-1_234 // ENTRY_BUCKET)
+    assert r.plan is not None
+    for moves_only, expected in ((True, [e.nip for e in r.plan.moves]), (False, sorted(r.plan.entries))):
+        seen: list[str] = []
+        after: str | None = None
+        async with db.uow("placement") as uow:
+            while True:
+                page = await repositories.plan_entries_page(uow, r, moves_only, 97, after)
+                assert len(page.items) <= 97
+                seen += [e.nip for e in page.items]
+                if (after := page.next) is None:
+                    break
+        assert seen == sorted(expected)
+    async with db.uow("placement") as uow:
+        moves = await repositories.get_round_moves(uow, AGENCY, "r-buckets")
+        one = await repositories.get_round_part(uow, AGENCY, "r-buckets", nip(600))
+    assert moves.plan is not None
+    assert one.plan is not None
+    assert set(moves.plan.entries) == {e.nip for e in r.plan.moves}
+    assert one.plan.entries == {nip(600): r.plan.entries[nip(600)]}
+
+
+async def test_an_override_rewrites_one_bucket_and_a_new_plan_replaces_them_all_with_the_counts() -> None:
+    db = await database()
+    r = announced("r-override")
+    r.close()
+    r.record_plan(province_plan(1_100))
+    async with db.uow("placement") as uow:
+        await repositories.save_round(uow, r)
+        await uow.commit()
+    async with db.uow("placement") as uow:
+        part = await repositories.get_round_part(uow, AGENCY, "r-override", nip(5))
+        home = part.entry(nip(5)).from_post
+        part.override(PlanEntry(nip(5), home, home, 60.0, {}, 80.0), "alasan tertulis", Caller("ana", "approver"))
+        await repositories.save_round(uow, part)
+        assert _written(uow) == ["round_plan_entry_buckets", "rounds"]  # its bucket, and the counts
+        await uow.commit()
+    async with db.uow("placement") as uow:
+        whole = await repositories.get_round(uow, AGENCY, "r-override")
+        tally = await repositories.tally(uow, whole)
+    assert whole.plan is not None
+    assert whole.plan.entries[nip(5)].override_reason == "alasan tertulis"
+    assert (tally.people, tally.moves, tally.overrides) == (1_100, len(whole.plan.moves), 1)
+    async with db.uow("placement") as uow:
+        again = await repositories.get_round_to_plan(uow, AGENCY, "r-override")
+        assert again.plan is not None
+        assert not again.plan.entries
+        again.record_plan(replace(province_plan(40), plan_id="plan-2"))
+        await repositories.save_round(uow, again)
+        await uow.commit()
+    async with db.uow("placement") as uow:
+        tally = await repositories.tally(uow, await repositories.get_round(uow, AGENCY, "r-override"))
+    assert (tally.people, tally.overrides) == (40, 0)
+    assert sum(b["n"] for b in await db.raw(PLAN_ENTRY_BUCKETS).find({"round_id": "r-override"})) == 40
+
+
+async def test_plan_entries_kept_one_document_each_move_into_buckets_on_start() -> None:
+    db = await database()
+    r = announced("r-layout-2")
+    r.close()
+    r.record_plan(province_plan(700))
+    async with db.uow("placement") as uow:
+        await repositories.save_round(uow, r)
+        await uow.commit()
+    assert r.plan is not None
+    await db.raw(PLAN_ENTRY_BUCKETS).delete_many({})  # as layout 2 stored them: one document per person
+    for e in r.plan.entries.values():
+        await db.raw(PLAN_ENTRIES).insert_one({"agency_id": AGENCY, "round_id": "r-layout-2", **_entry_doc(e)})
+    assert await bucket_old_entries(lambda: db.uow("placement")) == 700
+    assert await bucket_old_entries(lambda: db.uow("placement")) == 0
+    assert await db.raw(PLAN_ENTRIES).count({}) == 0
+    async with db.uow("placement") as uow:
+        again = await repositories.get_round(uow, AGENCY, "r-layout-2")
+    assert again == r

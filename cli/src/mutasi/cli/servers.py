@@ -85,13 +85,21 @@ def start_tansu(log_path: Path, port: int | None = None) -> Server:
 SECANTUS_MAX_IDLE_MS = 240_000
 
 
+# The storage cache. A transaction may write at most ~7.5% of it (2 × its bytes against 75% of the 20% dirty
+# trigger: mongod's TransactionTooLargeForCache): ~75 MB with SecantusDB's default 1G, while a province plan writes
+# ~200 MB in its one transaction (110,000 plan entries and explanations). A production mongod caches half the
+# server's memory (≥ 1.1 GB per transaction on 16 GB); 4G here allows ~300 MB.
+SECANTUS_CACHE = "4G"
+
+
 def start_secantus(
     log_path: Path, port: int | None = None, storage: str | Path = ":memory:", sync_on_commit: bool = False
 ) -> Server:
     """SecantusDB as a one-node replica-set primary (transactions work); `:memory:` keeps nothing.
 
     With a storage path and `sync_on_commit` it fsyncs its log on every commit, so a commit it acknowledged
-    survives a crash or kill -9 of the server (without it, an acknowledged plan was lost)."""
+    survives a crash or kill -9 of the server (without it, an acknowledged plan was lost). Its cache is
+    `SECANTUS_CACHE` (it bounds the bytes one transaction may write)."""
     port = port or free_port()
     cmd = [
         sys.executable,
@@ -105,6 +113,8 @@ def start_secantus(
         str(storage),
         "--log-level",
         "WARNING",
+        "--cache-size",
+        SECANTUS_CACHE,
         *(["--sync-on-commit"] if sync_on_commit else []),
     ]
     proc = spawn(cmd, log_path)

@@ -15,7 +15,7 @@ from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver
 from mutasi.placement.adapters.papers import EXPLANATIONS, NOTICES
 from mutasi.placement.adapters.pool_store import bucket_old_pool
 from mutasi.placement.adapters.repositories import INDEXES
-from mutasi.placement.adapters.round_store import ROUNDS, split_embedded_rounds
+from mutasi.placement.adapters.round_store import ROUNDS, bucket_old_entries, split_embedded_rounds
 from mutasi.placement.adapters.telemetry import PrometheusTelemetry
 from mutasi.placement.adapters.vectorised.problem import build_problem_fast
 from mutasi.placement.adapters.workbooks import write_sheets
@@ -65,6 +65,7 @@ def create_app(settings: PlacementSettings) -> FastAPI:
 
     async def split_old_rounds(started: ServiceKit) -> None:
         await split_embedded_rounds(started.uow)
+        await bucket_old_entries(started.uow)
 
     async def bucket_old_papers(started: ServiceKit) -> None:
         for papers in (EXPLANATIONS, NOTICES):

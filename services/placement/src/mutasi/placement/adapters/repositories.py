@@ -21,6 +21,7 @@ from mutasi.placement.adapters.round_store import decisions_page as decisions_pa
 from mutasi.placement.adapters.round_store import get_round as get_round
 from mutasi.placement.adapters.round_store import get_round_moves as get_round_moves
 from mutasi.placement.adapters.round_store import get_round_part as get_round_part
+from mutasi.placement.adapters.round_store import get_round_to_plan as get_round_to_plan
 from mutasi.placement.adapters.round_store import objections_page as objections_page
 from mutasi.placement.adapters.round_store import plan_entries_page as plan_entries_page
 from mutasi.placement.adapters.round_store import round_spanning as round_spanning

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
+from mutasi.chassis.buckets import Buckets, Layout
 from mutasi.chassis.store import Doc, UnitOfWork, storable
 from mutasi.contracts.vocabulary import MoveKind
 from mutasi.placement.domain.errors import NotFound
@@ -31,7 +32,16 @@ from mutasi.placement.service_layer.ports import Page, Tally
 
 ROUNDS = "rounds"
 PREFERENCES = "round_preferences"
-PLAN_ENTRIES = "round_plan_entries"
+PLAN_ENTRIES = "round_plan_entries"  # one document per person before buckets (layout 2): moved into buckets on start
+PLAN_ENTRY_BUCKETS = "round_plan_entry_buckets"
+ENTRY_BUCKET = 500  # plan entries per document (~350 B each): ~175 kB, far below 16 MB
+# A round's plan entries many people to a document (docs/adr/0024-a-rounds-plan-entries-in-buckets.md): buckets
+# cover NIP ranges, `first` names each; a plan replaces all of them, an override rewrites one bucket.
+ENTRIES = Buckets(
+    PLAN_ENTRY_BUCKETS, "nip", size=ENTRY_BUCKET, fill="split",
+    layout=Layout(scope=("agency_id", "round_id"), bucket=None, keys=None, items="people", by_key=True, count="n",
+                  first="first"),
+)  # fmt: skip
 DECISIONS = "round_decisions"
 OBJECTIONS = "round_objections"
 LAYOUT = 2  # 1 (no field): everything embedded in the round document; 2: per-person parts in their collections
@@ -41,7 +51,8 @@ ROUND_INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (ROUNDS, _ROUND, True),
     (ROUNDS, [("round_id", 1), ("agencies", 1)], False),  # a province round that spans an agency
     (PREFERENCES, [*_ROUND, ("nip", 1)], True),
-    (PLAN_ENTRIES, [*_ROUND, ("nip", 1)], True),  # pages of moves filter `moved` along it: no second index
+    (PLAN_ENTRIES, [*_ROUND, ("nip", 1)], True),  # what is left of layout 2 moves over in this order
+    *ENTRIES.indexes(),
     (DECISIONS, [*_ROUND, ("decision_id", 1)], True),
     (DECISIONS, [*_ROUND, ("order", 1)], False),  # "<nip>/<decision id>": a page's, and a person's as a range
     (OBJECTIONS, [*_ROUND, ("objection_id", 1)], True),
@@ -206,7 +217,7 @@ def tally_of(counts: Mapping[str, int]) -> Tally:
 class _Loaded:
     header: Doc  # as stored, counts included
     items: dict[str, dict[str, tuple[Any, Doc]]]  # collection -> key -> (domain object, its document)
-    whole: bool  # every person's parts were loaded (False: one person's, or none)
+    whole: bool  # every person's parts were loaded, plan entries maybe not (False: one person's, or none)
 
 
 def _memo_key(agency_id: str, round_id: str) -> tuple[str, str, str]:
@@ -231,20 +242,34 @@ def _of_person(part: _Part, nip: str) -> Doc:
     return {part.order: {"$gte": f"{nip}/", "$lt": f"{nip}0"}}  # "<nip>/<id>": "/" sorts right before "0"
 
 
-async def _load(uow: UnitOfWork, header: Doc, nip: str | None, whole: bool, moves: bool = False) -> Round:
-    """`whole`: every person's parts; `nip`: that person's; `moves`: the plan's moves and every other part."""
+Entries = Literal["all", "moves", "none"]
+
+
+async def _load(uow: UnitOfWork, header: Doc, nip: str | None, whole: bool, entries: Entries = "all") -> Round:
+    """`whole`: every person's parts, of the plan's entries all, only the moves or none; `nip`: that person's."""
     scope = _scope(header["agency_id"], header["round_id"])
     items: dict[str, dict[str, tuple[Any, Doc]]] = {}
     for part in PARTS:
-        query = scope if nip is None else {**scope, **_of_person(part, nip)}
-        if moves and part is ENTRY_PART:
-            query = {**scope, "moved": True}
-        docs = await uow.collection(part.collection).find(query, sort=[(part.order, 1)]) \
-            if whole or moves or nip is not None else []  # fmt: skip
+        if part is ENTRY_PART:
+            docs = await _entry_docs(uow, header, nip, entries if whole else "none")
+        else:
+            query = scope if nip is None else {**scope, **_of_person(part, nip)}
+            docs = await uow.collection(part.collection).find(query, sort=[(part.order, 1)]) \
+                if whole or nip is not None else []  # fmt: skip
         items[part.collection] = {d[part.key]: (part.from_doc(d), d) for d in docs}
     r = _round(header, {c: [obj for obj, _ in found.values()] for c, found in items.items()})
     uow.memo[_memo_key(r.agency_id, r.round_id)] = _Loaded(header, items, whole)
     return r
+
+
+async def _entry_docs(uow: UnitOfWork, header: Doc, nip: str | None, entries: Entries) -> list[Doc]:
+    scope = (header["agency_id"], header["round_id"])
+    if nip is not None:
+        return list((await ENTRIES.get(uow, scope, [nip])).values())
+    if entries == "none" or not header.get("plan"):
+        return []
+    docs = await ENTRIES.all(uow, scope)
+    return [d for d in docs if d["moved"]] if entries == "moves" else docs
 
 
 async def get_round(uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
@@ -255,7 +280,13 @@ async def get_round(uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
 async def get_round_moves(uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
     """The round with its plan's moves (no stayer's entry), the preferences, decisions and objections: enough to
     decide the plan. Its plan keeps the totals; it cannot be replaced by a new plan."""
-    return await _load(uow, await _header(uow, agency_id, round_id), None, False, moves=True)
+    return await _load(uow, await _header(uow, agency_id, round_id), None, True, "moves")
+
+
+async def get_round_to_plan(uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
+    """The round with every person's parts but no plan entry: enough to plan it again (a new plan replaces every
+    entry without reading them)."""
+    return await _load(uow, await _header(uow, agency_id, round_id), None, True, "none")
 
 
 async def get_round_part(uow: UnitOfWork, agency_id: str, round_id: str, nip: str | None) -> Round:
@@ -300,7 +331,7 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
     for part in PARTS:
         old = before.items.get(part.collection, {})
         replaced = part is ENTRY_PART and old_plan != new_plan
-        if replaced and not before.whole:
+        if replaced and not before.whole:  # a plan is made from everyone's preferences (entries need not be read)
             raise RuntimeError("a round loaded for one person cannot replace its plan")
         now: dict[str, tuple[Any, Doc]] = {}
         added: list[Doc] = []  # nobody's document yet (the unit loaded the part, or the round is new)
@@ -321,6 +352,10 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
                 changed.append(doc)
                 _add(counts, part.counts(held[1]), -1)
                 _add(counts, part.counts(doc), 1)
+        if part is ENTRY_PART:
+            await _save_entries(uow, r, counts, old, now, added, changed, replaced, bool(before.header))
+            items[part.collection] = now
+            continue
         collection = uow.collection(part.collection)
         if replaced:
             for _, doc in old.values():
@@ -344,6 +379,32 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
     uow.memo[_memo_key(r.agency_id, r.round_id)] = _Loaded(header, items, before.whole)
 
 
+def _is_entry_count(key: str) -> bool:
+    return key in ("people", "moves", "overrides") or key.startswith("kind_")
+
+
+async def _save_entries(uow: UnitOfWork, r: Round, counts: dict[str, int], old: Mapping[str, tuple[Any, Doc]],
+                        now: Mapping[str, Any], added: list[Doc], changed: list[Doc], replaced: bool,
+                        stored: bool) -> None:  # fmt: skip
+    """The plan's entries in their buckets: a new plan replaces the round's buckets (and the counts its entries
+    made, without reading them), an override rewrites the bucket of each changed entry."""
+    scope = (r.agency_id, r.round_id)
+    if replaced:
+        for key in [k for k in counts if _is_entry_count(k)]:
+            counts[key] = 0
+        for doc in added:
+            _add(counts, ENTRY_PART.counts(doc), 1)
+        if stored:
+            await ENTRIES.replace_scope(uow, scope, added)
+        elif added:
+            await ENTRIES.add(uow, added)
+        return
+    if [k for k in old if k not in now]:
+        raise RuntimeError("a plan's entries are only removed by a new plan")
+    if changed or added:
+        await ENTRIES.save(uow, [*changed, *added], stored=[d["nip"] for d in changed])
+
+
 # --- pages of a round's people --------------------------------------------------------------------------
 async def _page(uow: UnitOfWork, part: _Part, r: Round, where: Doc, limit: int, after: str | None) -> Page:
     """Up to `limit` documents that sort after `after` (the `next` of the previous page: the last one's order)."""
@@ -354,9 +415,33 @@ async def _page(uow: UnitOfWork, part: _Part, r: Round, where: Doc, limit: int, 
     return Page([part.from_doc(d) for d in docs], str(docs[-1][part.order]) if more else None)
 
 
+PAGE_BUCKETS = 4  # buckets read at a time for a page of plan entries
+
+
 async def plan_entries_page(uow: UnitOfWork, r: Round, moves_only: bool, limit: int, after: str | None = None) -> Page:
-    """Up to `limit` plan entries in NIP order after the cursor (moves only, or everyone)."""
-    return await _page(uow, ENTRY_PART, r, {"moved": True} if moves_only else {}, limit, after)
+    """Up to `limit` plan entries in NIP order after the cursor (moves only, or everyone): the bucket holding the
+    cursor, then the next buckets in NIP order until the page is full."""
+    scope = _scope(r.agency_id, r.round_id)
+    collection = uow.collection(PLAN_ENTRY_BUCKETS)
+    found: list[Doc] = []
+    start: Doc = scope
+    if after is not None:
+        found += await collection.find({**scope, "first": {"$lte": after}}, sort=[("first", -1)], limit=1)
+        start = {**scope, "first": {"$gt": after}}
+    picked: list[Doc] = []
+    while True:
+        for bucket in found:
+            picked += [e for nip, e in sorted(bucket["people"].items())
+                       if (after is None or nip > after) and (e["moved"] or not moves_only)]  # fmt: skip
+        if len(picked) > limit:
+            break
+        found = await collection.find(start, sort=[("first", 1)], limit=PAGE_BUCKETS)
+        if not found:
+            break
+        start = {**scope, "first": {"$gt": found[-1]["first"]}}
+    more = len(picked) > limit
+    picked = picked[:limit]
+    return Page([_entry(d) for d in picked], str(picked[-1]["nip"]) if more else None)
 
 
 async def decisions_page(uow: UnitOfWork, r: Round, limit: int, after: str | None = None) -> Page:
@@ -367,6 +452,12 @@ async def decisions_page(uow: UnitOfWork, r: Round, limit: int, after: str | Non
 async def objections_page(uow: UnitOfWork, r: Round, limit: int, after: str | None = None) -> Page:
     """Up to `limit` objections in (NIP, objection id) order after the cursor."""
     return await _page(uow, OBJECTION_PART, r, {}, limit, after)
+
+
+async def bucket_old_entries(begin: Callable[[], UnitOfWork]) -> int:
+    """Move plan entries still kept one document per person (layout 2) into buckets; returns how many moved. Safe
+    to run again and on several replicas at once (chassis `Buckets.move_over`)."""
+    return await ENTRIES.move_over(begin, PLAN_ENTRIES)
 
 
 # --- rounds stored before the split -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 from mutasi.chassis.http import Caller
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import EligibilityPolicy, move_kind
-from mutasi.placement.domain.errors import InvalidInput
+from mutasi.placement.domain.errors import InvalidInput, InvalidState
 from mutasi.placement.domain.fairness import fairness_report
 from mutasi.placement.domain.options import PlanningRules, PoolView
 from mutasi.placement.domain.planning import Option, diff_plans
@@ -31,33 +31,48 @@ from mutasi.placement.service_layer.shared import idempotent, policy_of, remembe
 
 
 async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) -> dict[str, Any]:
+    """Read the round and its pool, solve and explain with no transaction open (a transaction idle for 60 s is
+    aborted by the database, and a province plan computes for longer), then write the plan in one transaction if
+    the round is still as it was read (else 409: plan again)."""
     async with deps.uow() as uow:
-        r = await deps.store.get_round(uow, caller.agency_id, round_id)
-        old = r.state.value
+        r = await deps.store.get_round_to_plan(uow, caller.agency_id, round_id)  # a new plan replaces every entry
         policy = await policy_of(uow, deps, r.agency_id)
-        rules = options.rules(deps.defaults, policy, r)
         pool = await load_pool(deps.store, uow, r)
-        solved = await solve_async(pool, r.preferences, rules, r, deps.solver, deps.builder)
-        rules_doc = {
-            **options.as_dict(),
-            "weights": rules.weights.as_dict(),
-            "max_outflow_pct": rules.max_outflow_pct,
-            "policy": deps.store.policy_to_doc(rules.policy),
-            "method": getattr(deps.solver, "last_method", ""),
-        }
-        new_plan = to_plan(deps.new_id(), solved, rules_doc, pool, r, rules)
-        r.record_plan(new_plan)
-        await deps.store.save_round(uow, r)
-        await decision_log.record_plan(deps, uow, r, caller, new_plan)
-        names = post_names(pool)
-        docs = [explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
-                for e in new_plan.entries.values()]  # fmt: skip
-        await deps.store.replace_explanations(uow, r.agency_id, r.round_id, docs)
-        summary = views.plan_summary(r, new_plan, await deps.store.tally(uow, r))
+    rules = options.rules(deps.defaults, policy, r)
+    solved = await solve_async(pool, r.preferences, rules, r, deps.solver, deps.builder)
+    rules_doc = {
+        **options.as_dict(),
+        "weights": rules.weights.as_dict(),
+        "max_outflow_pct": rules.max_outflow_pct,
+        "policy": deps.store.policy_to_doc(rules.policy),
+        "method": getattr(deps.solver, "last_method", ""),
+    }
+    new_plan = to_plan(deps.new_id(), solved, rules_doc, pool, r, rules)
+    names = post_names(pool)
+    docs = [explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
+            for e in new_plan.entries.values()]  # fmt: skip
+    async with deps.uow() as uow:
+        now = await deps.store.get_round_to_plan(uow, caller.agency_id, round_id)
+        if _changed(r, now):
+            raise InvalidState("round_id", "Putaran berubah selama perencanaan; buat rencana lagi.",
+                               "The round changed while it was being planned; plan it again.")  # fmt: skip
+        old = now.state.value
+        now.record_plan(new_plan)
+        await deps.store.save_round(uow, now)
+        await decision_log.record_plan(deps, uow, now, caller, new_plan)
+        await deps.store.replace_explanations(uow, now.agency_id, now.round_id, docs)
+        summary = views.plan_summary(now, new_plan, await deps.store.tally(uow, now))
         await uow.commit()
-    deps.telemetry.round_state(r.agency_id, old, r.state.value)
+    deps.telemetry.round_state(now.agency_id, old, now.state.value)
     deps.telemetry.plan_solved(new_plan.solve_seconds, new_plan.eligible_pairs, len(new_plan.moves))
     return summary
+
+
+def _changed(read: Round, now: Round) -> bool:
+    """What a plan is made from changed since it was read: the state, the plan it replaces, the preferences."""
+    plan_id = read.plan.plan_id if read.plan else None
+    return (read.state, plan_id, read.preferences) != (now.state, now.plan.plan_id if now.plan else None,
+                                                       now.preferences)  # fmt: skip
 
 
 async def scenario(deps: Deps, caller: Caller, round_id: str, options: PlanOptions, key: str | None) -> dict[str, Any]:

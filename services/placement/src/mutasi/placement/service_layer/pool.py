@@ -76,6 +76,13 @@ def _qualify_candidate(c: Candidate) -> Candidate:
     return replace(c, post_id=q(c.post_id), unit_id=q(c.unit_id), coi_unit_ids=frozenset(map(q, c.coi_unit_ids)))
 
 
+def _qualify_doc(agency_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """A pool snapshot with its ids qualified by agency, as `_qualify_candidate` qualifies a candidate."""
+    q = partial(qualified, agency_id)
+    return {**doc, "post_id": q(doc["post_id"]), "unit_id": q(doc["unit_id"]),
+            "coi_unit_ids": [q(u) for u in doc.get("coi_unit_ids", ())]}  # fmt: skip
+
+
 async def load_pool(store: Store, uow: UnitOfWork, r: Round) -> PoolView:
     """The round's posts and candidates; a province round pools every agency it spans, ids qualified by agency."""
     if not r.cross_agency:
@@ -86,9 +93,21 @@ async def load_pool(store: Store, uow: UnitOfWork, r: Round) -> PoolView:
     all_candidates: list[Candidate] = []
     for agency_id in r.agencies:
         all_posts += [_qualify_post(p) for p in await store.load_posts(uow, agency_id)]
-        all_candidates += [_qualify_candidate(c) for c in await store.load_candidates(uow, agency_id)]
+        docs = await store.candidate_docs(uow, agency_id)  # qualified as documents: one candidate built per person
+        all_candidates += [store.candidate_from_doc(_qualify_doc(agency_id, d)) for d in docs]
     return PoolView.of([c for c in all_candidates if r.in_scope(c.unit_id)],
                        [p for p in all_posts if r.in_scope(p.unit_id)])  # fmt: skip
+
+
+async def pool_members(store: Store, uow: UnitOfWork, r: Round) -> list[dict[str, Any]]:
+    """The pool snapshots of the round's people (every agency of a province round), as stored: who the round
+    concerns, without building candidates or reading posts (the announcement's notices need only this)."""
+    out = []
+    for agency_id in r.agencies if r.cross_agency else (r.agency_id,):
+        for doc in await store.candidate_docs(uow, agency_id):
+            if r.in_scope(qualified(agency_id, doc["unit_id"]) if r.cross_agency else doc["unit_id"]):
+                out.append(doc)
+    return out
 
 
 def home_agency(r: Round, post_id: str) -> str:

@@ -80,6 +80,10 @@ class Store(Protocol):
         """The whole round: every person's preference, plan entry, decisions and objections."""
         ...
 
+    async def get_round_to_plan(self, uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
+        """The round with every person's parts but no plan entry: enough to plan it again."""
+        ...
+
     async def get_round_moves(self, uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
         """The round with its plan's moves (no stayer's entry), the preferences, decisions and objections: enough
         to decide the plan. Its plan keeps the totals; it cannot be replaced by a new plan."""

@@ -16,7 +16,7 @@ from mutasi.placement.domain.rounds import Round
 from mutasi.placement.service_layer import decision_log, views
 from mutasi.placement.service_layer.access import actor, require_province_over, require_self_or_staff
 from mutasi.placement.service_layer.deps import Deps
-from mutasi.placement.service_layer.pool import load_people, load_pool, local_id, qualified
+from mutasi.placement.service_layer.pool import load_people, local_id, pool_members, qualified
 from mutasi.placement.service_layer.ports import Store
 from mutasi.placement.service_layer.shared import emit_decisions, idempotent, remember
 
@@ -47,8 +47,7 @@ async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | No
             cmd.agencies,
         )  # fmt: skip
         await deps.store.save_round(uow, r)
-        pool = await load_pool(deps.store, uow, r)
-        notices = [views.notice(r, c) for c in pool.candidates.values()]
+        notices = [views.notice(r, d["nip"], d.get("follow_up")) for d in await pool_members(deps.store, uow, r)]
         if notices:
             await deps.store.add_notices(uow, notices)
         payload = RoundAnnouncedV1(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.options import PoolView
 from mutasi.placement.domain.planning import PlanDiff
 from mutasi.placement.domain.rounds import Decision, Objection, Plan, PlanEntry, Round
@@ -55,15 +54,15 @@ def objection(o: Objection) -> dict[str, Any]:
     return {**asdict(o), "filed_on": o.filed_on.isoformat(), "state": o.state.value}
 
 
-def notice(r: Round, c: Candidate) -> dict[str, Any]:
+def notice(r: Round, nip: str, follow_up: str | None) -> dict[str, Any]:
     """The per-person notice of an announced round (socialisation)."""
     flag = {"re_placement": " Anda ditandai untuk penempatan ulang sesuai hasil evaluasi.",
-            "talent_pool": " Anda masuk kelompok talenta (talent pool)."}.get(c.follow_up or "", "")  # fmt: skip
+            "talent_pool": " Anda masuk kelompok talenta (talent pool)."}.get(follow_up or "", "")  # fmt: skip
     text = (
         f"Putaran mutasi {r.name} ({r.period}) telah diumumkan. Anda dapat melihat status Anda dan mengajukan "
         f"sampai {r.max_preferences} pilihan jabatan hingga {r.preferences_open_until.isoformat()}.{flag}"
     )
-    return {"agency_id": r.agency_id, "round_id": r.round_id, "nip": c.nip, "text_id": text, "read": False}
+    return {"agency_id": r.agency_id, "round_id": r.round_id, "nip": nip, "text_id": text, "read": False}
 
 
 def reason_summary(e: PlanEntry, pool: PoolView, r: Round) -> str:
