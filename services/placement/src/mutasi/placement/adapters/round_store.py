@@ -36,9 +36,10 @@ PLAN_ENTRIES = "round_plan_entries"  # one document per person before buckets (l
 PLAN_ENTRY_BUCKETS = "round_plan_entry_buckets"
 ENTRY_BUCKET = 500  # plan entries per document (~350 B each): ~175 kB, far below 16 MB
 # A round's plan entries many people to a document (docs/adr/0024-a-rounds-plan-entries-in-buckets.md): buckets
-# cover NIP ranges, `first` names each; a plan replaces all of them, an override rewrites one bucket.
+# cover NIP ranges, `first` names each, the entries packed in one binary value; a plan replaces all of them, an
+# override rewrites one bucket.
 ENTRIES = Buckets(
-    PLAN_ENTRY_BUCKETS, "nip", size=ENTRY_BUCKET, fill="split",
+    PLAN_ENTRY_BUCKETS, "nip", size=ENTRY_BUCKET, fill="split", packed=True,
     layout=Layout(scope=("agency_id", "round_id"), bucket=None, keys=None, items="people", by_key=True, count="n",
                   first="first"),
 )  # fmt: skip
@@ -431,8 +432,8 @@ async def plan_entries_page(uow: UnitOfWork, r: Round, moves_only: bool, limit: 
     picked: list[Doc] = []
     while True:
         for bucket in found:
-            picked += [e for nip, e in sorted(bucket["people"].items())
-                       if (after is None or nip > after) and (e["moved"] or not moves_only)]  # fmt: skip
+            picked += [e for e in sorted(ENTRIES.records(bucket), key=lambda d: str(d["nip"]))
+                       if (after is None or e["nip"] > after) and (e["moved"] or not moves_only)]  # fmt: skip
         if len(picked) > limit:
             break
         found = await collection.find(start, sort=[("first", 1)], limit=PAGE_BUCKETS)
