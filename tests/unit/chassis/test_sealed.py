@@ -9,6 +9,7 @@ import os
 
 import pytest
 from joserfc import jwe
+from joserfc.errors import JoseError
 from joserfc.jwk import OctKey, OKPKey
 from pydantic import BaseModel
 
@@ -78,3 +79,25 @@ def test_a_tampered_value_or_garbage_is_refused_with_a_seal_error() -> None:
     for bad in (flipped, "not-a-jwe", "e30." + token.split(".", 1)[1]):
         with pytest.raises(SealError):
             Opener(private).open(bad, Flags)
+
+
+def test_a_value_is_a_standard_jwe_that_joserfc_alone_opens_with_the_session_key() -> None:
+    """The sealer frames values itself (RFC 7516 compact, `dir` + A256GCM): joserfc, given the session key it
+    unwraps from the header, must open each one, and every value has its own IV."""
+    private, public = generate_key_pair()
+    sealer = Sealer(public)
+    tokens = [sealer.seal(Flags(nip=f"{i:018d}")) for i in range(20)]
+    own = OKPKey.import_key(json.loads(private))
+    session = json.loads(jwe.decrypt_compact(str(header(tokens[0])[WRAPPED]), own).plaintext or b"{}")
+    key = OctKey.import_key(base64.urlsafe_b64decode(session["k"] + "=="))
+    for i, token in enumerate(tokens):
+        assert header(token) == {**SESSION, "kid": session["kid"], WRAPPED: header(tokens[0])[WRAPPED]}
+        assert token.split(".")[1] == ""  # `dir`: no encrypted key
+        opened = jwe.decrypt_compact(token, key, registry=REGISTRY)
+        assert Flags.model_validate_json(opened.plaintext or b"") == Flags(nip=f"{i:018d}")
+    assert len({t.split(".")[2] for t in tokens}) == len(tokens)
+    _, _, iv, body, tag = tokens[0].split(".")
+    other_head = header(tokens[0]) | {"kid": "sesi-other"}
+    swapped = base64.urlsafe_b64encode(json.dumps(other_head).encode()).rstrip(b"=").decode()
+    with pytest.raises(JoseError):  # the header is authenticated: changing it breaks the tag
+        jwe.decrypt_compact(".".join([swapped, "", iv, body, tag]), key, registry=REGISTRY)

@@ -9,17 +9,26 @@ millisecond on each side, which a province round of 117,000 people pays twice. S
 session key with the consumer once (a JWE, ECDH-ES + A256GCM, for the consumer's key) and seals each value with
 that session key (a JWE, `dir` + A256GCM); each value carries the wrapped session key in its protected header
 (`wrapped_key`), so it opens on its own, and the consumer opens each session key once. A session key is replaced
-after `rotate_after` values or `rotate_s` seconds. Values sealed the old way (ECDH-ES per value) still open."""
+after `rotate_after` values or `rotate_s` seconds. Values sealed the old way (ECDH-ES per value) still open.
+
+A value under a session key is the JWE compact serialization of RFC 7516 §7.1 with `dir` (no encrypted key) and
+A256GCM (RFC 7518 §5.3): the session's protected header, encoded once per session, is the additional
+authenticated data; a fresh random 96-bit IV per value; the AES-GCM of `cryptography` (the primitive joserfc calls
+too). Framing it here costs ~20 µs per value where joserfc's general path (header checks and encoding on every
+call) took ~100–200 µs, ~17% of the assessment import's CPU; everything else — the key agreement, every opening —
+is joserfc's, and the tests open these values with joserfc alone."""
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import time
 import uuid
 from typing import Any, TypeVar
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from joserfc import jwe
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey, OKPKey
@@ -70,20 +79,25 @@ class Sealer:
         ((self.kid, key),) = keys.items()
         self._key = OKPKey.import_key(key.as_dict(private=False))
         self.rotate_after, self.rotate_s = rotate_after, rotate_s
-        self._session: tuple[str, OctKey, str] | None = None  # (session kid, key, the key sealed for the consumer)
+        # (session kid, its AES-GCM, the key sealed for the consumer, the encoded protected header of its values)
+        self._session: tuple[str, AESGCM, str, bytes] | None = None
         self._used, self._since = 0, 0.0
 
     def seal(self, value: BaseModel) -> str:
-        session_kid, session_key, wrapped = self._current()
-        header = {**SESSION, "kid": session_kid, WRAPPED: wrapped}
-        return jwe.encrypt_compact(header, value.model_dump_json().encode(), session_key, registry=REGISTRY)
+        """`value` as a JWE compact value (`dir` + A256GCM) under the current session key."""
+        _, aead, _, protected = self._current()
+        iv = os.urandom(12)  # 96 bits, fresh per value (RFC 7518 §5.3); a session seals at most `rotate_after`
+        sealed = aead.encrypt(iv, value.model_dump_json().encode(), protected)  # ciphertext, then the 128-bit tag
+        return b".".join((protected, b"", _b64(iv), _b64(sealed[:-16]), _b64(sealed[-16:]))).decode()
 
-    def _current(self) -> tuple[str, OctKey, str]:
+    def _current(self) -> tuple[str, AESGCM, str, bytes]:
         if self._session is None or self._used >= self.rotate_after or time.monotonic() - self._since > self.rotate_s:
             raw = secrets.token_bytes(32)
             session_kid = f"sesi-{uuid.uuid4().hex}"
             wrapped = jwe.encrypt_compact({**PROTECTED, "kid": self.kid}, _session_doc(session_kid, raw), self._key)
-            self._session = (session_kid, OctKey.import_key(raw), wrapped)
+            header = {**SESSION, "kid": session_kid, WRAPPED: wrapped}
+            protected = _b64(json.dumps(header, separators=(",", ":")).encode())
+            self._session = (session_kid, AESGCM(raw), wrapped, protected)
             self._used, self._since = 0, time.monotonic()
         self._used += 1
         return self._session
@@ -134,6 +148,11 @@ class Opener:
             self._sessions.pop(next(iter(self._sessions)))
         self._sessions[wrapped] = key
         return key
+
+
+def _b64(data: bytes) -> bytes:
+    """base64url without padding (RFC 7515 §2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
 def _session_doc(session_kid: str, raw: bytes) -> bytes:
