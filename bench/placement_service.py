@@ -219,9 +219,9 @@ async def service_round(mongo_uri: str, people: int) -> dict[str, Any]:
         async with kit.uow() as uow:
             await repositories.save_posts(uow, posts)
             await uow.commit()
-        for k in range(0, len(docs), 5000):  # a transaction's writes are bounded (SecantusDB: ~75 MB)
+        for k in range(0, len(docs), 1000):  # a transaction's writes are bounded (SecantusDB: ~7.5 % of its cache)
             async with kit.uow() as uow:
-                await repositories.save_candidates(uow, docs[k : k + 5000])
+                await repositories.save_candidates(uow, docs[k : k + 1000])
                 await uow.commit()
         out["seed_seconds"] = round(time.perf_counter() - t0, 3)
         province = Caller("sumbar", "bkd", "province", None, frozenset({"province"}), frozenset(agencies))

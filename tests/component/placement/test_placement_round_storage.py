@@ -330,3 +330,30 @@ async def test_plan_entries_kept_one_document_each_move_into_buckets_on_start() 
     async with db.uow("placement") as uow:
         again = await repositories.get_round(uow, AGENCY, "r-layout-2")
     assert again == r
+
+
+async def test_a_plan_made_earlier_is_written_without_reading_anyones_part_only_once_closed() -> None:
+    db = await database()
+    await _saved_round(db)  # announced, 20 preferences
+    async with db.uow("placement") as uow:
+        r = await repositories.get_round_to_plan(uow, AGENCY, "r-small", people=False)
+        r.state = type(r.state).CLOSED  # as if closed after it was read: the round may still take preferences
+        r.record_plan(province_plan(4))
+        with pytest.raises(RuntimeError):
+            await repositories.save_round(uow, r)
+    async with db.uow("placement") as uow:
+        r = await repositories.get_round_part(uow, AGENCY, "r-small", None)
+        r.close()
+        await repositories.save_round(uow, r)
+        await uow.commit()
+    async with db.uow("placement") as uow:
+        r = await repositories.get_round_to_plan(uow, AGENCY, "r-small", people=False)
+        assert not r.preferences
+        r.record_plan(province_plan(4))
+        await repositories.save_round(uow, r)
+        await uow.commit()
+    async with db.uow("placement") as uow:
+        whole = await repositories.get_round(uow, AGENCY, "r-small")
+        tally = await repositories.tally(uow, whole)
+    assert len(whole.preferences) == 20
+    assert (tally.preferences, tally.people) == (20, 4)

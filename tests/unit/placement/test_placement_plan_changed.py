@@ -6,7 +6,7 @@ import copy
 from datetime import date
 
 from mutasi.placement.domain.options import Preference
-from mutasi.placement.domain.rounds import Round
+from mutasi.placement.domain.rounds import Plan, Round
 from mutasi.placement.service_layer.plans import _changed
 
 
@@ -22,11 +22,11 @@ def test_the_same_round_read_again_has_not_changed() -> None:
     assert not _changed(closed(), closed())
 
 
-def test_a_new_preference_another_plan_or_another_state_is_a_change() -> None:
+def test_another_state_or_another_plan_is_a_change() -> None:
     read = closed()
-    more = copy.deepcopy(read)
-    more.preferences["199102022015032002"] = Preference("199102022015032002", ("P2",))
-    assert _changed(read, more)
-    announced = copy.deepcopy(read)
-    announced.state = type(read.state).ANNOUNCED
-    assert _changed(read, announced)
+    approved = copy.deepcopy(read)
+    approved.state = type(read.state).APPROVED
+    assert _changed(read, approved)
+    planned = copy.deepcopy(read)
+    planned.record_plan(Plan("p2", {}, 0.0, 0.0, 0.0, 0, 0.0, {}))
+    assert _changed(read, planned)

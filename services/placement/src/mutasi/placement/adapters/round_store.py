@@ -284,10 +284,17 @@ async def get_round_moves(uow: UnitOfWork, agency_id: str, round_id: str) -> Rou
     return await _load(uow, await _header(uow, agency_id, round_id), None, True, "moves")
 
 
-async def get_round_to_plan(uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
+async def get_round_to_plan(uow: UnitOfWork, agency_id: str, round_id: str, people: bool = True) -> Round:
     """The round with every person's parts but no plan entry: enough to plan it again (a new plan replaces every
-    entry without reading them)."""
-    return await _load(uow, await _header(uow, agency_id, round_id), None, True, "none")
+    entry without reading them). `people=False`: no person's part at all, to write a plan made from the round as
+    read earlier in a state where its people's parts cannot change (closed or planned)."""
+    header = await _header(uow, agency_id, round_id)
+    if people:
+        return await _load(uow, header, None, True, "none")
+    r = await _load(uow, header, None, False, "none")
+    loaded = uow.memo[_memo_key(r.agency_id, r.round_id)]
+    loaded.whole = r.state in (RoundState.CLOSED, RoundState.PLANNED)  # nobody's part to read: none can change
+    return r
 
 
 async def get_round_part(uow: UnitOfWork, agency_id: str, round_id: str, nip: str | None) -> Round:

@@ -52,7 +52,7 @@ async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) 
     docs = [explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
             for e in new_plan.entries.values()]  # fmt: skip
     async with deps.uow() as uow:
-        now = await deps.store.get_round_to_plan(uow, caller.agency_id, round_id)
+        now = await deps.store.get_round_to_plan(uow, caller.agency_id, round_id, people=False)
         if _changed(r, now):
             raise InvalidState("round_id", "Putaran berubah selama perencanaan; buat rencana lagi.",
                                "The round changed while it was being planned; plan it again.")  # fmt: skip
@@ -69,10 +69,10 @@ async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) 
 
 
 def _changed(read: Round, now: Round) -> bool:
-    """What a plan is made from changed since it was read: the state, the plan it replaces, the preferences."""
+    """What a plan is made from changed since it was read: the state or the plan it replaces (preferences change
+    only while the round is announced, and a round's state only moves on)."""
     plan_id = read.plan.plan_id if read.plan else None
-    return (read.state, plan_id, read.preferences) != (now.state, now.plan.plan_id if now.plan else None,
-                                                       now.preferences)  # fmt: skip
+    return (read.state, plan_id) != (now.state, now.plan.plan_id if now.plan else None)
 
 
 async def scenario(deps: Deps, caller: Caller, round_id: str, options: PlanOptions, key: str | None) -> dict[str, Any]:

@@ -80,8 +80,9 @@ class Store(Protocol):
         """The whole round: every person's preference, plan entry, decisions and objections."""
         ...
 
-    async def get_round_to_plan(self, uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
-        """The round with every person's parts but no plan entry: enough to plan it again."""
+    async def get_round_to_plan(self, uow: UnitOfWork, agency_id: str, round_id: str, people: bool = True) -> Round:
+        """The round with every person's parts but no plan entry: enough to plan it again. `people=False`: none
+        of its people's parts, to write a plan made from the round read earlier while closed or planned."""
         ...
 
     async def get_round_moves(self, uow: UnitOfWork, agency_id: str, round_id: str) -> Round:
