@@ -85,11 +85,20 @@ def _set_path(doc: Doc, path: str, value: Any) -> None:
     doc[last] = value
 
 
-def _unset_path(doc: Doc, path: str) -> None:
-    *parents, last = path.split(".")
-    for part in parents:
-        doc = doc.get(part, {})
-    doc.pop(last, None)
+def _unset_path(doc: Any, path: str) -> None:
+    """Remove `path`; a `$[]` part stands for every element of the array there (MongoDB's all-positional)."""
+    part, _, rest = path.partition(".")
+    if part == "$[]":
+        for item in doc if isinstance(doc, list) else []:
+            if rest and isinstance(item, dict):
+                _unset_path(item, rest)
+        return
+    if not isinstance(doc, dict):
+        return
+    if not rest:
+        doc.pop(part, None)
+        return
+    _unset_path(doc.get(part, {}), rest)
 
 
 def apply_update(doc: Doc, update: Mapping[str, Any], *, inserting: bool = False) -> None:

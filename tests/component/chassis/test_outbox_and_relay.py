@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from unittest.mock import ANY
 
 import pytest
 
 from mutasi.chassis.relay import OutboxRelay
 from mutasi.chassis.store import OUTBOX, IdempotencyConflict, find_by_keys, outbox_events
 from mutasi.contracts import topics
-from mutasi.contracts.examples import PAYLOADS
+from mutasi.contracts.examples import PAYLOADS, example_event
 from mutasi.contracts.training import TrainingAssignedV1, TrainingCompletedV1
 from tests.support.memory_db import MemoryDatabase
 from tests.support.service import running_service
@@ -143,3 +144,40 @@ async def test_a_stopped_relay_publishes_nothing_more() -> None:
             await uow.commit()
         await asyncio.sleep(0.5)  # ten poll intervals: a relay still running would have sent it
         assert await svc.kit.database().raw(OUTBOX).count({"sent": False}) == 1
+
+
+async def test_the_relay_publishes_its_own_commits_from_memory_and_reads_the_outbox_for_the_rest() -> None:
+    # What this process commits reaches the relay at once (no read of the outbox); an entry another replica
+    # committed is only in the outbox, and the next read (at least every relay_read_interval_s) finds it.
+    app = create_app(ToySettings(mongo_uri="memory://", relay_read_interval_s=0.5))  # type: ignore[call-arg]
+    async with running_service(app) as svc:
+        relay = svc.kit.relay
+        assert relay is not None
+        await relay.stop()
+        assert await relay.publish_pending() == 0  # a read that finds nothing unsent
+        async with svc.kit.database().uow("toy") as uow:  # no relay behind this unit: another replica's commit
+            uow.emit(topics.TRAINING_ASSIGNED, assigned("elsewhere"), agency_id=AGENCY)
+            await uow.commit()
+        async with svc.kit.uow() as uow:
+            uow.emit(topics.TRAINING_ASSIGNED, assigned("here"), agency_id=AGENCY)
+            await uow.commit()
+        assert await relay.publish_pending() == 1  # from memory: the other replica's entry is not read yet
+        assert await relay.publish_pending() == 0
+        await asyncio.sleep(0.6)
+        assert await relay.publish_pending() == 1
+        assert [json.loads(body)["data"]["plan_id"] for _, body in svc.sent] == ["here", "elsewhere"]
+        documents = await svc.kit.database().raw(OUTBOX).find({})
+        assert [(d["sent"], "bodies" in d) for d in documents] == [(True, False), (True, False)]
+
+
+async def test_an_entry_written_before_the_bodies_moved_beside_the_events_is_published_and_loses_its_body() -> None:
+    async with running_service(create_app(ToySettings(mongo_uri="memory://"))) as svc:  # type: ignore[call-arg]
+        assert svc.kit.relay is not None
+        await svc.kit.relay.stop()
+        body = json.dumps(example_event(topics.TRAINING_ASSIGNED))
+        outbox = svc.kit.database().raw(OUTBOX)
+        event = {"event_id": "old-1", "topic": topics.TRAINING_ASSIGNED.name, "key": "k", "agency_id": AGENCY}
+        await outbox.insert_one({"seq": 1, "sent": False, "n": 1, "events": [{**event, "body": body}]})
+        assert await svc.kit.relay.publish_pending() == 1
+        assert [s for _, s in svc.sent] == [body]
+        assert await outbox.find({}) == [{"seq": 1, "sent": True, "n": 1, "events": [event], "sent_at": ANY}]

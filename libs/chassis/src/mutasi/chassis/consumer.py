@@ -132,7 +132,7 @@ class EventConsumer:
         broker: KafkaBroker,
         database: Callable[[], Database],
         metrics: ServiceMetrics,
-        on_commit: Callable[[], None],
+        on_commit: Callable[[UnitOfWork], None],
         outages: Outages | None = None,
     ) -> None:
         self._service = service
@@ -243,7 +243,7 @@ class EventConsumer:
 
     async def _handle_once(self, topic: Topic, handler: BatchHandler, items: list[Incoming]) -> None:
         uow = self._database().uow(self._service, self._settings.default_program_id)
-        uow.after_commit = self._on_commit  # wake the relay only when the batch emitted something
+        uow.after_commit = functools.partial(self._on_commit, uow)  # runs only when the batch emitted something
         uow.schema_base = self._settings.resolved_schema_base
         ids = [item.event.id for item in items]
         started = time.time_ns()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib.metadata
 import json
 import logging
@@ -91,7 +92,7 @@ class ServiceKit:
         self.relay: OutboxRelay | None = None
         self.outages = Outages(settings.outage_summary_s)
         self.consumer = EventConsumer(
-            service, settings, self.broker, self.database, self.metrics, self._wake, outages=self.outages
+            service, settings, self.broker, self.database, self.metrics, self._committed, outages=self.outages
         )
         self._indexes: list[tuple[str, list[tuple[str, int]], bool]] = [
             (INBOX, [("event_ids", 1)], True),
@@ -177,7 +178,7 @@ class ServiceKit:
         """A new unit of work; events it emits are published right after it commits."""
         uow = self.database().uow(self.service, self.settings.default_program_id)
         uow.schema_base = self.settings.resolved_schema_base
-        uow.after_commit = self._wake
+        uow.after_commit = functools.partial(self._committed, uow)
         return uow
 
     @property
@@ -192,9 +193,10 @@ class ServiceKit:
         if any(gone.values()):
             log.info("expired records purged", extra={"purged": gone})
 
-    def _wake(self) -> None:
+    def _committed(self, uow: UnitOfWork) -> None:
+        """After a unit of work that emitted events commits: the relay publishes its outbox documents."""
         if self.relay is not None:
-            self.relay.wake()
+            self.relay.committed(uow.outbox_documents)
 
     async def start(self, *, start_broker: bool = True) -> None:
         s = self.settings
@@ -212,7 +214,14 @@ class ServiceKit:
         if start_broker:
             await self.broker.start()
         self.relay = OutboxRelay(
-            self._db, self.broker, self.metrics, s.relay_interval_s, s.relay_batch, s.relay_lease_s, self.outages
+            self._db,
+            self.broker,
+            self.metrics,
+            s.relay_interval_s,
+            s.relay_batch,
+            s.relay_lease_s,
+            self.outages,
+            read_interval_s=s.relay_read_interval_s,
         )
         self.relay.start()
         self.relay.wake()

@@ -90,6 +90,12 @@ class ServiceSettings(BaseSettings):
     http_port: int = Field(8000, description="HTTP port.")
     relay_interval_s: float = Field(0.5, description="Outbox relay poll interval when not woken by a commit.")
     relay_batch: int = Field(500, description="Outbox entries published per relay pass.")
+    relay_read_interval_s: float = Field(
+        1.0,
+        gt=0,
+        description="Longest time between two reads of the outbox while the relay publishes from memory what this "
+        "process committed: bounds the delay of entries another replica committed (published by the lease holder).",
+    )
     relay_lease_s: float = Field(
         10.0,
         description="Relay lease: with several replicas only the holder publishes; a dead holder's lease "

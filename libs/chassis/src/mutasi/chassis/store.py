@@ -23,7 +23,8 @@ Filter = Mapping[str, Any]
 SortSpec = Sequence[tuple[str, int]]
 
 # One inbox document per committed batch ({"event_ids": [...]}, a unique multikey index) and one outbox document
-# per chunk of a commit's events ({"seq", "sent", "events": [...]}): the stand-in database (and MongoDB, less so)
+# per chunk of a commit's events ({"seq", "sent", "n", "events": [{event_id, topic, key, agency_id}], "bodies": [...]},
+# the bodies dropped once published): the stand-in database (and MongoDB, less so)
 # pays per document and per index entry, so a batch of 500 events costs a few documents instead of a thousand.
 INBOX = "inbox_batches"
 OUTBOX = "outbox_batches"
@@ -112,13 +113,16 @@ class UnitOfWork:
         self.service = service
         self.default_program_id = default_program_id
         self.committed = False
-        self.after_commit: Callable[[], None] | None = None  # the kit wakes the outbox relay here
+        self.after_commit: Callable[[], None] | None = None  # the kit hands `outbox_documents` to the relay here
         self.schema_base = ""  # absolute base URI of `dataschema` (the kit sets it from the settings)
-        self._pending_events: list[Doc] = []
+        self._pending_events: list[tuple[Doc, str]] = []  # (event_id, topic, key, agency_id), body
         # What handlers loaded for this unit of work (a whole batch of events): fixed reference data is loaded once
         # per batch and thrown away with the unit (a rolled-back batch is retried with a fresh one).
         self.memo: dict[Any, Any] = {}
         self.emitted = 0  # events this unit wrote to the outbox when it committed
+        # The outbox documents this unit committed (bodies included): the relay publishes them from memory instead of
+        # reading back what was just written.
+        self.outbox_documents: list[Doc] = []
         self.outbox_tags: Doc = {}  # extra fields on this unit's outbox entries (a job's id, to count its events)
 
     def collection(self, name: str) -> Collection:
@@ -137,19 +141,20 @@ class UnitOfWork:
         if emitted:
             now = datetime.now(UTC)
             events = self._pending_events
-            await self.collection(OUTBOX).insert_many(
-                [
-                    {
-                        "seq": next_seq(),
-                        "sent": False,
-                        "created_at": now,
-                        "events": events[i : i + OUTBOX_CHUNK],
-                        "n": len(events[i : i + OUTBOX_CHUNK]),
-                        **self.outbox_tags,
-                    }
-                    for i in range(0, len(events), OUTBOX_CHUNK)
-                ]
-            )
+            documents = [
+                {
+                    "seq": next_seq(),
+                    "sent": False,
+                    "created_at": now,
+                    "events": [head for head, _ in events[i : i + OUTBOX_CHUNK]],
+                    "bodies": [body for _, body in events[i : i + OUTBOX_CHUNK]],
+                    "n": len(events[i : i + OUTBOX_CHUNK]),
+                    **self.outbox_tags,
+                }
+                for i in range(0, len(events), OUTBOX_CHUNK)
+            ]
+            await self.collection(OUTBOX).insert_many(documents)
+            self.outbox_documents = documents
             self._pending_events = []
         await self._commit()
         self.committed = True
@@ -196,15 +201,8 @@ class UnitOfWork:
         )
         if not event.correlationid:
             event.correlationid = event.id
-        self._pending_events.append(
-            {
-                "event_id": event.id,
-                "topic": topic.name,
-                "key": key,
-                "agency_id": agency_id,
-                "body": event.model_dump_json(),
-            }
-        )
+        head = {"event_id": event.id, "topic": topic.name, "key": key, "agency_id": agency_id}
+        self._pending_events.append((head, event.model_dump_json()))
         return event
 
     # --- inbox --------------------------------------------------------------------------
@@ -276,9 +274,21 @@ async def find_by_keys(
 
 
 def outbox_events(documents: Sequence[Doc], topic: str | None = None) -> list[Doc]:
-    """The events held by outbox documents, in commit order (optionally only those of `topic`)."""
+    """The events held by outbox documents, in commit order (optionally only those of `topic`), each with its
+    `body` while the document still holds it (until it is published)."""
     ordered = sorted(documents, key=lambda d: d["seq"])
-    return [e for d in ordered for e in d["events"] if topic is None or e["topic"] == topic]
+    return [e for d in ordered for e in document_events(d) if topic is None or e["topic"] == topic]
+
+
+def document_events(document: Doc) -> list[Doc]:
+    """The events of one outbox document with their bodies. The bodies live beside the events (`bodies`, in the
+    same order) so that publishing drops them with one `$unset` of one field: dropping a field inside each event
+    (`events.$[].body`) cost the stand-in database three times as much. A document written before 2026-11-30
+    still carries `body` inside each event."""
+    bodies = document.get("bodies")
+    if bodies is None:
+        return list(document.get("events", []))
+    return [{**e, "body": b} for e, b in zip(document.get("events", []), bodies, strict=True)]
 
 
 class Database(Protocol):
