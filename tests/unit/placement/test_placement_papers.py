@@ -118,3 +118,27 @@ async def test_papers_of_the_old_layout_move_into_buckets_once() -> None:
     assert await db.raw(NOTICES.collection).count({}) == 3  # two buckets of r1, one of r2
     assert await _get(db, NOTICES, nips[-1]) == _paper(nips[-1], read=False)
     assert await _get(db, NOTICES, nips[0], round_id="r2") == _paper(nips[0], round_id="r2", read=True)
+
+
+async def test_papers_are_stored_packed_and_buckets_stored_nested_before_still_read_and_update() -> None:
+    db = MemoryDatabase()
+    nips = _nips(3)
+    nested = Papers(EXPLANATIONS.collection, old=EXPLANATIONS.old)
+    nested.buckets.packed = False  # as placement stored its papers before they were packed
+    await _add(db, nested, [_paper(n, to_post="A") for n in nips])
+    assert isinstance((await db.raw(EXPLANATIONS.collection).find({}))[0]["people"], dict)
+
+    assert await _get(db, EXPLANATIONS, nips[1]) == _paper(nips[1], to_post="A")
+    async with db.uow("placement") as uow:
+        await EXPLANATIONS.update(uow, "sawahlunto", "r1", nips[1], {"to_post": "B"}, None)
+        await uow.commit()
+
+    (bucket,) = await db.raw(EXPLANATIONS.collection).find({})
+    assert isinstance(bucket["people"], bytes)  # rewritten packed: one binary value, no sub-documents
+    assert EXPLANATIONS.buckets.records(bucket) == [
+        _paper(nips[0], to_post="A"), _paper(nips[1], to_post="B"), _paper(nips[2], to_post="A")
+    ]  # fmt: skip
+    async with db.uow("placement") as uow:
+        await NOTICES.add(uow, [_paper(n) for n in nips])
+        await uow.commit()
+    assert isinstance((await db.raw(NOTICES.collection).find({}))[0]["people"], bytes)

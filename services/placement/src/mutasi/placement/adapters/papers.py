@@ -9,7 +9,9 @@ its explanations), so a round's buckets never overlap and "this person's paper" 
 `first` not above the NIP: one index entry per bucket, not per person (an index entry per person cost as much as
 the documents themselves on the stand-in). An update of a person rewrites only their bucket
 (docs/adr/0021-a-rounds-papers-in-buckets.md). The buckets are the chassis's (`mutasi.chassis.buckets`, range
-buckets scoped by agency and round).
+buckets scoped by agency and round), their papers stored packed (one binary value per bucket: nothing queries inside
+a paper, and the stand-in pays per sub-document on every insert and read); buckets stored before, as nested
+documents, are read as they are and packed when next written.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class Papers:
     def __init__(self, collection: str, old: str) -> None:
         self.collection = collection
         self.old = old
-        self.buckets = Buckets(collection, "nip", layout=LAYOUT, size=BUCKET, fill="split")
+        self.buckets = Buckets(collection, "nip", layout=LAYOUT, size=BUCKET, fill="split", packed=True)
 
     @property
     def indexes(self) -> list[Index]:
