@@ -1,7 +1,7 @@
 """Chassis throughput on the local stand-ins, next to the raw ceiling measured in the same run.
 
-- `chassis.consume`: events/s through the whole consume path (batch poll, validation, inbox `$in`, handler,
-  inbox + outbox `insert_many`, one commit, one offset commit, and the relay publishing the outbox), with the
+- `chassis.consume`: events/s through the whole consume path (batch poll, validation, inbox record, handler,
+  outbox `insert_many`, one commit, one offset commit, and the relay publishing the outbox), with the
   per-event handler API and with the batch API. The clock stops when the service's own counters (events
   committed, events the relay got acknowledged) have reached the run's events and the database confirms them
   (every plan stored, no outbox document unsent). Until 2026-11-30 it polled `count` on the database every 20 ms
