@@ -61,6 +61,9 @@ ROUND_INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
 ]
 # Every index entry costs on each insert (on the stand-in database a third of a plan's save), so each collection
 # has the fewest that serve its reads.
+# Documents per insert: one command holding 40,000 decisions kept the stand-in database busy past the driver's
+# heartbeat timeout (10 s), which then declared it unknown and cancelled the insert ("operation cancelled").
+INSERT_CHUNK = 1000
 _MEMO = "placement.round"  # uow.memo key prefix: what a unit of work loaded of each round
 
 
@@ -379,7 +382,8 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
             if changed:
                 keys = ("agency_id", "round_id", part.key)  # every changed document was loaded: it is stored
                 await collection.bulk_upsert(changed, keys, stored={tuple(d[k] for k in keys) for d in changed})
-        await collection.insert_many(added)
+        for start in range(0, len(added), INSERT_CHUNK):  # a province round decides ~40,000 people at once
+            await collection.insert_many(added[start : start + INSERT_CHUNK])
         items[part.collection] = now
     header = {**round_header(r), "counts": {k: v for k, v in sorted(counts.items()) if v}}
     if header != before.header:
