@@ -86,7 +86,12 @@ def run_round(
             out = run_dir / "round"
             out.mkdir()
             urls = {s: state.url(s) for s in stack.SERVICES}
-            result = asyncio.run(drive(urls, out, say, state, datasets))
+            try:
+                result = asyncio.run(drive(urls, out, say, state, datasets))
+            except province.RoundIncomplete as stop:  # a stuck or failed stage: keep the stages it finished
+                say(f"round incomplete: {stop}")
+                rss = {s: peak_rss_mb(state.pids[s]) for s in stack.SERVICES}
+                return incomplete_records(stop, size, people, posts, agencies, databases, load_before, rss)
             total = result["total"]
             load_after = load_average()
             rss = {s: peak_rss_mb(state.pids[s]) for s in stack.SERVICES}
@@ -147,6 +152,36 @@ def run_round(
         {"bench": "round.province", "metric": "peak_rss_mib", "value": rss, "unit": "MiB", "stage": "total", **common}
     )
     return records + [{**r, "people": people} for r in chassis] + extra
+
+
+def incomplete_records(
+    stop: province.RoundIncomplete,
+    size: int,
+    people: int,
+    posts: int,
+    agencies: list[str],
+    databases: str,
+    load_before: list[float],
+    rss: dict[str, float | None],
+) -> list[dict[str, Any]]:
+    """The stages a round finished before it stopped, and a total record that says it did not finish (no
+    `seconds` total: a partial round's time is not comparable, and growth is computed from finished rounds only)."""
+    common = {"people": people, "size": size, "agencies": len(agencies), "posts": posts, "seed": SEED,
+              "stack": "tansu+secantusdb", "databases": databases, "load_average": load_average()}  # fmt: skip
+    records: list[dict[str, Any]] = [
+        {"bench": "round.province", "metric": "seconds", "value": round(seconds, 1), "unit": "s", "stage": stage,
+         **common}
+        for stage, seconds in stop.stages.items()
+    ]  # fmt: skip
+    records.append(
+        {"bench": "round.province", "metric": "incomplete", "value": str(stop), "unit": "", "stage": "total",
+         "counts": {k: v for k, v in stop.counts.items() if k != "round_ids"}, "all_counts_checked": False,
+         "load_average_before": load_before, **common}
+    )  # fmt: skip
+    records.append(
+        {"bench": "round.province", "metric": "peak_rss_mib", "value": rss, "unit": "MiB", "stage": "total", **common}
+    )
+    return records
 
 
 async def drive(

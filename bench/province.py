@@ -72,6 +72,8 @@ POSTS_PER_UNIT_SET = 301  # posts of the generator's 25 units (one "copy")
 PARALLEL_AGENCIES = 3  # agencies whose uploads run at once (HR offices do not wait for each other)
 POLL_S = 0.25
 STAGE_TIMEOUT_S = 1500.0
+STALL_S = 600.0  # no progress for this long fails the stage
+COUNT_TIMEOUT_S = 120.0  # one count that takes longer means the database stopped answering
 PROVINCE_USER = "province.sumbar"
 APPROVERS = (f"approver1.{PROVINCE_AGENCY}", f"approver2.{PROVINCE_AGENCY}")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -152,19 +154,44 @@ class Observer:
             await client.close()
 
 
+class RoundIncomplete(Exception):
+    """The round stopped before its last stage; carries the stages it finished and the counts so far."""
+
+    def __init__(self, reason: str, stages: dict[str, float], counts: dict[str, Any]) -> None:
+        super().__init__(reason)
+        self.stages = stages
+        self.counts = counts
+
+
 async def wait_until(what: str, count: Callable[[], Awaitable[int]], target: int, say: Callable[[str], None]) -> int:
-    deadline = time.monotonic() + STAGE_TIMEOUT_S
-    shown = time.monotonic()
+    """Poll `count` until it reaches `target`. Fails, naming the stage, when the stage runs past STAGE_TIMEOUT_S,
+    when the count has not moved for STALL_S, or when one count does not answer within COUNT_TIMEOUT_S (a service's
+    database that stopped answering would otherwise hold the bench forever)."""
+    started = time.monotonic()
+    deadline = started + STAGE_TIMEOUT_S
+    shown = moved = started
+    last = -1
     while True:
-        have = await count()
+        try:
+            have = await asyncio.wait_for(count(), COUNT_TIMEOUT_S)
+        except TimeoutError:
+            raise TimeoutError(
+                f"{what}: counting did not answer within {COUNT_TIMEOUT_S:.0f}s (last count {max(last, 0)} of "
+                f"{target}): the service's database is not answering"
+            ) from None
+        now = time.monotonic()
         if have >= target:
             say(f"{what}: {have} of {target}")
             return have
-        if time.monotonic() > deadline:
+        if have != last:
+            last, moved = have, now
+        if now > deadline:
             raise TimeoutError(f"{what}: only {have} of {target} after {STAGE_TIMEOUT_S:.0f}s")
-        if time.monotonic() - shown > 10:
+        if now - moved > STALL_S:
+            raise TimeoutError(f"{what}: stuck at {have} of {target} for {STALL_S:.0f}s")
+        if now - shown > 10:
             say(f"{what}: {have} of {target}…")
-            shown = time.monotonic()
+            shown = now
         await asyncio.sleep(POLL_S)
 
 
@@ -297,6 +324,8 @@ async def run_province(
             "evaluation schedules", lambda: observer.schedules(round_ids), decided, say
         )
         stage("evaluation", t)
+    except Exception as exc:  # the stages finished so far still count; the caller records them as incomplete
+        raise RoundIncomplete(f"{type(exc).__name__}: {exc}", stages, counts) from exc
     finally:
         for ctx in contexts:
             for client in ctx.clients.values():
