@@ -16,6 +16,7 @@ from tests.component.training.training_component_support import (
     NIP,
     assessment,
     decision,
+    post,
     settings,
     workbook,
 )
@@ -312,3 +313,26 @@ async def test_error_paths_a_user_can_hit_answer_with_the_field_and_reason():
         assert bad_status.status_code == 422
         assert "status" in bad_status.json()["errors"][0]["field"]
         assert bad_year.status_code == 422
+
+
+async def test_a_mentor_who_moves_to_another_agency_is_no_longer_proposed_in_the_unit_they_left():
+    async with running_service(create_app(settings())) as svc:
+        await _started(svc)  # the mentor heads KOMINFO of sawahlunto
+        other = {**XLSX, "X-Agency-Id": "kota-solok"}
+        assert (await svc.http.post("/v1/catalogue/import", content=workbook(), headers=other)).status_code == 200
+        away = decision(
+            "dec-away",
+            nip=MENTOR_NIP,
+            name="Kepala Dinas",
+            kind="rotasi",
+            from_post=post("KOMINFO-KADIS", "KOMINFO", "jpt_pratama"),
+            to_post=post("SOLOK-KADIS", "SOLOK-KOMINFO", "jpt_pratama"),
+            from_agency_id="sawahlunto",
+        )
+        await publish_event(svc, topics.MUTATION_DECIDED, away, agency_id="kota-solok")
+
+        await publish_event(svc, topics.MUTATION_DECIDED, decision())  # into KOMINFO of sawahlunto
+
+        mine = [e for e in await svc.published(topics.TRAINING_ASSIGNED) if e["subject"] == NIP]
+        assert [e["data"]["decision_id"] for e in mine] == ["dec-1"]
+        assert mine[0]["data"]["mentor_nip"] != MENTOR_NIP  # they now work in kota-solok

@@ -275,7 +275,7 @@ class TrainingRepository:
     async def save_colleague(self, colleague: Colleague, as_of: datetime) -> bool:
         """Keep the newest picture of a person: an older event never overwrites a newer one."""
         b = self._batch
-        if b is not None and colleague.nip in b.nips:
+        if b is not None and (colleague.nip in b.nips or colleague.nip in b.colleagues):  # read by the batch
             old = b.colleagues.get(colleague.nip)
             if old and old["as_of"] > as_of.isoformat():
                 return False

@@ -27,6 +27,7 @@ class Move:
     levels: Mapping[str, int]
     standard: Mapping[str, int]
     post_rank: int | None = None  # level of the new post (see mentor.POST_RANK)
+    from_agency_id: str | None = None  # the releasing agency of a move between agencies (PP 11/2017)
 
 
 def move_plan_id(decision_id: str) -> str:

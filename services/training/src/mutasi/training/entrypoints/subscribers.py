@@ -36,6 +36,7 @@ def move_from(event: CloudEvent[MutationDecidedV1]) -> commands.PlanMove:
         levels=d.competencies,
         standard=d.target_standard,
         post_rank=post_rank(d.to_post.post_type),
+        from_agency_id=d.from_agency_id if d.from_agency_id != event.agencyid else None,
     )
     return commands.PlanMove(move, cancelled=d.cancelled, supersedes=d.supersedes)
 

@@ -13,7 +13,7 @@ from mutasi.contracts import topics
 from mutasi.training.domain.covering import Coverer
 from mutasi.training.domain.errors import CatalogueRejected, NotFound
 from mutasi.training.domain.mentor import Colleague
-from mutasi.training.domain.plan import DevelopmentPlan, PlanItem
+from mutasi.training.domain.plan import DevelopmentPlan, Move, PlanItem
 from mutasi.training.domain.planning import Planner
 from mutasi.training.domain.progress import jp_by_year, record_attendance, record_completion
 from mutasi.training.domain.record import (
@@ -27,6 +27,8 @@ from mutasi.training.domain.record import (
 from mutasi.training.domain.rules import TrainingRules
 from mutasi.training.service_layer import commands, messages
 from mutasi.training.service_layer.ports import Repository, TrainingPorts
+
+LEFT_AGENCY = ""  # the unit of a colleague who moved to another agency: none of the releasing agency's
 
 log = logging.getLogger("mutasi.training")
 
@@ -169,9 +171,24 @@ class TrainingService:
                     ),
                     move.decided_at,
                 )
+                if move.from_agency_id:
+                    await self._left_agency(uow, move)
         await repo.save_seats(planner.seats)
         log.info("decision handled", extra={"decision_id": move.decision_id, "outcome": result.outcome.value})
         return result
+
+    async def _left_agency(self, uow: UnitOfWork, move: Move) -> None:
+        """After a move between agencies the person is no longer a colleague in the releasing agency: their record
+        there keeps no unit (`LEFT_AGENCY`), so they are not proposed as a mentor in the unit they left. The
+        releasing agency's repository of this batch is used when it has one, so the batch's later decisions see the
+        change too."""
+        assert move.from_agency_id is not None
+        planning = uow.memo.get(("training.planning", move.from_agency_id))
+        repo = planning[0] if planning else self.ports.repository(uow, move.from_agency_id)
+        await repo.save_colleague(
+            Colleague(move.nip, move.name, LEFT_AGENCY, move.target_post_id, move.levels, None, move.post_rank),
+            move.decided_at,
+        )
 
     async def plan_follow_up(self, uow: UnitOfWork, agency_id: str, cmd: commands.PlanFollowUp) -> Result:
         repo, planner = await self._planning(uow, agency_id)
