@@ -140,6 +140,17 @@ async def _saved_round(db: MemoryDatabase, people: int = 40) -> Round:
     return r
 
 
+async def _planned_round(db: MemoryDatabase, round_id: str, people: int) -> Round:
+    """A closed round with a province-like plan of `people`, saved."""
+    r = announced(round_id)
+    r.close()
+    r.record_plan(province_plan(people))
+    async with db.uow("placement") as uow:
+        await repositories.save_round(uow, r)
+        await uow.commit()
+    return r
+
+
 def _written(uow: MemoryUnitOfWork) -> list[str]:
     return sorted(name for name, _ in uow._journal)
 
@@ -249,12 +260,7 @@ async def test_a_round_stored_in_one_document_is_split_on_start_and_reads_the_sa
 
 async def test_plan_entries_live_many_to_a_bucket_and_page_across_buckets() -> None:
     db = await database()
-    r = announced("r-buckets")
-    r.close()
-    r.record_plan(province_plan(1_234))  # three buckets of entries
-    async with db.uow("placement") as uow:
-        await repositories.save_round(uow, r)
-        await uow.commit()
+    r = await _planned_round(db, "r-buckets", 1_234)  # three buckets of entries
     buckets = await db.raw(PLAN_ENTRY_BUCKETS).find({"round_id": "r-buckets"})
     assert len(buckets) == -(-1_234 // ENTRY_BUCKET)
     assert r.plan is not None
@@ -280,12 +286,7 @@ async def test_plan_entries_live_many_to_a_bucket_and_page_across_buckets() -> N
 
 async def test_an_override_rewrites_one_bucket_and_a_new_plan_replaces_them_all_with_the_counts() -> None:
     db = await database()
-    r = announced("r-override")
-    r.close()
-    r.record_plan(province_plan(1_100))
-    async with db.uow("placement") as uow:
-        await repositories.save_round(uow, r)
-        await uow.commit()
+    await _planned_round(db, "r-override", 1_100)
     async with db.uow("placement") as uow:
         part = await repositories.get_round_part(uow, AGENCY, "r-override", nip(5))
         home = part.entry(nip(5)).from_post
@@ -314,12 +315,7 @@ async def test_an_override_rewrites_one_bucket_and_a_new_plan_replaces_them_all_
 
 async def test_plan_entries_kept_one_document_each_move_into_buckets_on_start() -> None:
     db = await database()
-    r = announced("r-layout-2")
-    r.close()
-    r.record_plan(province_plan(700))
-    async with db.uow("placement") as uow:
-        await repositories.save_round(uow, r)
-        await uow.commit()
+    r = await _planned_round(db, "r-layout-2", 700)
     assert r.plan is not None
     await db.raw(PLAN_ENTRY_BUCKETS).delete_many({})  # as layout 2 stored them: one document per person
     for e in r.plan.entries.values():
