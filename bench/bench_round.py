@@ -113,13 +113,8 @@ def run_round(
         "every_decision_planned_in_training": counts["training_plans"] >= counts["decided"] > 0,
         "every_decision_scheduled_in_evaluation": counts["evaluation_schedules"] >= counts["decided"] > 0,
     }
-    common = {"people": people, "size": size, "agencies": len(agencies), "posts": posts, "seed": SEED,
-              "stack": "tansu+secantusdb", "databases": databases, "load_average": load_after}  # fmt: skip
-    records: list[dict[str, Any]] = [
-        {"bench": "round.province", "metric": "seconds", "value": round(seconds, 1), "unit": "s", "stage": stage,
-         **common}
-        for stage, seconds in result["stages"].items()
-    ]  # fmt: skip
+    common = context(size, people, posts, agencies, databases, load_after)
+    records = stage_records(result["stages"], common)
     records.append(
         {
             "bench": "round.province",
@@ -154,6 +149,23 @@ def run_round(
     return records + [{**r, "people": people} for r in chassis] + extra
 
 
+def context(
+    size: int, people: int, posts: int, agencies: list[str], databases: str, load: list[float]
+) -> dict[str, Any]:
+    """What every record of one round carries."""
+    return {"people": people, "size": size, "agencies": len(agencies), "posts": posts, "seed": SEED,
+            "stack": "tansu+secantusdb", "databases": databases, "load_average": load}  # fmt: skip
+
+
+def stage_records(stages: dict[str, float], common: dict[str, Any]) -> list[dict[str, Any]]:
+    """One `seconds` record per stage, in the order the stages ran."""
+    return [
+        {"bench": "round.province", "metric": "seconds", "value": round(seconds, 1), "unit": "s", "stage": stage,
+         **common}
+        for stage, seconds in stages.items()
+    ]  # fmt: skip
+
+
 def incomplete_records(
     stop: province.RoundIncomplete,
     size: int,
@@ -166,13 +178,8 @@ def incomplete_records(
 ) -> list[dict[str, Any]]:
     """The stages a round finished before it stopped, and a total record that says it did not finish (no
     `seconds` total: a partial round's time is not comparable, and growth is computed from finished rounds only)."""
-    common = {"people": people, "size": size, "agencies": len(agencies), "posts": posts, "seed": SEED,
-              "stack": "tansu+secantusdb", "databases": databases, "load_average": load_average()}  # fmt: skip
-    records: list[dict[str, Any]] = [
-        {"bench": "round.province", "metric": "seconds", "value": round(seconds, 1), "unit": "s", "stage": stage,
-         **common}
-        for stage, seconds in stop.stages.items()
-    ]  # fmt: skip
+    common = context(size, people, posts, agencies, databases, load_average())
+    records = stage_records(stop.stages, common)
     records.append(
         {"bench": "round.province", "metric": "incomplete", "value": str(stop), "unit": "", "stage": "total",
          "counts": {k: v for k, v in stop.counts.items() if k != "round_ids"}, "all_counts_checked": False,
