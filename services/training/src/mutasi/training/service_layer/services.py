@@ -28,6 +28,7 @@ from mutasi.training.domain.rules import TrainingRules
 from mutasi.training.service_layer import commands, messages
 from mutasi.training.service_layer.ports import Repository, TrainingPorts
 
+PLANNING = "training.planning"  # an agency's (repository, planner) in a unit of work's memo: (PLANNING, agency)
 LEFT_AGENCY = ""  # the unit of a colleague who moved to another agency: none of the releasing agency's
 
 log = logging.getLogger("mutasi.training")
@@ -48,7 +49,7 @@ class TrainingService:
     async def _planning(self, uow: UnitOfWork, agency_id: str) -> tuple[Repository, Planner]:
         """The agency's repository and planner for this unit of work: the catalogue and seats are loaded once per
         batch of events, and each event's seat changes are written incrementally (only the seats it took)."""
-        key = ("training.planning", agency_id)
+        key = (PLANNING, agency_id)
         if key not in uow.memo:
             repo = self.ports.repository(uow, agency_id)
             uow.memo[key] = (repo, await self._planner(repo))
@@ -136,7 +137,7 @@ class TrainingService:
     async def finish_moves(self, uow: UnitOfWork) -> None:
         """After a batch of decisions: write its plans, colleagues and seats once per agency."""
         for key, value in list(uow.memo.items()):  # the memo also holds what adapters read (e.g. buckets)
-            if isinstance(key, tuple) and key[0] == "training.planning":
+            if isinstance(key, tuple) and key[0] == PLANNING:
                 repo, planner = value
                 await repo.save_seats(planner.seats)
                 await repo.flush()
@@ -183,7 +184,7 @@ class TrainingService:
         releasing agency's repository of this batch is used when it has one, so the batch's later decisions see the
         change too."""
         assert move.from_agency_id is not None
-        planning = uow.memo.get(("training.planning", move.from_agency_id))
+        planning = uow.memo.get((PLANNING, move.from_agency_id))
         repo = planning[0] if planning else self.ports.repository(uow, move.from_agency_id)
         await repo.save_colleague(
             Colleague(move.nip, move.name, LEFT_AGENCY, move.target_post_id, move.levels, None, move.post_rank),
