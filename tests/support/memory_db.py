@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import itertools
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -277,6 +277,11 @@ class MemoryDatabase:
             raw = self.raw(collection)
             raw.unique.setdefault(tuple(k for k, _ in keys), {})
             raw.rebuild_indexes()
+
+    async def ensure_indexes(self, indexes: Iterable[tuple[str, Sequence[tuple[str, int]], bool]]) -> None:
+        """`ensure_index` for each (collection, keys, unique), as a service's start-up does."""
+        for collection, keys, unique in indexes:
+            await self.ensure_index(collection, keys, unique)
 
     async def ensure_ttl(self, collection: str, field: str, seconds: int) -> None:
         self.ttl[collection] = (field, seconds)  # no background expiry here: the kit's retention purge does it

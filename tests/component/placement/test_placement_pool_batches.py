@@ -135,8 +135,7 @@ async def test_the_pool_kept_one_document_per_person_moves_into_buckets_on_start
 ) -> None:
     monkeypatch.setattr(pool_store.BUCKETS, "size", SMALL_BUCKET)
     db = MemoryDatabase()
-    for collection, keys, unique in repositories.INDEXES:
-        await db.ensure_index(collection, keys, unique)
+    await db.ensure_indexes(repositories.INDEXES)
     old = [{"agency_id": AGENCIES[i % 2], "nip": person(i).nip, "name": f"Pegawai {i}", "as_of": "2026-10-01",
             "follow_up": "talent_pool" if i == 5 else None} for i in range(10)]  # fmt: skip
     await db.raw(pool_store.OLD_POOL).insert_many(old)
@@ -161,8 +160,7 @@ async def test_where_the_process_last_saw_someone_is_only_a_hint(monkeypatch: py
     monkeypatch.setattr(pool_store.BUCKETS, "size", SMALL_BUCKET)
     monkeypatch.setattr(pool_store, "_SEEN", {})
     db = MemoryDatabase()
-    for collection, keys, unique in repositories.INDEXES:
-        await db.ensure_index(collection, keys, unique)
+    await db.ensure_indexes(repositories.INDEXES)
     people = [{"agency_id": AGENCIES[0], "nip": person(i).nip, "name": f"Pegawai {i}"} for i in range(10)]
     async with db.uow("placement") as uow:
         await pool_store.save_candidates(uow, people)

@@ -38,8 +38,7 @@ POSTS = frozenset(f"P{i:05d}" for i in range(15_000))
 
 async def database() -> MemoryDatabase:
     db = MemoryDatabase()
-    for collection, keys, unique in repositories.INDEXES:
-        await db.ensure_index(collection, keys, unique)
+    await db.ensure_indexes(repositories.INDEXES)
     return db
 
 

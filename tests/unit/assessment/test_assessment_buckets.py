@@ -30,8 +30,7 @@ def latest(valid_until: str) -> dict[str, Any]:
 
 async def database() -> MemoryDatabase:
     db = MemoryDatabase()
-    for collection, keys, unique in INDEXES:
-        await db.ensure_index(collection, keys, unique)
+    await db.ensure_indexes(INDEXES)
     return db
 
 

@@ -66,8 +66,7 @@ def record(kind: str, nip: int, agency: str = "a1", **extra: Any) -> Doc:
 
 async def database(buckets: Buckets) -> MemoryDatabase:
     db = MemoryDatabase()
-    for collection, keys, unique in buckets.indexes():
-        await db.ensure_index(collection, keys, unique)
+    await db.ensure_indexes(buckets.indexes())
     return db
 
 

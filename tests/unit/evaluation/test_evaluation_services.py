@@ -27,8 +27,7 @@ SERVICE = EvaluationService(EvaluationConfig(), EvaluationPorts(repository=Repos
 async def database() -> MemoryDatabase:
     db = MemoryDatabase()
     await db.connect()
-    for collection, keys, unique in INDEXES:
-        await db.ensure_index(collection, keys, unique)
+    await db.ensure_indexes(INDEXES)
     return db
 
 

@@ -28,8 +28,7 @@ def colleague(i: int, unit: str | None = None) -> Colleague:
 
 async def database() -> MemoryDatabase:
     db = MemoryDatabase()
-    for collection, keys, unique in INDEXES:
-        await db.ensure_index(collection, keys, unique)
+    await db.ensure_indexes(INDEXES)
     return db
 
 
