@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pytest
 
 from mutasi.placement.adapters.capped import solve_capped
-from mutasi.placement.adapters.ortools_solver import OrToolsPlanSolver, solve_flow, solve_flow_by_group
+from mutasi.placement.adapters.ortools_solver import (
+    OrToolsPlanSolver,
+    _gates,
+    _to_arcs,
+    solve_flow,
+    solve_flow_by_group,
+)
 from mutasi.placement.adapters.vectorised.arcs import build_arcs, preference_arrays
 from mutasi.placement.adapters.vectorised.arrays import from_domain
 from mutasi.placement.adapters.vectorised.caps import unit_gates
 from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
 from mutasi.placement.adapters.vectorised.grouping import agency_groups
-from mutasi.placement.adapters.vectorised.problem import build_problem_fast
+from mutasi.placement.adapters.vectorised.problem import ArcOptions, build_problem_fast, person_results_fast
 from mutasi.placement.domain.candidates import Candidate
-from mutasi.placement.domain.eligibility import BlackoutWindow, Dated, EligibilityPolicy
+from mutasi.placement.domain.eligibility import BlackoutWindow, Dated, EligibilityPolicy, check_person
+from mutasi.placement.domain.explanations import explain
 from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem
-from mutasi.placement.domain.planning import greedy_plan, total_fit
+from mutasi.placement.domain.planning import greedy_baseline, greedy_plan, total_fit
 from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.ranks import GOLONGAN, MANAGERIAL_CODES
+from mutasi.placement.domain.rounds import PlanEntry
 from mutasi.placement.domain.scoring import FitWeights
 
 from .placement_factories import TODAY, candidate, post
@@ -184,3 +193,48 @@ def test_the_numpy_path_keeps_unit_outflow_caps_with_the_domain_optimum() -> Non
         domain = OrToolsPlanSolver().solve(built.problem)
         assert int(fast.arcs.score[capped.chosen].sum()) / 100 == pytest.approx(total_fit(domain)), (seed, pct)
     assert binding > 0
+
+
+@pytest.mark.parametrize(("seed", "kept", "pct"), [(0, 3, None), (1, 1000, None), (2, 3, 30.0), (3, 1000, 10.0)])
+def test_options_kept_as_arrays_give_the_plan_baseline_and_explanations_of_option_objects(
+    seed: int, kept: int, pct: float | None
+) -> None:
+    """The service's builder keeps options as arrays (ArcOptions); the same problem with every option made an
+    object gives the same arcs, gates, plan, greedy baseline, stays and explanations (with `kept` = 1000 a person's
+    moves are not sorted by score, so the shortlist has to find the best itself)."""
+    people, posts, prefs = random_pool(seed)
+    rules = PlanningRules(options_per_person=kept, max_outflow_pct=pct, must_fill=frozenset({"P02"}))
+    fast = build_problem_fast(PoolView.of(people, posts), prefs, rules, TODAY).problem
+    table = fast.options
+    assert isinstance(table, ArcOptions)
+    objects = replace(fast, options={nip: table[nip] for nip in table})
+    options, arcs = _to_arcs(objects)
+    mine = table.flow_arcs(fast)
+    for name in ("n_people", "n_posts", "person", "post", "score", "capacity", "priority"):
+        assert np.array_equal(getattr(mine, name), getattr(arcs, name)), name
+    assert [table.option_at(k) for k in range(len(options))] == options
+    if pct is not None:
+        assert all(np.array_equal(x, y) for x, y in zip(table.gates(fast), _gates(objects, options, arcs), strict=True))
+    planned = OrToolsPlanSolver().solve(fast)
+    assert planned == OrToolsPlanSolver().solve(objects)
+    assert greedy_baseline(fast) == greedy_plan(objects)
+    assert [fast.stay_option(c.nip) for c in people] == [objects.stay_option(c.nip) for c in people]
+    names = {p.post_id: p.name for p in posts}
+    for c in people:
+        ranked = prefs[c.nip].ranked if c.nip in prefs else ()
+        for o in objects.options[c.nip]:
+            entry = PlanEntry(c.nip, c.post_id, o.post_id, o.score, {}, 0.0)
+            assert explain(entry, names, fast.shortlist(c.nip, ranked, 4), ranked, {}, next_best_count=3) == explain(
+                entry, names, objects.options[c.nip], ranked, {}, next_best_count=3
+            )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_person_results_from_the_arrays_are_the_domain_results(seed: int) -> None:
+    people, posts, _ = random_pool(seed)
+    policy = POLICIES[seed % 2]
+    arr, _ = from_domain(people, posts)
+    fast = person_results_fast(arr, people, TODAY, policy)
+    assert fast == {c.nip: check_person(c, TODAY, policy) for c in people}
+    assert any(r.eligible for r in fast.values())
+    assert not all(r.eligible for r in fast.values())

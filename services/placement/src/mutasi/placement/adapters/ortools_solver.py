@@ -3,6 +3,9 @@ prices, then an integer program on HiGHS only for the residual reduced costs lea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -13,6 +16,16 @@ from mutasi.placement.domain.planning import Assignment, Option, PlanProblem
 __all__ = ["FlowArcs", "OrToolsPlanSolver", "solve_flow", "solve_flow_by_group"]
 
 IntArray = npt.NDArray[np.int64]
+
+
+@runtime_checkable
+class ArcSource(Protocol):
+    """Options a builder kept as arcs (adapters.vectorised.problem.ArcOptions): the arcs and gates `_to_arcs`
+    and `_gates` would make from the option objects, and option k of them."""
+
+    def flow_arcs(self, problem: PlanProblem) -> FlowArcs: ...
+    def gates(self, problem: PlanProblem) -> tuple[IntArray, IntArray]: ...
+    def option_at(self, k: int) -> Option: ...
 
 
 class OrToolsPlanSolver:
@@ -31,17 +44,23 @@ class OrToolsPlanSolver:
         self.last_capped: CappedSolve | None = None
 
     def solve(self, problem: PlanProblem) -> Assignment:
-        options, arcs = _to_arcs(problem)
+        source = problem.options
+        option: Callable[[int], Option]
+        if isinstance(source, ArcSource):  # no option objects but the chosen ones
+            arcs, option = source.flow_arcs(problem), source.option_at
+        else:
+            options, arcs = _to_arcs(problem)
+            option = options.__getitem__
         self.last_capped = None
         if not problem.max_leavers:
             chosen = solve_flow(arcs)
             self.last_method = "min_cost_flow"
-            return {problem.people[i].nip: options[int(k)] for i, k in enumerate(chosen)}
-        gate, caps = _gates(problem, options, arcs)
+            return {problem.people[i].nip: option(int(k)) for i, k in enumerate(chosen)}
+        gate, caps = source.gates(problem) if isinstance(source, ArcSource) else _gates(problem, options, arcs)
         stay = np.searchsorted(arcs.person, np.arange(arcs.n_people))  # options are listed stay first
         result = solve_capped(arcs, gate, caps, stay, mip_seconds=self.mip_seconds, rounds=self.price_rounds)
         self.last_method, self.last_capped = result.method, result
-        return {problem.people[int(arcs.person[k])].nip: options[int(k)] for k in result.chosen}
+        return {problem.people[int(arcs.person[k])].nip: option(int(k)) for k in result.chosen}
 
 
 def _gates(problem: PlanProblem, options: list[Option], arcs: FlowArcs) -> tuple[IntArray, IntArray]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,17 +35,35 @@ class Person:
     post_id: str
 
 
+Assignment = dict[str, Option]
+
+
+class OptionTable(Mapping[str, list[Option]], ABC):
+    """A builder's options kept as arrays (a province round has millions): a person's options are made on
+    demand, and what needs every option — the greedy baseline — runs on the arrays (same picks as
+    `greedy_plan`). Read through `PlanProblem` as a mapping NIP -> options."""
+
+    @abstractmethod
+    def stay(self, nip: str) -> Option: ...
+
+    @abstractmethod
+    def greedy(self, problem: PlanProblem) -> Assignment: ...
+
+    @abstractmethod
+    def shortlist(self, nip: str, keep: Collection[str], count: int) -> list[Option]: ...
+
+
 @dataclass
 class PlanProblem:
     """Everything the solver needs: people with their options (stay first), seats and side constraints.
 
     `capacity[p]` counts seats open to pool members on post p: the ABK gap plus the seats pool members hold
     now, so a person who moves frees a seat for someone else (a vacancy chain). A stay option on a post
-    outside `capacity` is unlimited.
+    outside `capacity` is unlimited. `options` is a dict, or an `OptionTable` a builder kept as arrays.
     """
 
     people: list[Person]
-    options: dict[str, list[Option]]
+    options: Mapping[str, list[Option]]
     capacity: dict[str, int]
     post_unit: dict[str, str]
     must_fill: frozenset[str] = frozenset()
@@ -52,13 +71,20 @@ class PlanProblem:
     max_leavers: dict[str, int] = field(default_factory=dict)  # unit -> most pool members that may leave it
 
     def stay_option(self, nip: str) -> Option:
-        return self.options[nip][0]
+        table = self.options
+        return table.stay(nip) if isinstance(table, OptionTable) else table[nip][0]
+
+    def shortlist(self, nip: str, keep: Collection[str], count: int) -> list[Option]:
+        """The person's options an explanation can name: staying, the moves to the posts in `keep`, and at least
+        the `count` best moves, in the order of `options[nip]` (so a stable sort by score ranks them as it ranks
+        the full list). A table makes only these; a dict gives the full list."""
+        table = self.options
+        if isinstance(table, OptionTable):
+            return table.shortlist(nip, keep, count)
+        return list(table.get(nip, []))
 
     def leaves_unit(self, person: Person, option: Option) -> bool:
         return not option.stay and self.post_unit.get(option.post_id) != person.unit_id
-
-
-Assignment = dict[str, Option]
 
 
 class PlanSolver(Protocol):
@@ -162,6 +188,12 @@ def greedy_plan(problem: PlanProblem) -> Assignment:
         if free[post] > 0:
             queue.append(post)
     return chosen
+
+
+def greedy_baseline(problem: PlanProblem) -> Assignment:
+    """`greedy_plan`, on the arrays when the builder kept the options as a table (same picks)."""
+    table = problem.options
+    return table.greedy(problem) if isinstance(table, OptionTable) else greedy_plan(problem)
 
 
 def _may_leave(problem: PlanProblem, person: Person, option: Option, leavers: dict[str, int]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from mutasi.chassis.http import Caller
@@ -82,7 +83,7 @@ async def resolve_objection(deps: Deps, caller: Caller, round_id: str, objection
     return {**views.objection(o), "decision": views.decision(new)}
 
 
-def _final_assignment(r: Round, options: dict[str, list[Option]]) -> dict[str, Option]:
+def _final_assignment(r: Round, options: Mapping[str, list[Option]]) -> dict[str, Option]:
     """Where everyone is after the round's decisions (plan entries, then active decisions on top)."""
     out: dict[str, Option] = {}
     assert r.plan is not None

@@ -11,10 +11,12 @@ from typing import Any
 from mutasi.placement.domain.eligibility import EligibilityPolicy, EligibilityResult, move_kind
 from mutasi.placement.domain.explanations import Explanation, MoveFacts, explain
 from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem
-from mutasi.placement.domain.planning import Assignment, Option, PlanSolver, gain_pct, greedy_plan, total_fit
+from mutasi.placement.domain.planning import Assignment, Option, PlanSolver, gain_pct, greedy_baseline, total_fit
 from mutasi.placement.domain.rounds import Plan, PlanEntry, Round
 from mutasi.placement.domain.scoring import fit_for_move, fit_for_stay
 from mutasi.placement.service_layer.deps import Builder
+
+NEXT_BEST = 3  # alternatives an explanation names
 
 
 @dataclass
@@ -32,7 +34,7 @@ def solve(pool: PoolView, preferences: Mapping[str, Preference], rules: Planning
     built = builder(pool, preferences, rules, r.effective_date)
     optimum = solver.solve(built.problem)
     seconds = time.perf_counter() - started
-    return Solved(built, optimum, greedy_plan(built.problem), seconds)
+    return Solved(built, optimum, greedy_baseline(built.problem), seconds)
 
 
 async def solve_async(pool: PoolView, preferences: Mapping[str, Preference], rules: PlanningRules, r: Round,
@@ -78,9 +80,9 @@ def explain_person(
         for post_id in ranked
         if post_id in pool.posts
     }
-    options = solved.built.problem.options.get(entry.nip, [])
+    options = solved.built.problem.shortlist(entry.nip, ranked, NEXT_BEST + 1)  # what `explain` can name
     facts = move_facts(entry, pool, r, policy, pref, person)
-    return explain(entry, names, options, ranked, asked, person, facts=facts)
+    return explain(entry, names, options, ranked, asked, person, NEXT_BEST, facts=facts)
 
 
 def move_facts(

@@ -1,17 +1,36 @@
-"""domain.options.build_problem on the numpy path: the same options and scores for a whole round."""
+"""domain.options.build_problem on the numpy path: the same options and scores for a whole round, kept as arrays.
+
+A province round has millions of options (≈2.9 M for 111,000 people) and needs objects for only a few of them:
+the chosen ones, the stays and what an explanation names. So the options stay in the builder's arrays
+(`ArcOptions`, the domain's `OptionTable`): a person's options are made when read, the solver takes the arcs as
+they are, and the greedy baseline runs on them (`greedy_arcs`, the same picks as `domain.planning.greedy_plan`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 
 import numpy as np
 
-from mutasi.placement.adapters.vectorised.arcs import build_arcs, preference_arrays
-from mutasi.placement.adapters.vectorised.arrays import from_domain
-from mutasi.placement.domain.eligibility import check_person
+from mutasi.placement.adapters.flow import FlowArcs
+from mutasi.placement.adapters.vectorised.arcs import BuiltArcs, build_arcs, preference_arrays
+from mutasi.placement.adapters.vectorised.arrays import I64, PoolArrays, from_domain
+from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
+from mutasi.placement.adapters.vectorised.rules import Columns, rule_masks
+from mutasi.placement.domain.candidates import Candidate
+from mutasi.placement.domain.eligibility import (
+    RULES,
+    EligibilityPolicy,
+    EligibilityResult,
+    Outcome,
+    RuleResult,
+    Scope,
+    check_person,
+    rule_applies,
+)
 from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem
-from mutasi.placement.domain.planning import Option, Person, PlanProblem, max_leavers_by_unit
+from mutasi.placement.domain.planning import Assignment, Option, OptionTable, Person, PlanProblem, max_leavers_by_unit
 from mutasi.placement.domain.scoring import SCALE
 
 
@@ -37,20 +56,134 @@ def build_problem_fast(
     must_stay = np.array([c.nip in rules.must_stay for c in candidates], dtype=np.bool_)
     built = build_arcs(arr, on, rules.policy, rules.weights, preference_arrays(index, preferences),
                        rules.max_preferences, rules.options_per_person, must_fill, None, must_stay, avoid)  # fmt: skip
-    a = built.arcs
-    order = np.lexsort((~built.is_stay, a.person))
-    options: dict[str, list[Option]] = {c.nip: [] for c in candidates}
-    for k in order.tolist():
-        c = candidates[int(a.person[k])]
-        j = int(a.post[k])
-        post_id = index.post_ids[j] if j >= 0 else c.post_id
-        options[c.nip].append(Option(c.nip, post_id, int(a.score[k]) / SCALE, bool(built.is_stay[k])))
+    table = ArcOptions(built, [c.nip for c in candidates], [c.post_id for c in candidates],
+                       [c.unit_id for c in candidates], index.post_ids)  # fmt: skip
     people = [Person(c.nip, c.unit_id, c.post_id) for c in candidates]
     problem = PlanProblem(
-        people=people, options=options,
+        people=people, options=table,
         capacity={p.post_id: pool.capacity(p) for p in posts},
         post_unit={p.post_id: p.unit_id for p in posts}, must_fill=rules.must_fill, must_stay=rules.must_stay,
         max_leavers=max_leavers_by_unit(people, rules.max_outflow_pct),
     )  # fmt: skip
-    person_results = {c.nip: check_person(c, on, rules.policy) for c in candidates}
+    person_results = person_results_fast(arr, candidates, on, rules.policy)
     return BuiltProblem(problem, built.eligible_pairs, person_results)
+
+
+def person_results_fast(arr: PoolArrays, candidates: Sequence[Candidate], on: date,
+                        policy: EligibilityPolicy) -> dict[str, EligibilityResult]:  # fmt: skip
+    """`check_person` for everyone: whoever passes every person rule's array form gets the result everyone who
+    passes shares (each rule passed, or not applicable on the date under the policy); the others are checked by
+    the domain, which words the reasons."""
+    none = np.zeros(0, np.int64)
+    masks = rule_masks(Columns(arr, on, policy, none, none, np.zeros(0, np.bool_)), Scope.PERSON)
+    passing = np.ones(arr.n_people, dtype=np.bool_)
+    for mask in masks.values():
+        passing &= mask
+    shared = tuple(
+        RuleResult(r.code, Outcome.PASSED if rule_applies(r, policy, on) else Outcome.NOT_APPLICABLE)
+        for r in RULES
+        if r.scope is Scope.PERSON
+    )
+    return {c.nip: EligibilityResult(c.nip, None, shared) if ok else check_person(c, on, policy)
+            for c, ok in zip(candidates, passing.tolist(), strict=True)}  # fmt: skip
+
+
+class ArcOptions(OptionTable):
+    """Everyone's options as the builder's arcs, ordered as the domain lists them: person by person (NIP order),
+    staying first, then the moves in arc order. Implements `domain.planning.OptionTable`; `flow_arcs` and `gates`
+    give the solver what `ortools_solver` would make from the option objects, without making them."""
+
+    def __init__(self, built: BuiltArcs, nips: Sequence[str], stay_posts: Sequence[str], units: Sequence[str],
+                 post_ids: Sequence[str]) -> None:  # fmt: skip
+        a = built.arcs
+        order = np.lexsort((~built.is_stay, a.person))
+        self._person = a.person[order]
+        self._post = a.post[order]  # index into post_ids; -1 = a stay on a post outside the round
+        self._score = a.score[order]
+        self._stay = built.is_stay[order]
+        self._starts = np.searchsorted(self._person, np.arange(len(nips) + 1)).tolist()
+        self._nips = list(nips)
+        self._row = {nip: i for i, nip in enumerate(self._nips)}
+        self._stay_posts = list(stay_posts)
+        self._units = list(units)
+        self._post_ids = list(post_ids)
+        self._post_row = {p: j for j, p in enumerate(self._post_ids)}
+        moves = np.flatnonzero(~self._stay)  # person i's moves are best[starts[i] - i : starts[i + 1] - i - 1]
+        self._best = moves[np.lexsort((moves, -self._score[moves], self._person[moves]))].tolist()
+
+    # --- the mapping NIP -> options ---------------------------------------------------------------------------
+    def __getitem__(self, nip: str) -> list[Option]:
+        i = self._row[nip]
+        return [self._option(k) for k in range(self._starts[i], self._starts[i + 1])]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nips)
+
+    def __len__(self) -> int:
+        return len(self._nips)
+
+    def __contains__(self, nip: object) -> bool:
+        return nip in self._row
+
+    def _option(self, k: int) -> Option:
+        i, j = int(self._person[k]), int(self._post[k])
+        post_id = self._post_ids[j] if j >= 0 else self._stay_posts[i]
+        return Option(self._nips[i], post_id, int(self._score[k]) / SCALE, bool(self._stay[k]))
+
+    def option_at(self, k: int) -> Option:
+        """Option k of the flat list (person by person), the index of `flow_arcs`."""
+        return self._option(k)
+
+    def stay(self, nip: str) -> Option:
+        return self._option(self._starts[self._row[nip]])
+
+    def shortlist(self, nip: str, keep: Collection[str], count: int) -> list[Option]:
+        """Staying, the moves to `keep` and the `count` best moves (ties: the earlier), in list order."""
+        i = self._row[nip]
+        s, e = self._starts[i], self._starts[i + 1]
+        best = set(self._best[s - i : min(s - i + count, e - i - 1)])
+        wanted = {self._post_row[p] for p in keep if p in self._post_row}
+        if wanted:
+            best.update(k for k, j in enumerate(self._post[s + 1 : e].tolist(), s + 1) if j in wanted)
+        return [self._option(k) for k in [s, *sorted(best)]]
+
+    # --- the arrays the solver and the baseline use ----------------------------------------------------------
+    def flow_arcs(self, problem: PlanProblem) -> FlowArcs:
+        """The arcs `ortools_solver` makes from `problem.options` when it is a dict: arc k is `option_at(k)`,
+        posts numbered in id order."""
+        ids = sorted(problem.capacity)
+        rank = {p: n for n, p in enumerate(ids)}
+        renumber = np.array([rank.get(p, -1) for p in self._post_ids], dtype=np.int64)
+        post = np.where(self._post >= 0, renumber[np.maximum(self._post, 0)], -1)
+        outside = np.array([rank.get(p, -1) for p in self._stay_posts], dtype=np.int64)
+        post = np.where(self._post >= 0, post, outside[self._person])  # a stay's post may be outside the round
+        fill_by_post = np.array([p in problem.must_fill for p in self._post_ids] + [False], dtype=np.bool_)
+        fill_outside = np.array([p in problem.must_fill for p in self._stay_posts], dtype=np.bool_)
+        priority = np.where(self._post >= 0, fill_by_post[self._post], fill_outside[self._person])
+        return FlowArcs(
+            n_people=len(self._nips), n_posts=len(ids), person=self._person.astype(np.int64), post=post,
+            score=self._score.astype(np.int64), capacity=np.array([problem.capacity[p] for p in ids], dtype=np.int64),
+            priority=priority,
+        )  # fmt: skip
+
+    def gates(self, problem: PlanProblem) -> tuple[I64, I64]:
+        """Per arc the capped unit it leaves (-1 if none; index into the capped units in id order), and each capped
+        unit's cap — `ortools_solver`'s gates of the same options."""
+        units = sorted(problem.max_leavers)
+        index = {u: n for n, u in enumerate(units)}
+        person_gate = np.array([index.get(u, -1) for u in self._units], dtype=np.int64)
+        code: dict[str | None, int] = {}
+        origin = np.array([code.setdefault(u, len(code)) for u in self._units], dtype=np.int64)
+        target_of_post = np.array([code.setdefault(problem.post_unit.get(p), len(code)) for p in self._post_ids] + [-1],
+                                  dtype=np.int64)  # fmt: skip
+        leaves = ~self._stay & (self._post >= 0) & (target_of_post[self._post] != origin[self._person])
+        gate = np.where(leaves, person_gate[self._person], -1).astype(np.int64)
+        return gate, np.array([problem.max_leavers[u] for u in units], dtype=np.int64)
+
+    def greedy(self, problem: PlanProblem) -> Assignment:
+        """`domain.planning.greedy_plan` on the arcs: people in NIP order and posts in id order give the same
+        picks (its unit limits through the same gates)."""
+        arcs = self.flow_arcs(problem)
+        gate, caps = self.gates(problem) if problem.max_leavers else (None, None)
+        chosen = greedy_arcs(BuiltArcs(arcs, 0, self._stay), gate, caps)
+        return {self._nips[i]: self._option(int(k)) for i, k in enumerate(chosen.tolist())}
