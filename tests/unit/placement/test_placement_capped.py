@@ -198,3 +198,22 @@ def test_a_residual_short_of_the_bound_is_widened_not_taken(monkeypatch: pytest.
     assert residuals[0] < best  # the trap is there
     assert result.method == "mip_residual"
     assert int(arcs.score[result.chosen].sum()) == best
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_residual_program_with_a_floor_finds_only_better_plans_and_says_when_there_are_none(seed: int) -> None:
+    """The floor (HiGHS' objective bound, a cutoff) prunes every plan not better than it: with the optimum's own
+    weight as the floor the program finishes "optimal" without a better plan; one hundredth lower, it must
+    return the optimum itself. Every arc open, nobody fixed, so the program is the whole problem."""
+    arcs, gate, caps, stay = instance(300 + seed, people=60, posts=20, units=4, levels=(3, 40)[seed % 2])
+    value = weights(arcs)
+    best = whole_program(arcs, gate, caps)
+    every = np.arange(len(arcs.score))
+    at_best = capped._residual_program(arcs, gate, caps, value, every, stay, None, best)
+    assert at_best.status == "optimal"
+    assert at_best.plan is None or int(value[at_best.plan].sum()) <= best
+    below = capped._residual_program(arcs, gate, caps, value, every, stay, None, best - 1)
+    assert below.status == "optimal"
+    assert below.plan is not None
+    assert feasible(arcs, gate, caps, below.plan)
+    assert int(value[below.plan].sum()) == best

@@ -15,6 +15,8 @@ e.g. agencies that share no asked-for post; a unit belongs to one agency, so its
    program (HiGHS, zero gap) over the people with more than one such arc, everyone else on their one open arc,
    finds the best plan of that residual; if it reaches bound − δ it is the capped optimum, otherwise δ grows (to
    the bound minus the best plan found, which the next residual contains) and the residual is solved again.
+   Each program seeks only plans better than the best one known (HiGHS' objective bound as a cutoff), so HiGHS
+   fixes and prunes from the root instead of first finding a plan by its own heuristics.
    Exact by construction; only a time limit can stop it short, and then the result says so (method
    "mip_time_limited"). Both programs are built as MathOpt model protos straight from the arrays.
 """
@@ -41,9 +43,10 @@ _SCALE = 10**6  # prices in millionths of a hundredth: rounding the LP duals the
 _LP_WIDTH = 150  # the first LP holds the arcs within this reduced cost (hundredths) of the plain flow
 PRICE_ROUNDS = 6  # LP solves of the column generation, at most
 WORKERS = 2  # groups solved at once (this deployment's two cores)
-# The first residual's width (hundredths): above most groups' integrality gap (6–36 in the province bench), so one
-# program settles them; a second, wider program costs more than the first one saved.
-FIRST_DELTA = 48
+# The first residual's width (hundredths). A residual program only seeks plans better than the incumbent (a cutoff),
+# so a narrow first program that finds a near-optimal plan makes the wider second one cheap: 16 was quicker than
+# 48 (one wide program) and 8 in the province bench (integrality gaps 6–36, docs/adr/0020).
+FIRST_DELTA = 16
 
 # Methods from best to worst; a province reports the worst of its groups.
 METHODS = ("min_cost_flow", "certified", "mip_residual", "mip_time_limited")
@@ -172,13 +175,15 @@ class _Solved:
 
 
 def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray, fixed_arc: IntArray,
-             integer: bool, seconds: float | None, hint: IntArray | None = None) -> _Solved:  # fmt: skip
+             integer: bool, seconds: float | None, floor: int | None = None) -> _Solved:  # fmt: skip
     """The group's plan over the arcs `var` (people who have one are free: exactly one of their `var` arcs), every
     other person fixed to `fixed_arc`; seats and caps as rows. An integer program (exact: zero gap, "optimal" only
     when the dual bound is within less than one hundredth) or its linear relaxation (for the duals). Built as a
     MathOpt model proto from arrays and solved by HiGHS; the objective is measured from `fixed_arc`, so its
-    magnitude stays small and a zero gap is exact in floating point. `hint`: a plan HiGHS starts from (its
-    heuristics then need not find one; it still proves the optimum itself)."""
+    magnitude stays small and a zero gap is exact in floating point. `floor`: the weight of a plan already known
+    (integer program only); HiGHS then looks only for plans worth at least floor + 1 (its objective bound, a
+    cutoff: reduced-cost fixing and pruning start from it at the root), and "optimal" with no plan, or with a plan
+    worth less, means that no plan of these arcs beats the floor."""
     n, p, units = arcs.n_people, arcs.n_posts, len(caps)
     people, row = np.unique(arcs.person[var], return_inverse=True)
     fixed_people = np.ones(n, dtype=np.bool_)
@@ -219,19 +224,22 @@ def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, v
         params.lp_algorithm = mathopt.LPAlgorithm.BARRIER  # with crossover: a vertex, and far quicker here
     if seconds is not None:
         params.time_limit = timedelta(seconds=max(seconds, 0.5))
-    model_params = model_parameters_pb2.ModelSolveParametersProto()
-    if hint is not None:
-        start = model_params.solution_hints.add()
-        start.variable_values.ids.extend(range(len(var)))
-        start.variable_values.values.extend((hint[arcs.person[var]] == var).astype(float).tolist())
-    result = _solve_proto(proto, params, model_params)
+    base = int(weight[fixed_arc].sum())  # the objective's zero: every free person on their fixed arc
+    if integer and floor is not None:
+        # HiGHS minimises internally and reads its objective bound in that sense: −(the least gain worth having)
+        params.highs.double_options["objective_bound"] = -(float(floor - base) + 0.5)
+    result = _solve_proto(proto, params, model_parameters_pb2.ModelSolveParametersProto())
     reason = result.termination.reason
     if reason in (result_pb2.TERMINATION_REASON_INFEASIBLE, result_pb2.TERMINATION_REASON_INFEASIBLE_OR_UNBOUNDED):
-        return _Solved("infeasible", None, 0.0, free_people=free)
+        # with a floor: no plan of these arcs beats it (HiGHS pruned everything at or below the floor)
+        return _Solved("infeasible" if floor is None else "optimal", None, 0.0, free_people=free)
     feasible = solution_pb2.SOLUTION_STATUS_FEASIBLE
     primal = next((s.primal_solution for s in result.solutions if s.HasField("primal_solution")
                    and s.primal_solution.feasibility_status == feasible), None)  # fmt: skip
+    done = reason == result_pb2.TERMINATION_REASON_OPTIMAL
     if primal is None:
+        if integer and done and floor is not None:
+            return _Solved("optimal", None, 0.0, free_people=free)
         return _Solved("time_limited" if integer else "failed", None, 0.0, free_people=free)
     x = _dense(primal.variable_values, len(var))
     integral = bool((np.abs(x - np.round(x)) < 1e-9).all())
@@ -239,13 +247,16 @@ def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, v
     plan[arcs.person[var[x > 0.5]]] = var[x > 0.5]
     if integer:
         bounds = result.termination.objective_bounds
-        proven = reason == result_pb2.TERMINATION_REASON_OPTIMAL and bounds.dual_bound < bounds.primal_bound + 1
-        return _Solved("optimal" if proven else "time_limited", plan, float(weight[plan].sum()), free_people=free)
+        value = int(weight[plan].sum())
+        # proven: the dual bound is within one hundredth of the plan, or (with a floor) HiGHS finished without a
+        # plan beating the floor, so none exists
+        proven = done and (bounds.dual_bound < bounds.primal_bound + 1 or (floor is not None and value <= floor))
+        return _Solved("optimal" if proven else "time_limited", plan, float(value), free_people=free)
     dual = next((s.dual_solution for s in result.solutions if s.HasField("dual_solution")), None)
     if reason != result_pb2.TERMINATION_REASON_OPTIMAL or dual is None:
         return _Solved("failed", None, 0.0, free_people=free)
     duals = _dense(dual.dual_values, free + p + units)
-    objective = float(weight[fixed_arc].sum()) + float(gain @ x)
+    objective = float(base) + float(gain @ x)
     return _Solved("optimal", plan if integral else None, objective, duals[free : free + p], duals[free + p :],
                    integral, free)  # fmt: skip
 
@@ -384,17 +395,17 @@ def _residual(
     # each person's best arc under the prices (reduced cost 0): the arc they keep when it is their only open one
     order = np.lexsort((bound.rc, arcs.person))
     keep = order[np.searchsorted(arcs.person[order], np.arange(arcs.n_people))]
-    people_total, hint = 0, None
+    people_total = 0
     while True:
         open_arc = bound.rc <= bound.slack(bound.bound - delta)
         free_person = np.bincount(arcs.person[open_arc], minlength=arcs.n_people) > 1
         var = np.flatnonzero(open_arc & free_person[arcs.person])
         left = None if deadline is None else deadline - time.monotonic()
-        solved = _residual_program(arcs, gate, caps, weight, var, keep, left, hint)
+        # only plans better than the incumbent are sought: "optimal" then means the residual holds none better
+        solved = _residual_program(arcs, gate, caps, weight, var, keep, left, incumbent_fit)
         people_total += solved.free_people
         if solved.plan is not None and int(weight[solved.plan].sum()) > incumbent_fit:
             incumbent, incumbent_fit = solved.plan, int(weight[solved.plan].sum())
-            hint = solved.plan  # the next, wider residual holds it (same people fixed to the same arcs)
         if solved.status == "optimal" and incumbent_fit >= bound.bound - delta:
             return _GroupResult(incumbent, "mip_residual", binding, spent, people_total)
         if solved.status == "time_limited":
@@ -403,9 +414,10 @@ def _residual(
 
 
 def _residual_program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray,
-                      keep: IntArray, seconds: float | None, hint: IntArray | None = None) -> _Solved:  # fmt: skip
-    """The integer program over the open arcs `var`; everyone else keeps their one open arc (`keep`)."""
-    return _program(arcs, gate, caps, weight, var, keep, True, seconds, hint)
+                      keep: IntArray, seconds: float | None, floor: int | None = None) -> _Solved:  # fmt: skip
+    """The integer program over the open arcs `var`; everyone else keeps their one open arc (`keep`); only plans
+    worth more than `floor` are sought."""
+    return _program(arcs, gate, caps, weight, var, keep, True, seconds, floor)
 
 
 def solve_capped(
