@@ -23,6 +23,26 @@ async def test_a_count_that_reaches_its_target_returns_it(monkeypatch: pytest.Mo
     assert await province.wait_until("pool", count, 5, quiet) == 5
 
 
+async def test_the_database_is_counted_only_once_the_services_counter_says_done(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(province, "POLL_S", 0.001)
+    monkeypatch.setattr(province, "CONFIRM_S", 0.001)
+    counter = iter([10, 400, 500, 500, 500])
+    database = iter([499, 500])  # the counter can run ahead of what a reader sees committed: counted again
+    asked = []
+
+    async def cheap() -> int:
+        return next(counter)
+
+    async def count() -> int:
+        asked.append(1)
+        return next(database)
+
+    assert await province.wait_until("pool", count, 500, quiet, cheap=cheap) == 500
+    assert len(asked) == 2  # not while the counter was at 10 or 400
+
+
 async def test_a_count_that_stops_moving_fails_the_stage(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(province, "POLL_S", 0.001)
     monkeypatch.setattr(province, "STALL_S", 0.05)
