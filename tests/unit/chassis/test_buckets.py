@@ -9,9 +9,10 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+import bson
 import pytest
 
-from mutasi.chassis.buckets import Buckets, Layout, ScopeTaken
+from mutasi.chassis.buckets import COMPRESSED, Buckets, Layout, ScopeTaken, unpack
 from mutasi.chassis.store import Doc, UnitOfWork
 from tests.support.memory_db import MemoryDatabase
 
@@ -312,6 +313,25 @@ async def test_packed_records_are_one_binary_value_and_nested_buckets_read_and_a
         assert found["000008"] == record("new", 8, at=when)
         assert [r["nip"] for r in await packed.all(uow, ("a1",))] == [f"{n:06d}" for n in [*range(10), 50]]
     await check_shape(db, packed)
+
+
+async def test_packed_records_are_compressed_and_values_packed_uncompressed_before_still_read() -> None:
+    buckets = KINDS["new-packed"]()
+    db = await database(buckets)
+    when, text = datetime(2026, 11, 30, 13, 0, tzinfo=UTC), "Anda tetap pada jabatan ini. " * 20
+    async with db.uow("t") as uow:
+        await buckets.save(uow, [record("new", n, at=when, text=text) for n in range(8)])
+        await uow.commit()
+    (stored,) = [d for d in await db.raw("b").find({}) if "000000" in d["keys"]]
+    value = bytes(stored["items"])
+    assert value[:4] == COMPRESSED
+    raw = bson.encode({"r": unpack(value)})
+    assert len(value) < len(raw) / 5  # the repeated phrases cost little
+    where = {k: v for k, v in stored.items() if k not in ("_id", "items", "keys")}
+    assert await db.raw("b").update_one(where, {"$set": {"items": bson.Binary(raw)}}) == 1  # packed before compression
+    async with db.uow("t") as uow:
+        assert (await buckets.one(uow, ("a1",), "000002") or {}) == record("new", 2, at=when, text=text)
+        assert [r["nip"] for r in await buckets.all(uow, ("a1",))] == [f"{n:06d}" for n in range(8)]
 
 
 def test_appended_buckets_cannot_pack_their_records() -> None:
