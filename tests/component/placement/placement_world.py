@@ -7,6 +7,7 @@ from typing import Any
 
 from mutasi.contracts.assessment import AssessmentCompletedV2, EligibilityFlagsV1
 from mutasi.contracts.common import PostRef, PredicateYear
+from mutasi.placement.adapters.pool_store import BUCKETS as POOL_BUCKETS
 from mutasi.placement.adapters.pool_store import POOL as BUCKETS
 from mutasi.placement.adapters.workbooks import write_posts
 from mutasi.placement.bootstrap import create_app
@@ -98,4 +99,4 @@ def announce_body(**changes: Any) -> dict[str, Any]:
 async def stored_pool(svc: Any) -> list[dict[str, Any]]:
     """Every person as stored in the pool's bucket documents, in bucket order."""
     buckets = await svc.kit.database().raw(BUCKETS).find({}, sort=[("agency_id", 1), ("bucket", 1)])
-    return [person for b in buckets for person in b["people"]]
+    return [person for b in buckets for person in POOL_BUCKETS.records(b)]  # packed: one binary value

@@ -126,7 +126,8 @@ async def test_a_batch_keeps_exactly_the_pool_that_one_event_at_a_time_keeps(mon
         assert set(nips) == set(people)
         assert set(nips.values()) == {1}  # everyone once, in one bucket
         for b in result["buckets"]:
-            assert [p["nip"] for p in b["people"]] == b["nips"]
+            assert isinstance(b["people"], bytes)  # packed
+            assert [p["nip"] for p in pool_store.BUCKETS.records(b)] == b["nips"]
             assert b["size"] == len(b["nips"]) <= SMALL_BUCKET
 
 

@@ -11,7 +11,12 @@ agency's whole pool, reads a few hundred documents instead of thousands.
 What a unit of work has read of an agency's buckets is kept in `uow.memo`: the batch handler reads the buckets of
 its people once, and the save that follows changes those documents in place. Buckets fill in arrival order, so
 their NIPs are not ranges: people are found by where this process last saw them (a person never leaves their
-bucket; the hint is checked against what the bucket holds), the others with `$in` on `nips`."""
+bucket; the hint is checked against what the bucket holds), the others with `$in` on `nips`.
+
+`people` is stored packed (the chassis's compressed binary form; `nips` and `size` stay plain, they are queried and
+indexed): reading 10,000 people nested took SecantusDB 8.6 s, packed 0.07 s, and a plan or an announcement of a
+province round reads the whole pool. Appending then reads the last bucket and replaces it. Buckets stored nested
+before are read as they are and packed when next written."""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ BUCKETS = Buckets(
     fill="append",
     range_from=None,  # buckets fill in arrival order: a range over `nips` would match most of an agency's buckets
     hints=True,
+    packed=True,  # `people` as one compressed binary value: the stand-in reads a nested pool per sub-document
 )
 POOL_INDEXES = BUCKETS.indexes()
 AgencyNip = tuple[str, str]
