@@ -33,6 +33,7 @@ from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.ranks import GOLONGAN, MANAGERIAL_CODES
 from mutasi.placement.domain.rounds import PlanEntry
 from mutasi.placement.domain.scoring import FitWeights
+from mutasi.placement.service_layer.planning import asked_results
 
 from .placement_factories import TODAY, candidate, post
 
@@ -238,3 +239,25 @@ def test_person_results_from_the_arrays_are_the_domain_results(seed: int) -> Non
     assert fast == {c.nip: check_person(c, TODAY, policy) for c in people}
     assert any(r.eligible for r in fast.values())
     assert not all(r.eligible for r in fast.values())
+
+
+def test_asked_for_posts_among_the_options_are_eligible_as_the_rules_say() -> None:
+    """An explanation takes a post among the person's options as passed without checking it again: the rules agree
+    (and every other asked-for post is checked for its reasons)."""
+    offered = 0
+    for seed in range(4):
+        people, posts, prefs = random_pool(seed)
+        prefs |= {c.nip: Preference(c.nip, tuple(p.post_id for p in posts)) for c in people}  # every post asked
+        rules = PlanningRules(policy=POLICIES[seed % 2], options_per_person=3)
+        pool = PoolView.of(people, posts)
+        built = build_problem_fast(pool, prefs, rules, TODAY)
+        for nip, pref in prefs.items():
+            person = built.person_results[nip]
+            options = built.problem.shortlist(nip, pref.ranked, 4)
+            fast = asked_results(nip, pref.ranked, options, pool, TODAY, rules.policy, pref, person)
+            full = {p: pool.eligibility(nip, p, TODAY, rules.policy, pref) for p in pref.ranked}
+            assert {p: (x.eligible, x.failures) for p, x in fast.items()} == {
+                p: (x.eligible, x.failures) for p, x in full.items()
+            }
+            offered += sum(o.post_id in pref.ranked for o in options if not o.stay)
+    assert offered > 50

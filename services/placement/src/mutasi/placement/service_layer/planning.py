@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from mutasi.placement.domain.eligibility import EligibilityPolicy, EligibilityResult, move_kind
@@ -75,14 +76,33 @@ def explain_person(
     pref = r.preferences.get(entry.nip)
     ranked = pref.ranked if pref else ()
     person = solved.built.person_results.get(entry.nip)  # the person's own rules, checked once by the builder
-    asked = {
-        post_id: pool.eligibility(entry.nip, post_id, r.effective_date, policy, pref, person)
+    options = solved.built.problem.shortlist(entry.nip, ranked, NEXT_BEST + 1)  # what `explain` can name
+    asked = asked_results(entry.nip, ranked, options, pool, r.effective_date, policy, pref, person)
+    facts = move_facts(entry, pool, r, policy, pref, person)
+    return explain(entry, names, options, ranked, asked, person, NEXT_BEST, facts=facts)
+
+
+def asked_results(
+    nip: str,
+    ranked: Sequence[str],
+    options: Sequence[Option],
+    pool: PoolView,
+    on: date,
+    policy: EligibilityPolicy,
+    pref: Preference | None,
+    person: EligibilityResult | None,
+) -> dict[str, EligibilityResult]:
+    """How each asked-for post of the round fares for the person. A post among their options passed every rule
+    when the builder made it one (on the same date and policy): it gets a result with no failure, which is all an
+    explanation reads of it; the others are checked rule by rule for their reasons."""
+    offered = {o.post_id for o in options if not o.stay}
+    return {
+        post_id: EligibilityResult(nip, post_id, ())
+        if post_id in offered
+        else pool.eligibility(nip, post_id, on, policy, pref, person)
         for post_id in ranked
         if post_id in pool.posts
     }
-    options = solved.built.problem.shortlist(entry.nip, ranked, NEXT_BEST + 1)  # what `explain` can name
-    facts = move_facts(entry, pool, r, policy, pref, person)
-    return explain(entry, names, options, ranked, asked, person, NEXT_BEST, facts=facts)
 
 
 def move_facts(
