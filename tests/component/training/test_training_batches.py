@@ -73,7 +73,7 @@ async def _stored(svc: Any) -> dict[str, Any]:
         "plans": [{k: v for k, v in p.items() if k not in stamps} for p in plans],
         "seats": sorted((s["session_id"], s["taken"]) for s in await db.raw("seats").find({})),
         "colleagues": sorted(
-            (c for bucket in await db.raw("colleague_buckets").find({}) for c in bucket["people"]),
+            (c for bucket in await db.raw("unit_colleagues").find({}) for c in bucket["people"]),
             key=lambda c: c["nip"],
         ),
         "announced": [e["data"] for e in await svc.published(topics.TRAINING_ASSIGNED)],

@@ -36,6 +36,11 @@ KINDS: dict[str, Callable[[], Buckets]] = {
         "b", "nip", layout=Layout(keys="nips", items="people", count="size", last=None), size=SIZE,
         fill="append", range_from=None, hints=True, derive=units,
     ),
+    # the same, one unit's records to a bucket (training's colleagues): a record that changes unit changes bucket
+    "append-grouped": lambda: Buckets(
+        "b", "nip", layout=Layout(keys="nips", items="people", count="size", last=None, group="unit"), size=SIZE,
+        fill="append", range_from=None, hints=True,
+    ),
     # key ranges, split when full (placement's papers: records by key, scope of two fields, no floor)
     "split": lambda: Buckets(
         "b", "nip", layout=Layout(scope=("agency_id", "round_id"), bucket=None, keys=None, items="people",
@@ -58,6 +63,10 @@ KINDS: dict[str, Callable[[], Buckets]] = {
         "b", "nip", layout=Layout(keys="nips", items="people", count="size", last=None), size=SIZE,
         fill="append", range_from=None, hints=True, packed=True,
     ),
+    "append-grouped-packed": lambda: Buckets(
+        "b", "nip", layout=Layout(keys="nips", items="people", count="size", last=None, group="unit"), size=SIZE,
+        fill="append", range_from=None, hints=True, packed=True,
+    ),
 }  # fmt: skip
 
 
@@ -66,7 +75,9 @@ def scope_of(kind: str, agency: str = "a1") -> tuple[str, ...]:
 
 
 def record(kind: str, nip: int, agency: str = "a1", **extra: Any) -> Doc:
-    doc = {"agency_id": agency, "nip": f"{nip:06d}", "unit": f"u{nip % 3}", **extra}
+    step = extra.get("v", 0)
+    moves = step if kind.startswith("append-grouped") and isinstance(step, int) else 0  # the unit changes by step
+    doc = {"agency_id": agency, "nip": f"{nip:06d}", "unit": f"u{(nip + moves) % 3}", **extra}
     return {**doc, "round_id": "r1"} if kind == "split" else doc
 
 
@@ -102,6 +113,8 @@ async def check_shape(db: MemoryDatabase, buckets: Buckets) -> None:
             assert doc[lay.last] == max(keys)
         if buckets.derive is units:
             assert doc["units"] == units(recs)["units"]
+        if lay.group:
+            assert {r[lay.group] for r in recs} == {doc[lay.group]}
         if lay.first:
             assert keys == sorted(keys)
             assert doc[lay.first] <= keys[0]
@@ -266,7 +279,9 @@ async def test_add_refuses_a_scope_with_records_and_replace_scope_starts_it_over
         await uow.commit()
 
 
-@pytest.mark.parametrize("kind", ["new", "append", "append-derived", "split-floor", "new-packed", "append-packed"])
+@pytest.mark.parametrize(
+    "kind", ["new", "append", "append-derived", "append-grouped", "split-floor", "new-packed", "append-packed"]
+)
 async def test_records_kept_one_document_each_move_over_and_the_newer_record_wins(kind: str) -> None:
     buckets = KINDS[kind]()
     db = await database(buckets)

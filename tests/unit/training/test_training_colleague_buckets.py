@@ -1,12 +1,16 @@
-"""Possible mentors kept 250 to a document (ADR 25): a unit's colleagues, the newest picture of each person and the
-move from one document per person are what they were."""
+"""Possible mentors kept up to 250 of one unit to a document (ADR 25): a unit's colleagues are its own buckets, the
+newest picture of each person wins, a person who changes unit leaves their bucket, and the two earlier layouts (one
+document per person; an agency's people in arrival order) move over on start."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from mutasi.chassis.store import storable
 from mutasi.training.adapters import documents
 from mutasi.training.adapters.repository import (
+    AGENCY_BUCKETS,
+    AGENCY_COLLEAGUES,
     COLLEAGUE_BUCKETS,
     COLLEAGUES,
     INDEXES,
@@ -32,21 +36,21 @@ async def database() -> MemoryDatabase:
     return db
 
 
-async def test_an_agencys_assessments_fill_a_few_documents_and_each_unit_reads_its_own_people() -> None:
+async def test_an_agencys_assessments_fill_a_document_per_unit_and_each_unit_reads_only_its_own() -> None:
     db = await database()
-    people = [colleague(i) for i in range(600)]  # six units of 100, arriving unit by unit
-    for start in range(0, len(people), 200):  # three batches of events
+    people = [colleague(i, unit=f"u{i % 6}") for i in range(120)]  # six units of 20, interleaved in NIP order
+    for start in range(0, len(people), 40):  # three batches of events
         async with db.uow("training") as uow:
-            assert await save_colleagues(uow, [(AGENCY, c, T0) for c in people[start : start + 200]]) == 200
+            assert await save_colleagues(uow, [(AGENCY, c, T0) for c in people[start : start + 40]]) == 40
             await uow.commit()
     buckets = await db.raw(COLLEAGUES).find({})
-    assert sorted(b["size"] for b in buckets) == [100, 250, 250]  # 600 people, three documents
+    assert sorted((b["unit_id"], b["size"]) for b in buckets) == [(f"u{i}", 20) for i in range(6)]
+    assert all({p["unit_id"] for p in b["people"]} == {b["unit_id"]} for b in buckets)
     assert await db.raw(OLD_COLLEAGUES).count({}) == 0
     async with db.uow("training") as uow:
         repo = TrainingRepository(uow, AGENCY)
         assert await repo.colleagues("u3") == [c for c in people if c.unit_id == "u3"]
         assert await repo.colleagues("nowhere") == []
-    assert {u for b in buckets for u in b["units"]} == {f"u{i}" for i in range(6)}
 
 
 async def test_only_a_newer_picture_replaces_a_colleague_and_a_move_changes_their_unit() -> None:
@@ -67,7 +71,27 @@ async def test_only_a_newer_picture_replaces_a_colleague_and_a_move_changes_thei
         assert await repo.colleagues("u9") == [moved]
         assert [c.nip for c in await repo.colleagues("u0")] == [colleague(i).nip for i in (0, 2, 3, 4)]
         assert await repo.colleagues("u8") == []
-    assert [b["units"] for b in await db.raw(COLLEAGUES).find({})] == [["u0", "u9"]]
+    assert sorted((b["unit_id"], b["nips"]) for b in await db.raw(COLLEAGUES).find({})) == [
+        ("u0", [colleague(i).nip for i in (0, 2, 3, 4)]), ("u9", [moved.nip])]  # fmt: skip
+
+
+async def test_a_unit_emptied_by_moves_leaves_no_document_and_a_full_unit_takes_a_second() -> None:
+    db = await database()
+    async with db.uow("training") as uow:
+        await save_colleagues(uow, [(AGENCY, colleague(i, unit="u1"), T0) for i in range(3)])
+        await uow.commit()
+    later = T0 + timedelta(days=1)
+    full = COLLEAGUE_BUCKETS.size
+    async with db.uow("training") as uow:  # all three to u2, which then holds a bucket and two more people
+        moved = [(AGENCY, colleague(i, unit="u2"), later) for i in range(3)]
+        await save_colleagues(uow, [*moved, *[(AGENCY, colleague(i, unit="u2"), T0) for i in range(100, 99 + full)]])
+        await uow.commit()
+    buckets = await db.raw(COLLEAGUES).find({})
+    assert sorted((b["unit_id"], b["size"]) for b in buckets) == [("u2", 2), ("u2", full)]
+    async with db.uow("training") as uow:
+        repo = TrainingRepository(uow, AGENCY)
+        assert await repo.colleagues("u1") == []
+        assert len(await repo.colleagues("u2")) == full + 2
 
 
 async def test_colleagues_kept_a_document_per_person_move_into_buckets_and_the_newer_picture_wins() -> None:
@@ -88,3 +112,35 @@ async def test_colleagues_kept_a_document_per_person_move_into_buckets_and_the_n
     assert stored[colleague(6).nip]["unit_id"] == "u4"  # the bucket's picture was newer
     assert stored[colleague(7).nip]["unit_id"] == "u5"  # the old document's picture was newer
     assert sum(b["size"] for b in await db.raw(COLLEAGUES).find({})) == 30
+
+
+async def test_an_agencys_buckets_of_the_layout_before_move_into_unit_buckets_and_the_newer_picture_wins() -> None:
+    db = await database()
+    await db.ensure_indexes(AGENCY_BUCKETS.indexes([[("agency_id", 1), ("units", 1)]]))
+    async with db.uow("training") as uow:  # 600 people of six units, interleaved: three agency buckets
+        old = [storable(documents.colleague_to_doc(AGENCY, colleague(i, unit=f"u{i % 6}"), T0)) for i in range(600)]
+        old[7] = storable(documents.colleague_to_doc(AGENCY, colleague(7, unit="u5"), T0 + timedelta(days=2)))
+        await AGENCY_BUCKETS.save(uow, old)
+        await uow.commit()
+    assert await db.raw(AGENCY_COLLEAGUES).count({}) == 3
+    async with db.uow("training") as uow:  # pictures the new code kept before the move
+        await save_colleagues(uow, [(AGENCY, colleague(i, unit="u4"), T0 + timedelta(days=1)) for i in (6, 7)])
+        await uow.commit()
+
+    assert await bucket_old_colleagues(lambda: db.uow("training"), chunk=500) == 600
+    assert await bucket_old_colleagues(lambda: db.uow("training"), chunk=500) == 0  # again: nothing left
+    assert await db.raw(AGENCY_COLLEAGUES).count({}) == 0
+    async with db.uow("training") as uow:
+        repo = TrainingRepository(uow, AGENCY)
+        stored = await COLLEAGUE_BUCKETS.get(uow, (AGENCY,), [d["nip"] for d in old])
+        assert len(stored) == 600
+        assert stored[colleague(6).nip]["unit_id"] == "u4"  # the bucket's picture was newer
+        assert stored[colleague(7).nip]["unit_id"] == "u5"  # the old bucket's picture was newer
+        assert [c.nip for c in await repo.colleagues("u0")] == [colleague(i).nip for i in range(0, 600, 6) if i != 6]
+    buckets = await db.raw(COLLEAGUES).find({})
+    per_unit: dict[str, int] = {}
+    for b in buckets:
+        per_unit[b["unit_id"]] = per_unit.get(b["unit_id"], 0) + b["size"]
+        assert 0 < b["size"] <= COLLEAGUE_BUCKETS.size
+    assert per_unit == {"u0": 99, "u1": 99, "u2": 100, "u3": 100, "u4": 101, "u5": 101}  # 6: u0 → u4; 7 stays in u5
+    assert all({p["unit_id"] for p in b["people"]} == {b["unit_id"]} for b in buckets)

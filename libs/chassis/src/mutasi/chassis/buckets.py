@@ -125,7 +125,8 @@ def unpack(value: Any) -> Any:
 class Layout:
     """The field names of a bucket document. `bucket=None`: the bucket is named by `first` (range buckets);
     `keys=None`: no array of keys (a range layout finds keys by `first`/`last`); `by_key`: the records are a map
-    `{key: record}` instead of a list; `count`/`last`: fields kept up to date when given."""
+    `{key: record}` instead of a list; `count`/`last`: fields kept up to date when given; `group`: a record field
+    that every record of a bucket shares, copied onto the bucket (`fill="append"` only; see `Buckets`)."""
 
     scope: tuple[str, ...] = ("agency_id",)
     bucket: str | None = "bucket"
@@ -135,6 +136,7 @@ class Layout:
     count: str | None = "n"
     first: str | None = None
     last: str | None = "last"
+    group: str | None = None
 
 
 @dataclass
@@ -145,6 +147,7 @@ class _Held:
     where: dict[str, Any] = field(default_factory=dict)  # key -> bucket name
     asked: set[str] = field(default_factory=set)  # keys looked up (found or not)
     last: tuple[int, int] | None = None  # "append": (number, count) of the scope's last bucket, once looked up
+    open: dict[Any, tuple[Any, int]] = field(default_factory=dict)  # grouped "append": group -> (name, count)
     lowest: Doc | None = None  # "split": the scope's first bucket, when a key below every bucket was looked up
     empty: bool = False  # "split": the scope had no bucket when looked up
     packed: dict[Any, bytes] = field(default_factory=dict)  # bucket name -> its packed records, while unchanged
@@ -153,7 +156,13 @@ class _Held:
 class Buckets:
     """One bucketed collection (see the module's docstring). `derive` computes a bucket's extra top-level fields
     from its records; `floor` ("split" only) is the `first` of a scope's first bucket, so that two writers creating
-    it at once collide on the unique index instead of creating overlapping ranges (None: its smallest key)."""
+    it at once collide on the unique index instead of creating overlapping ranges (None: its smallest key).
+
+    Grouped buckets (`layout.group`, with `fill="append"`): every bucket holds the records of one value of the group
+    field (training's colleagues: one unit of an agency), so reading a group reads only its own buckets. A new
+    record goes into a bucket of its group with room (`$push`), else into a new bucket named by a random id (two
+    writers never race for a bucket number); a record whose group changes leaves its bucket (rewritten, or deleted
+    once empty) for one of its new group. Keys stay unique in the scope, whatever their group."""
 
     def __init__(
         self,
@@ -176,6 +185,8 @@ class Buckets:
             raise ValueError(f"{collection}: {fill!r} buckets need `keys` and `bucket`")
         if fill == "split" and (hints or layout.bucket):
             raise ValueError(f"{collection}: split buckets are named by `first` and have no hints")
+        if layout.group and fill != "append":
+            raise ValueError(f"{collection}: only appended buckets are grouped")
         self.collection = collection
         self.key = key
         self.layout = layout
@@ -263,6 +274,8 @@ class Buckets:
             doc[lay.count] = len(records)
         if lay.last:
             doc[lay.last] = max(keys)
+        if lay.group and records:
+            doc[lay.group] = records[0][lay.group]
         doc.update(self.derive(records))
         return doc
 
@@ -420,6 +433,7 @@ class Buckets:
                 await self._load(uow, scope, unread if self.fill != "split" else batch)
             changed: dict[Any, Doc] = {}
             new: list[Doc] = []
+            group = self.layout.group
             for key, record in batch.items():
                 name = held.where.get(key)
                 if name is None:
@@ -428,14 +442,28 @@ class Buckets:
                 doc = held.docs[name]
                 if self._record(doc, key) == record:  # unchanged: its bucket is not rewritten for it
                     continue
-                self._put(doc, key, record)
                 held.packed.pop(name, None)  # changed in memory: the stored bytes are no longer its records
                 changed[name] = doc
+                if group and doc.get(group) != record[group]:  # to a bucket of its new group
+                    self._drop(doc, key)
+                    del held.where[key]
+                    new.append(record)
+                else:
+                    self._put(doc, key, record)
+            emptied = [n for n, doc in changed.items() if not self.records(doc)]
+            for name in emptied:
+                del changed[name], held.docs[name]
+                held.open = {g: o for g, o in held.open.items() if o[0] != name}
             for doc in changed.values():
                 self._fill_doc(doc, self.records(doc))
             if self.fill == "split":
                 await self._place(uow, scope, held, changed, new)
             else:
+                if emptied:
+                    field_name = self.layout.bucket or ""
+                    await uow.collection(self.collection).delete_many(
+                        {**self._where(scope), field_name: {"$in": emptied}}
+                    )
                 await self._write(uow, scope, changed)
                 if new and self.fill == "new":
                     await self._insert(uow, scope, held, sorted(new, key=lambda r: str(r[self.key])))
@@ -455,6 +483,12 @@ class Buckets:
                 at = keys.index(key)
         items[at] = record
 
+    def _drop(self, doc: Doc, key: str) -> None:
+        """Take a key's record out of a (keyed, listed) bucket held in memory."""
+        keys: list[str] = doc[self.layout.keys or ""]
+        at = keys.index(key)
+        del keys[at], doc[self.layout.items][at]
+
     async def _write(self, uow: UnitOfWork, scope: Sequence[str], changed: Mapping[Any, Doc]) -> None:
         """Replace changed buckets, named as stored: one bulk write."""
         if changed:
@@ -470,52 +504,103 @@ class Buckets:
             self._keep(held, scope, self._name(doc), doc)
 
     async def _append(self, uow: UnitOfWork, scope: Sequence[str], held: _Held, records: list[Doc]) -> None:
-        """New records: into the scope's last bucket while it has room, then into new numbered buckets. Pushed
-        onto the last bucket without reading it, unless the collection derives fields from its records or packs
-        them: then the last bucket is read and replaced."""
+        """New records: into the scope's last bucket while it has room, then into new numbered buckets; grouped,
+        into a bucket of the record's group with room, then into new buckets of the group."""
+        group = self.layout.group
+        if group is None:
+            held.last = await self._append_to(uow, scope, held, records, None, held.last)
+        else:
+            by_group: dict[Any, list[Doc]] = {}
+            for record in records:
+                by_group.setdefault(record[group], []).append(record)
+            await self._open_buckets(uow, scope, held, set(by_group))
+            for value, part in by_group.items():
+                held.open[value] = await self._append_to(uow, scope, held, part, value, held.open[value])
+        held.asked.update(str(r[self.key]) for r in records)
+
+    async def _open_buckets(self, uow: UnitOfWork, scope: Sequence[str], held: _Held, values: set[Any]) -> None:
+        """Grouped: for each group of `values` not looked up yet, a bucket with room (the fullest): one this unit
+        of work holds, else one read for all of them at once; (None, size) when the group has none."""
+        lay = self.layout
+        name_field, count_field, group = lay.bucket or "", lay.count or "", lay.group or ""
+        wanted = values - set(held.open)
+        if not wanted:
+            return
+        room: dict[Any, tuple[int, Any]] = {}
+        for name, doc in held.docs.items():
+            if doc.get(group) in wanted and int(doc[count_field]) < self.size:
+                room[doc[group]] = max(room.get(doc[group], (-1, None)), (int(doc[count_field]), name))
+        unread = sorted(wanted - set(room))
+        if unread:
+            query = {**self._where(scope), group: {"$in": unread}, count_field: {"$lt": self.size}}
+            derived = self.derive is not _nothing or self.packed
+            found = await uow.collection(self.collection).find(
+                query, fields=None if derived else [name_field, count_field, group]
+            )
+            if derived:
+                self._remember(uow, scope, found)
+            for doc in found:
+                room[doc[group]] = max(room.get(doc[group], (-1, None)), (int(doc[count_field]), doc[name_field]))
+        for value in wanted:
+            count, name = room.get(value, (self.size, None))
+            held.open[value] = (name, count)
+
+    async def _append_to(
+        self,
+        uow: UnitOfWork,
+        scope: Sequence[str],
+        held: _Held,
+        records: list[Doc],
+        value: Any,
+        last: tuple[Any, int] | None,
+    ) -> tuple[Any, int]:
+        """`records` into the bucket `last` (name, count) while it has room, then into new buckets; returns the
+        last bucket written. Pushed onto the bucket without reading it, unless the collection derives fields from
+        its records or packs them: then the bucket is read and replaced."""
         lay, collection = self.layout, uow.collection(self.collection)
         name_field, count_field = lay.bucket or "", lay.count or ""
         derived = self.derive is not _nothing or self.packed
-        if held.last is None:
+        grouped = lay.group is not None
+        if last is None:  # the scope's last bucket (grouped: looked up by `_open_buckets`)
             fields = None if derived else [name_field, count_field]
-            last = await collection.find(self._where(scope), sort=[(name_field, -1)], limit=1, fields=fields)
-            if last and derived:
-                self._remember(uow, scope, last)
-            held.last = (int(last[0][name_field]), int(last[0][count_field])) if last else (-1, self.size)
-        number, size = held.last
+            found = await collection.find(self._where(scope), sort=[(name_field, -1)], limit=1, fields=fields)
+            if found and derived:
+                self._remember(uow, scope, found)
+            last = (found[0][name_field], int(found[0][count_field])) if found else (-1, self.size)
+        name: Any = last[0]
+        size = last[1]
         head, rest = records[: self.size - size], records[self.size - size :]
         if head:
             keys = [str(r[self.key]) for r in head]
-            held.packed.pop(number, None)
-            doc = held.docs.get(number)
+            held.packed.pop(name, None)
+            doc = held.docs.get(name)
             if derived and doc is not None:
-                await self._write(uow, scope, {number: self._fill_doc(doc, [*self.records(doc), *head])})
+                await self._write(uow, scope, {name: self._fill_doc(doc, [*self.records(doc), *head])})
             else:
                 push = {lay.keys or "": {"$each": keys}, lay.items: {"$each": head}}
                 await collection.update_one(
-                    self._filter(scope, number), {"$push": push, "$inc": {count_field: len(head)}}
+                    self._filter(scope, name), {"$push": push, "$inc": {count_field: len(head)}}
                 )
                 if doc is not None:
                     doc[lay.keys or ""] += keys
                     doc[lay.items] += head
                     doc[count_field] += len(head)
             for key in keys:
-                held.where[key] = number
+                held.where[key] = name
                 if self.hints is not None:
-                    self.hints[(*scope, key)] = number
+                    self.hints[(*scope, key)] = name
             size += len(head)
         fresh = []
         for start in range(0, len(rest), self.size):
-            number += 1
+            name = uuid.uuid4().hex if grouped else name + 1
             part = rest[start : start + self.size]
-            fresh.append(self._new_doc(scope, part, name=number))
+            fresh.append(self._new_doc(scope, part, name=name))
             size = len(part)
         if fresh:
             await collection.insert_many([self._stored(d) for d in fresh])
             for doc in fresh:
                 self._keep(held, scope, self._name(doc), doc)
-        held.last = (number, size)
-        held.asked.update(str(r[self.key]) for r in records)
+        return name, size
 
     async def _place(
         self, uow: UnitOfWork, scope: Sequence[str], held: _Held, changed: dict[Any, Doc], new: list[Doc]
@@ -603,20 +688,35 @@ class Buckets:
         old: str,
         chunk: int = 2000,
         wins: Callable[[Doc, Doc], bool] | None = None,
+        source: Buckets | None = None,
     ) -> int:
-        """Move records still kept one document each in collection `old` into buckets, `chunk` per transaction,
-        deleting what moved in the same transaction; returns how many moved. A key already in a bucket keeps the
-        bucket's record (written later, by the bucket code) unless `wins(old record, bucketed record)`. Safe to run
-        again and on several replicas at once: a chunk that meets another replica's write is read again."""
+        """Move records still kept one document each in collection `old` (or in buckets of another layout,
+        `source`) into buckets, about `chunk` per transaction, deleting what moved in the same transaction; returns
+        how many records moved. A key already in a bucket keeps the bucket's record (written later, by the bucket
+        code) unless `wins(old record, bucketed record)`. Safe to run again and on several replicas at once: a chunk
+        that meets another replica's write is read again."""
         moved = failures = 0
-        order = [(f, 1) for f in (*self.layout.scope, self.key)]
+        if source is None:
+            order = [(f, 1) for f in (*self.layout.scope, self.key)]
+            limit = chunk
+        else:
+            order = [(f, 1) for f in (*source.layout.scope, source.layout.bucket or source.layout.first or "")]
+            limit = max(1, chunk // source.size)
         while True:
             try:
                 async with begin() as uow:
-                    docs = await uow.collection(old).find({}, sort=order, limit=chunk)
+                    docs = await uow.collection(old).find({}, sort=order, limit=limit)
                     if not docs:
                         return moved
-                    records = [{k: v for k, v in d.items() if k != "_id"} for d in docs]
+                    if source is not None:  # the old buckets go first: a key is in one bucket at a time
+                        for scope in {source.scope_of(d) for d in docs}:
+                            names = [source._name(d) for d in docs if source.scope_of(d) == scope]
+                            await uow.collection(old).delete_many(
+                                {**source._where(scope), order[-1][0]: {"$in": names}}
+                            )
+                        records = [r for d in docs for r in source.records(d)]
+                    else:
+                        records = [{k: v for k, v in d.items() if k != "_id"} for d in docs]
                     by_scope: dict[tuple[str, ...], list[Doc]] = {}
                     for r in records:
                         by_scope.setdefault(self.scope_of(r), []).append(r)
@@ -629,9 +729,10 @@ class Buckets:
                             if (b := there.get(str(r[self.key]))) is None or (wins is not None and wins(r, b))
                         ]
                         await self.save(uow, keep, stored=keys)
-                        await uow.collection(old).delete_many({**self._where(scope), self.key: {"$in": keys}})
+                        if source is None:
+                            await uow.collection(old).delete_many({**self._where(scope), self.key: {"$in": keys}})
                     await uow.commit()
-                    moved += len(docs)
+                    moved += len(records)
             except Exception as exc:
                 failures += 1
                 if failures > 5 or not (is_duplicate_key(exc) or is_transient(exc)):

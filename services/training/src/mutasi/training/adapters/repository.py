@@ -21,31 +21,33 @@ OFFERINGS = "offerings"
 SEATS = "seats"
 PLANS = "plans"
 LEDGER = "jp_ledger"
-COLLEAGUES = "colleague_buckets"
+COLLEAGUES = "unit_colleagues"
 OLD_COLLEAGUES = "colleagues"  # one document per person, before ADR 25: moved into buckets on start
+AGENCY_COLLEAGUES = "colleague_buckets"  # an agency's people in arrival order, before ADR 25's update: moved on start
 IMPORTS = "catalogue_imports"
 
 MENTOR_LOAD_FIELDS = ("plan_id", "nip", "target_unit_id", "status", "kind", "mentor_nip")
 
 
-def _units(colleagues: list[Doc]) -> Doc:
-    """What a bucket of colleagues shows at its top level: its people's units (a unit's colleagues are read by it)."""
-    return {"units": sorted({str(c["unit_id"]) for c in colleagues})}
-
-
-# Possible mentors, up to 250 of an agency per document (docs/adr/0025-one-bucket-mechanism-and-trainings-colleagues-in-
-# buckets.md): `{agency_id, bucket, nips, people, size, units}`. People arrive by unit (an agency's assessments), so
-# appending to the last bucket keeps a unit's people in few buckets; found by where this process saw them, else `$in`.
+# Possible mentors, up to 25 of one unit of an agency per document (docs/adr/0025-one-bucket-mechanism-and-trainings-
+# colleagues-in-buckets.md): `{agency_id, unit_id, bucket, nips, people, size}`. A unit's colleagues are its own
+# buckets; a person who changes unit leaves their bucket for one of the new unit. A person is found by where this
+# process saw them, else by `$in` on `nips` (unique in the agency). Small buckets: the stand-in database's cost of
+# writing a bucket grows with its records, and a decision writes two buckets (the unit left, the unit joined).
 COLLEAGUE_BUCKETS = Buckets(
     COLLEAGUES,
     "nip",
-    layout=Layout(keys="nips", items="people", count="size", last=None),
-    size=250,
+    layout=Layout(keys="nips", items="people", count="size", last=None, group="unit_id"),
+    size=25,
     fill="append",
-    derive=_units,
     range_from=None,  # filled in arrival order: a range over `nips` would match most of an agency's buckets
     hints=True,
 )
+# The layout before: up to 250 of an agency per document in arrival order, with the units of its people
+AGENCY_BUCKETS = Buckets(
+    AGENCY_COLLEAGUES, "nip", layout=Layout(keys="nips", items="people", count="size", last=None), fill="append",
+    size=250, range_from=None,
+)  # fmt: skip
 
 INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (OFFERINGS, [("agency_id", 1), ("offering_id", 1)], True),
@@ -56,7 +58,7 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (PLANS, [("agency_id", 1), ("session_ids", 1)], False),
     (LEDGER, [("agency_id", 1), ("item_id", 1)], True),
     (LEDGER, [("agency_id", 1), ("nip", 1)], False),
-    *COLLEAGUE_BUCKETS.indexes([[("agency_id", 1), ("units", 1)]]),
+    *COLLEAGUE_BUCKETS.indexes([[("agency_id", 1), ("unit_id", 1), ("size", 1)]]),
 ]
 
 
@@ -140,9 +142,9 @@ class TrainingRepository:
             {"agency_id": a, "nip": {"$in": sorted(b.nips)}}, sort=[("completed_on", 1)]
         ):
             b.ledger.setdefault(d["nip"], []).append(d)
-        in_units = await COLLEAGUE_BUCKETS.find_buckets(self.uow, {"agency_id": a, "units": {"$in": sorted(b.units)}})
-        for d in COLLEAGUE_BUCKETS.items(in_units):
-            if d["unit_id"] in b.units:
+        in_units = await COLLEAGUE_BUCKETS.find_buckets(self.uow, {"agency_id": a, "unit_id": {"$in": sorted(b.units)}})
+        for bucket in in_units:  # the buckets' own records, not copies: the batch only reads them
+            for d in COLLEAGUE_BUCKETS.records(bucket):
                 b.keep_colleague(d)
         for d in (await COLLEAGUE_BUCKETS.get(self.uow, (a,), sorted(b.nips))).values():
             b.keep_colleague(d)
@@ -268,8 +270,8 @@ class TrainingRepository:
         b = self._batch
         if b is not None and unit_id in b.units:
             return b.colleagues_of(unit_id)
-        buckets = await COLLEAGUE_BUCKETS.find_buckets(self.uow, {"agency_id": self.agency_id, "units": unit_id})
-        found = sorted((d for d in COLLEAGUE_BUCKETS.items(buckets) if d["unit_id"] == unit_id), key=lambda d: d["nip"])
+        buckets = await COLLEAGUE_BUCKETS.find_buckets(self.uow, {"agency_id": self.agency_id, "unit_id": unit_id})
+        found = sorted((d for b in buckets for d in COLLEAGUE_BUCKETS.records(b)), key=lambda d: d["nip"])
         return [docs.colleague_from_doc(d) for d in found]
 
     async def save_colleague(self, colleague: Colleague, as_of: datetime) -> bool:
@@ -333,11 +335,15 @@ async def save_colleagues(uow: UnitOfWork, seen: Sequence[tuple[str, Colleague, 
 
 
 async def bucket_old_colleagues(begin: Callable[[], UnitOfWork], chunk: int = 2000) -> int:
-    """Move colleagues still kept one document per person (before ADR 25) into buckets, `chunk` per transaction;
-    the newer picture of a person (`as_of`) wins over one already in a bucket. Returns how many moved."""
-    return await COLLEAGUE_BUCKETS.move_over(
-        begin, OLD_COLLEAGUES, chunk, wins=lambda old, new: old["as_of"] > new["as_of"]
-    )
+    """Move colleagues still kept one document per person (before ADR 25) or in an agency's buckets (before its
+    update) into the units' buckets, about `chunk` per transaction; the newer picture of a person (`as_of`) wins
+    over one already in a bucket. Returns how many moved."""
+
+    def newer(old: Doc, new: Doc) -> bool:
+        return bool(old["as_of"] > new["as_of"])
+
+    moved = await COLLEAGUE_BUCKETS.move_over(begin, OLD_COLLEAGUES, chunk, wins=newer)
+    return moved + await COLLEAGUE_BUCKETS.move_over(begin, AGENCY_COLLEAGUES, chunk, wins=newer, source=AGENCY_BUCKETS)
 
 
 def _after(stamp: str) -> str:

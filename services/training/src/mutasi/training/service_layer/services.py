@@ -29,6 +29,7 @@ from mutasi.training.service_layer import commands, messages
 from mutasi.training.service_layer.ports import Repository, TrainingPorts
 
 PLANNING = "training.planning"  # an agency's (repository, planner) in a unit of work's memo: (PLANNING, agency)
+REPOSITORY = "training.repository"  # an agency's repository in a unit of work's memo: (REPOSITORY, agency)
 LEFT_AGENCY = ""  # the unit of a colleague who moved to another agency: none of the releasing agency's
 
 log = logging.getLogger("mutasi.training")
@@ -46,12 +47,20 @@ class TrainingService:
     async def _planner(self, repo: Repository) -> Planner:
         return Planner(await repo.catalogue(), await repo.seats(), self.coverer, self.rules)
 
+    def _repository(self, uow: UnitOfWork, agency_id: str) -> Repository:
+        """The agency's repository for this unit of work (one, so a batch's reads and writes are kept together)."""
+        key = (REPOSITORY, agency_id)
+        if key not in uow.memo:
+            uow.memo[key] = self.ports.repository(uow, agency_id)
+        repo: Repository = uow.memo[key]
+        return repo
+
     async def _planning(self, uow: UnitOfWork, agency_id: str) -> tuple[Repository, Planner]:
         """The agency's repository and planner for this unit of work: the catalogue and seats are loaded once per
         batch of events, and each event's seat changes are written incrementally (only the seats it took)."""
         key = (PLANNING, agency_id)
         if key not in uow.memo:
-            repo = self.ports.repository(uow, agency_id)
+            repo = self._repository(uow, agency_id)
             uow.memo[key] = (repo, await self._planner(repo))
         planning: tuple[Repository, Planner] = uow.memo[key]
         return planning
@@ -126,13 +135,21 @@ class TrainingService:
     # ---- events ----
     async def prepare_moves(self, uow: UnitOfWork, moves: Sequence[tuple[str, commands.PlanMove]]) -> None:
         """Before a batch of decisions is planned one by one (`plan_move`, in delivery order): read the catalogue,
-        seats, the people's plans and ledger, their target units' colleagues and mentor load once per agency."""
-        by_agency: dict[str, list[commands.PlanMove]] = {}
+        seats, the people's plans and ledger, their target units' colleagues and mentor load once per agency, and
+        the colleague records that people moving to another agency leave behind in theirs (`_left_agency`)."""
+        nips: dict[str, set[str]] = {}
+        units: dict[str, set[str]] = {}
         for agency_id, cmd in moves:
-            by_agency.setdefault(agency_id, []).append(cmd)
-        for agency_id, cmds in by_agency.items():
-            repo, _ = await self._planning(uow, agency_id)
-            await repo.preload({c.move.nip for c in cmds}, {c.move.target_unit_id for c in cmds if not c.cancelled})
+            nips.setdefault(agency_id, set()).add(cmd.move.nip)
+            units.setdefault(agency_id, set())
+            if not cmd.cancelled:
+                units[agency_id].add(cmd.move.target_unit_id)
+                if cmd.move.from_agency_id:
+                    nips.setdefault(cmd.move.from_agency_id, set()).add(cmd.move.nip)
+        for agency_id, people in nips.items():
+            if agency_id in units:
+                await self._planning(uow, agency_id)
+            await self._repository(uow, agency_id).preload(people, units.get(agency_id, set()))
 
     async def finish_moves(self, uow: UnitOfWork) -> None:
         """After a batch of decisions: write its plans, colleagues and seats once per agency."""
@@ -140,7 +157,9 @@ class TrainingService:
             if isinstance(key, tuple) and key[0] == PLANNING:
                 repo, planner = value
                 await repo.save_seats(planner.seats)
-                await repo.flush()
+        for key, value in list(uow.memo.items()):
+            if isinstance(key, tuple) and key[0] == REPOSITORY:
+                await value.flush()
 
     async def plan_move(self, uow: UnitOfWork, agency_id: str, cmd: commands.PlanMove) -> Result:
         move = cmd.move
@@ -184,8 +203,7 @@ class TrainingService:
         releasing agency's repository of this batch is used when it has one, so the batch's later decisions see the
         change too."""
         assert move.from_agency_id is not None
-        planning = uow.memo.get((PLANNING, move.from_agency_id))
-        repo = planning[0] if planning else self.ports.repository(uow, move.from_agency_id)
+        repo = self._repository(uow, move.from_agency_id)
         await repo.save_colleague(
             Colleague(move.nip, move.name, LEFT_AGENCY, move.target_post_id, move.levels, None, move.post_rank),
             move.decided_at,
