@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import uvicorn
 from fastapi import FastAPI
 
@@ -9,4 +11,15 @@ from mutasi.chassis.settings import ServiceSettings
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    freeze_startup_objects()
     uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
+
+
+def freeze_startup_objects() -> None:
+    """Move everything built so far (imported modules, the app, its routes and pydantic schemas: objects that live
+    as long as the process) out of the cyclic garbage collector's sight. Every full collection would otherwise
+    walk them again: in-process, an assessment import of 6,000 rows spent 0.95–0.98 ms of CPU per assessment row
+    without this and 0.81–0.84 ms with it (libs/chassis/README.md, "Running a service"). Objects made afterwards
+    are collected as usual."""
+    gc.collect()
+    gc.freeze()
