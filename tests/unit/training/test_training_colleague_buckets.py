@@ -144,3 +144,16 @@ async def test_an_agencys_buckets_of_the_layout_before_move_into_unit_buckets_an
         assert 0 < b["size"] <= COLLEAGUE_BUCKETS.size
     assert per_unit == {"u0": 99, "u1": 99, "u2": 100, "u3": 100, "u4": 101, "u5": 101}  # 6: u0 → u4; 7 stays in u5
     assert all({p["unit_id"] for p in b["people"]} == {b["unit_id"]} for b in buckets)
+
+
+def test_possible_mentors_come_in_larger_batches_than_decisions() -> None:
+    from mutasi.training.bootstrap import create_app
+    from mutasi.training.settings import TrainingSettings
+
+    kit = create_app(TrainingSettings(metrics_refresh_s=0, colleagues_batch_max_records=1500)).state.kit
+    batches = {s.topic_names[0]: s.max_records for s in kit.broker.subscribers}
+    assert batches == {
+        "mutasi.assessment-completed.v2": 1500,  # about one bucket per unit named, whatever the size
+        "mutasi.mutation-decided.v1": 500,  # the chassis setting `kafka_batch_max_records`
+        "mutasi.follow-up-recommended.v1": 500,
+    }

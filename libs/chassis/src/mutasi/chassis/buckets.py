@@ -507,15 +507,20 @@ class Buckets:
         """New records: into the scope's last bucket while it has room, then into new numbered buckets; grouped,
         into a bucket of the record's group with room, then into new buckets of the group."""
         group = self.layout.group
+        fresh: list[Doc] = []  # new buckets, inserted at once
         if group is None:
-            held.last = await self._append_to(uow, scope, held, records, None, held.last)
+            held.last = await self._append_to(uow, scope, held, records, held.last, fresh)
         else:
             by_group: dict[Any, list[Doc]] = {}
             for record in records:
                 by_group.setdefault(record[group], []).append(record)
             await self._open_buckets(uow, scope, held, set(by_group))
             for value, part in by_group.items():
-                held.open[value] = await self._append_to(uow, scope, held, part, value, held.open[value])
+                held.open[value] = await self._append_to(uow, scope, held, part, held.open[value], fresh)
+        if fresh:
+            await uow.collection(self.collection).insert_many([self._stored(d) for d in fresh])
+            for doc in fresh:
+                self._keep(held, scope, self._name(doc), doc)
         held.asked.update(str(r[self.key]) for r in records)
 
     async def _open_buckets(self, uow: UnitOfWork, scope: Sequence[str], held: _Held, values: set[Any]) -> None:
@@ -551,12 +556,12 @@ class Buckets:
         scope: Sequence[str],
         held: _Held,
         records: list[Doc],
-        value: Any,
         last: tuple[Any, int] | None,
+        fresh: list[Doc],
     ) -> tuple[Any, int]:
-        """`records` into the bucket `last` (name, count) while it has room, then into new buckets; returns the
-        last bucket written. Pushed onto the bucket without reading it, unless the collection derives fields from
-        its records or packs them: then the bucket is read and replaced."""
+        """`records` into the bucket `last` (name, count) while it has room, then into new buckets (added to
+        `fresh`, for the caller to insert); returns the last bucket written. Pushed onto the bucket without reading
+        it, unless the collection derives fields from its records or packs them: then it is read and replaced."""
         lay, collection = self.layout, uow.collection(self.collection)
         name_field, count_field = lay.bucket or "", lay.count or ""
         derived = self.derive is not _nothing or self.packed
@@ -590,16 +595,11 @@ class Buckets:
                 if self.hints is not None:
                     self.hints[(*scope, key)] = name
             size += len(head)
-        fresh = []
         for start in range(0, len(rest), self.size):
             name = uuid.uuid4().hex if grouped else name + 1
             part = rest[start : start + self.size]
             fresh.append(self._new_doc(scope, part, name=name))
             size = len(part)
-        if fresh:
-            await collection.insert_many([self._stored(d) for d in fresh])
-            for doc in fresh:
-                self._keep(held, scope, self._name(doc), doc)
         return name, size
 
     async def _place(

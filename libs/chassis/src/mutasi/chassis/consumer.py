@@ -159,8 +159,9 @@ class EventConsumer:
         """Consume `topic` with a per-event handler (run for each event of a batch, in one transaction)."""
         self.subscribe_batch(topic, per_event(handler))
 
-    def subscribe_batch(self, topic: Topic, handler: BatchHandler) -> None:
-        """Consume `topic` with a batch handler (see `BatchHandler`)."""
+    def subscribe_batch(self, topic: Topic, handler: BatchHandler, max_records: int | None = None) -> None:
+        """Consume `topic` with a batch handler (see `BatchHandler`); `max_records` overrides the setting
+        `kafka_batch_max_records` for this topic."""
         s = self._settings
 
         async def on_batch(msg: KafkaMessage) -> None:
@@ -173,7 +174,7 @@ class EventConsumer:
             # separate groups keep one topic's rebalance from pausing another's.
             group_id=self.group_of(topic),
             batch=True,
-            max_records=s.kafka_batch_max_records,
+            max_records=max_records or s.kafka_batch_max_records,
             batch_timeout_ms=s.kafka_batch_timeout_ms,
             decoder=_undecoded,
             ack_policy=AckPolicy.NACK_ON_ERROR,  # commit offsets after the transaction; seek back on error

@@ -124,11 +124,12 @@ class ServiceKit:
         self.metrics.consumed(topic.name)
         self.consumer.subscribe(topic, handler)
 
-    def consume_batch(self, topic: Topic, handler: BatchHandler) -> None:
-        """Consume `topic` with a handler that takes a whole batch (loads once, writes in bulk)."""
+    def consume_batch(self, topic: Topic, handler: BatchHandler, max_records: int | None = None) -> None:
+        """Consume `topic` with a handler that takes a whole batch (loads once, writes in bulk); `max_records`: most
+        records of this topic in one batch (one transaction), instead of the setting `kafka_batch_max_records`."""
         self.consumed.append(topic)
         self.metrics.consumed(topic.name)
-        self.consumer.subscribe_batch(topic, handler)
+        self.consumer.subscribe_batch(topic, handler, max_records)
 
     def produce(self, *topics: Topic) -> None:
         """Declare the topics this service publishes (for the AsyncAPI document)."""

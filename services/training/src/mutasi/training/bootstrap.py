@@ -57,7 +57,9 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     subscribers = Subscribers(service, metrics)
     kit.consume_batch(topics.MUTATION_DECIDED, subscribers.on_mutation_decided_batch)
     kit.consume(topics.FOLLOW_UP_RECOMMENDED, subscribers.on_follow_up_recommended)
-    kit.consume_batch(topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed_batch)
+    kit.consume_batch(
+        topics.ASSESSMENT_COMPLETED, subscribers.on_assessment_completed_batch, settings.colleagues_batch_max_records
+    )
     kit.produce(topics.TRAINING_ASSIGNED, topics.TRAINING_COMPLETED)
     kit.map_error(InvalidInput, 422)
     kit.map_error(CatalogueRejected, 422)

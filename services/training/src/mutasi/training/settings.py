@@ -49,6 +49,13 @@ class TrainingSettings(ServiceSettings):
         "cpsat", description="cpsat: exact per-person covering (OR-Tools CP-SAT); greedy: no solver."
     )
     optimiser_time_limit_s: float = Field(2.0, gt=0, description="CP-SAT time limit per person before greedy.")
+    colleagues_batch_max_records: int = Field(
+        2000,
+        ge=1,
+        description="Most assessment-completed events (possible mentors) handled in one batch. Events come in NIP "
+        "order, so a batch touches about one colleague bucket per unit it names whatever its size: larger batches "
+        "write fewer buckets per person (ADR 25).",
+    )
     metrics_refresh_s: float = Field(
         60.0, ge=0, description="How often the programme gauges are recomputed while running; 0 = never."
     )
