@@ -109,7 +109,7 @@ class ArcOptions(OptionTable):
         self._post_ids = list(post_ids)
         self._post_row = {p: j for j, p in enumerate(self._post_ids)}
         moves = np.flatnonzero(~self._stay)  # person i's moves are best[starts[i] - i : starts[i + 1] - i - 1]
-        self._best = moves[np.lexsort((moves, -self._score[moves], self._person[moves]))].tolist()
+        self._best = moves[np.lexsort((moves, -self._score[moves], self._person[moves]))]  # an array: ~2.9 M ints
 
     # --- the mapping NIP -> options ---------------------------------------------------------------------------
     def __getitem__(self, nip: str) -> list[Option]:
@@ -141,7 +141,7 @@ class ArcOptions(OptionTable):
         """Staying, the moves to `keep` and the `count` best moves (ties: the earlier), in list order."""
         i = self._row[nip]
         s, e = self._starts[i], self._starts[i + 1]
-        best = set(self._best[s - i : min(s - i + count, e - i - 1)])
+        best = set(self._best[s - i : min(s - i + count, e - i - 1)].tolist())
         wanted = {self._post_row[p] for p in keep if p in self._post_row}
         if wanted:
             best.update(k for k, j in enumerate(self._post[s + 1 : e].tolist(), s + 1) if j in wanted)
