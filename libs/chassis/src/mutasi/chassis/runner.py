@@ -18,8 +18,7 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
 def freeze_startup_objects() -> None:
     """Move everything built so far (imported modules, the app, its routes and pydantic schemas: objects that live
     as long as the process) out of the cyclic garbage collector's sight. Every full collection would otherwise
-    walk them again: in-process, an assessment import of 6,000 rows spent 0.95–0.98 ms of CPU per assessment row
-    without this and 0.81–0.84 ms with it (libs/chassis/README.md, "Running a service"). Objects made afterwards
-    are collected as usual."""
+    walk them again (an assessment import's CPU per person fell 7–18% in-process; libs/chassis/README.md, "Running
+    a service"). Objects made afterwards are collected as usual."""
     gc.collect()
     gc.freeze()
