@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -90,6 +91,8 @@ def run_round(
                 result = asyncio.run(drive(urls, out, say, state, datasets))
             except province.RoundIncomplete as stop:  # a stuck or failed stage: keep the stages it finished
                 say(f"round incomplete: {stop}")
+                kept = keep_logs(run_dir, size)
+                say(f"the stack's logs are kept in {kept}")
                 rss = {s: peak_rss_mb(state.pids[s]) for s in stack.SERVICES}
                 return incomplete_records(stop, size, people, posts, agencies, databases, load_before, rss)
             total = result["total"]
@@ -164,6 +167,14 @@ def stage_records(stages: dict[str, float], common: dict[str, Any]) -> list[dict
          **common}
         for stage, seconds in stages.items()
     ]  # fmt: skip
+
+
+def keep_logs(run_dir: Path, size: int) -> Path:
+    """The stack's logs of a round that did not finish, copied out of its temporary folder (which goes away)."""
+    kept = Path("out") / "bench-round" / f"logs-{size}"
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(run_dir / "logs", kept)
+    return kept
 
 
 def incomplete_records(

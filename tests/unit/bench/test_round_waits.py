@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,20 @@ def test_an_incomplete_round_keeps_the_stages_it_finished() -> None:
     assert total["all_counts_checked"] is False
     assert total["counts"] == {"assessed": 106759, "pool": 106759, "decided": 4608}
     assert not bench_round.growth(records)  # a partial round is not a size in the growth figures
+
+
+def test_a_round_that_did_not_finish_keeps_the_stacks_logs_outside_its_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import bench_round
+
+    run_dir = tmp_path / "run"
+    (run_dir / "logs").mkdir(parents=True)
+    (run_dir / "logs" / "placement.log").write_text("503 on /v1/rounds\n")
+    monkeypatch.chdir(tmp_path)
+    kept = bench_round.keep_logs(run_dir, 117000)
+    assert kept == Path("out") / "bench-round" / "logs-117000"
+    assert (tmp_path / kept / "placement.log").read_text() == "503 on /v1/rounds\n"
+    (run_dir / "logs" / "placement.log").write_text("second run\n")
+    bench_round.keep_logs(run_dir, 117000)  # a later run replaces the earlier logs
+    assert (tmp_path / kept / "placement.log").read_text() == "second run\n"
