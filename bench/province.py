@@ -80,6 +80,7 @@ CONFIRM_S = 2.0  # between database counts while the service's counter says done
 STAGE_TIMEOUT_S = 1500.0
 STALL_S = 600.0  # no progress for this long fails the stage
 COUNT_TIMEOUT_S = 120.0  # one count that takes longer means the database stopped answering
+UNAVAILABLE_RETRIES = 5  # a 503 says "retry after Retry-After seconds"; a client does, this many times
 PROVINCE_USER = "province.sumbar"
 APPROVERS = (f"approver1.{PROVINCE_AGENCY}", f"approver2.{PROVINCE_AGENCY}")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -172,6 +173,31 @@ async def consumed(url: str, topic: str) -> int:
             if sample.name == "mutasi_events_consumed_total" and sample.labels.get("topic") == topic:
                 total += sample.value
     return int(total)
+
+
+class RetryUnavailable(httpx.AsyncBaseTransport):
+    """Sends a request again after a 503, as the API asks (`Retry-After`), up to `UNAVAILABLE_RETRIES` times, and
+    says so: a 503 means the service did not do the work (an outage or a conflict that outlived its retries)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, say: Callable[[str], None]) -> None:
+        self.inner = inner
+        self.say = say
+        self.retried = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        for _ in range(UNAVAILABLE_RETRIES):
+            response = await self.inner.handle_async_request(request)
+            if response.status_code != 503:
+                return response
+            await response.aread()
+            wait = float(response.headers.get("Retry-After", "2"))
+            self.retried += 1
+            self.say(f"{request.method} {request.url.path}: 503 {response.text[:200]!r}; again in {wait:g}s")
+            await asyncio.sleep(wait)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 class RoundIncomplete(Exception):
@@ -405,7 +431,8 @@ async def run_round(
     say: Callable[[str], None],
 ) -> tuple[str, int]:
     """Announce, close, plan, the two approvals, decide; returns the round id and how many were decided."""
-    async with httpx.AsyncClient(base_url=url, headers=token[user], timeout=1200) as client:
+    transport = RetryUnavailable(httpx.AsyncHTTPTransport(), say)
+    async with httpx.AsyncClient(base_url=url, headers=token[user], timeout=1200, transport=transport) as client:
         body = {**body, "period": f"{today.year}-II", "preferences_open_until": (today + timedelta(days=7)).isoformat(),
                 "effective_date": (today + timedelta(days=30)).isoformat()}  # fmt: skip
         r = await client.post("/v1/rounds", json=body, headers={"Idempotency-Key": f"bench-{label}"})

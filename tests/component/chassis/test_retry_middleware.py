@@ -92,3 +92,25 @@ async def test_an_idempotency_key_is_at_most_200_characters(length: int, status:
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         r = await client.post("/write", headers={"Idempotency-Key": "k" * length})
     assert r.status_code == status
+
+
+async def test_a_fault_answered_503_is_logged_by_kind_without_the_message_that_can_quote_a_record(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = FastAPI()
+    install_fault_handlers(app, retry_after_s=2)
+
+    @app.post("/rounds")
+    async def announce() -> None:
+        raise OperationFailure("commit refused for nip 198001012006041001", 251,
+                               {"errorLabels": ["TransientTransactionError"]})  # fmt: skip
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    with caplog.at_level("WARNING", logger="mutasi.writes"):
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            r = await client.post("/rounds")
+    assert r.status_code == 503
+    [record] = caplog.records
+    assert (record.path, record.error, record.code, record.labels) == (  # type: ignore[attr-defined]
+        "/rounds", "OperationFailure", 251, ["TransientTransactionError"])  # fmt: skip
+    assert "198001012006041001" not in caplog.text

@@ -9,6 +9,7 @@ is covered without remembering to be. `write()` is the helper a route calls for 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,6 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mutasi.chassis.faults import is_conflict, is_duplicate_key, is_outage, is_transient
 from mutasi.chassis.store import UnitOfWork
+
+log = logging.getLogger("mutasi.writes")
 
 if TYPE_CHECKING:
     from mutasi.chassis.kit import ServiceKit
@@ -72,21 +75,32 @@ def _problem(status: int, field: str, reason: str, headers: dict[str, str]) -> J
 def install_fault_handlers(app: FastAPI, retry_after_s: int) -> None:
     """Outage → 503 with Retry-After; a conflict that outlived its retries → 503; a unique index → 409."""
 
-    async def database_fault(_: Request, exc: Exception) -> JSONResponse:
+    async def database_fault(request: Request, exc: Exception) -> JSONResponse:
         retry_after = {"Retry-After": str(retry_after_s)}
         if is_duplicate_key(exc):
             reason = "sudah ada / already exists (a unique key was repeated)"
             return _problem(409, "body", reason, {})
+        fault = _fault_fields(exc)
         if is_conflict(exc):
+            log.warning("write conflict answered 503", extra={"path": request.url.path, **fault})
             reason = "sedang diubah bersamaan, coba lagi / changed concurrently, retry"
             return _problem(503, "request", reason, {**retry_after, RETRY_HEADER: "conflict"})
         if is_outage(exc) or is_transient(exc):
+            log.warning("database or broker fault answered 503", extra={"path": request.url.path, **fault})
             reason = "layanan data sementara tidak tersedia / database or broker unavailable, retry later"
             return _problem(503, "service", reason, retry_after)
         raise exc
 
     for exc_type in (PyMongoError, KafkaError, ConnectionError, TimeoutError):
         app.add_exception_handler(exc_type, database_fault)
+
+
+def _fault_fields(exc: BaseException) -> dict[str, Any]:
+    """What a log may say about a database or broker fault: its type, code and labels. Not its message, which can
+    quote the key values of a document (a NIP in a duplicate-key error)."""
+    known = ("TransientTransactionError", "UnknownTransactionCommitResult", "RetryableWriteError")
+    labels = [label for label in known if isinstance(exc, PyMongoError) and exc.has_error_label(label)]
+    return {"error": type(exc).__name__, "code": getattr(exc, "code", None), "labels": labels}
 
 
 class RetryWrites:
