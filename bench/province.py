@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from prometheus_client.parser import text_string_to_metric_families
 
 from mutasi.cli.demo import step_assessment, step_placement, step_training
 from mutasi.cli.demo.context import DemoContext
@@ -45,6 +44,7 @@ from mutasi.cli.demo.synth import generate
 from mutasi.cli.idp.login import sign_in
 from mutasi.cli.idp.users import DEMO_PASSWORD, PROVINCE_AGENCY
 from mutasi.contracts import topics
+from tests.support.replicas import consumed_in
 
 PROVINCE_PEOPLE = 117_000
 PROVINCE_POSTS = 15_000
@@ -167,12 +167,7 @@ async def consumed(url: str, topic: str) -> int:
     async with httpx.AsyncClient(base_url=url, timeout=COUNT_TIMEOUT_S) as client:
         r = await client.get("/metrics")
     r.raise_for_status()
-    total = 0.0
-    for family in text_string_to_metric_families(r.text):
-        for sample in family.samples:
-            if sample.name == "mutasi_events_consumed_total" and sample.labels.get("topic") == topic:
-                total += sample.value
-    return int(total)
+    return int(consumed_in(r.text, topic)[0])
 
 
 class RetryUnavailable(httpx.AsyncBaseTransport):
@@ -182,7 +177,6 @@ class RetryUnavailable(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport, say: Callable[[str], None]) -> None:
         self.inner = inner
         self.say = say
-        self.retried = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         for _ in range(UNAVAILABLE_RETRIES):
@@ -191,7 +185,6 @@ class RetryUnavailable(httpx.AsyncBaseTransport):
                 return response
             await response.aread()
             wait = float(response.headers.get("Retry-After", "2"))
-            self.retried += 1
             self.say(f"{request.method} {request.url.path}: 503 {response.text[:200]!r}; again in {wait:g}s")
             await asyncio.sleep(wait)
         return await self.inner.handle_async_request(request)
@@ -333,6 +326,11 @@ async def run_province(
 
         return list(await asyncio.gather(*(one(c) for c in contexts)))
 
+    async def until_consumed(what: str, count: Callable[[], Awaitable[int]], target: int, service: str,
+                             topic: topics.Topic) -> int:  # fmt: skip
+        """`wait_until` the database `count`, polling `service`'s own counter of `topic` meanwhile."""
+        return await wait_until(what, count, target, say, cheap=lambda: consumed(urls[service], topic.name))
+
     async def prepare(ctx: DemoContext) -> None:
         await step_placement.prepare(ctx)
         await step_training.prepare(ctx)
@@ -360,12 +358,8 @@ async def run_province(
         counts["assessed"] = completed
         stage("assessment", t)
         t = time.monotonic()
-        counts["pool"] = await wait_until(
-            "pool",
-            lambda: observer.pool(agencies),
-            completed,
-            say,
-            cheap=lambda: consumed(urls["placement"], topics.ASSESSMENT_COMPLETED.name),
+        counts["pool"] = await until_consumed(
+            "pool", lambda: observer.pool(agencies), completed, "placement", topics.ASSESSMENT_COMPLETED
         )
         stage("pool", t)
         t = time.monotonic()
@@ -378,21 +372,14 @@ async def run_province(
         counts["decided"] = decided
         stage("placement", t)
         t = time.monotonic()
-        counts["training_plans"] = await wait_until(
-            "training plans",
-            lambda: observer.training_plans(agencies),
-            decided,
-            say,
-            cheap=lambda: consumed(urls["training"], topics.MUTATION_DECIDED.name),
+        counts["training_plans"] = await until_consumed(
+            "training plans", lambda: observer.training_plans(agencies), decided, "training", topics.MUTATION_DECIDED
         )
         stage("training", t)
         t = time.monotonic()
-        counts["evaluation_schedules"] = await wait_until(
-            "evaluation schedules",
-            lambda: observer.schedules(round_ids),
-            decided,
-            say,
-            cheap=lambda: consumed(urls["evaluation"], topics.MUTATION_DECIDED.name),
+        schedules = observer.schedules
+        counts["evaluation_schedules"] = await until_consumed(
+            "evaluation schedules", lambda: schedules(round_ids), decided, "evaluation", topics.MUTATION_DECIDED
         )
         stage("evaluation", t)
     except Exception as exc:  # the stages finished so far still count; the caller records them as incomplete

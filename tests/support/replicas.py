@@ -45,8 +45,13 @@ def decided_event(nip: str, round_id: str, agency_id: str = "sawahlunto") -> byt
 def consumed_by(url: str, topic: str) -> tuple[float, set[str]]:
     """From one replica's /metrics: events of `topic` it handled (new ones, not duplicates), and the partitions of
     `topic` it holds now (its consumer-lag gauge lists exactly those)."""
+    return consumed_in(httpx.get(f"{url}/metrics", timeout=10).text, topic)
+
+
+def consumed_in(metrics: str, topic: str) -> tuple[float, set[str]]:
+    """`consumed_by` from a service's /metrics text already fetched."""
     consumed, partitions = 0.0, set()
-    for family in text_string_to_metric_families(httpx.get(f"{url}/metrics", timeout=10).text):
+    for family in text_string_to_metric_families(metrics):
         for sample in family.samples:
             if sample.name == "mutasi_events_consumed_total" and sample.labels.get("topic") == topic:
                 consumed += sample.value
