@@ -7,14 +7,17 @@ import logging
 from fastapi import FastAPI
 
 from mutasi.chassis.kit import ServiceKit
+from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
 from mutasi.training.adapters import documents
 from mutasi.training.adapters.cpsat_coverer import CpSatCoverer
 from mutasi.training.adapters.repository import (
     INDEXES,
     PLANS,
+    Shared,
     TrainingRepository,
     bucket_old_colleagues,
+    move_seats,
     save_colleagues,
 )
 from mutasi.training.adapters.spreadsheets import attendance_workbook, read_catalogue
@@ -24,7 +27,7 @@ from mutasi.training.entrypoints import routes
 from mutasi.training.entrypoints.dependencies import Deps
 from mutasi.training.entrypoints.metrics import TrainingMetrics
 from mutasi.training.entrypoints.subscribers import Subscribers
-from mutasi.training.service_layer.ports import TrainingPorts
+from mutasi.training.service_layer.ports import Repository, TrainingPorts
 from mutasi.training.service_layer.services import TrainingService
 from mutasi.training.service_layer.views import TrainingViews
 from mutasi.training.settings import TrainingSettings
@@ -40,11 +43,17 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
 
     async def bucket_old_layout(started: ServiceKit) -> None:
         await bucket_old_colleagues(started.uow)
+        await move_seats(started.uow)
 
-    kit.on_startup(bucket_old_layout)  # colleagues kept a document per person before ADR 25
+    kit.on_startup(bucket_old_layout)  # colleagues a document per person before ADR 25, seats before ADR 26
+    shared = Shared(fold_at=settings.colleague_moves_fold_at)
+
+    def repository(uow: UnitOfWork, agency_id: str) -> Repository:
+        return TrainingRepository(uow, agency_id, shared)
+
     inner: Coverer = CpSatCoverer(settings.optimiser_time_limit_s) if settings.optimiser == "cpsat" else GreedyCoverer()
     ports = TrainingPorts(
-        repository=TrainingRepository,
+        repository=repository,
         save_colleagues=save_colleagues,
         read_catalogue=read_catalogue,
         attendance_workbook=attendance_workbook,

@@ -56,6 +56,12 @@ class TrainingSettings(ServiceSettings):
         "order, so a batch touches about one colleague bucket per unit it names whatever its size: larger batches "
         "write fewer buckets per person (ADR 25).",
     )
+    colleague_moves_fold_at: int = Field(
+        2000,
+        ge=0,
+        description="Colleague records an agency's moves documents may hold (one document per batch of decisions) "
+        "before they are regrouped into the unit buckets (ADR 26); 0 = regroup after every batch.",
+    )
     metrics_refresh_s: float = Field(
         60.0, ge=0, description="How often the programme gauges are recomputed while running; 0 = never."
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mutasi.chassis.buckets import Buckets, Layout
+from mutasi.chassis.faults import is_duplicate_key, is_transient
 from mutasi.chassis.store import Doc, UnitOfWork, storable
 from mutasi.training.adapters import documents as docs
 from mutasi.training.domain.catalogue import Catalogue, Offering
@@ -18,7 +20,9 @@ from mutasi.training.domain.progress import JpEntry
 from mutasi.training.domain.record import PersonRecord
 
 OFFERINGS = "offerings"
-SEATS = "seats"
+SEAT_BOOKS = "seat_books"  # an agency's seats taken per session and its catalogue's version, one document
+OLD_SEATS = "seats"  # one document per session, before ADR 26: moved into the agency's seat book on start
+MOVES = "colleague_moves"  # what a batch of decisions changed in an agency's colleagues, one document per batch
 PLANS = "plans"
 LEDGER = "jp_ledger"
 COLLEAGUES = "unit_colleagues"
@@ -51,7 +55,8 @@ AGENCY_BUCKETS = Buckets(
 
 INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (OFFERINGS, [("agency_id", 1), ("offering_id", 1)], True),
-    (SEATS, [("agency_id", 1), ("session_id", 1)], True),
+    (SEAT_BOOKS, [("agency_id", 1)], True),
+    (MOVES, [("agency_id", 1), ("at", 1)], False),
     (PLANS, [("agency_id", 1), ("plan_id", 1)], True),
     (PLANS, [("agency_id", 1), ("nip", 1)], False),
     (PLANS, [("agency_id", 1), ("target_unit_id", 1), ("status", 1)], False),
@@ -82,7 +87,8 @@ class _Batch:
     unit_list: dict[str, list[Colleague]] = field(default_factory=dict)  # unit -> its colleagues, built once
     stored: set[tuple[str, str]] = field(default_factory=set)  # (collection, key) of documents read as present
     dirty_plans: dict[str, Doc] = field(default_factory=dict)
-    dirty_colleagues: dict[str, Doc] = field(default_factory=dict)
+    dirty_colleagues: dict[str, Doc] = field(default_factory=dict)  # nip -> record for this batch's moves document
+    moves_size: int | None = None  # records in the agency's moves documents, once read
     seats: SeatBook | None = None
 
     def keep_plan(self, doc: Doc) -> None:
@@ -112,6 +118,16 @@ class _Batch:
         return list(self.unit_list[unit_id])
 
 
+@dataclass
+class Shared:
+    """What one service's repositories share across units of work: each agency's catalogue as last read, with the
+    version it was read at (a catalogue is read again only after an offerings write changed the version), and when
+    an agency's moves documents are folded into the unit buckets (ADR 26)."""
+
+    fold_at: int = 2000
+    catalogues: dict[str, tuple[str, Catalogue]] = field(default_factory=dict)
+
+
 class TrainingRepository:
     """Loads and saves domain objects; the seat book remembers what it loaded so only changes are written.
 
@@ -119,10 +135,13 @@ class TrainingRepository:
     units' colleagues and mentor load come from one read each, and plans, colleagues and seats are written once by
     `flush()` (inserts for documents read as absent, one bulk replace for the others)."""
 
-    def __init__(self, uow: UnitOfWork, agency_id: str) -> None:
+    def __init__(self, uow: UnitOfWork, agency_id: str, shared: Shared | None = None) -> None:
         self.uow = uow
         self.agency_id = agency_id
+        self.shared = shared or Shared()
         self._seats_loaded: dict[str, int] = {}
+        self._book: Doc | None = None  # the agency's seat book as read by this unit of work
+        self._book_read = False
         self._batch: _Batch | None = None
         self._last_stamp = ""
 
@@ -142,12 +161,13 @@ class TrainingRepository:
             {"agency_id": a, "nip": {"$in": sorted(b.nips)}}, sort=[("completed_on", 1)]
         ):
             b.ledger.setdefault(d["nip"], []).append(d)
-        in_units = await COLLEAGUE_BUCKETS.find_buckets(self.uow, {"agency_id": a, "unit_id": {"$in": sorted(b.units)}})
-        for bucket in in_units:  # the buckets' own records, not copies: the batch only reads them
-            for d in COLLEAGUE_BUCKETS.records(bucket):
+        if b.units:
+            moves = await self._c(MOVES).find({"agency_id": a}, sort=[("at", 1)])
+            b.moves_size = sum(int(d["size"]) for d in moves)
+            for d in await _colleagues_in(self.uow, a, b.units, moves):
                 b.keep_colleague(d)
-        for d in (await COLLEAGUE_BUCKETS.get(self.uow, (a,), sorted(b.nips))).values():
-            b.keep_colleague(d)
+        # the batch's people are not read: a decision's record goes to this batch's moves document, and whichever
+        # picture of a person is newer wins when colleagues are read (`_colleagues_in`)
 
     async def flush(self) -> None:
         """Write what the batch changed: plans, colleagues, seats."""
@@ -159,7 +179,8 @@ class TrainingRepository:
         await self._c(PLANS).bulk_upsert(rows, ["agency_id", "plan_id"], stored=stored)
         b.stored |= {(PLANS, r["plan_id"]) for r in rows}
         b.dirty_plans.clear()
-        await COLLEAGUE_BUCKETS.save(self.uow, list(b.dirty_colleagues.values()))  # their buckets read by `preload`
+        if b.dirty_colleagues:
+            await self._write_moves(b)
         b.dirty_colleagues.clear()
         if b.seats is not None:
             book, b.seats = b.seats, None
@@ -175,20 +196,42 @@ class TrainingRepository:
         return self.uow.collection(name)
 
     # ---- catalogue and seats ----
+    async def _seat_book(self) -> Doc | None:
+        """The agency's seat book (seats taken per session, the catalogue's version), read once."""
+        if not self._book_read:
+            self._book = await self._c(SEAT_BOOKS).find_one({"agency_id": self.agency_id})
+            self._book_read = True
+        return self._book
+
     async def catalogue(self) -> Catalogue:
+        """The agency's offerings; the catalogue read at the same version earlier is reused (a shared, read-only
+        object: a change makes a new one)."""
+        book = await self._seat_book()
+        version = book.get("catalogue") if book else None
+        cached = self.shared.catalogues.get(self.agency_id)
+        if version is not None and cached is not None and cached[0] == version:
+            return cached[1]
         found = await self._c(OFFERINGS).find({"agency_id": self.agency_id}, sort=[("offering_id", 1)])
-        return Catalogue.of(docs.offering_from_doc(d) for d in found)
+        catalogue = Catalogue.of(docs.offering_from_doc(d) for d in found)
+        if version is not None:
+            self.shared.catalogues[self.agency_id] = (str(version), catalogue)
+        return catalogue
 
     async def save_offerings(self, offerings: Iterable[Offering]) -> int:
+        """Store offerings and give the catalogue a new version, in the same transaction."""
         rows = [docs.offering_to_doc(self.agency_id, o) for o in offerings]
         if not rows:
             return 0
         await self._c(OFFERINGS).bulk_upsert(rows, ["agency_id", "offering_id"])
+        version = uuid.uuid4().hex
+        await self._c(SEAT_BOOKS).update_one({"agency_id": self.agency_id}, {"$set": {"catalogue": version}}, True)
+        if self._book_read:
+            self._book = {**(self._book or {"agency_id": self.agency_id, "seats": []}), "catalogue": version}
         return len(rows)
 
     async def seats(self) -> SeatBook:
-        found = await self._c(SEATS).find({"agency_id": self.agency_id})
-        self._seats_loaded = {d["session_id"]: d["taken"] for d in found}
+        book = await self._seat_book()
+        self._seats_loaded = {r["session_id"]: r["taken"] for r in (book or {}).get("seats", [])}
         return SeatBook(dict(self._seats_loaded))
 
     async def save_seats(self, book: SeatBook) -> None:
@@ -198,14 +241,14 @@ class TrainingRepository:
         await self._write_seats(book)
 
     async def _write_seats(self, book: SeatBook) -> None:
-        changed = [
-            {"agency_id": self.agency_id, "session_id": sid, "taken": taken}
-            for sid, taken in book.taken.items()
-            if self._seats_loaded.get(sid) != taken
-        ]
-        if changed:
-            await self._c(SEATS).bulk_upsert(changed, ["agency_id", "session_id"])
-        self._seats_loaded = dict(book.taken)
+        """One write of the agency's seat book, when a session's count changed."""
+        taken = {**self._seats_loaded, **book.taken}
+        if taken != self._seats_loaded:
+            rows = [{"session_id": sid, "taken": n} for sid, n in sorted(taken.items())]
+            await self._c(SEAT_BOOKS).update_one({"agency_id": self.agency_id}, {"$set": {"seats": rows}}, True)
+            if self._book_read:
+                self._book = {**(self._book or {"agency_id": self.agency_id}), "seats": rows}
+        self._seats_loaded = taken
 
     # ---- people ----
     async def person(self, nip: str) -> PersonRecord:
@@ -270,14 +313,14 @@ class TrainingRepository:
         b = self._batch
         if b is not None and unit_id in b.units:
             return b.colleagues_of(unit_id)
-        buckets = await COLLEAGUE_BUCKETS.find_buckets(self.uow, {"agency_id": self.agency_id, "unit_id": unit_id})
-        found = sorted((d for b in buckets for d in COLLEAGUE_BUCKETS.records(b)), key=lambda d: d["nip"])
-        return [docs.colleague_from_doc(d) for d in found]
+        moves = await self._c(MOVES).find({"agency_id": self.agency_id}, sort=[("at", 1)])
+        found = await _colleagues_in(self.uow, self.agency_id, {unit_id}, moves)
+        return [docs.colleague_from_doc(d) for d in sorted(found, key=lambda d: d["nip"]) if d["unit_id"] == unit_id]
 
     async def save_colleague(self, colleague: Colleague, as_of: datetime) -> bool:
         """Keep the newest picture of a person: an older event never overwrites a newer one."""
         b = self._batch
-        if b is not None and (colleague.nip in b.nips or colleague.nip in b.colleagues):  # read by the batch
+        if b is not None:  # into the batch's moves document; a newer picture read elsewhere still wins
             old = b.colleagues.get(colleague.nip)
             if old and old["as_of"] > as_of.isoformat():
                 return False
@@ -291,6 +334,24 @@ class TrainingRepository:
         doc = storable(docs.colleague_to_doc(self.agency_id, colleague, as_of))
         await COLLEAGUE_BUCKETS.save(self.uow, [doc], stored=[colleague.nip])
         return True
+
+    async def _write_moves(self, b: _Batch) -> None:
+        """The batch's colleague records of this agency as one new document; past `shared.fold_at` records the
+        agency's moves documents are folded into the unit buckets."""
+        people = [b.dirty_colleagues[n] for n in sorted(b.dirty_colleagues)]
+        stamp = datetime.now(UTC).isoformat()
+        await self._c(MOVES).insert_one(
+            {"agency_id": self.agency_id, "at": stamp, "batch": uuid.uuid4().hex,
+             "nips": [d["nip"] for d in people], "people": people, "size": len(people)}
+        )  # fmt: skip
+        if b.moves_size is None:
+            sizes = await self._c(MOVES).find({"agency_id": self.agency_id}, fields=["size"])
+            b.moves_size = sum(int(d["size"]) for d in sizes)
+        else:
+            b.moves_size += len(people)
+        if b.moves_size > self.shared.fold_at:
+            await fold_moves(self.uow, self.agency_id)
+            b.moves_size = 0
 
     async def mentor_load(self, unit_id: str) -> dict[str, int]:
         b = self._batch
@@ -307,6 +368,96 @@ class TrainingRepository:
 
     async def record_import(self, report: dict[str, Any]) -> None:
         await self._c(IMPORTS).insert_one({"agency_id": self.agency_id, **report})
+
+
+def _newest_moves(moves: Iterable[Doc]) -> dict[str, Doc]:
+    """nip -> the newest record of the moves documents (`as_of`; the later document on a tie)."""
+    newest: dict[str, Doc] = {}
+    for doc in moves:  # oldest document first
+        for record in doc["people"]:
+            old = newest.get(record["nip"])
+            if old is None or record["as_of"] >= old["as_of"]:
+                newest[record["nip"]] = record
+    return newest
+
+
+async def _colleagues_in(uow: UnitOfWork, agency_id: str, units: Iterable[str], moves: Sequence[Doc]) -> list[Doc]:
+    """The colleague records that decide who is in `units`: the units' buckets, overlaid by the agency's moves
+    documents (`moves`, oldest first), the newer picture of a person winning (a moves record on a tie). People
+    who moved into the units are checked against their bucket record, wherever it is. Records of other units may be
+    among them (someone who left a unit); the caller filters by unit."""
+    wanted = sorted(set(units))
+    buckets = await COLLEAGUE_BUCKETS.find_buckets(uow, {"agency_id": agency_id, "unit_id": {"$in": wanted}})
+    stored: dict[str, Doc] = {d["nip"]: d for b in buckets for d in COLLEAGUE_BUCKETS.records(b)}
+    newest = _newest_moves(moves)
+    arrived = [n for n, d in newest.items() if d["unit_id"] in set(wanted) and n not in stored]
+    if arrived:
+        stored.update(await COLLEAGUE_BUCKETS.get(uow, (agency_id,), arrived))
+    out = []
+    for nip in stored.keys() | newest.keys():
+        old, moved = stored.get(nip), newest.get(nip)
+        out.append(moved if moved is not None and (old is None or moved["as_of"] >= old["as_of"]) else old)
+    return [d for d in out if d is not None]
+
+
+async def colleagues_of_agency(uow: UnitOfWork, agency_id: str) -> list[Doc]:
+    """Every colleague record of the agency as decisions and assessments left it (buckets overlaid by moves), by
+    NIP: what the unit reads are built from (tests, audits)."""
+    moves = await uow.collection(MOVES).find({"agency_id": agency_id}, sort=[("at", 1)])
+    stored = {d["nip"]: d for d in await COLLEAGUE_BUCKETS.all(uow, (agency_id,))}
+    for nip, moved in _newest_moves(moves).items():
+        if (old := stored.get(nip)) is None or moved["as_of"] >= old["as_of"]:
+            stored[nip] = moved
+    return [stored[n] for n in sorted(stored)]
+
+
+async def fold_moves(uow: UnitOfWork, agency_id: str) -> int:
+    """Regroup the agency's moves documents by unit: each record goes into its unit's bucket unless the bucket holds
+    a newer picture of the person; the moves documents are deleted in the same transaction. Returns how many
+    records were folded."""
+    moves = await uow.collection(MOVES).find({"agency_id": agency_id}, sort=[("at", 1)])
+    if not moves:
+        return 0
+    newest = _newest_moves(moves)
+    stored = await COLLEAGUE_BUCKETS.get(uow, (agency_id,), sorted(newest))
+    keep = [d for n, d in newest.items() if (old := stored.get(n)) is None or d["as_of"] >= old["as_of"]]
+    await COLLEAGUE_BUCKETS.save(uow, keep, stored=sorted(newest))
+    await uow.collection(MOVES).delete_many({"agency_id": agency_id, "batch": {"$in": [d["batch"] for d in moves]}})
+    return len(newest)
+
+
+async def move_seats(begin: Callable[[], UnitOfWork], chunk: int = 2000) -> int:
+    """Move seats still kept one document per session (before ADR 26) into their agency's seat book, about `chunk`
+    per transaction, deleting what moved; a session the book already counts keeps the book's count (written
+    later, by this code). Safe to repeat and on several replicas. Returns how many moved."""
+    moved = failures = 0
+    while True:
+        try:
+            async with begin() as uow:
+                found = await uow.collection(OLD_SEATS).find(
+                    {}, sort=[("agency_id", 1), ("session_id", 1)], limit=chunk
+                )
+                if not found:
+                    return moved
+                by_agency: dict[str, dict[str, int]] = {}
+                for d in found:
+                    by_agency.setdefault(d["agency_id"], {})[d["session_id"]] = d["taken"]
+                for agency_id, old in by_agency.items():
+                    book = await uow.collection(SEAT_BOOKS).find_one({"agency_id": agency_id})
+                    taken = {**old, **{r["session_id"]: r["taken"] for r in (book or {}).get("seats", [])}}
+                    rows = [{"session_id": sid, "taken": n} for sid, n in sorted(taken.items())]
+                    await uow.collection(SEAT_BOOKS).update_one(
+                        {"agency_id": agency_id}, {"$set": {"seats": rows}}, True
+                    )
+                    await uow.collection(OLD_SEATS).delete_many(
+                        {"agency_id": agency_id, "session_id": {"$in": sorted(old)}}
+                    )
+                await uow.commit()
+                moved += len(found)
+        except Exception as exc:
+            failures += 1
+            if failures > 5 or not (is_duplicate_key(exc) or is_transient(exc)):
+                raise
 
 
 async def save_colleagues(uow: UnitOfWork, seen: Sequence[tuple[str, Colleague, datetime]]) -> int:
