@@ -38,7 +38,7 @@ def faults(assessed: int) -> list[Fault]:
         Fault(
             "assessment killed during the import",
             "assessment",
-            lambda s: count(s, "mutasi_assessment", "employee_buckets") > 0,
+            lambda s: count(s, "mutasi_assessment", "employee_ranges") > 0,
         ),
         Fault(
             "placement killed while consuming assessment-completed",

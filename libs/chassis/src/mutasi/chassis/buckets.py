@@ -25,7 +25,9 @@ Where new records go (`fill`):
 - `"append"`: into the scope's last bucket while it has room (`$push`, no read of it), then into new numbered
   buckets (a stream of single events fills buckets instead of leaving a document per person);
 - `"split"`: into the bucket whose range covers them; a bucket that grows past `size` is split into equal parts
-  in key order (buckets stay sorted and disjoint, so reading a batch of keys is a range over `first`).
+  in key order (buckets stay sorted and disjoint, so reading a batch of keys is a range over `first`), except
+  that keys all above a bucket's greatest that would not fit start new buckets of their own and leave it as stored
+  (an import of new people in key order writes each bucket once).
 
 Reading: a unit of work reads a bucket once (kept in `uow.memo`), so the save that follows changes those documents
 in place and writes each changed bucket once. A batch of keys against a multikey array is read with a *range*
@@ -621,8 +623,23 @@ class Buckets:
         collection = uow.collection(self.collection)
         for name in sorted(set(into) | set(changed)):
             doc = held.docs[name]
+            had, adding = self.records(doc), into.get(name, [])
+            if (
+                name not in changed
+                and had
+                and len(had) + len(adding) > self.size
+                and min(str(r[self.key]) for r in adding) > str(doc[self.layout.last or ""])
+            ):
+                # only keys above its greatest, and no room: the bucket stays as stored and they start new ones
+                # (a batch of new keys in key order rewrites nothing already stored)
+                adding.sort(key=lambda r: str(r[self.key]))
+                fresh = [self._new_doc(scope, part) for part in _even(adding, self.size)]
+                await collection.insert_many([self._stored(d) for d in fresh])
+                for extra in fresh:
+                    self._keep(held, scope, self._name(extra), extra)
+                continue
             held.packed.pop(name, None)
-            records = sorted([*self.records(doc), *into.get(name, [])], key=lambda r: str(r[self.key]))
+            records = sorted([*had, *adding], key=lambda r: str(r[self.key]))
             parts = _even(records, self.size)
             lower = min(doc[first], str(records[0][self.key]))  # a key below every bucket lowers the first's
             self._fill_doc(doc, parts[0])

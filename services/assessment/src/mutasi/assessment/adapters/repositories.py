@@ -9,16 +9,18 @@ from typing import Any
 
 from mutasi.assessment.adapters.documents import post_from_doc
 from mutasi.assessment.domain.competency import CompetencyStandard, Post
-from mutasi.chassis.buckets import Buckets, pack
+from mutasi.chassis.buckets import Buckets, Layout, pack
 from mutasi.chassis.store import UnitOfWork
 
 Doc = dict[str, Any]
-EMPLOYEES = "employee_buckets"
-RESULTS = "employee_result_buckets"
+EMPLOYEES = "employee_ranges"
+RESULTS = "employee_result_ranges"
 HISTORY = "employee_history"
 POSTS = "posts"
-ASSESSMENTS = "assessment_buckets"
+ASSESSMENTS = "assessment_ranges"
 OLD_EMPLOYEES, OLD_ASSESSMENTS = "employees", "assessments"  # one document per person, before ADR 22
+# buckets found through a unique multikey index on their keys, before key ranges (ADR 22, "Update: key ranges")
+KEYED_EMPLOYEES, KEYED_RESULTS, KEYED_ASSESSMENTS = "employee_buckets", "employee_result_buckets", "assessment_buckets"
 FOLLOW_UPS = "follow_ups"
 IMPORTS = "imports"
 IMPORT_ERRORS = "import_errors"
@@ -39,13 +41,26 @@ def _result_fields(items: list[Doc]) -> Doc:
     return {"valid_until": [d["latest"]["valid_until"] for d in items if d.get("latest")]}
 
 
-# Employees, their results and assessments: a few hundred per document (ADR 22), in the chassis's buckets:
-# `{agency_id, bucket, keys, items, n, last, …derived}`, new records in new buckets of their own, key-ordered;
-# `items` packed in one binary value (nothing queries inside a record; SecantusDB pays per sub-document).
+# Employees, their results and assessments: a few hundred per document (ADR 22), in the chassis's buckets, each
+# bucket a range of keys: `{agency_id, first, last, items, n, …derived}` (a key is in the bucket with the greatest
+# `first` not above it; the scope's first bucket starts at "", so two writers creating it collide on the unique
+# `first`), so the database keeps one index entry per bucket, not one per record; `items` a `{key: record}` map
+# packed in one binary value (nothing queries inside a record; SecantusDB pays per sub-document).
 BUCKET_SIZE = 500  # records per document: far below 16 MB (an employee with its latest result is ~1.5 kB)
-EMPLOYEE_BUCKETS = Buckets(EMPLOYEES, "nip", size=BUCKET_SIZE, derive=_employee_fields, packed=True)
-RESULT_BUCKETS = Buckets(RESULTS, "nip", size=BUCKET_SIZE, derive=_result_fields, packed=True)
-ASSESSMENT_BUCKETS = Buckets(ASSESSMENTS, "assessment_id", size=BUCKET_SIZE, packed=True)
+RANGES = Layout(bucket=None, keys=None, by_key=True, first="first")
+
+
+def _ranges(collection: str, key: str, derive: Callable[[list[Doc]], Doc] = lambda items: {}) -> Buckets:
+    return Buckets(collection, key, layout=RANGES, size=BUCKET_SIZE, fill="split", floor="", packed=True, derive=derive)
+
+
+EMPLOYEE_BUCKETS = _ranges(EMPLOYEES, "nip", _employee_fields)
+RESULT_BUCKETS = _ranges(RESULTS, "nip", _result_fields)
+ASSESSMENT_BUCKETS = _ranges(ASSESSMENTS, "assessment_id")
+# the layout before: records in key order, found through `keys` (read only, to move them over)
+KEYED_EMPLOYEE_BUCKETS = Buckets(KEYED_EMPLOYEES, "nip", size=BUCKET_SIZE, derive=_employee_fields, packed=True)
+KEYED_RESULT_BUCKETS = Buckets(KEYED_RESULTS, "nip", size=BUCKET_SIZE, derive=_result_fields, packed=True)
+KEYED_ASSESSMENT_BUCKETS = Buckets(KEYED_ASSESSMENTS, "assessment_id", size=BUCKET_SIZE, packed=True)
 
 
 def _split(doc: Doc) -> tuple[Doc, Doc | None]:
@@ -70,7 +85,7 @@ async def _with_results(uow: UnitOfWork, agency_id: str, records: list[Doc]) -> 
 # (collection, keys, unique): every query below filters on a prefix of one of these.
 INDEXES: tuple[tuple[str, list[tuple[str, int]], bool], ...] = (
     *EMPLOYEE_BUCKETS.indexes([[("agency_id", 1), ("units", 1)]]),
-    *RESULT_BUCKETS.indexes(),
+    *RESULT_BUCKETS.indexes([[("agency_id", 1), ("last", 1)]]),  # pages through the assessed in NIP order
     *ASSESSMENT_BUCKETS.indexes(),
     (HISTORY, [("agency_id", 1), ("nip", 1), ("version", 1)], True),
     (POSTS, [("agency_id", 1), ("post_id", 1)], True),
@@ -125,8 +140,8 @@ def _wanted(value: str, sorted_keys: list[str]) -> bool:
 
 async def registered_nips(uow: UnitOfWork, agency_id: str) -> set[str]:
     """NIPs in the agency's registry."""
-    docs = await uow.collection(EMPLOYEES).find({"agency_id": agency_id}, fields=["keys"])
-    return {str(n) for d in docs for n in d["keys"]}
+    buckets = await EMPLOYEE_BUCKETS.find_buckets(uow, {"agency_id": agency_id})
+    return {str(d["nip"]) for b in buckets for d in EMPLOYEE_BUCKETS.records(b)}
 
 
 # ---- the service layer's Store port (service_layer/ports.py): this module is the implementation ----
@@ -167,10 +182,11 @@ async def employees_by_nip(uow: UnitOfWork, agency_id: str, nips: Iterable[str])
 async def assessed_after(uow: UnitOfWork, agency_id: str, nip: str, limit: int) -> list[Doc]:
     # the result buckets holding a NIP after `nip` (their greatest is), then their records in NIP order
     buckets = await RESULT_BUCKETS.find_buckets(uow, {"agency_id": agency_id, "last": {"$gt": nip}})
-    after = sorted((d for b in buckets for d in b["items"] if d["nip"] > nip and d.get("latest")),
+    after = sorted((d for b in buckets for d in RESULT_BUCKETS.records(b) if d["nip"] > nip and d.get("latest")),
                    key=lambda d: d["nip"])[:limit]  # fmt: skip
     records = await EMPLOYEE_BUCKETS.get(uow, (agency_id,), [d["nip"] for d in after])
-    return [_merged(records[d["nip"]], RESULT_BUCKETS.items([{"items": [d]}])[0]) for d in after if d["nip"] in records]
+    copies = RESULT_BUCKETS.items([{"items": {d["nip"]: d for d in after}}])
+    return [_merged(records[d["nip"]], d) for d in copies if d["nip"] in records]
 
 
 async def save_employees(uow: UnitOfWork, docs: list[Doc], stored: Iterable[str] | None = None) -> None:
@@ -252,11 +268,13 @@ async def log_import(
         await uow.collection(IMPORT_ERRORS).insert_many(bad_rows[start : start + batch_size])
 
 
-# ---- documents stored before ADR 21 (one per employee, one per assessment) --------------------------------------
+# ---- documents stored in earlier layouts ------------------------------------------------------------------------
 async def bucket_old_documents(begin: Callable[[], UnitOfWork], batch: int = 2000) -> int:
-    """Move every employee and assessment still stored one per document into buckets, `batch` per transaction;
-    returns how many moved. Safe to run again and on two replicas at once: a record another replica moved
-    meanwhile is replaced in its bucket, not duplicated, and a conflict only repeats the batch."""
+    """Move every employee, result and assessment still stored in an earlier layout into the key-range buckets:
+    one document per person (before ADR 22), buckets found through their `keys` (before key ranges), employee
+    buckets that kept results inside; about `batch` records per transaction. Returns how many moved. Safe to run
+    again and on two replicas at once: a record another replica moved meanwhile is replaced in its bucket, not
+    duplicated, and a conflict only repeats the batch."""
     moved, failures = 0, 0
     moved += await _split_results_out(begin)
     for old, buckets in ((OLD_EMPLOYEES, EMPLOYEE_BUCKETS), (OLD_ASSESSMENTS, ASSESSMENT_BUCKETS)):
@@ -279,6 +297,12 @@ async def bucket_old_documents(begin: Callable[[], UnitOfWork], batch: int = 200
                     failures += 1
                     if failures > 5:  # not a race with another replica
                         raise
+    for keyed, ranges in (
+        (KEYED_EMPLOYEE_BUCKETS, EMPLOYEE_BUCKETS),
+        (KEYED_RESULT_BUCKETS, RESULT_BUCKETS),
+        (KEYED_ASSESSMENT_BUCKETS, ASSESSMENT_BUCKETS),
+    ):
+        moved += await ranges.move_over(begin, keyed.collection, batch, source=keyed)
     return moved
 
 
@@ -288,14 +312,14 @@ async def _split_results_out(begin: Callable[[], UnitOfWork]) -> int:
     moved = 0
     while True:
         async with begin() as uow:
-            old = await uow.collection(EMPLOYEES).find_one({"valid_until": {"$exists": True}})
+            old = await uow.collection(KEYED_EMPLOYEES).find_one({"valid_until": {"$exists": True}})
             if old is None:
                 return moved
-            records = [_split(d) for d in EMPLOYEE_BUCKETS.records(old)]
+            records = [_split(d) for d in KEYED_EMPLOYEE_BUCKETS.records(old)]
             bucket = {k: v for k, v in old.items() if k != "valid_until"}
             bucket["items"] = pack([record for record, _ in records])
             results = [result for _, result in records if result is not None]
-            await uow.collection(EMPLOYEES).replace_one(
+            await uow.collection(KEYED_EMPLOYEES).replace_one(
                 {"agency_id": old["agency_id"], "bucket": old["bucket"]}, bucket
             )
             await RESULT_BUCKETS.save(uow, results)
