@@ -140,7 +140,10 @@ async def test_random_writes_read_back_as_a_plain_key_value_store(kind: str) -> 
         async with db.uow("t") as uow:
             if rng.random() < 0.5:  # read first, as a batch handler does, then save
                 await buckets.get(uow, scope_of(kind, agency), [r["nip"] for r in batch])
-            await buckets.save(uow, batch)
+            if buckets.layout.group and rng.random() < 0.5:  # new records in new buckets of their group
+                await buckets.save(uow, batch, top_up=False)
+            else:
+                await buckets.save(uow, batch)
             await uow.commit()
         for rec in batch:
             model[(agency, rec["nip"])] = rec
@@ -205,6 +208,24 @@ async def test_new_records_fill_the_last_bucket_before_new_ones_and_wrong_hints_
         await buckets.save(uow, [record("append", n, v=1) for n in range(10)])  # replaced, not added
         await uow.commit()
     assert sorted((d["bucket"], d["size"]) for d in await db.raw("b").find({})) == sizes
+
+
+async def test_without_top_up_a_groups_new_records_take_new_buckets_and_its_bucket_with_room_is_not_rewritten() -> None:
+    buckets = KINDS["append-grouped"]()
+    db = await database(buckets)
+    async with db.uow("t") as uow:
+        await buckets.save(uow, [record("append-grouped", n) for n in range(0, 30, 3)])  # u0: 7 and 3
+        await uow.commit()
+    before = await db.raw("b").find({})
+    assert sorted(d["size"] for d in before) == [3, SIZE]
+    async with db.uow("t") as uow:
+        await buckets.save(uow, [record("append-grouped", n) for n in range(30, 60, 3)], top_up=False)  # u0: 10 more
+        await uow.commit()
+    after = await db.raw("b").find({})
+    assert sorted(d["size"] for d in after) == [3, 3, SIZE, SIZE]
+    assert all(d in after for d in before)  # the buckets already there are untouched
+    async with db.uow("t") as uow:
+        assert len(await buckets.get(uow, ("a1",), [f"{n:06d}" for n in range(0, 60, 3)])) == 20
 
 
 async def test_a_batch_of_keys_is_read_by_a_range_not_by_in_against_the_array() -> None:

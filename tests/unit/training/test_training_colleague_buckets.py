@@ -1,5 +1,6 @@
-"""Possible mentors kept up to 250 of one unit to a document (ADR 25): a unit's colleagues are its own buckets, the
-newest picture of each person wins, a person who changes unit leaves their bucket, and the two earlier layouts (one
+"""Possible mentors kept up to 25 of one unit to a document (ADR 25): a unit's colleagues are its own buckets, the
+newest picture of each person wins, a person who changes unit leaves their bucket, new people wait as an agency's
+arrivals until enough of them wait or anything reads the agency's colleagues, and the two earlier layouts (one
 document per person; an agency's people in arrival order) move over on start."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from mutasi.training.adapters import documents
 from mutasi.training.adapters.repository import (
     AGENCY_BUCKETS,
     AGENCY_COLLEAGUES,
+    ARRIVALS,
     COLLEAGUE_BUCKETS,
     COLLEAGUES,
     INDEXES,
@@ -18,6 +20,7 @@ from mutasi.training.adapters.repository import (
     TrainingRepository,
     bucket_old_colleagues,
     save_colleagues,
+    settle_colleagues,
 )
 from mutasi.training.domain.mentor import Colleague
 from tests.support.memory_db import MemoryDatabase
@@ -43,20 +46,68 @@ async def test_an_agencys_assessments_fill_a_document_per_unit_and_each_unit_rea
         async with db.uow("training") as uow:
             assert await save_colleagues(uow, [(AGENCY, c, T0) for c in people[start : start + 40]]) == 40
             await uow.commit()
-    buckets = await db.raw(COLLEAGUES).find({})
-    assert sorted((b["unit_id"], b["size"]) for b in buckets) == [(f"u{i}", 20) for i in range(6)]
-    assert all({p["unit_id"] for p in b["people"]} == {b["unit_id"]} for b in buckets)
-    assert await db.raw(OLD_COLLEAGUES).count({}) == 0
-    async with db.uow("training") as uow:
+    assert await db.raw(COLLEAGUES).count({}) == 0  # no unit's bucket written per batch: they wait as arrivals
+    assert [a["size"] for a in await db.raw(ARRIVALS).find({})] == [40, 40, 40]
+    async with db.uow("training") as uow:  # the first read of the agency's colleagues puts them in their units
         repo = TrainingRepository(uow, AGENCY)
         assert await repo.colleagues("u3") == [c for c in people if c.unit_id == "u3"]
         assert await repo.colleagues("nowhere") == []
+        await uow.commit()
+    buckets = await db.raw(COLLEAGUES).find({})
+    assert sorted((b["unit_id"], b["size"]) for b in buckets) == [(f"u{i}", 20) for i in range(6)]
+    assert all({p["unit_id"] for p in b["people"]} == {b["unit_id"]} for b in buckets)
+    assert await db.raw(ARRIVALS).count({}) == 0
+    assert await db.raw(OLD_COLLEAGUES).count({}) == 0
+
+
+async def test_arrivals_go_into_their_units_once_enough_wait_and_the_newest_picture_wins_over_all() -> None:
+    db = await database()
+    async with db.uow("training") as uow:
+        await save_colleagues(uow, [(AGENCY, colleague(i, unit="u1"), T0) for i in range(30)], settle_from=1)
+        await uow.commit()
+    assert await db.raw(ARRIVALS).count({}) == 0
+    later = T0 + timedelta(days=1)
+    batches = [
+        [(AGENCY, colleague(0, unit="u2"), later), (AGENCY, colleague(1, unit="u2"), T0 - timedelta(days=1))],
+        [(AGENCY, colleague(0, unit="u3"), T0), *[(AGENCY, colleague(i, unit="u4"), T0) for i in range(100, 120)]],
+        [(AGENCY, colleague(i, unit="u4"), T0) for i in range(120, 140)],  # 43 waiting: enough
+    ]
+    for n, batch in enumerate(batches):
+        async with db.uow("training") as uow:
+            await save_colleagues(uow, batch, settle_from=43)
+            await uow.commit()
+        assert await db.raw(ARRIVALS).count({}) == (n + 1) % 3
+    sizes = sorted((b["unit_id"], b["size"]) for b in await db.raw(COLLEAGUES).find({}))
+    assert sizes == [("u1", 5), ("u1", 24), ("u2", 1), ("u4", 15), ("u4", 25)]  # u4: new buckets, 25 and the rest
+    async with db.uow("training") as uow:
+        repo = TrainingRepository(uow, AGENCY)
+        assert [c.nip for c in await repo.colleagues("u2")] == [colleague(0).nip]  # the newest of three pictures
+        assert colleague(1).nip in [c.nip for c in await repo.colleagues("u1")]  # an older picture never wins
+        assert await repo.colleagues("u3") == []
+
+
+async def test_a_batch_of_decisions_reads_the_arrivals_of_its_agencies_first() -> None:
+    db = await database()
+    async with db.uow("training") as uow:
+        await save_colleagues(uow, [(AGENCY, colleague(i, unit="u1"), T0) for i in range(3)])
+        await uow.commit()
+    async with db.uow("training") as uow:
+        repo = TrainingRepository(uow, AGENCY)
+        await repo.preload([colleague(0).nip], ["u1"])
+        assert [c.nip for c in await repo.colleagues("u1")] == [colleague(i).nip for i in range(3)]
+        assert await repo.save_colleague(colleague(0, unit="u2"), T0 + timedelta(days=1))  # the batch's own
+        await repo.flush()
+        await uow.commit()
+    async with db.uow("training") as uow:
+        assert await settle_colleagues(uow, AGENCY) == 0  # nothing left waiting
+        repo = TrainingRepository(uow, AGENCY)
+        assert [c.nip for c in await repo.colleagues("u1")] == [colleague(i).nip for i in (1, 2)]
 
 
 async def test_only_a_newer_picture_replaces_a_colleague_and_a_move_changes_their_unit() -> None:
     db = await database()
     async with db.uow("training") as uow:
-        await save_colleagues(uow, [(AGENCY, colleague(i), T0) for i in range(5)])
+        await save_colleagues(uow, [(AGENCY, colleague(i), T0) for i in range(5)], settle_from=1)
         await uow.commit()
     moved = colleague(1, unit="u9")
     async with db.uow("training") as uow:
@@ -64,7 +115,7 @@ async def test_only_a_newer_picture_replaces_a_colleague_and_a_move_changes_thei
         assert not await repo.save_colleague(moved, T0 - timedelta(days=1))  # older: ignored
         assert await repo.save_colleague(moved, T0 + timedelta(days=1))
         kept = await save_colleagues(uow, [(AGENCY, colleague(2, unit="u8"), T0 - timedelta(days=1))])
-        assert kept == 0
+        assert kept == 1  # arrived; older than the bucketed picture, so it changes nothing once settled
         await uow.commit()
     async with db.uow("training") as uow:
         repo = TrainingRepository(uow, AGENCY)
@@ -78,13 +129,14 @@ async def test_only_a_newer_picture_replaces_a_colleague_and_a_move_changes_thei
 async def test_a_unit_emptied_by_moves_leaves_no_document_and_a_full_unit_takes_a_second() -> None:
     db = await database()
     async with db.uow("training") as uow:
-        await save_colleagues(uow, [(AGENCY, colleague(i, unit="u1"), T0) for i in range(3)])
+        await save_colleagues(uow, [(AGENCY, colleague(i, unit="u1"), T0) for i in range(3)], settle_from=1)
         await uow.commit()
     later = T0 + timedelta(days=1)
     full = COLLEAGUE_BUCKETS.size
     async with db.uow("training") as uow:  # all three to u2, which then holds a bucket and two more people
         moved = [(AGENCY, colleague(i, unit="u2"), later) for i in range(3)]
-        await save_colleagues(uow, [*moved, *[(AGENCY, colleague(i, unit="u2"), T0) for i in range(100, 99 + full)]])
+        new = [(AGENCY, colleague(i, unit="u2"), T0) for i in range(100, 99 + full)]
+        await save_colleagues(uow, [*moved, *new], settle_from=1)
         await uow.commit()
     buckets = await db.raw(COLLEAGUES).find({})
     assert sorted((b["unit_id"], b["size"]) for b in buckets) == [("u2", 2), ("u2", full)]
@@ -100,7 +152,8 @@ async def test_colleagues_kept_a_document_per_person_move_into_buckets_and_the_n
     old[7] = documents.colleague_to_doc(AGENCY, colleague(7, unit="u5"), T0 + timedelta(days=2))
     await db.raw(OLD_COLLEAGUES).insert_many(old)
     async with db.uow("training") as uow:  # pictures the new code kept before the move
-        await save_colleagues(uow, [(AGENCY, colleague(i, unit="u4"), T0 + timedelta(days=1)) for i in (6, 7)])
+        newer = [(AGENCY, colleague(i, unit="u4"), T0 + timedelta(days=1)) for i in (6, 7)]
+        await save_colleagues(uow, newer, settle_from=1)
         await uow.commit()
 
     assert await bucket_old_colleagues(lambda: db.uow("training"), chunk=8) == 30
@@ -124,7 +177,8 @@ async def test_an_agencys_buckets_of_the_layout_before_move_into_unit_buckets_an
         await uow.commit()
     assert await db.raw(AGENCY_COLLEAGUES).count({}) == 3
     async with db.uow("training") as uow:  # pictures the new code kept before the move
-        await save_colleagues(uow, [(AGENCY, colleague(i, unit="u4"), T0 + timedelta(days=1)) for i in (6, 7)])
+        newer = [(AGENCY, colleague(i, unit="u4"), T0 + timedelta(days=1)) for i in (6, 7)]
+        await save_colleagues(uow, newer, settle_from=1)
         await uow.commit()
 
     assert await bucket_old_colleagues(lambda: db.uow("training"), chunk=500) == 600

@@ -421,9 +421,15 @@ class Buckets:
         return sum(int(d[field_name]) for d in docs)
 
     # ---- writing ----
-    async def save(self, uow: UnitOfWork, records: Iterable[Doc], stored: Iterable[str] | None = None) -> None:
+    async def save(
+        self, uow: UnitOfWork, records: Iterable[Doc], stored: Iterable[str] | None = None, *, top_up: bool = True
+    ) -> None:
         """Insert or replace records by (scope, key), the last of a key winning. `stored`: keys the caller read in
-        this unit of work (through `get`), so keys it did not read are new without looking them up."""
+        this unit of work (through `get`), so keys it did not read are new without looking them up. `top_up=False`
+        (grouped buckets): new records of a group go into new buckets of their own instead of the group's bucket
+        with room, which is neither looked up nor rewritten (a write of many groups at once: on a database that
+        rewrites every index entry of a document it updates, a new small document costs less than a `$push` onto a
+        full one)."""
         known = {str(k) for k in stored} if stored is not None else None
         by_scope: dict[tuple[str, ...], dict[str, Doc]] = {}
         for record in records:
@@ -470,7 +476,7 @@ class Buckets:
                 if new and self.fill == "new":
                     await self._insert(uow, scope, held, sorted(new, key=lambda r: str(r[self.key])))
                 elif new:
-                    await self._append(uow, scope, held, new)
+                    await self._append(uow, scope, held, new, top_up)
 
     def _put(self, doc: Doc, key: str, record: Doc) -> None:
         if self.layout.by_key:
@@ -505,9 +511,12 @@ class Buckets:
         for doc in fresh:
             self._keep(held, scope, self._name(doc), doc)
 
-    async def _append(self, uow: UnitOfWork, scope: Sequence[str], held: _Held, records: list[Doc]) -> None:
+    async def _append(
+        self, uow: UnitOfWork, scope: Sequence[str], held: _Held, records: list[Doc], top_up: bool = True
+    ) -> None:
         """New records: into the scope's last bucket while it has room, then into new numbered buckets; grouped,
-        into a bucket of the record's group with room, then into new buckets of the group."""
+        into a bucket of the record's group with room (none with `top_up=False`), then into new buckets of the
+        group."""
         group = self.layout.group
         fresh: list[Doc] = []  # new buckets, inserted at once
         if group is None:
@@ -516,9 +525,11 @@ class Buckets:
             by_group: dict[Any, list[Doc]] = {}
             for record in records:
                 by_group.setdefault(record[group], []).append(record)
-            await self._open_buckets(uow, scope, held, set(by_group))
+            if top_up:
+                await self._open_buckets(uow, scope, held, set(by_group))
             for value, part in by_group.items():
-                held.open[value] = await self._append_to(uow, scope, held, part, held.open[value], fresh)
+                start = held.open[value] if top_up else (None, self.size)
+                held.open[value] = await self._append_to(uow, scope, held, part, start, fresh)
         if fresh:
             await uow.collection(self.collection).insert_many([self._stored(d) for d in fresh])
             for doc in fresh:

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mutasi.chassis.buckets import Buckets, Layout
-from mutasi.chassis.faults import is_duplicate_key, is_transient
+from pymongo.errors import OperationFailure
+
+from mutasi.chassis.buckets import Buckets, Layout, pack, unpack
+from mutasi.chassis.faults import WRITE_CONFLICT, is_duplicate_key, is_transient
 from mutasi.chassis.store import Doc, UnitOfWork, storable
 from mutasi.training.adapters import documents as docs
 from mutasi.training.domain.catalogue import Catalogue, Offering
@@ -29,6 +31,8 @@ COLLEAGUES = "unit_colleagues"
 OLD_COLLEAGUES = "colleagues"  # one document per person, before ADR 25: moved into buckets on start
 AGENCY_COLLEAGUES = "colleague_buckets"  # an agency's people in arrival order, before ADR 25's update: moved on start
 IMPORTS = "catalogue_imports"
+ARRIVALS = "colleague_arrivals"  # possible mentors not yet in their unit's buckets (see `save_colleagues`)
+SETTLE_FROM = 5000  # an agency's arrivals go into the units' buckets once this many wait (or before any read)
 
 MENTOR_LOAD_FIELDS = ("plan_id", "nip", "target_unit_id", "status", "kind", "mentor_nip")
 
@@ -64,6 +68,7 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (LEDGER, [("agency_id", 1), ("item_id", 1)], True),
     (LEDGER, [("agency_id", 1), ("nip", 1)], False),
     *COLLEAGUE_BUCKETS.indexes([[("agency_id", 1), ("unit_id", 1), ("size", 1)]]),
+    (ARRIVALS, [("agency_id", 1), ("at", 1), ("batch", 1)], True),
 ]
 
 
@@ -144,10 +149,18 @@ class TrainingRepository:
         self._book_read = False
         self._batch: _Batch | None = None
         self._last_stamp = ""
+        self._settled = False
+
+    async def _settle(self) -> None:
+        """Before the first read or write of the agency's colleagues: its waiting arrivals into their units."""
+        if not self._settled:
+            self._settled = True
+            await settle_colleagues(self.uow, self.agency_id)
 
     # ---- a batch of decisions ----
     async def preload(self, nips: Iterable[str], units: Iterable[str]) -> None:
         """Read what planning these people into these units needs, once (see `_Batch`)."""
+        await self._settle()
         b = self._batch = _Batch(set(nips), set(units))
         a = self.agency_id
         for d in await self._c(PLANS).find({"agency_id": a, "nip": {"$in": sorted(b.nips)}}, sort=[("created_at", 1)]):
@@ -313,6 +326,7 @@ class TrainingRepository:
         b = self._batch
         if b is not None and unit_id in b.units:
             return b.colleagues_of(unit_id)
+        await self._settle()
         moves = await self._c(MOVES).find({"agency_id": self.agency_id}, sort=[("at", 1)])
         found = await _colleagues_in(self.uow, self.agency_id, {unit_id}, moves)
         return [docs.colleague_from_doc(d) for d in sorted(found, key=lambda d: d["nip"]) if d["unit_id"] == unit_id]
@@ -328,6 +342,7 @@ class TrainingRepository:
             b.keep_colleague(doc)
             b.dirty_colleagues[colleague.nip] = doc
             return True
+        await self._settle()
         existing = await COLLEAGUE_BUCKETS.one(self.uow, (self.agency_id,), colleague.nip)
         if existing and existing["as_of"] > as_of.isoformat():
             return False
@@ -401,10 +416,13 @@ async def _colleagues_in(uow: UnitOfWork, agency_id: str, units: Iterable[str], 
 
 
 async def colleagues_of_agency(uow: UnitOfWork, agency_id: str) -> list[Doc]:
-    """Every colleague record of the agency as decisions and assessments left it (buckets overlaid by moves), by
-    NIP: what the unit reads are built from (tests, audits)."""
+    """Every colleague record of the agency as decisions and assessments left it (buckets overlaid by the arrivals
+    still waiting, then by moves), by NIP: what the unit reads are built from (tests, audits). Reads only."""
     moves = await uow.collection(MOVES).find({"agency_id": agency_id}, sort=[("at", 1)])
     stored = {d["nip"]: d for d in await COLLEAGUE_BUCKETS.all(uow, (agency_id,))}
+    for nip, arrived in _newest_arrivals(await _arrivals(uow, agency_id)).items():
+        if (old := stored.get(nip)) is None or arrived["as_of"] >= old["as_of"]:
+            stored[nip] = arrived
     for nip, moved in _newest_moves(moves).items():
         if (old := stored.get(nip)) is None or moved["as_of"] >= old["as_of"]:
             stored[nip] = moved
@@ -460,29 +478,77 @@ async def move_seats(begin: Callable[[], UnitOfWork], chunk: int = 2000) -> int:
                 raise
 
 
-async def save_colleagues(uow: UnitOfWork, seen: Sequence[tuple[str, Colleague, datetime]]) -> int:
-    """`save_colleague` for a batch of (agency, colleague, as_of): the buckets of the batch's people read once,
-    each changed bucket written once, new people appended to the agency's last bucket."""
+async def save_colleagues(
+    uow: UnitOfWork, seen: Sequence[tuple[str, Colleague, datetime]], settle_from: int = SETTLE_FROM
+) -> int:
+    """Possible mentors of a batch of (agency, colleague, as_of), the newest picture of each person in the batch:
+    one packed `colleague_arrivals` document per agency, with no read of the units' buckets. An agency's arrivals
+    go into its units' buckets (`settle_colleagues`) once `settle_from` of them wait, and before anything reads or
+    writes the agency's colleagues (`TrainingRepository`), so a reader never misses one. Returns how many arrived.
+
+    Why not straight into the units' buckets: a batch names about one unit per person, and on the stand-in database
+    a `$push` onto a unit's bucket rewrites every entry of the bucket's unique `nips` index (~10 ms of its CPU per
+    bucket per batch); settled thousands at a time, a unit's new people take new buckets, each written once."""
     newest: dict[tuple[str, str], tuple[Colleague, datetime]] = {}
     for agency_id, colleague, as_of in seen:
         previous = newest.get((agency_id, colleague.nip))
         if previous is None or as_of.isoformat() >= previous[1].isoformat():
             newest[(agency_id, colleague.nip)] = (colleague, as_of)
-    by_agency: dict[str, list[str]] = {}
-    for agency_id, nip in newest:
-        by_agency.setdefault(agency_id, []).append(nip)
-    kept = 0
-    for agency_id, nips in by_agency.items():
-        stored = await COLLEAGUE_BUCKETS.get(uow, (agency_id,), nips)
-        fresh = [
-            storable(docs.colleague_to_doc(agency_id, colleague, as_of))
-            for nip in nips
-            for colleague, as_of in [newest[(agency_id, nip)]]
-            if not ((old := stored.get(nip)) and old["as_of"] > as_of.isoformat())
+    by_agency: dict[str, list[Doc]] = {}
+    for (agency_id, _), (colleague, as_of) in newest.items():
+        by_agency.setdefault(agency_id, []).append(docs.colleague_to_doc(agency_id, colleague, as_of))
+    if not by_agency:
+        return 0
+    at = datetime.now(UTC).isoformat()
+    arrivals = uow.collection(ARRIVALS)
+    await arrivals.insert_many(
+        [
+            {"agency_id": a, "at": at, "batch": uuid.uuid4().hex, "size": len(records), "people": pack(records)}
+            for a, records in sorted(by_agency.items())
         ]
-        await COLLEAGUE_BUCKETS.save(uow, fresh, stored=nips)
-        kept += len(fresh)
-    return kept
+    )
+    waiting: dict[str, int] = {}
+    for d in await arrivals.find({"agency_id": {"$in": sorted(by_agency)}}, fields=["agency_id", "size"]):
+        waiting[d["agency_id"]] = waiting.get(d["agency_id"], 0) + int(d["size"])
+    for agency_id in sorted(by_agency):
+        if waiting.get(agency_id, 0) >= settle_from:
+            await settle_colleagues(uow, agency_id)
+    return len(newest)
+
+
+async def _arrivals(uow: UnitOfWork, agency_id: str) -> list[Doc]:
+    found: list[Doc] = await uow.collection(ARRIVALS).find({"agency_id": agency_id}, sort=[("at", 1), ("batch", 1)])
+    return found
+
+
+def _newest_arrivals(found: Iterable[Doc]) -> dict[str, Doc]:
+    """nip -> the newest record of the arrivals documents (`as_of`; the later document on a tie)."""
+    newest: dict[str, Doc] = {}
+    for d in found:  # oldest document first
+        for record in unpack(d["people"]):
+            old = newest.get(record["nip"])
+            if old is None or record["as_of"] >= old["as_of"]:
+                newest[record["nip"]] = record
+    return newest
+
+
+async def settle_colleagues(uow: UnitOfWork, agency_id: str) -> int:
+    """Move an agency's waiting arrivals into its units' buckets: the newest picture of each person wins (over
+    earlier arrivals and over their bucketed record); a unit's new people go into new buckets of the unit (full
+    ones, and one with the rest), not onto its bucket with room. Returns how many records were written."""
+    found = await _arrivals(uow, agency_id)
+    if not found:
+        return 0
+    batches = [d["batch"] for d in found]
+    deleted = await uow.collection(ARRIVALS).delete_many({"agency_id": agency_id, "batch": {"$in": batches}})
+    if deleted != len(found):  # another writer settled them meanwhile: run the unit of work again
+        raise OperationFailure("colleague arrivals settled by another writer", code=WRITE_CONFLICT)
+    newest = _newest_arrivals(found)
+    nips = sorted(newest)
+    stored = await COLLEAGUE_BUCKETS.get(uow, (agency_id,), nips)
+    fresh = [newest[nip] for nip in nips if not ((old := stored.get(nip)) and old["as_of"] > newest[nip]["as_of"])]
+    await COLLEAGUE_BUCKETS.save(uow, fresh, stored=nips, top_up=False)
+    return len(fresh)
 
 
 async def bucket_old_colleagues(begin: Callable[[], UnitOfWork], chunk: int = 2000) -> int:
