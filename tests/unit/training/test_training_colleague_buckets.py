@@ -211,3 +211,13 @@ def test_possible_mentors_come_in_larger_batches_than_decisions() -> None:
         "mutasi.mutation-decided.v1": 500,  # the chassis setting `kafka_batch_max_records`
         "mutasi.follow-up-recommended.v1": 500,
     }
+
+
+def test_the_service_settles_arrivals_from_its_setting() -> None:
+    from mutasi.training.bootstrap import create_app
+    from mutasi.training.entrypoints.dependencies import Deps
+    from mutasi.training.settings import TrainingSettings
+
+    kit = create_app(TrainingSettings(metrics_refresh_s=0, colleagues_settle_from=7)).state.kit
+    save = kit.deps(Deps).service.ports.save_colleagues
+    assert getattr(save, "keywords", None) == {"settle_from": 7}

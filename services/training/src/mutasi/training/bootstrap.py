@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from fastapi import FastAPI
@@ -54,7 +55,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     inner: Coverer = CpSatCoverer(settings.optimiser_time_limit_s) if settings.optimiser == "cpsat" else GreedyCoverer()
     ports = TrainingPorts(
         repository=repository,
-        save_colleagues=save_colleagues,
+        save_colleagues=functools.partial(save_colleagues, settle_from=settings.colleagues_settle_from),
         read_catalogue=read_catalogue,
         attendance_workbook=attendance_workbook,
         documents=documents,

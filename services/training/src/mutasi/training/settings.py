@@ -52,9 +52,15 @@ class TrainingSettings(ServiceSettings):
     colleagues_batch_max_records: int = Field(
         2000,
         ge=1,
-        description="Most assessment-completed events (possible mentors) handled in one batch. Events come in NIP "
-        "order, so a batch touches about one colleague bucket per unit it names whatever its size: larger batches "
-        "write fewer buckets per person (ADR 25).",
+        description="Most assessment-completed events (possible mentors) handled in one batch (one packed "
+        "arrivals document per agency per batch; ADR 25).",
+    )
+    colleagues_settle_from: int = Field(
+        5000,
+        ge=1,
+        description="Waiting arrivals (possible mentors not yet in their unit's buckets) of an agency that make an "
+        "assessment-completed batch put them into their units; any read of the agency's colleagues does it first "
+        "whatever their number. Larger: fewer, fuller buckets written per person, larger transactions (ADR 25).",
     )
     colleague_moves_fold_at: int = Field(
         2000,
