@@ -90,6 +90,7 @@ class _Batch:
     colleagues: dict[str, Doc] = field(default_factory=dict)  # nip -> stored colleague
     in_unit: dict[str, set[str]] = field(default_factory=dict)  # unit -> nips of its colleagues
     unit_list: dict[str, list[Colleague]] = field(default_factory=dict)  # unit -> its colleagues, built once
+    people: dict[str, Colleague] = field(default_factory=dict)  # nip -> their (immutable) colleague, made once
     stored: set[tuple[str, str]] = field(default_factory=set)  # (collection, key) of documents read as present
     dirty_plans: dict[str, Doc] = field(default_factory=dict)
     dirty_colleagues: dict[str, Doc] = field(default_factory=dict)  # nip -> record for this batch's moves document
@@ -112,14 +113,19 @@ class _Batch:
             self.in_unit.get(old["unit_id"], set()).discard(doc["nip"])
             self.unit_list.pop(old["unit_id"], None)
         self.colleagues[doc["nip"]] = doc
+        self.people.pop(doc["nip"], None)
         self.in_unit.setdefault(doc["unit_id"], set()).add(doc["nip"])
         self.unit_list.pop(doc["unit_id"], None)
 
     def colleagues_of(self, unit_id: str) -> list[Colleague]:
         """The unit's colleagues by NIP, as the database would list them (built again only after a change)."""
         if unit_id not in self.unit_list:
-            nips = sorted(self.in_unit.get(unit_id, ()))
-            self.unit_list[unit_id] = [docs.colleague_from_doc(self.colleagues[n]) for n in nips]
+            listed = []
+            for nip in sorted(self.in_unit.get(unit_id, ())):
+                if (person := self.people.get(nip)) is None:
+                    person = self.people[nip] = docs.colleague_from_doc(self.colleagues[nip])
+                listed.append(person)
+            self.unit_list[unit_id] = listed
         return list(self.unit_list[unit_id])
 
 
