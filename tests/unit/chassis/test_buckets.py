@@ -140,7 +140,7 @@ async def test_random_writes_read_back_as_a_plain_key_value_store(kind: str) -> 
         async with db.uow("t") as uow:
             if rng.random() < 0.5:  # read first, as a batch handler does, then save
                 await buckets.get(uow, scope_of(kind, agency), [r["nip"] for r in batch])
-            if buckets.layout.group and rng.random() < 0.5:  # new records in new buckets of their group
+            if buckets.fill == "append" and rng.random() < 0.5:  # new records in new buckets only
                 await buckets.save(uow, batch, top_up=False)
             else:
                 await buckets.save(uow, batch)
@@ -226,6 +226,26 @@ async def test_without_top_up_a_groups_new_records_take_new_buckets_and_its_buck
     assert all(d in after for d in before)  # the buckets already there are untouched
     async with db.uow("t") as uow:
         assert len(await buckets.get(uow, ("a1",), [f"{n:06d}" for n in range(0, 60, 3)])) == 20
+
+
+@pytest.mark.parametrize("kind", ["append", "append-packed"])
+async def test_without_top_up_new_records_start_buckets_after_the_last_and_leave_it_as_stored(kind: str) -> None:
+    buckets = KINDS[kind]()
+    db = await database(buckets)
+    async with db.uow("t") as uow:
+        await buckets.save(uow, [record(kind, n) for n in range(10)])  # buckets 0 (full) and 1 (3)
+        await uow.commit()
+    before = await db.raw("b").find({})
+    for start in (10, 14):
+        async with db.uow("t") as uow:
+            await buckets.save(uow, [record(kind, n) for n in range(start, start + 4)], top_up=False)
+            await buckets.save(uow, [record(kind, 99)], top_up=False)  # the same unit of work: after its own
+            await uow.commit()
+    after = await db.raw("b").find({})
+    assert sorted((d["bucket"], d["size"]) for d in after) == [(0, SIZE), (1, 3), (2, 4), (3, 1), (4, 4)]
+    assert all(d in after for d in before)  # the bucket with room is untouched
+    async with db.uow("t") as uow:
+        assert len(await buckets.all(uow, ("a1",))) == 19
 
 
 async def test_a_batch_of_keys_is_read_by_a_range_not_by_in_against_the_array() -> None:

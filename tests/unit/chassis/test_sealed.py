@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from typing import Any
 
 import pytest
 from joserfc import jwe
@@ -101,3 +102,28 @@ def test_a_value_is_a_standard_jwe_that_joserfc_alone_opens_with_the_session_key
     swapped = base64.urlsafe_b64encode(json.dumps(other_head).encode()).rstrip(b"=").decode()
     with pytest.raises(JoseError):  # the header is authenticated: changing it breaks the tag
         jwe.decrypt_compact(".".join([swapped, "", iv, body, tag]), key, registry=REGISTRY)
+
+
+def test_values_framed_by_the_sealer_open_without_joserfc_and_a_rewritten_header_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The opener mirrors the sealer's framing (the session's AES-GCM, the header as sent authenticated): joserfc
+    only unwraps the session key once. The same header re-encoded (other spacing) breaks the tag."""
+    private, public = generate_key_pair()
+    sealer = Sealer(public)
+    tokens = [sealer.seal(Flags(nip=f"{i:018d}", discipline_active=i % 2 == 0)) for i in range(30)]
+    calls: list[str] = []
+    real = jwe.decrypt_compact
+
+    def counted(token: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(token)
+        return real(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwe, "decrypt_compact", counted)  # the module the opener calls
+    opener = Opener(private)
+    assert [opener.open(t, Flags).discipline_active for t in tokens] == [i % 2 == 0 for i in range(30)]
+    assert calls == [header(tokens[0])[WRAPPED]]  # the session key, once
+    _, *rest = tokens[0].split(".")
+    spaced = base64.urlsafe_b64encode(json.dumps(header(tokens[0]), indent=1).encode()).rstrip(b"=").decode()
+    with pytest.raises(SealError):
+        opener.open(".".join([spaced, *rest]), Flags)

@@ -426,10 +426,9 @@ class Buckets:
     ) -> None:
         """Insert or replace records by (scope, key), the last of a key winning. `stored`: keys the caller read in
         this unit of work (through `get`), so keys it did not read are new without looking them up. `top_up=False`
-        (grouped buckets): new records of a group go into new buckets of their own instead of the group's bucket
-        with room, which is neither looked up nor rewritten (a write of many groups at once: on a database that
-        rewrites every index entry of a document it updates, a new small document costs less than a `$push` onto a
-        full one)."""
+        (`fill="append"`): new records go into new buckets of their own (of their group, when grouped) instead of
+        the bucket with room, which is neither read nor rewritten: on a database that rewrites every index entry of
+        a document it updates, a new document costs less than rewriting one nearly full (more, smaller buckets)."""
         known = {str(k) for k in stored} if stored is not None else None
         by_scope: dict[tuple[str, ...], dict[str, Doc]] = {}
         for record in records:
@@ -515,12 +514,22 @@ class Buckets:
         self, uow: UnitOfWork, scope: Sequence[str], held: _Held, records: list[Doc], top_up: bool = True
     ) -> None:
         """New records: into the scope's last bucket while it has room, then into new numbered buckets; grouped,
-        into a bucket of the record's group with room (none with `top_up=False`), then into new buckets of the
-        group."""
+        into a bucket of the record's group with room, then into new buckets of the group. With `top_up=False`
+        no bucket with room is taken: new buckets only (after the last number, which is all that is read)."""
         group = self.layout.group
         fresh: list[Doc] = []  # new buckets, inserted at once
         if group is None:
-            held.last = await self._append_to(uow, scope, held, records, held.last, fresh)
+            last = held.last
+            if not top_up:
+                if last is None:
+                    name_field = self.layout.bucket or ""
+                    found = await uow.collection(self.collection).find(
+                        self._where(scope), sort=[(name_field, -1)], limit=1, fields=[name_field]
+                    )
+                    last = (found[0][name_field] if found else -1, self.size)
+                else:
+                    last = (last[0], self.size)
+            held.last = await self._append_to(uow, scope, held, records, last, fresh)
         else:
             by_group: dict[Any, list[Doc]] = {}
             for record in records:

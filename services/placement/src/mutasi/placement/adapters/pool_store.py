@@ -6,7 +6,9 @@ A bucket is `{agency_id, bucket, nips: [...], people: [...], size}`: `people[i]`
 (agency_id, nips) finds a person's bucket and keeps anyone from being in two. A new person is appended to the
 agency's last bucket while it has room, then to new buckets numbered 0, 1, 2, …; a known person is replaced where
 they are. So a batch of 500 assessments writes two or three documents instead of 500, and the plan, which reads an
-agency's whole pool, reads a few hundred documents instead of thousands.
+agency's whole pool, reads a few hundred documents instead of thousands. A batch's new people start new buckets
+instead (`top_up=False`): SecantusDB rewrites every `nips` index entry of a bucket it replaces, so topping up the
+last bucket cost up to 250 entries per agency per batch; the price is a bucket with room left per batch and agency.
 
 What a unit of work has read of an agency's buckets is kept in `uow.memo`: the batch handler reads the buckets of
 its people once, and the save that follows changes those documents in place. Buckets fill in arrival order, so
@@ -66,8 +68,14 @@ async def count_candidates(uow: UnitOfWork, agency_id: str) -> int:
 
 
 async def save_candidates(uow: UnitOfWork, docs: Sequence[Doc]) -> None:
-    """Insert or replace each person's snapshot (the last of one person wins)."""
-    await BUCKETS.save(uow, docs)
+    """Insert or replace each person's snapshot (the last of one person wins), a batch's new people in new buckets
+    of their own: the agency's last bucket is not read and rewritten (`top_up=False`)."""
+    await BUCKETS.save(uow, docs, top_up=False)
+
+
+async def save_candidate(uow: UnitOfWork, doc: Doc) -> None:
+    """One person's snapshot: a new person fills the agency's last bucket while it has room."""
+    await BUCKETS.save(uow, [doc])
 
 
 async def flag_candidate(uow: UnitOfWork, agency_id: str, nip: str, reason: str) -> bool:

@@ -15,6 +15,7 @@ from mutasi.placement.adapters.pool_store import candidate_docs as candidate_doc
 from mutasi.placement.adapters.pool_store import candidates_by_key as candidates_by_key
 from mutasi.placement.adapters.pool_store import count_candidates as count_candidates
 from mutasi.placement.adapters.pool_store import flag_candidate as flag_candidate
+from mutasi.placement.adapters.pool_store import save_candidate as save_candidate
 from mutasi.placement.adapters.pool_store import save_candidates as save_candidates
 from mutasi.placement.adapters.round_store import ROUND_INDEXES
 from mutasi.placement.adapters.round_store import decisions_page as decisions_page
@@ -186,10 +187,6 @@ async def existing_post_ids(uow: UnitOfWork, agency_id: str, post_ids: Sequence[
 
 async def log_import(uow: UnitOfWork, doc: Doc) -> None:
     await uow.collection(IMPORTS).insert_one(doc)
-
-
-async def save_candidate(uow: UnitOfWork, doc: Doc) -> None:
-    await save_candidates(uow, [doc])
 
 
 async def waiting_follow_up(uow: UnitOfWork, agency_id: str, nip: str) -> Doc | None:
