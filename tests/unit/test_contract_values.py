@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from mutasi.contracts import values
 from mutasi.contracts.envelope import event_model
 from mutasi.contracts.examples import example_event
 from mutasi.contracts.topics import ASSESSMENT_COMPLETED, MUTATION_DECIDED
@@ -34,6 +36,18 @@ def test_a_nip_is_checked_for_its_birth_date_appointment_year_and_sex_digit(nip:
 def test_a_pns_nip_needs_a_month_in_digits_13_and_14_but_an_ni_pppk_does_not() -> None:
     assert nip_problem("199001012022211001", "PNS") is not None
     assert nip_problem("199001012022211001", "PPPK") is None
+
+
+def test_the_appointment_year_bound_follows_the_local_date_it_is_checked_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The date is read once per local day (cached until midnight), and a NIP's answer per year."""
+    appointed_next_year = f"19900101{date.today().year + 2}031001"
+    assert nip_problem(appointed_next_year) is not None
+    now = time.time()
+    monkeypatch.setattr(values, "_today", (now - 1, now + 60, date(date.today().year + 1, 1, 1)))
+    assert nip_problem(appointed_next_year) is None  # on New Year's day the next year's appointments are plausible
+    monkeypatch.setattr(values, "_today", (now - 120, now - 60, date(2000, 1, 1)))  # past its midnight: read again
+    assert nip_problem(appointed_next_year) is not None
+    assert values._today[2] == date.today()
 
 
 def _validate(topic: Any, change: dict[str, Any], window: tuple[date, date] | None = None) -> None:

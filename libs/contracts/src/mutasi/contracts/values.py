@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import functools
+import time
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo
@@ -23,8 +25,29 @@ LEVEL_MIN, LEVEL_MAX = 1, 5
 DATE_WINDOW = "mutasi_date_window"
 
 
+_today: tuple[float, float, date] = (0.0, 0.0, date.min)  # (from, until) as time.time(), and the local date then
+
+
+def _local_today() -> date:
+    """`date.today()`, read again only when the local date may have changed: it costs a clock read and a time
+    zone conversion, and every NIP of every event is checked against it."""
+    global _today
+    start, until, today = _today
+    now = time.time()
+    if not start <= now < until:
+        today = date.today()
+        midnight = datetime.combine(today + timedelta(days=1), datetime.min.time())
+        _today = (now, midnight.timestamp(), today)
+    return today
+
+
 def nip_problem(nip: str, employee_type: str | None = None) -> str | None:
     """Why `nip` is not a well-formed NIP / NI PPPK, or None when it is."""
+    return _nip_problem(nip, employee_type, _local_today().year)
+
+
+@functools.lru_cache(maxsize=4096)  # one event checks its NIP several times (field, envelope, payload rules)
+def _nip_problem(nip: str, employee_type: str | None, this_year: int) -> str | None:
     if len(nip) != 18 or not nip.isascii() or not nip.isdigit():
         return "NIP must be 18 digits"
     try:
@@ -34,7 +57,7 @@ def nip_problem(nip: str, employee_type: str | None = None) -> str | None:
     if birth.year < EARLIEST_BIRTH_YEAR:
         return "NIP digits 1-8 are not a plausible birth date"
     year, month = int(nip[8:12]), int(nip[12:14])
-    if not birth.year < year <= date.today().year + 1:
+    if not birth.year < year <= this_year + 1:
         return "NIP digits 9-12 (appointment year) are not after the birth year or lie in the future"
     if employee_type not in ("PPPK", None) and not 1 <= month <= 12:
         return "NIP digits 13-14 (TMT CPNS month) must be 01-12"

@@ -32,8 +32,9 @@ RESULT_FIELDS = ("latest", "reassessment")
 
 
 def _employee_fields(items: list[Doc]) -> Doc:
-    """What a bucket of employees shows at its top level: its units (for a unit's grid)."""
-    return {"units": sorted({str(d.get("unit_id")) for d in items})}
+    """What a bucket of employees shows at its top level: its units (for a unit's grid) and its NIPs (to check an
+    assessment file's NIPs without decoding the records; not indexed)."""
+    return {"units": sorted({str(d.get("unit_id")) for d in items}), "nips": [str(d["nip"]) for d in items]}
 
 
 def _result_fields(items: list[Doc]) -> Doc:
@@ -65,10 +66,14 @@ KEYED_ASSESSMENT_BUCKETS = Buckets(KEYED_ASSESSMENTS, "assessment_id", size=BUCK
 
 def _split(doc: Doc) -> tuple[Doc, Doc | None]:
     """An employee document as the service layer sees it → its registry record and its result record (or None)."""
-    record = {k: v for k, v in doc.items() if k not in RESULT_FIELDS}
-    if not any(k in doc for k in RESULT_FIELDS):  # never assessed nor flagged
-        return record, None
-    return record, {"agency_id": doc["agency_id"], "nip": doc["nip"], **{k: doc[k] for k in RESULT_FIELDS if k in doc}}
+    return {k: v for k, v in doc.items() if k not in RESULT_FIELDS}, _result_of(doc)
+
+
+def _result_of(doc: Doc) -> Doc | None:
+    """The result record of an employee document (None if never assessed nor flagged)."""
+    if not any(k in doc for k in RESULT_FIELDS):
+        return None
+    return {"agency_id": doc["agency_id"], "nip": doc["nip"], **{k: doc[k] for k in RESULT_FIELDS if k in doc}}
 
 
 def _merged(record: Doc, result: Doc | None) -> Doc:
@@ -140,8 +145,8 @@ def _wanted(value: str, sorted_keys: list[str]) -> bool:
 
 async def registered_nips(uow: UnitOfWork, agency_id: str) -> set[str]:
     """NIPs in the agency's registry."""
-    buckets = await EMPLOYEE_BUCKETS.find_buckets(uow, {"agency_id": agency_id})
-    return {str(d["nip"]) for b in buckets for d in EMPLOYEE_BUCKETS.records(b)}
+    docs = await uow.collection(EMPLOYEES).find({"agency_id": agency_id}, fields=["nips"])
+    return {str(n) for d in docs for n in d["nips"]}
 
 
 # ---- the service layer's Store port (service_layer/ports.py): this module is the implementation ----
@@ -196,6 +201,13 @@ async def save_employees(uow: UnitOfWork, docs: list[Doc], stored: Iterable[str]
     parts = [_split(d) for d in docs]
     await EMPLOYEE_BUCKETS.save(uow, [record for record, _ in parts], keys)
     await RESULT_BUCKETS.save(uow, [result for _, result in parts if result is not None], keys)
+
+
+async def save_results(uow: UnitOfWork, docs: list[Doc], stored: Iterable[str] | None = None) -> None:
+    """Write only what assessments change on each employee (latest result, re-assessment flag); the registry
+    records are left as they are. `stored`: the NIPs read in this unit of work."""
+    results = [result for result in map(_result_of, docs) if result is not None]
+    await RESULT_BUCKETS.save(uow, results, list(stored) if stored is not None else None)
 
 
 async def history(uow: UnitOfWork, agency_id: str, nip: str) -> list[Doc]:

@@ -9,6 +9,7 @@ from mutasi.contracts.vocabulary import Predicate as Predicate
 from mutasi.contracts.vocabulary import Rating as Rating
 
 _NAMES = ", ".join(p.value for p in Predicate)
+_RATINGS = {r.value: r for r in Rating}  # a lookup per cell instead of walking the enum
 _PREDICATE_ALIASES = {p.value.lower(): p for p in Predicate} | {
     "kurang": Predicate.KURANG,
     "misconduct": Predicate.KURANG,
@@ -25,10 +26,9 @@ def predicate(hasil_kerja: Rating, perilaku_kerja: Rating) -> Predicate:
 
 def parse_rating(text: str, field: str) -> Rating:
     """Accept 'di atas', 'Di_Atas', 'sesuai', …; anything else is an error naming the field."""
-    key = text.strip().lower().replace(" ", "_")
-    for rating in Rating:
-        if rating.value == key:
-            return rating
+    rating = _RATINGS.get(text.strip().lower().replace(" ", "_"))
+    if rating is not None:
+        return rating
     raise InvalidInput(
         field,
         Reason(

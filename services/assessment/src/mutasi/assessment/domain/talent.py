@@ -18,6 +18,9 @@ class Potential(StrEnum):
     RENDAH = "rendah"
 
 
+_POTENTIALS = {p.value: p for p in Potential}  # a lookup per cell instead of walking the enum
+
+
 @dataclass(frozen=True)
 class Box:
     """One cell of the 9-box with its label and recommended follow-up (rekomendasi)."""
@@ -142,10 +145,9 @@ def potential_from_score(score: float, cutoffs: TalentCutoffs) -> Potential:
 
 def parse_potential(text: str, field: str) -> Potential:
     """Accept tinggi / menengah / rendah in any case."""
-    key = text.strip().lower()
-    for potential in Potential:
-        if potential.value == key:
-            return potential
+    potential = _POTENTIALS.get(text.strip().lower())
+    if potential is not None:
+        return potential
     raise InvalidInput(
         field,
         Reason(

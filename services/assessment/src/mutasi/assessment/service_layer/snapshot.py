@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 
@@ -55,7 +56,7 @@ def completed_event(
         education_field=employee.education_field,
         sealed_flags=seal(flags),
         years_to_bup=years_to_bup(employee, on),
-        predicates=[PredicateYear(year=p.year, predicate=p.predicate.value) for p in employee.predicates],
+        predicates=[_predicate_year(p.year, p.predicate.value) for p in employee.predicates],
         performance=ev.kinerja.value,
         potential=ev.potential.value,
         competencies=dict(assessment.levels),
@@ -69,6 +70,13 @@ def completed_event(
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _predicate_year(year: int, predicate: str) -> PredicateYear:
+    """Payloads are frozen: one instance serves every event that names the same year and predicate."""
+    return PredicateYear(year=year, predicate=predicate)
+
+
+@functools.lru_cache(maxsize=16_384)  # an agency's posts; a Post is frozen, and so is the PostRef
 def post_ref(post: Post) -> PostRef:
     """A post as events name it."""
     return PostRef(

@@ -180,8 +180,9 @@ async def store_assessments(
                 await _record(uow, deps, policy, agency_id, batch, posts, a, import_id)
             await deps.store.save_assessments(uow, batch.assessments, stored=batch.existing)
             touched = [batch.employees[d["nip"]] for d in batch.assessments]
-            # every employee touched was read in this unit of work: replaced with no second lookup
-            await deps.store.save_employees(uow, list({d["nip"]: d for d in touched}.values()), stored=batch.employees)
+            # every employee touched was read in this unit of work: replaced with no second lookup; an assessment
+            # changes only the employee's result, so the registry record is not compared nor written
+            await deps.store.save_results(uow, list({d["nip"]: d for d in touched}.values()), stored=batch.employees)
             await uow.commit()
     deps.telemetry.assessments(agency_id, counts["created"] + counts["updated"], counts["completed"])
     return counts
