@@ -33,7 +33,7 @@ import numpy as np
 
 PEOPLE = int(os.environ.get("BENCH_SERVICE_PEOPLE", "10000"))
 FULL_PEOPLE, FULL_POSTS = 117_000, 15_000
-PREFERRING = 0.3  # share of people who rank posts
+PREFERRING = float(os.environ.get("BENCH_SERVICE_PREFERRING", "0.3"))  # share of people who rank posts (bench-round: 0)
 MAX_OUTFLOW_PCT = os.environ.get("BENCH_SERVICE_MAX_OUTFLOW_PCT", "")  # "" = the service default (30%)
 
 

@@ -85,12 +85,38 @@ async def test_a_new_plan_replaces_the_rounds_explanations_and_no_other_rounds()
     nips = _nips(5)
     await _add(db, EXPLANATIONS, [_paper(n, to_post="A") for n in nips] + [_paper(nips[0], round_id="r2")])
     async with db.uow("placement") as uow:
-        await EXPLANATIONS.replace(uow, "sawahlunto", "r1", [_paper(nips[0], to_post="C")])
+        packed = EXPLANATIONS.pack("sawahlunto", "r1", [_paper(nips[0], to_post="C")])
+        await EXPLANATIONS.replace(uow, "sawahlunto", "r1", packed)
         await uow.commit()
 
     assert await _get(db, EXPLANATIONS, nips[0]) == _paper(nips[0], to_post="C")
     assert await _get(db, EXPLANATIONS, nips[1]) is None
     assert await _get(db, EXPLANATIONS, nips[0], round_id="r2") == _paper(nips[0], round_id="r2")
+
+
+async def test_papers_packed_as_they_come_are_the_buckets_a_batch_makes() -> None:
+    nips = _nips(2 * papers.BUCKET + 7)
+    streamed, batched = MemoryDatabase(), MemoryDatabase()
+    async with streamed.uow("placement") as uow:
+        packed = EXPLANATIONS.pack("sawahlunto", "r1", (_paper(n, to_post="B") for n in nips))
+        await EXPLANATIONS.replace(uow, "sawahlunto", "r1", packed)
+        await uow.commit()
+    await _add(batched, EXPLANATIONS, [_paper(n, to_post="B") for n in reversed(nips)])
+
+    assert len(packed) == 3
+    for db in (streamed, batched):
+        for n in (nips[0], nips[papers.BUCKET], nips[-1]):
+            assert await _get(db, EXPLANATIONS, n) == _paper(n, to_post="B")
+    stored = [await _raw(db) for db in (streamed, batched)]
+    assert stored[0] == stored[1]
+    with pytest.raises(ValueError, match="key order"):
+        EXPLANATIONS.pack("sawahlunto", "r1", [_paper(nips[1]), _paper(nips[0])])
+
+
+async def _raw(db: MemoryDatabase) -> list[dict[str, Any]]:
+    """The stored buckets as written (packed), in range order."""
+    docs = await db.raw(EXPLANATIONS.collection).find({})
+    return sorted(({k: v for k, v in d.items() if k != "_id"} for d in docs), key=lambda d: str(d["first"]))
 
 
 async def test_a_unit_of_work_that_does_not_commit_leaves_the_papers_as_they_were() -> None:

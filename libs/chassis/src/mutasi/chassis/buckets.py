@@ -242,6 +242,10 @@ class Buckets:
             doc[self.layout.items] = unpack(items)
         return doc
 
+    def _doc(self, held: _Held, name: Any) -> Doc:
+        """A held bucket with its records as Python objects (decoded in place the first time)."""
+        return self._unpacked(held.docs[name])
+
     def _stored(self, doc: Doc) -> Doc:
         """What is written for a bucket held in memory: its records packed, if this collection packs."""
         if not self.packed:
@@ -304,11 +308,11 @@ class Buckets:
 
     def _keep(self, held: _Held, scope: Sequence[str], name: Any, doc: Doc) -> None:
         items = doc.get(self.layout.items)
-        if isinstance(items, bytes | bytearray):  # as stored: `get` decodes its copies from it
-            held.packed[name] = bytes(items)
-        else:
+        if isinstance(items, bytes | bytearray):  # as stored: `get` decodes its copies from it, and the held
+            held.packed[name] = bytes(items)  # document is decoded only when something reads or changes its
+        else:  # records in place (`_doc`): a bucket only read is decoded once, not twice
             held.packed.pop(name, None)
-        held.docs[name] = self._unpacked(doc)
+        held.docs[name] = doc
         for key in self._keys(doc):
             held.where[key] = name
         if self.hints is not None:
@@ -325,7 +329,7 @@ class Buckets:
         for doc in docs:
             scope = self.scope_of(doc)
             self._remember(uow, scope, [doc])
-            out.append(self._held(uow, scope).docs[self._name(doc)])
+            out.append(self._doc(self._held(uow, scope), self._name(doc)))
         return out
 
     async def _load(self, uow: UnitOfWork, scope: Sequence[str], keys: Iterable[str]) -> _Held:
@@ -396,7 +400,7 @@ class Buckets:
                     decoded[name] = {str(r[self.key]): r for r in self._listed(unpack(stored))}
                 if (record := decoded[name].get(key)) is not None:
                     out[key] = record
-            elif (record := self._record(held.docs[name], key)) is not None:
+            elif (record := self._record(self._doc(held, name), key)) is not None:
                 out[key] = _copy(record)
         return out
 
@@ -446,7 +450,7 @@ class Buckets:
                 if name is None:
                     new.append(record)
                     continue
-                doc = held.docs[name]
+                doc = self._doc(held, name)
                 if self._record(doc, key) == record:  # unchanged: its bucket is not rewritten for it
                     continue
                 held.packed.pop(name, None)  # changed in memory: the stored bytes are no longer its records
@@ -600,7 +604,7 @@ class Buckets:
         if head:
             keys = [str(r[self.key]) for r in head]
             held.packed.pop(name, None)
-            doc = held.docs.get(name)
+            doc = self._doc(held, name) if name in held.docs else None
             if derived and doc is not None:
                 await self._write(uow, scope, {name: self._fill_doc(doc, [*self.records(doc), *head])})
             else:
@@ -642,7 +646,7 @@ class Buckets:
                 homeless.append(record)
         collection = uow.collection(self.collection)
         for name in sorted(set(into) | set(changed)):
-            doc = held.docs[name]
+            doc = self._doc(held, name)
             had, adding = self.records(doc), into.get(name, [])
             if (
                 name not in changed
@@ -697,10 +701,38 @@ class Buckets:
         for scope, batch in by_scope.items():
             await self._insert(uow, scope, self._held(uow, scope), self._sorted(batch))
 
-    async def replace_scope(self, uow: UnitOfWork, scope: Sequence[str], records: Iterable[Doc]) -> None:
-        """The scope's records become `records` (e.g. a new plan's explanations of a round)."""
+    def stored_scope(self, scope: Sequence[str], records: Iterable[Doc]) -> list[Doc]:
+        """A whole scope's bucket documents as stored, from its records given in key order (no key twice): each
+        bucket is built, and packed if this collection packs, as soon as it is full, so the caller need not hold
+        every record at once (a province plan's ~110,000 explanations). The same buckets `replace_scope` writes
+        for these records; pass them to it as `stored`."""
+        out: list[Doc] = []
+        part: list[Doc] = []
+        last: str | None = None
+        for record in records:
+            key = str(record[self.key])
+            if last is not None and key <= last:
+                raise ValueError(f"{self.collection}: records not in key order ({key} after {last})")
+            last = key
+            part.append(record)
+            if len(part) == self.size:
+                out.append(self._stored(self._new_doc(scope, part)))
+                part = []
+        if part:
+            out.append(self._stored(self._new_doc(scope, part)))
+        return out
+
+    async def replace_scope(
+        self, uow: UnitOfWork, scope: Sequence[str], records: Iterable[Doc] = (), stored: Sequence[Doc] | None = None
+    ) -> None:
+        """The scope's records become `records` (e.g. a new plan's explanations of a round), or the buckets
+        `stored` (from `stored_scope`: not remembered by this unit of work, a later read reads them back)."""
         await uow.collection(self.collection).delete_many(self._where(scope))
         uow.memo.pop(("buckets", self.collection, tuple(scope)), None)
+        if stored is not None:
+            if stored:
+                await uow.collection(self.collection).insert_many(list(stored))
+            return
         batch = self._sorted(records)
         if batch:  # the scope has nothing left: no need to look
             await self._insert(uow, scope, self._held(uow, scope), batch)

@@ -49,9 +49,14 @@ class Papers:
             agency_id, round_id = exc.scope
             raise ValueError(f"{self.collection}: round {round_id} of {agency_id} has papers; replace them") from exc
 
-    async def replace(self, uow: UnitOfWork, agency_id: str, round_id: str, docs: Sequence[Doc]) -> None:
-        """The round's papers become `docs` (a new plan's explanations)."""
-        await self.buckets.replace_scope(uow, (agency_id, round_id), docs)
+    def pack(self, agency_id: str, round_id: str, docs: Iterable[Doc]) -> list[Doc]:
+        """A round's papers (every paper of the round, in NIP order) as the buckets `replace` stores, each bucket
+        packed as soon as it is full: a province plan's ~110,000 explanations are never all held as documents."""
+        return self.buckets.stored_scope((agency_id, round_id), docs)
+
+    async def replace(self, uow: UnitOfWork, agency_id: str, round_id: str, packed: Sequence[Doc]) -> None:
+        """The round's papers become the buckets `packed` (from `pack`: a new plan's explanations)."""
+        await self.buckets.replace_scope(uow, (agency_id, round_id), stored=packed)
 
     async def get(self, uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None:
         return await self.buckets.one(uow, (agency_id, round_id), nip)

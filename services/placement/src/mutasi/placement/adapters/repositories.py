@@ -211,8 +211,12 @@ async def notice(uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Do
     return await NOTICES.get(uow, agency_id, round_id, nip)
 
 
-async def replace_explanations(uow: UnitOfWork, agency_id: str, round_id: str, docs: list[Doc]) -> None:
-    await EXPLANATIONS.replace(uow, agency_id, round_id, docs)
+def pack_explanations(agency_id: str, round_id: str, docs: Iterable[Doc]) -> list[Doc]:
+    return EXPLANATIONS.pack(agency_id, round_id, docs)
+
+
+async def replace_explanations(uow: UnitOfWork, agency_id: str, round_id: str, packed: list[Doc]) -> None:
+    await EXPLANATIONS.replace(uow, agency_id, round_id, packed)
 
 
 async def explanation(uow: UnitOfWork, agency_id: str, round_id: str, nip: str) -> Doc | None:

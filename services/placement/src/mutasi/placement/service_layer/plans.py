@@ -49,8 +49,9 @@ async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) 
     }
     new_plan = to_plan(deps.new_id(), solved, rules_doc, pool, r, rules)
     names = post_names(pool)
-    docs = [explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
-            for e in new_plan.entries.values()]  # fmt: skip
+    papers = (explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
+              for e in new_plan.entries.values())  # in NIP order  # fmt: skip
+    packed = deps.store.pack_explanations(r.agency_id, r.round_id, papers)  # ~110,000 never held as documents
     async with deps.uow() as uow:
         now = await deps.store.get_round_to_plan(uow, caller.agency_id, round_id, people=False)
         if _changed(r, now):
@@ -60,7 +61,7 @@ async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) 
         now.record_plan(new_plan)
         await deps.store.save_round(uow, now)
         await decision_log.record_plan(deps, uow, now, caller, new_plan)
-        await deps.store.replace_explanations(uow, now.agency_id, now.round_id, docs)
+        await deps.store.replace_explanations(uow, now.agency_id, now.round_id, packed)
         summary = views.plan_summary(now, new_plan, await deps.store.tally(uow, now))
         await uow.commit()
     deps.telemetry.round_state(now.agency_id, old, now.state.value)

@@ -16,7 +16,7 @@ from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.rounds import Round
 from mutasi.placement.domain.scoring import FitWeights
 from mutasi.placement.service_layer.deps import Defaults
-from mutasi.placement.service_layer.ports import Store
+from mutasi.placement.service_layer.ports import AgencyNip, Store
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,12 @@ def home_agency(r: Round, post_id: str) -> str:
     return post_id.split(SEP, 1)[0] if r.cross_agency and SEP in post_id else r.agency_id
 
 
-async def load_people(store: Store, uow: UnitOfWork, r: Round, moves: Iterable[tuple[str, str, str]]) -> PoolView:
+async def load_people(
+    store: Store, uow: UnitOfWork, r: Round, moves: Iterable[tuple[str, str, str]]
+) -> tuple[PoolView, dict[AgencyNip, dict[str, Any]]]:
     """Only what decisions need of the pool: the people of `moves` (NIP, from post, to post), read by key, and the
-    posts of their agencies and of the posts they move to, ids qualified as `load_pool` does. Not the whole pool:
-    a province round decides ~20% of 100,000 people."""
+    posts of their agencies and of the posts they move to, ids qualified as `load_pool` does; with the people's
+    pool snapshots as read, by (agency, NIP). Not the whole pool: a province round decides ~5% of 100,000 people."""
     moves = list(moves)
     keys = [(home_agency(r, from_post), nip) for nip, from_post, _ in moves]
     docs = await store.candidates_by_key(uow, keys)
@@ -130,4 +132,4 @@ async def load_people(store: Store, uow: UnitOfWork, r: Round, moves: Iterable[t
     if r.cross_agency:
         candidates = [_qualify_candidate(c) for c in candidates]
         posts = [_qualify_post(p) for p in posts]
-    return PoolView.of(candidates, posts)
+    return PoolView.of(candidates, posts), docs

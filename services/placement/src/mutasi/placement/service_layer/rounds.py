@@ -139,10 +139,10 @@ async def decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
         r = await deps.store.get_round_moves(uow, caller.agency_id, round_id)
         old = r.state.value
         moves = r.plan.moves if r.plan is not None else []
-        pool = await load_people(deps.store, uow, r, [(e.nip, e.from_post, e.to_post) for e in moves])
+        pool, kept = await load_people(deps.store, uow, r, [(e.nip, e.from_post, e.to_post) for e in moves])
         reasons = {e.nip: views.reason_summary(e, pool, r) for e in moves}
         decisions = r.decide([deps.new_id() for _ in moves], deps.clock(), reasons)
-        await emit_decisions(deps.store, uow, r, decisions, pool)
+        await emit_decisions(deps.store, uow, r, decisions, pool, kept)
         await deps.store.save_round(uow, r)
         await decision_log.record_decisions(deps, uow, r, caller, "decision", decisions)
         summary = views.round_summary(r, await deps.store.tally(uow, r))

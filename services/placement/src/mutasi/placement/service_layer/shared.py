@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from mutasi.chassis.store import UnitOfWork
+from mutasi.chassis.store import Doc, UnitOfWork
 from mutasi.contracts import topics
 from mutasi.placement.domain.eligibility import EligibilityPolicy
 from mutasi.placement.domain.options import PoolView
 from mutasi.placement.domain.rounds import Decision, Round
 from mutasi.placement.service_layer.deps import Deps
 from mutasi.placement.service_layer.events import mutation_decided
-from mutasi.placement.service_layer.ports import Store
+from mutasi.placement.service_layer.ports import AgencyNip, Store
 
 
 async def idempotent(uow: UnitOfWork, agency_id: str, key: str | None, fingerprint: Any) -> dict[str, Any] | None:
@@ -28,8 +29,18 @@ async def policy_of(uow: UnitOfWork, deps: Deps, agency_id: str) -> EligibilityP
     return await deps.store.load_policy(uow, agency_id, deps.defaults.policy)
 
 
-async def emit_decisions(store: Store, uow: UnitOfWork, r: Round, decisions: list[Decision], pool: PoolView) -> None:
-    kept = await store.candidates_by_key(uow, [(pool.candidates[d.nip].agency_id, d.nip) for d in decisions])
+async def emit_decisions(
+    store: Store,
+    uow: UnitOfWork,
+    r: Round,
+    decisions: list[Decision],
+    pool: PoolView,
+    kept: Mapping[AgencyNip, Doc] | None = None,
+) -> None:
+    """One `mutation-decided` per decision; `kept`: the people's pool snapshots by (agency, NIP) when the caller
+    has read them already (deciding a province round reads ~4,000 movers' buckets once, not twice)."""
+    if kept is None:
+        kept = await store.candidates_by_key(uow, [(pool.candidates[d.nip].agency_id, d.nip) for d in decisions])
     for d in decisions:
         c = pool.candidates[d.nip]
         cdoc = kept.get((c.agency_id, d.nip))
