@@ -90,18 +90,31 @@ async def pool_after(batch_size: int, monkeypatch: pytest.MonkeyPatch) -> dict[s
             on_follow_up,
             [record(follow_up(9), "f9", AGENCIES[1], topics.FOLLOW_UP_RECOMMENDED)],
         )
-        buckets = await svc.kit.database().raw(pool_store.POOL).find({})
+        raw = svc.kit.database().raw(pool_store.POOL)
+        buckets = await raw.find({})
+        flags = await _flags(svc)
+        older = {k: v for k, v in buckets[0].items() if k not in ("_id", pool_store.FLAGS)}
+        where = {"agency_id": buckets[0]["agency_id"], "bucket": buckets[0]["bucket"]}
+        await raw.replace_one(where, older)  # as a bucket written before the flags were kept beside the people
+        assert await _flags(svc) == flags
+        await raw.replace_one(where, buckets[0])
         dead = svc.kit.metrics.registry.get_sample_value(
             "mutasi_events_dead_lettered_total",
             {"service": "placement", "topic": topics.ASSESSMENT_COMPLETED.name, "reason": "rejected"},
         )
-        return {"pool": await _pool(svc), "buckets": buckets, "dead_lettered": dead}
+        return {"pool": await _pool(svc), "buckets": buckets, "dead_lettered": dead, "flags": flags}
 
 
 def _per_event(handler: Any) -> Any:
     from mutasi.chassis.consumer import per_event
 
     return per_event(handler)
+
+
+async def _flags(svc: Any) -> dict[str, list[tuple[str, str | None]]]:
+    """Who is in each agency's pool and their follow-up flags, as an announcement reads them."""
+    async with svc.kit.uow() as uow:
+        return {a: await repositories.pool_people(uow, a) for a in AGENCIES}
 
 
 async def _pool(svc: Any) -> dict[str, list[dict[str, Any]]]:
@@ -121,6 +134,11 @@ async def test_a_batch_keeps_exactly_the_pool_that_one_event_at_a_time_keeps(mon
     assert people[person(6).nip]["follow_up"] == "re_placement"  # waited for the assessment
     assert people[person(9).nip]["follow_up"] == "re_placement"  # flagged in its bucket
     assert people[person(0).nip]["discipline_active"] is True  # the opened sealed flags
+    # an announcement reads who is in the pool and their flags from the buckets' plain fields: the same answer
+    assert together["flags"] == {
+        a: [(d["nip"], d.get("follow_up")) for d in docs] for a, docs in together["pool"].items()
+    }
+    assert (person(9).nip, "re_placement") in together["flags"][AGENCIES[1]]
     for result in (together, alone):
         nips = Counter(n for b in result["buckets"] for n in b["nips"])
         assert set(nips) == set(people)

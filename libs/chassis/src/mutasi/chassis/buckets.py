@@ -70,6 +70,7 @@ from typing import Any, Literal
 import bson
 from bson.codec_options import CodecOptions
 from bson.errors import InvalidDocument
+from bson.raw_bson import RawBSONDocument
 
 from mutasi.chassis.faults import is_duplicate_key, is_transient
 from mutasi.chassis.store import Doc, UnitOfWork, storable
@@ -113,14 +114,30 @@ def pack(records: list[Doc] | dict[str, Doc]) -> bson.Binary:
     return bson.Binary(COMPRESSED + zlib.compress(raw, LEVEL))
 
 
+_RAW: CodecOptions[RawBSONDocument] = CodecOptions(document_class=RawBSONDocument, tz_aware=True)
+
+
+def _bson(value: bytes | bytearray) -> bytes:
+    data = bytes(value)
+    return zlib.decompress(memoryview(data)[4:]) if data[:4] == COMPRESSED else data
+
+
 def unpack(value: Any) -> Any:
     """The records of a bucket: packed (compressed, or uncompressed as stored before) or not."""
     if isinstance(value, bytes | bytearray):
-        data = bytes(value)
-        if data[:4] == COMPRESSED:
-            data = zlib.decompress(memoryview(data)[4:])
-        return bson.decode(data, codec_options=_CODEC)[PACKED]
+        return bson.decode(_bson(value), codec_options=_CODEC)[PACKED]
     return value
+
+
+def unpack_lazily(value: bytes | bytearray) -> Any:
+    """A packed bucket's records (a list, or a map by key) each left as its raw BSON: `inflate` decodes one. Reading
+    a few people of a 250-person bucket decodes those few (~1 ms for the bucket instead of ~13 ms)."""
+    return bson.decode(_bson(value), codec_options=_RAW)[PACKED]
+
+
+def inflate(record: Any) -> Doc:
+    """One record left raw by `unpack_lazily`, as `unpack` would have decoded it."""
+    return bson.decode(record.raw, codec_options=_CODEC) if isinstance(record, RawBSONDocument) else record
 
 
 @dataclass(frozen=True)
@@ -394,18 +411,24 @@ class Buckets:
             if name is None or key in out:
                 continue
             if (stored := held.packed.get(name)) is not None:
-                # a packed bucket unchanged in this unit: decoding it again gives fresh copies of all its records
-                # at once, for a fraction of copying each record
+                # a packed bucket unchanged in this unit: its records are read raw and only the wanted ones decoded,
+                # each a fresh copy (a decision reads ~4,000 movers spread over a province's whole pool)
                 if name not in decoded:
-                    decoded[name] = {str(r[self.key]): r for r in self._listed(unpack(stored))}
-                if (record := decoded[name].get(key)) is not None:
-                    out[key] = record
+                    decoded[name] = self._raw_records(held.docs[name], stored)
+                if (raw := decoded[name].get(key)) is not None:
+                    out[key] = inflate(raw)
             elif (record := self._record(self._doc(held, name), key)) is not None:
                 out[key] = _copy(record)
         return out
 
-    def _listed(self, items: Any) -> list[Doc]:
-        return list(items.values()) if self.layout.by_key else list(items)
+    def _raw_records(self, doc: Doc, stored: bytes) -> dict[str, Any]:
+        """Key -> raw record of a packed bucket (`unpack_lazily`)."""
+        items = unpack_lazily(stored)
+        if self.layout.by_key:
+            return {str(k): r for k, r in items.items()}
+        if self.layout.keys:
+            return {str(k): r for k, r in zip(doc[self.layout.keys], items, strict=True)}
+        return {str(r[self.key]): r for r in items}
 
     async def one(self, uow: UnitOfWork, scope: Sequence[str], key: str) -> Doc | None:
         return (await self.get(uow, scope, [key])).get(str(key))

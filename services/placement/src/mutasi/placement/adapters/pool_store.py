@@ -30,6 +30,15 @@ from mutasi.chassis.store import Doc, UnitOfWork
 POOL = "candidate_buckets"
 OLD_POOL = "candidates"  # one document per person, before buckets: moved into buckets on start
 BUCKET_SIZE = 250  # people per bucket: ~0.3 MB, so a whole bucket rewritten for one person stays cheap
+FLAGS = "follow_ups"  # plain {nip: flag} of the bucket's people with a follow-up flag (most have none)
+
+
+def _flags(people: list[Doc]) -> Doc:
+    """A bucket's follow-up flags beside its packed people: an announcement reads who is in the pool and their
+    flags without decoding a snapshot (a province pool decodes in ~6 s)."""
+    return {FLAGS: {str(p["nip"]): p["follow_up"] for p in people if p.get("follow_up")}}
+
+
 BUCKETS = Buckets(
     POOL,
     "nip",
@@ -39,6 +48,7 @@ BUCKETS = Buckets(
     range_from=None,  # buckets fill in arrival order: a range over `nips` would match most of an agency's buckets
     hints=True,
     packed=True,  # `people` as one compressed binary value: the stand-in reads a nested pool per sub-document
+    derive=_flags,
 )
 POOL_INDEXES = BUCKETS.indexes()
 AgencyNip = tuple[str, str]
@@ -61,6 +71,24 @@ async def candidates_by_key(uow: UnitOfWork, keys: Sequence[AgencyNip]) -> dict[
 async def candidate_docs(uow: UnitOfWork, agency_id: str) -> list[Doc]:
     """The agency's whole pool in NIP order."""
     return await BUCKETS.all(uow, (agency_id,))
+
+
+async def pool_people(uow: UnitOfWork, agency_id: str) -> list[tuple[str, str | None]]:
+    """Everyone in the agency's pool with their follow-up flag, in NIP order, read from the buckets' plain fields
+    (a bucket last written before the flags were kept beside the people is decoded)."""
+    collection = uow.collection(POOL)
+    out: list[tuple[str, str | None]] = []
+    older = []
+    for doc in await collection.find({"agency_id": agency_id}, fields=["bucket", "nips", FLAGS]):
+        if FLAGS in doc:
+            flags = doc[FLAGS]
+            out += [(str(nip), flags.get(str(nip))) for nip in doc["nips"]]
+        else:
+            older.append(doc["bucket"])
+    if older:
+        for doc in await collection.find({"agency_id": agency_id, "bucket": {"$in": older}}):
+            out += [(str(p["nip"]), p.get("follow_up")) for p in BUCKETS.records(doc)]
+    return sorted(out)
 
 
 async def count_candidates(uow: UnitOfWork, agency_id: str) -> int:

@@ -15,6 +15,7 @@ from mutasi.placement.adapters.pool_store import candidate_docs as candidate_doc
 from mutasi.placement.adapters.pool_store import candidates_by_key as candidates_by_key
 from mutasi.placement.adapters.pool_store import count_candidates as count_candidates
 from mutasi.placement.adapters.pool_store import flag_candidate as flag_candidate
+from mutasi.placement.adapters.pool_store import pool_people as pool_people
 from mutasi.placement.adapters.pool_store import save_candidate as save_candidate
 from mutasi.placement.adapters.pool_store import save_candidates as save_candidates
 from mutasi.placement.adapters.round_store import ROUND_INDEXES

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mutasi.chassis.collector import collector_paused
 from mutasi.chassis.http import Caller
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import EligibilityPolicy, move_kind
@@ -33,7 +34,14 @@ from mutasi.placement.service_layer.shared import idempotent, policy_of, remembe
 async def plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) -> dict[str, Any]:
     """Read the round and its pool, solve and explain with no transaction open (a transaction idle for 60 s is
     aborted by the database, and a province plan computes for longer), then write the plan in one transaction if
-    the round is still as it was read (else 409: plan again)."""
+    the round is still as it was read (else 409: plan again). The cyclic collector is paused meanwhile: everything
+    a plan builds lives until it ends, and walking it again and again made a province plan grow faster than its
+    size."""
+    with collector_paused():
+        return await _plan(deps, caller, round_id, options)
+
+
+async def _plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions) -> dict[str, Any]:
     async with deps.uow() as uow:
         r = await deps.store.get_round_to_plan(uow, caller.agency_id, round_id)  # a new plan replaces every entry
         policy = await policy_of(uow, deps, r.agency_id)

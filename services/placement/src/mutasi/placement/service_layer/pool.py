@@ -99,14 +99,18 @@ async def load_pool(store: Store, uow: UnitOfWork, r: Round) -> PoolView:
                        [p for p in all_posts if r.in_scope(p.unit_id)])  # fmt: skip
 
 
-async def pool_members(store: Store, uow: UnitOfWork, r: Round) -> list[dict[str, Any]]:
-    """The pool snapshots of the round's people (every agency of a province round), as stored: who the round
-    concerns, without building candidates or reading posts (the announcement's notices need only this)."""
-    out = []
+async def pool_members(store: Store, uow: UnitOfWork, r: Round) -> list[tuple[str, str | None]]:
+    """NIP and follow-up flag of the round's people (every agency of a province round): who the round concerns,
+    without building candidates or reading posts (the announcement's notices need only this). A round over every
+    unit reads them without decoding anyone's snapshot; a round over some units reads the snapshots' units."""
+    out: list[tuple[str, str | None]] = []
     for agency_id in r.agencies if r.cross_agency else (r.agency_id,):
+        if not r.scope_units:
+            out += await store.pool_people(uow, agency_id)
+            continue
         for doc in await store.candidate_docs(uow, agency_id):
             if r.in_scope(qualified(agency_id, doc["unit_id"]) if r.cross_agency else doc["unit_id"]):
-                out.append(doc)
+                out.append((doc["nip"], doc.get("follow_up")))
     return out
 
 

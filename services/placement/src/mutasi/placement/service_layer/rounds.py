@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from mutasi.chassis.collector import collector_paused
 from mutasi.chassis.http import Caller
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts import topics
@@ -47,7 +48,7 @@ async def announce(deps: Deps, caller: Caller, cmd: AnnounceRound, key: str | No
             cmd.agencies,
         )  # fmt: skip
         await deps.store.save_round(uow, r)
-        notices = [views.notice(r, d["nip"], d.get("follow_up")) for d in await pool_members(deps.store, uow, r)]
+        notices = [views.notice(r, nip, flag) for nip, flag in await pool_members(deps.store, uow, r)]
         if notices:
             await deps.store.add_notices(uow, notices)
         payload = RoundAnnouncedV1(
@@ -134,7 +135,13 @@ async def approve(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
 
 
 async def decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
-    """One decision and one `mutation-decided` per move of the approved plan."""
+    """One decision and one `mutation-decided` per move of the approved plan (the cyclic collector paused, as for
+    a plan: a province round decides ~4,000 people at once)."""
+    with collector_paused():
+        return await _decide(deps, caller, round_id)
+
+
+async def _decide(deps: Deps, caller: Caller, round_id: str) -> dict[str, Any]:
     async with deps.uow() as uow:
         r = await deps.store.get_round_moves(uow, caller.agency_id, round_id)
         old = r.state.value
