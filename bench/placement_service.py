@@ -303,7 +303,9 @@ async def _use_case(out: dict[str, Any], steps: Steps, name: str, call: Any) -> 
         sys.stderr.write(text.getvalue())
     out[f"{name}_seconds"] = round(time.perf_counter() - started, 3)
     out[f"{name}_steps"] = steps.take()
-    sys.stderr.write(f"placement.service_round {name}: {out[f'{name}_seconds']} s {out[f'{name}_steps']}\n")
+    out[f"{name}_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # so far
+    sys.stderr.write(f"placement.service_round {name}: {out[f'{name}_seconds']} s, peak RSS so far "
+                     f"{out[f'{name}_peak_rss_mb']} MB {out[f'{name}_steps']}\n")  # fmt: skip
     return result
 
 
