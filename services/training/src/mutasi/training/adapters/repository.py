@@ -553,6 +553,11 @@ async def settle_colleagues(uow: UnitOfWork, agency_id: str) -> int:
         raise OperationFailure("colleague arrivals settled by another writer", code=WRITE_CONFLICT)
     newest = _newest_arrivals(found)
     nips = sorted(newest)
+    # the units they arrive in first: someone assessed again is mostly still there, and found by their bucket,
+    # not by `$in` over `nips`, which the stand-in matches value by value against every element of each bucket
+    # it finds (thousands of NIPs against a whole agency's buckets: seconds of its CPU per settle)
+    units = sorted({str(r["unit_id"]) for r in newest.values()})
+    await COLLEAGUE_BUCKETS.find_buckets(uow, {"agency_id": agency_id, "unit_id": {"$in": units}})
     stored = await COLLEAGUE_BUCKETS.get(uow, (agency_id,), nips)
     fresh = [newest[nip] for nip in nips if not ((old := stored.get(nip)) and old["as_of"] > newest[nip]["as_of"])]
     await COLLEAGUE_BUCKETS.save(uow, fresh, stored=nips, top_up=False)
