@@ -278,7 +278,8 @@ async def handler_rate(mongo_uri: str, n: int) -> float:
         book, people, payloads = decided_payloads(n)
         async with kit.uow() as uow:
             await TrainingRepository(uow, "sumbar").save_offerings(book.offerings.values())
-            await save_colleagues(uow, [("sumbar", c, datetime(2026, 1, 1, tzinfo=UTC)) for c in people])
+            mentors = [("sumbar", c, datetime(2026, 1, 1, tzinfo=UTC)) for c in people]
+            await save_colleagues(uow, mentors, settle_from=1)  # in their units now, not in the timed decisions
             await uow.commit()
         deps = kit.deps(Deps)
         subscribers = Subscribers(deps.service, deps.metrics)
