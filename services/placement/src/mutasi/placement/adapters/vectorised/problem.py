@@ -8,8 +8,9 @@ they are, and the greedy baseline runs on them (`greedy_arcs`, the same picks as
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -108,6 +109,7 @@ class ArcOptions(OptionTable):
         self._units = list(units)
         self._post_ids = list(post_ids)
         self._post_row = {p: j for j, p in enumerate(self._post_ids)}
+        self._made: dict[str, tuple[PlanProblem, Any]] = {}  # flow_arcs and gates of the last problem asked
         moves = np.flatnonzero(~self._stay)  # person i's moves are best[starts[i] - i : starts[i + 1] - i - 1]
         self._best = moves[np.lexsort((moves, -self._score[moves], self._person[moves]))]  # an array: ~2.9 M ints
 
@@ -148,9 +150,21 @@ class ArcOptions(OptionTable):
         return [self._option(k) for k in [s, *sorted(best)]]
 
     # --- the arrays the solver and the baseline use ----------------------------------------------------------
+    def _once(self, name: str, problem: PlanProblem, make: Callable[[PlanProblem], Any]) -> Any:
+        """`make(problem)`, made once per problem: the solver and the greedy baseline both ask (nothing changes
+        the arrays they are given)."""
+        made = self._made.get(name)
+        if made is None or made[0] is not problem:
+            made = self._made[name] = (problem, make(problem))
+        return made[1]
+
     def flow_arcs(self, problem: PlanProblem) -> FlowArcs:
         """The arcs `ortools_solver` makes from `problem.options` when it is a dict: arc k is `option_at(k)`,
         posts numbered in id order."""
+        arcs: FlowArcs = self._once("flow_arcs", problem, self._flow_arcs)
+        return arcs
+
+    def _flow_arcs(self, problem: PlanProblem) -> FlowArcs:
         ids = sorted(problem.capacity)
         rank = {p: n for n, p in enumerate(ids)}
         renumber = np.array([rank.get(p, -1) for p in self._post_ids], dtype=np.int64)
@@ -169,6 +183,10 @@ class ArcOptions(OptionTable):
     def gates(self, problem: PlanProblem) -> tuple[I64, I64]:
         """Per arc the capped unit it leaves (-1 if none; index into the capped units in id order), and each capped
         unit's cap — `ortools_solver`'s gates of the same options."""
+        gates: tuple[I64, I64] = self._once("gates", problem, self._gates)
+        return gates
+
+    def _gates(self, problem: PlanProblem) -> tuple[I64, I64]:
         units = sorted(problem.max_leavers)
         index = {u: n for n, u in enumerate(units)}
         person_gate = np.array([index.get(u, -1) for u in self._units], dtype=np.int64)
@@ -186,4 +204,5 @@ class ArcOptions(OptionTable):
         arcs = self.flow_arcs(problem)
         gate, caps = self.gates(problem) if problem.max_leavers else (None, None)
         chosen = greedy_arcs(BuiltArcs(arcs, 0, self._stay), gate, caps)
+        self._made.clear()  # the baseline comes after the solve: nothing asks for these arrays again
         return {self._nips[i]: self._option(int(k)) for i, k in enumerate(chosen.tolist())}
