@@ -65,8 +65,11 @@ KEYED_ASSESSMENT_BUCKETS = Buckets(KEYED_ASSESSMENTS, "assessment_id", size=BUCK
 
 
 def _split(doc: Doc) -> tuple[Doc, Doc | None]:
-    """An employee document as the service layer sees it → its registry record and its result record (or None)."""
-    return {k: v for k, v in doc.items() if k not in RESULT_FIELDS}, _result_of(doc)
+    """An employee document as the service layer sees it → its registry record and its result record (or None).
+    A document without result fields is its own registry record (the buckets keep what they are given, as for
+    every record saved)."""
+    result = _result_of(doc)
+    return (doc if result is None else {k: v for k, v in doc.items() if k not in RESULT_FIELDS}), result
 
 
 def _result_of(doc: Doc) -> Doc | None:
