@@ -272,7 +272,21 @@ class Buckets:
     def _keys(self, doc: Doc) -> list[str]:
         if self.layout.keys:
             return [str(k) for k in doc[self.layout.keys]]
+        items = doc.get(self.layout.items)
+        if self.layout.by_key and isinstance(items, bytes | bytearray):  # the map's keys, its records left raw
+            return [str(k) for k in unpack_lazily(items)]
         return [str(r[self.key]) for r in self.records(doc)]
+
+    def _past_its_end(self, doc: Doc, adding: list[Doc]) -> bool:
+        """`adding` are all above the bucket's greatest key and do not fit in it ("split"). Its size is read from
+        its count when the layout keeps one, so a packed bucket is not decoded for it."""
+        if not adding:
+            return False
+        lay = self.layout
+        n = int(doc[lay.count]) if lay.count and lay.count in doc else len(self.records(doc))
+        return (
+            0 < n and n + len(adding) > self.size and min(str(r[self.key]) for r in adding) > str(doc[lay.last or ""])
+        )
 
     def _record(self, doc: Doc, key: str) -> Doc | None:
         if self.layout.by_key:
@@ -669,24 +683,19 @@ class Buckets:
                 homeless.append(record)
         collection = uow.collection(self.collection)
         for name in sorted(set(into) | set(changed)):
-            doc = self._doc(held, name)
-            had, adding = self.records(doc), into.get(name, [])
-            if (
-                name not in changed
-                and had
-                and len(had) + len(adding) > self.size
-                and min(str(r[self.key]) for r in adding) > str(doc[self.layout.last or ""])
-            ):
-                # only keys above its greatest, and no room: the bucket stays as stored and they start new ones
-                # (a batch of new keys in key order rewrites nothing already stored)
+            adding = into.get(name, [])
+            if name not in changed and self._past_its_end(held.docs[name], adding):
+                # only keys above its greatest, and no room: the bucket stays as stored (not even decoded) and they
+                # start new ones (a batch of new keys in key order rewrites nothing already stored)
                 adding.sort(key=lambda r: str(r[self.key]))
                 fresh = [self._new_doc(scope, part) for part in _even(adding, self.size)]
                 await collection.insert_many([self._stored(d) for d in fresh])
                 for extra in fresh:
                     self._keep(held, scope, self._name(extra), extra)
                 continue
+            doc = self._doc(held, name)
             held.packed.pop(name, None)
-            records = sorted([*had, *adding], key=lambda r: str(r[self.key]))
+            records = sorted([*self.records(doc), *adding], key=lambda r: str(r[self.key]))
             parts = _even(records, self.size)
             lower = min(doc[first], str(records[0][self.key]))  # a key below every bucket lowers the first's
             self._fill_doc(doc, parts[0])
