@@ -285,7 +285,7 @@ class Buckets:
         lay = self.layout
         n = int(doc[lay.count]) if lay.count and lay.count in doc else len(self.records(doc))
         return (
-            0 < n and n + len(adding) > self.size and min(str(r[self.key]) for r in adding) > str(doc[lay.last or ""])
+            n > 0 and n + len(adding) > self.size and min(str(r[self.key]) for r in adding) > str(doc[lay.last or ""])
         )
 
     def _record(self, doc: Doc, key: str) -> Doc | None:
