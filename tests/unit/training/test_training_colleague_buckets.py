@@ -21,6 +21,7 @@ from mutasi.training.adapters.repository import (
     bucket_old_colleagues,
     save_colleagues,
     settle_colleagues,
+    settle_quiet_arrivals,
 )
 from mutasi.training.domain.mentor import Colleague
 from tests.support.memory_db import MemoryDatabase
@@ -84,6 +85,20 @@ async def test_arrivals_go_into_their_units_once_enough_wait_and_the_newest_pict
         assert [c.nip for c in await repo.colleagues("u2")] == [colleague(0).nip]  # the newest of three pictures
         assert colleague(1).nip in [c.nip for c in await repo.colleagues("u1")]  # an older picture never wins
         assert await repo.colleagues("u3") == []
+
+
+async def test_arrivals_that_stopped_coming_are_settled_by_the_periodic_task_one_agency_at_a_time() -> None:
+    db = await database()
+    for agency in (AGENCY, "padang"):
+        async with db.uow("training") as uow:
+            await save_colleagues(uow, [(agency, colleague(i, unit="u1"), T0) for i in range(3)])
+            await uow.commit()
+    assert await settle_quiet_arrivals(lambda: db.uow("training"), quiet_s=3600) == 0  # still arriving
+    assert await db.raw(ARRIVALS).count({}) == 2
+    assert await settle_quiet_arrivals(lambda: db.uow("training"), quiet_s=0) == 6
+    assert await db.raw(ARRIVALS).count({}) == 0
+    assert sorted((b["agency_id"], b["size"]) for b in await db.raw(COLLEAGUES).find({})) == [
+        ("padang", 3), (AGENCY, 3)]  # fmt: skip
 
 
 async def test_a_batch_of_decisions_reads_the_arrivals_of_its_agencies_first() -> None:

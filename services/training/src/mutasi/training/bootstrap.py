@@ -20,6 +20,7 @@ from mutasi.training.adapters.repository import (
     bucket_old_colleagues,
     move_seats,
     save_colleagues,
+    settle_quiet_arrivals,
 )
 from mutasi.training.adapters.spreadsheets import attendance_workbook, read_catalogue
 from mutasi.training.domain.covering import Coverer, GreedyCoverer, MemoCoverer
@@ -77,6 +78,12 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     kit.map_error(Conflict, 409)
     if settings.metrics_refresh_s > 0:
         kit.every(settings.metrics_refresh_s, lambda: refresh_gauges(kit, deps), name="training-gauges")
+    if (quiet := settings.colleagues_settle_after_s) > 0:  # arrivals the last assessments left, settled meanwhile
+
+        async def settle_quiet() -> None:
+            await settle_quiet_arrivals(kit.uow, quiet)
+
+        kit.every(quiet, settle_quiet, name="training-arrivals")
     return kit.build_app(
         routers=[routes.router],
         title="Mutasi training",

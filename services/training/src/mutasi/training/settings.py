@@ -62,6 +62,12 @@ class TrainingSettings(ServiceSettings):
         "assessment-completed batch put them into their units; any read of the agency's colleagues does it first "
         "whatever their number. Larger: fewer, fuller buckets written per person, larger transactions (ADR 25).",
     )
+    colleagues_settle_after_s: float = Field(
+        30.0,
+        ge=0,
+        description="An agency's arrivals left waiting this long after its last one are settled by a periodic task "
+        "(checked as often), not inside a later batch of decisions. 0: only by count and before reads.",
+    )
     colleague_moves_fold_at: int = Field(
         2000,
         ge=0,

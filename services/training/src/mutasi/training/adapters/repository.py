@@ -564,6 +564,28 @@ async def settle_colleagues(uow: UnitOfWork, agency_id: str) -> int:
     return len(fresh)
 
 
+async def settle_quiet_arrivals(begin: Callable[[], UnitOfWork], quiet_s: float) -> int:
+    """Settle each agency whose newest arrival is at least `quiet_s` old (its assessments have stopped coming), one
+    transaction per agency, so what the last batches left waiting is not settled inside a later batch of decisions.
+    An agency another writer is settling is left for the next run. Returns how many records were written."""
+    async with begin() as uow:
+        found = await uow.collection(ARRIVALS).find({}, fields=["agency_id", "at"])
+    newest: dict[str, str] = {}
+    for d in found:
+        newest[d["agency_id"]] = max(newest.get(d["agency_id"], ""), d["at"])
+    cutoff = (datetime.now(UTC) - timedelta(seconds=quiet_s)).isoformat()
+    written = 0
+    for agency_id in sorted(a for a, at in newest.items() if at <= cutoff):
+        try:
+            async with begin() as uow:
+                written += await settle_colleagues(uow, agency_id)
+                await uow.commit()
+        except Exception as exc:
+            if not (is_transient(exc) or is_duplicate_key(exc)):
+                raise
+    return written
+
+
 async def bucket_old_colleagues(begin: Callable[[], UnitOfWork], chunk: int = 2000) -> int:
     """Move colleagues still kept one document per person (before ADR 25) or in an agency's buckets (before its
     update) into the units' buckets, about `chunk` per transaction; the newer picture of a person (`as_of`) wins
