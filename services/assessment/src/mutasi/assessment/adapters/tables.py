@@ -27,6 +27,8 @@ def normalise_header(name: Any) -> str:
 
 def cell_text(value: Any) -> str | None:
     """Spreadsheet values as the text a user would see: dates ISO, whole floats without '.0'."""
+    if type(value) is str:  # every cell of a CSV
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -64,8 +66,10 @@ class UploadRows:
 def _rows(header: list[str], values: Iterator[Sequence[Any]]) -> Iterator[Cells]:
     """Rows keyed by header; trailing blank rows are dropped, blank rows between data keep their number."""
     blanks: list[Cells] = []
+    named = [(i, h) for i, h in enumerate(header) if h]
     for raw in values:
-        cells = {h: cell_text(raw[i]) if i < len(raw) else None for i, h in enumerate(header) if h}
+        width = len(raw)
+        cells = {h: cell_text(raw[i]) if i < width else None for i, h in named}
         if all(v is None for v in cells.values()):
             blanks.append(cells)
             continue

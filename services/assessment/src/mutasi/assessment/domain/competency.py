@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -61,6 +62,7 @@ class Group(StrEnum):
     TECHNICAL = "teknis"
 
 
+@functools.cache  # a handful of codes, asked for every competency of every person assessed
 def group_of(code: str) -> Group:
     """Which SKJ group a competency code belongs to."""
     if code in MANAGERIAL:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -48,7 +49,12 @@ def read_levels(r: RowReader, codes: Iterable[str], required: bool) -> dict[str,
 
 def technical_columns(cells: Mapping[str, str | None]) -> list[str]:
     """Every tek_* column of the file (technical competencies are free codes)."""
-    return [c for c in cells if c.startswith(TECHNICAL_PREFIX) and len(c) > len(TECHNICAL_PREFIX)]
+    return list(_technical(tuple(cells)))
+
+
+@functools.lru_cache(maxsize=64)  # every row of a file has the same columns
+def _technical(columns: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c for c in columns if c.startswith(TECHNICAL_PREFIX) and len(c) > len(TECHNICAL_PREFIX))
 
 
 def post_from_row(

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from mutasi.assessment.domain.cells import RowError
 from mutasi.assessment.domain.rows import Cells, RowsOutcome, header_errors
 from mutasi.assessment.service_layer.deps import Deps
-from mutasi.assessment.service_layer.policy import policy_for
+from mutasi.assessment.service_layer.policy import Policy, policy_for
 from mutasi.assessment.service_layer.store_assessments import store_assessments, validate_assessments
 from mutasi.assessment.service_layer.store_employees import store_employees, validate_employees
 from mutasi.assessment.service_layer.store_posts import store_posts, validate_posts
@@ -69,22 +69,29 @@ async def run_import(
             return earlier
     async with deps.uow() as uow:
         policy = await policy_for(uow, req.agency_id, deps.defaults)
-    validate, store = STEPS[req.kind]
-    outcome: RowsOutcome[Any] = RowsOutcome(errors=header_errors(req.kind, req.header))
     # The file's rows are read, checked and stored with the cyclic collector paused: every row's objects live until
     # the import ends, and the collector otherwise walks that growing heap again and again (~17% of an import's
-    # CPU in-process; libs/chassis/README.md, "Running a service"). Objects are still freed when unreferenced.
+    # CPU in-process; libs/chassis/README.md, "Running a service"). Objects are still freed when unreferenced, and
+    # the rows are dropped before the collector resumes, so its first pass has little left to walk.
     with collector_paused():
-        if not outcome.errors:
-            outcome = await validate(deps, policy, req.agency_id, req.rows)
-        if not outcome.errors and outcome.rows_read == 0:
-            outcome.errors.append(NO_ROWS)
-        import_id = import_id or uuid.uuid4().hex
-        if progress is not None:
-            await progress.report(rows_read=outcome.rows_read, rows_accepted=len(outcome.accepted),
-                                  rows_rejected=len(outcome.rejected_rows))  # fmt: skip
-        stored = bool(outcome.accepted) and (not outcome.errors or req.accept_partial)
-        counts = await store(deps, policy, req.agency_id, outcome.accepted, import_id) if stored else {}
+        return await _validated_and_stored(deps, req, policy, import_id, progress)
+
+
+async def _validated_and_stored(
+    deps: Deps, req: ImportRequest, policy: Policy, import_id: str | None, progress: Progress | None
+) -> dict[str, Any]:
+    validate, store = STEPS[req.kind]
+    outcome: RowsOutcome[Any] = RowsOutcome(errors=header_errors(req.kind, req.header))
+    if not outcome.errors:
+        outcome = await validate(deps, policy, req.agency_id, req.rows)
+    if not outcome.errors and outcome.rows_read == 0:
+        outcome.errors.append(NO_ROWS)
+    import_id = import_id or uuid.uuid4().hex
+    if progress is not None:
+        await progress.report(rows_read=outcome.rows_read, rows_accepted=len(outcome.accepted),
+                              rows_rejected=len(outcome.rejected_rows))  # fmt: skip
+    stored = bool(outcome.accepted) and (not outcome.errors or req.accept_partial)
+    counts = await store(deps, policy, req.agency_id, outcome.accepted, import_id) if stored else {}
     result = _result(req, import_id, outcome, stored, counts)
     await _log(deps, req, result, outcome)
     deps.telemetry.import_rows(req.agency_id, req.kind, len(outcome.accepted), len(outcome.rejected_rows))
