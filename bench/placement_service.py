@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -283,8 +284,27 @@ class _TimedSolver:
 PROFILE = os.environ.get("BENCH_SERVICE_PROFILE", "")  # e.g. "plan,decide": cProfile of the event loop's thread
 
 
+def _database_pid() -> int | None:
+    """The SecantusDB this process started (its CPU is the database's share of a use case)."""
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            if b"secantus" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return int(pid)
+    return None
+
+
+def _cpu_s(pid: int | None) -> float:
+    """CPU seconds (user + system) of a process so far: unlike wall time, barely moved by other work on the machine."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _use_case(out: dict[str, Any], steps: Steps, name: str, call: Any) -> Any:
     steps.take()
+    db_pid = _database_pid()
+    cpu, db_cpu = time.process_time(), _cpu_s(db_pid)
     profile = None
     if name in PROFILE.split(","):
         import cProfile
@@ -302,10 +322,13 @@ async def _use_case(out: dict[str, Any], steps: Steps, name: str, call: Any) -> 
         pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(30)
         sys.stderr.write(text.getvalue())
     out[f"{name}_seconds"] = round(time.perf_counter() - started, 3)
+    out[f"{name}_cpu_seconds"] = round(time.process_time() - cpu, 3)  # this process, every thread
+    out[f"{name}_db_cpu_seconds"] = round(_cpu_s(db_pid) - db_cpu, 3)
     out[f"{name}_steps"] = steps.take()
     out[f"{name}_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # so far
-    sys.stderr.write(f"placement.service_round {name}: {out[f'{name}_seconds']} s, peak RSS so far "
-                     f"{out[f'{name}_peak_rss_mb']} MB {out[f'{name}_steps']}\n")  # fmt: skip
+    cpu_s, db_s, rss = out[f"{name}_cpu_seconds"], out[f"{name}_db_cpu_seconds"], out[f"{name}_peak_rss_mb"]
+    sys.stderr.write(f"placement.service_round {name}: {out[f'{name}_seconds']} s (CPU {cpu_s} s, database CPU "
+                     f"{db_s} s), peak RSS so far {rss} MB {out[f'{name}_steps']}\n")  # fmt: skip
     return result
 
 
@@ -328,7 +351,8 @@ def run_service(sizes: list[int] | None = None) -> list[dict[str, Any]]:
         for stage in ("generate", "seed", "announce", "preferences", "close", "plan", "approve_andi", "approve_beni",
                       "decide"):  # fmt: skip
             out.append({**base, "metric": f"{stage}_seconds", "value": result[f"{stage}_seconds"], "unit": "s",
-                        "steps": result.get(f"{stage}_steps", {})})  # fmt: skip
+                        "steps": result.get(f"{stage}_steps", {}), "cpu_seconds": result.get(f"{stage}_cpu_seconds"),
+                        "db_cpu_seconds": result.get(f"{stage}_db_cpu_seconds")})  # fmt: skip
     return out
 
 
