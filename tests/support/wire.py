@@ -96,8 +96,12 @@ async def produce(bootstrap: str, topic: str, body: bytes, key: bytes | None) ->
         await producer.stop()
 
 
-async def consume(bootstrap: str, topic: str, until: Callable[[list[Any]], bool], timeout: float = 20) -> list[Any]:
-    """Read `topic` from the beginning (fresh group) until `until(records)` holds or `timeout` passes."""
+async def consume(bootstrap: str, topic: str, until: Callable[[list[Any]], bool], timeout: float = 60) -> list[Any]:
+    """Read `topic` from the beginning (fresh group) until `until(records)` holds or `timeout` passes. It returns as
+    soon as `until` holds, so the timeout only bounds a failure; it is generous because a fresh group's join on the
+    local broker (Tansu) can take tens of seconds on a loaded machine (a CI run with both test lanes at once once
+    read a dead letter's topic for 20 s and got nothing back, most likely while still joining). Callers that expect
+    nothing pass a short timeout."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
