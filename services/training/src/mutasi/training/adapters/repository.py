@@ -407,13 +407,14 @@ async def _colleagues_in(uow: UnitOfWork, agency_id: str, units: Iterable[str], 
     documents (`moves`, oldest first), the newer picture of a person winning (a moves record on a tie). People
     who moved into the units are checked against their bucket record, wherever it is. Records of other units may be
     among them (someone who left a unit); the caller filters by unit."""
-    wanted = sorted(set(units))
+    unit_set = set(units)
+    wanted = sorted(unit_set)
     # read only, not remembered for a bucket write (nothing here writes them): the unit of work keeps no index of
     # every key read, which cost more client time than the read itself
     buckets = await uow.collection(COLLEAGUES).find({"agency_id": agency_id, "unit_id": {"$in": wanted}})
     stored: dict[str, Doc] = {d["nip"]: d for b in buckets for d in COLLEAGUE_BUCKETS.records(b)}
     newest = _newest_moves(moves)
-    arrived = [n for n, d in newest.items() if d["unit_id"] in set(wanted) and n not in stored]
+    arrived = [n for n, d in newest.items() if d["unit_id"] in unit_set and n not in stored]
     if arrived:
         stored.update(await COLLEAGUE_BUCKETS.get(uow, (agency_id,), arrived))
     out = []
