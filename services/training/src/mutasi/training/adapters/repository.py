@@ -391,15 +391,21 @@ class TrainingRepository:
         await self._c(IMPORTS).insert_one({"agency_id": self.agency_id, **report})
 
 
-def _newest_moves(moves: Iterable[Doc]) -> dict[str, Doc]:
-    """nip -> the newest record of the moves documents (`as_of`; the later document on a tie)."""
+def _newest(documents: Iterable[Iterable[Doc]]) -> dict[str, Doc]:
+    """nip -> the newest of the records, given per document, oldest document first (`as_of`; the later document on
+    a tie)."""
     newest: dict[str, Doc] = {}
-    for doc in moves:  # oldest document first
-        for record in doc["people"]:
+    for records in documents:
+        for record in records:
             old = newest.get(record["nip"])
             if old is None or record["as_of"] >= old["as_of"]:
                 newest[record["nip"]] = record
     return newest
+
+
+def _newest_moves(moves: Iterable[Doc]) -> dict[str, Doc]:
+    """nip -> the newest record of the moves documents (oldest first)."""
+    return _newest(doc["people"] for doc in moves)
 
 
 async def _colleagues_in(uow: UnitOfWork, agency_id: str, units: Iterable[str], moves: Sequence[Doc]) -> list[Doc]:
@@ -531,14 +537,8 @@ async def _arrivals(uow: UnitOfWork, agency_id: str) -> list[Doc]:
 
 
 def _newest_arrivals(found: Iterable[Doc]) -> dict[str, Doc]:
-    """nip -> the newest record of the arrivals documents (`as_of`; the later document on a tie)."""
-    newest: dict[str, Doc] = {}
-    for d in found:  # oldest document first
-        for record in unpack(d["people"]):
-            old = newest.get(record["nip"])
-            if old is None or record["as_of"] >= old["as_of"]:
-                newest[record["nip"]] = record
-    return newest
+    """nip -> the newest record of the arrivals documents (oldest first; their people are packed)."""
+    return _newest(unpack(d["people"]) for d in found)
 
 
 async def settle_colleagues(uow: UnitOfWork, agency_id: str) -> int:
