@@ -72,7 +72,7 @@ from bson.codec_options import CodecOptions
 from bson.errors import InvalidDocument
 from bson.raw_bson import RawBSONDocument
 
-from mutasi.chassis.faults import is_duplicate_key, is_transient
+from mutasi.chassis.faults import in_chunks
 from mutasi.chassis.store import Doc, UnitOfWork, storable
 
 Index = tuple[str, list[tuple[str, int]], bool]
@@ -796,48 +796,43 @@ class Buckets:
         how many records moved. A key already in a bucket keeps the bucket's record (written later, by the bucket
         code) unless `wins(old record, bucketed record)`. Safe to run again and on several replicas at once: a chunk
         that meets another replica's write is read again."""
-        moved = failures = 0
         if source is None:
             order = [(f, 1) for f in (*self.layout.scope, self.key)]
             limit = chunk
         else:
             order = [(f, 1) for f in (*source.layout.scope, source.layout.bucket or source.layout.first or "")]
             limit = max(1, chunk // source.size)
-        while True:
-            try:
-                async with begin() as uow:
-                    docs = await uow.collection(old).find({}, sort=order, limit=limit)
-                    if not docs:
-                        return moved
-                    if source is not None:  # the old buckets go first: a key is in one bucket at a time
-                        for scope in {source.scope_of(d) for d in docs}:
-                            names = [source._name(d) for d in docs if source.scope_of(d) == scope]
-                            await uow.collection(old).delete_many(
-                                {**source._where(scope), order[-1][0]: {"$in": names}}
-                            )
-                        records = [r for d in docs for r in source.records(d)]
-                    else:
-                        records = [{k: v for k, v in d.items() if k != "_id"} for d in docs]
-                    by_scope: dict[tuple[str, ...], list[Doc]] = {}
-                    for r in records:
-                        by_scope.setdefault(self.scope_of(r), []).append(r)
-                    for scope, batch in by_scope.items():
-                        keys = [str(r[self.key]) for r in batch]
-                        there = await self.get(uow, scope, keys)
-                        keep = [
-                            r
-                            for r in batch
-                            if (b := there.get(str(r[self.key]))) is None or (wins is not None and wins(r, b))
-                        ]
-                        await self.save(uow, keep, stored=keys)
-                        if source is None:
-                            await uow.collection(old).delete_many({**self._where(scope), self.key: {"$in": keys}})
-                    await uow.commit()
-                    moved += len(records)
-            except Exception as exc:
-                failures += 1
-                if failures > 5 or not (is_duplicate_key(exc) or is_transient(exc)):
-                    raise
+
+        async def step() -> int | None:
+            async with begin() as uow:
+                docs = await uow.collection(old).find({}, sort=order, limit=limit)
+                if not docs:
+                    return None
+                if source is not None:  # the old buckets go first: a key is in one bucket at a time
+                    for scope in {source.scope_of(d) for d in docs}:
+                        names = [source._name(d) for d in docs if source.scope_of(d) == scope]
+                        await uow.collection(old).delete_many({**source._where(scope), order[-1][0]: {"$in": names}})
+                    records = [r for d in docs for r in source.records(d)]
+                else:
+                    records = [{k: v for k, v in d.items() if k != "_id"} for d in docs]
+                by_scope: dict[tuple[str, ...], list[Doc]] = {}
+                for r in records:
+                    by_scope.setdefault(self.scope_of(r), []).append(r)
+                for scope, batch in by_scope.items():
+                    keys = [str(r[self.key]) for r in batch]
+                    there = await self.get(uow, scope, keys)
+                    keep = [
+                        r
+                        for r in batch
+                        if (b := there.get(str(r[self.key]))) is None or (wins is not None and wins(r, b))
+                    ]
+                    await self.save(uow, keep, stored=keys)
+                    if source is None:
+                        await uow.collection(old).delete_many({**self._where(scope), self.key: {"$in": keys}})
+                await uow.commit()
+                return len(records)
+
+        return await in_chunks(step)
 
 
 def _even(records: list[Doc], size: int) -> list[list[Doc]]:

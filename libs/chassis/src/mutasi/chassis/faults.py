@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 WRITE_CONFLICT = 112
@@ -37,3 +39,23 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, PyMongoError):
         return exc.has_error_label("UnknownTransactionCommitResult")
     return False
+
+
+async def in_chunks(step: Callable[[], Awaitable[int | None]], failures_allowed: int = 5) -> int:
+    """Run `step` again and again until it returns None; returns the sum of what it returned. Each `step` is one
+    transaction that moves one chunk of stored records (a layout migration) and returns how many it moved, or
+    None when nothing is left. Two replicas may migrate at once, so a step that fails on a write conflict, a
+    duplicate key (the other replica moved the same records) or an outage is run again; more than
+    `failures_allowed` such failures in all, or any other error, is raised."""
+    moved = failures = 0
+    while True:
+        try:
+            done = await step()
+        except Exception as exc:
+            failures += 1
+            if failures > failures_allowed or not (is_duplicate_key(exc) or is_transient(exc)):
+                raise
+            continue
+        if done is None:
+            return moved
+        moved += done

@@ -10,6 +10,7 @@ from typing import Any
 from mutasi.assessment.adapters.documents import post_from_doc
 from mutasi.assessment.domain.competency import CompetencyStandard, Post
 from mutasi.chassis.buckets import Buckets, Layout, pack
+from mutasi.chassis.faults import in_chunks
 from mutasi.chassis.store import UnitOfWork
 
 Doc = dict[str, Any]
@@ -290,28 +291,25 @@ async def bucket_old_documents(begin: Callable[[], UnitOfWork], batch: int = 200
     buckets that kept results inside; about `batch` records per transaction. Returns how many moved. Safe to run
     again and on two replicas at once: a record another replica moved meanwhile is replaced in its bucket, not
     duplicated, and a conflict only repeats the batch."""
-    moved, failures = 0, 0
-    moved += await _split_results_out(begin)
+    moved = await _split_results_out(begin)
     for old, buckets in ((OLD_EMPLOYEES, EMPLOYEE_BUCKETS), (OLD_ASSESSMENTS, ASSESSMENT_BUCKETS)):
-        while True:
+
+        async def step(old: str = old, buckets: Buckets = buckets) -> int | None:
             async with begin() as uow:
                 docs = await uow.collection(old).find({}, sort=[("agency_id", 1), (buckets.key, 1)], limit=batch)
                 if not docs:
-                    break
-                try:
-                    if buckets is EMPLOYEE_BUCKETS:
-                        await save_employees(uow, docs)
-                    else:
-                        await buckets.save(uow, docs)
-                    for agency_id in {d["agency_id"] for d in docs}:
-                        keys = [d[buckets.key] for d in docs if d["agency_id"] == agency_id]
-                        await uow.collection(old).delete_many({"agency_id": agency_id, buckets.key: {"$in": keys}})
-                    await uow.commit()
-                    moved += len(docs)
-                except Exception:
-                    failures += 1
-                    if failures > 5:  # not a race with another replica
-                        raise
+                    return None
+                if buckets is EMPLOYEE_BUCKETS:
+                    await save_employees(uow, docs)
+                else:
+                    await buckets.save(uow, docs)
+                for agency_id in {d["agency_id"] for d in docs}:
+                    keys = [d[buckets.key] for d in docs if d["agency_id"] == agency_id]
+                    await uow.collection(old).delete_many({"agency_id": agency_id, buckets.key: {"$in": keys}})
+                await uow.commit()
+                return len(docs)
+
+        moved += await in_chunks(step)
     for keyed, ranges in (
         (KEYED_EMPLOYEE_BUCKETS, EMPLOYEE_BUCKETS),
         (KEYED_RESULT_BUCKETS, RESULT_BUCKETS),

@@ -11,7 +11,7 @@ from typing import Any
 from pymongo.errors import OperationFailure
 
 from mutasi.chassis.buckets import Buckets, Layout, pack, unpack
-from mutasi.chassis.faults import WRITE_CONFLICT, is_duplicate_key, is_transient
+from mutasi.chassis.faults import WRITE_CONFLICT, in_chunks, is_duplicate_key, is_transient
 from mutasi.chassis.store import Doc, UnitOfWork, storable
 from mutasi.training.adapters import documents as docs
 from mutasi.training.domain.catalogue import Catalogue, Offering
@@ -463,34 +463,27 @@ async def move_seats(begin: Callable[[], UnitOfWork], chunk: int = 2000) -> int:
     """Move seats still kept one document per session (before ADR 26) into their agency's seat book, about `chunk`
     per transaction, deleting what moved; a session the book already counts keeps the book's count (written
     later, by this code). Safe to repeat and on several replicas. Returns how many moved."""
-    moved = failures = 0
-    while True:
-        try:
-            async with begin() as uow:
-                found = await uow.collection(OLD_SEATS).find(
-                    {}, sort=[("agency_id", 1), ("session_id", 1)], limit=chunk
+
+    async def step() -> int | None:
+        async with begin() as uow:
+            found = await uow.collection(OLD_SEATS).find({}, sort=[("agency_id", 1), ("session_id", 1)], limit=chunk)
+            if not found:
+                return None
+            by_agency: dict[str, dict[str, int]] = {}
+            for d in found:
+                by_agency.setdefault(d["agency_id"], {})[d["session_id"]] = d["taken"]
+            for agency_id, old in by_agency.items():
+                book = await uow.collection(SEAT_BOOKS).find_one({"agency_id": agency_id})
+                taken = {**old, **{r["session_id"]: r["taken"] for r in (book or {}).get("seats", [])}}
+                rows = [{"session_id": sid, "taken": n} for sid, n in sorted(taken.items())]
+                await uow.collection(SEAT_BOOKS).update_one({"agency_id": agency_id}, {"$set": {"seats": rows}}, True)
+                await uow.collection(OLD_SEATS).delete_many(
+                    {"agency_id": agency_id, "session_id": {"$in": sorted(old)}}
                 )
-                if not found:
-                    return moved
-                by_agency: dict[str, dict[str, int]] = {}
-                for d in found:
-                    by_agency.setdefault(d["agency_id"], {})[d["session_id"]] = d["taken"]
-                for agency_id, old in by_agency.items():
-                    book = await uow.collection(SEAT_BOOKS).find_one({"agency_id": agency_id})
-                    taken = {**old, **{r["session_id"]: r["taken"] for r in (book or {}).get("seats", [])}}
-                    rows = [{"session_id": sid, "taken": n} for sid, n in sorted(taken.items())]
-                    await uow.collection(SEAT_BOOKS).update_one(
-                        {"agency_id": agency_id}, {"$set": {"seats": rows}}, True
-                    )
-                    await uow.collection(OLD_SEATS).delete_many(
-                        {"agency_id": agency_id, "session_id": {"$in": sorted(old)}}
-                    )
-                await uow.commit()
-                moved += len(found)
-        except Exception as exc:
-            failures += 1
-            if failures > 5 or not (is_duplicate_key(exc) or is_transient(exc)):
-                raise
+            await uow.commit()
+            return len(found)
+
+    return await in_chunks(step)
 
 
 async def save_colleagues(
