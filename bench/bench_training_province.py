@@ -6,7 +6,14 @@ stores POOL possible mentors spread over the 20 province agencies by weight (uni
 BKD's round (source and target agency drawn independently from the 19 regencies/cities, as ADR 25 measured) to the
 handler in batches of 500, then 500 of one agency's own round, and prints JSON lines: decisions/s per batch and in
 all, the client's and the database's CPU seconds, the documents written and read per decision, and the load.
-SPY (a file prefix): py-spy profiles of both processes during the BKD decisions (`/tmp/spy/bin/py-spy`).
+SPY (a file prefix): py-spy profiles of both processes during the BKD decisions (`/tmp/spy/bin/py-spy`, `--idle`, so
+a thread waiting shows where it waits).
+
+Side by side with the local stack's database (docs/bench-round.md, "Training's stage"):
+- `BENCH_SECANTUS_STORES=memory,disk` runs the whole measurement on each store in turn in one process; "disk" is how
+  `mutasi stack up` runs SecantusDB (a data directory, `--sync-on-commit`: the log fsynced on every commit);
+- `BENCH_TRAINING_POOL=ingest` builds the pool as the stack does (assessment-completed batches through the consume
+  path: inbox, arrivals, settled into the unit buckets) instead of writing the buckets directly (`buckets`).
 
 Also `python -m bench training_province` (not in the default `make bench`: a 20,000-colleague pool, 1,000 decisions)."""
 
@@ -25,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_training import catalogue, moves
-from bench.handler_rig import consume_rate, database_settings, records, secantus, started, valid_nip
+from bench.handler_rig import STORES, consume_rate, database_settings, records, secantus, started, store_kind, valid_nip
 from bench.province import WEIGHTS
 from mutasi.chassis import mongo
 from mutasi.training.domain.competency import MANAGERIAL, SOCIO_CULTURAL
@@ -59,12 +66,18 @@ UNIT_PATTERN = [
     210,
     60,
 ]
+# BENCH_TRAINING_POOL: "buckets" writes the pool straight into the unit buckets; "ingest" sends it through the
+# assessment-completed handler as the stack does (inbox, arrivals, settling)
+POOL_PATH = os.environ.get("BENCH_TRAINING_POOL", "buckets")
 COUNTED: collections.Counter[str] = collections.Counter()  # "written" / "read" documents
 
 
 def count_io() -> None:
     """Count documents written and read through the chassis's collection wrapper (the bench's own instrument)."""
     c = mongo.MongoCollection
+    if getattr(c, "_bench_counted", False):  # once per process (a second store in the same run)
+        return
+    c._bench_counted = True  # type: ignore[attr-defined]
     find, insert_many, replace_one, update_one, bulk_upsert, delete_many = (
         c.find, c.insert_many, c.replace_one, c.update_one, c.bulk_upsert, c.delete_many,
     )  # fmt: skip
@@ -197,6 +210,33 @@ async def fill(kit: Any, people: dict[str, list[Colleague]]) -> float:
     return time.perf_counter() - started_at
 
 
+async def ingest(kit: Any, people: dict[str, list[Colleague]], handler: Any, size: int) -> float:
+    """The pool as the stack builds it: `assessment-completed` events through the consume path in batches of
+    `size` (inbox, one packed arrivals document per agency, settled into the unit buckets by count and before the
+    first read), interleaved across agencies as the agencies' uploads arrive."""
+    from mutasi.contracts import topics
+    from mutasi.contracts.common import PostRef
+    from mutasi.contracts.examples import PAYLOADS
+    from mutasi.training.adapters.repository import settle_quiet_arrivals
+
+    base = PAYLOADS[topics.ASSESSMENT_COMPLETED.name]
+    kinds = ("pelaksana", "fungsional", "administrator")
+    recs = []
+    for agency, colleagues in people.items():
+        for c in colleagues:
+            post = PostRef(post_id=c.post_id, post_name="Jabatan", unit_id=c.unit_id, unit_name=c.unit_id,
+                           post_type=kinds[(c.post_rank or 1) - 1])  # fmt: skip
+            update = {"nip": c.nip, "name": c.name, "current_post": post, "competencies": dict(c.levels),
+                      "assessment_id": f"as-{c.nip}"}  # fmt: skip
+            payload = base.model_copy(update=update)
+            recs.append((agency, records(topics.ASSESSMENT_COMPLETED, [(c.nip, payload)], agency)[0]))
+    random.Random(11).shuffle(recs)
+    started_at = time.perf_counter()
+    await consume_rate(kit, topics.ASSESSMENT_COMPLETED, handler, [r for _, r in recs], size=size)
+    await settle_quiet_arrivals(kit.uow, 0.0)  # what the stack's periodic task does before the decisions come
+    return time.perf_counter() - started_at
+
+
 def _server_pid() -> int:
     return int(Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()[0])
 
@@ -222,6 +262,7 @@ def _spies(prefix: str, pids: dict[str, int]) -> list[subprocess.Popen[bytes]]:
                 "--rate",
                 "50",
                 "--nonblocking",
+                "--idle",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -230,7 +271,9 @@ def _spies(prefix: str, pids: dict[str, int]) -> list[subprocess.Popen[bytes]]:
     ]
 
 
-async def measure(total: int, n: int, spy: str | None = None, own: int = 500) -> list[dict[str, Any]]:
+async def measure(
+    total: int, n: int, spy: str | None = None, own: int = 500, store: str | None = None
+) -> list[dict[str, Any]]:
     from mutasi.contracts import topics
     from mutasi.training.adapters.repository import TrainingRepository
     from mutasi.training.bootstrap import create_app
@@ -242,7 +285,8 @@ async def measure(total: int, n: int, spy: str | None = None, own: int = 500) ->
     out: list[dict[str, Any]] = []
     rng = random.Random(2026)
     people, units_of = pool(total, rng)
-    with secantus() as uri:
+    store = store or store_kind()
+    with secantus(store) as uri:
         settings = TrainingSettings(**database_settings(uri), agencies=list(WEIGHTS), metrics_refresh_s=0)
         kit = create_app(settings).state.kit
         await started(kit)
@@ -252,12 +296,17 @@ async def measure(total: int, n: int, spy: str | None = None, own: int = 500) ->
                 for a in WEIGHTS:
                     await TrainingRepository(uow, a).save_offerings(book.offerings.values())
                 await uow.commit()
-            fill_s = await fill(kit, people)
+            deps = kit.deps(Deps)
+            if POOL_PATH == "ingest":
+                remember = Subscribers(deps.service, deps.metrics).on_assessment_completed_batch
+                fill_s = await ingest(kit, people, remember, settings.colleagues_batch_max_records)
+            else:
+                fill_s = await fill(kit, people)
             db = kit.database()
             out.append({"bench": "training.province_pool", "metric": "seconds", "value": round(fill_s, 1),
-                        "unit": "s", "colleagues": sum(map(len, people.values())),
+                        "unit": "s", "store": store, "pool_path": POOL_PATH,
+                        "colleagues": sum(map(len, people.values())),
                         "buckets": await db.raw("unit_colleagues").count({})})  # fmt: skip
-            deps = kit.deps(Deps)
             handler = Subscribers(deps.service, deps.metrics).on_mutation_decided_batch
             server = _server_pid()
             used: set[str] = set()
@@ -282,7 +331,8 @@ async def measure(total: int, n: int, spy: str | None = None, own: int = 500) ->
                     sp.wait(30)
                 out.append({
                     "bench": "training.province_decisions", "metric": "decisions_per_second",
-                    "value": round(count / wall, 1), "unit": "decisions/s", "mode": mode, "batch": BATCH,
+                    "value": round(count / wall, 1), "unit": "decisions/s", "mode": mode, "store": store,
+                    "pool_path": POOL_PATH, "batch": BATCH,
                     "colleagues": sum(map(len, people.values())), "decisions": count, "per_batch": rates,
                     "target_agencies": len({d for d, _, _ in payloads}), "wall_s": round(wall, 1),
                     "client_cpu_s": round(cpu, 1), "server_cpu_s": round(scpu, 1),
@@ -305,11 +355,17 @@ def run() -> list[dict[str, Any]]:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    for line in asyncio.run(
-        measure(
-            int(args[0]) if args else 106_760,
-            int(args[1]) if len(args) > 1 else 2_000,
-            args[2] if len(args) > 2 else None,
-        )
-    ):
-        print(json.dumps(line))
+    # BENCH_SECANTUS_STORES=memory,disk: the same run on each store in turn (side by side in one process)
+    stores = [s for s in os.environ.get("BENCH_SECANTUS_STORES", store_kind()).split(",") if s]
+    if not set(stores) <= set(STORES):
+        raise SystemExit(f"BENCH_SECANTUS_STORES: each of {STORES}")
+    for kind in stores:
+        for line in asyncio.run(
+            measure(
+                int(args[0]) if args else 106_760,
+                int(args[1]) if len(args) > 1 else 2_000,
+                f"{args[2]}.{kind}" if len(args) > 2 else None,
+                store=kind,
+            )
+        ):
+            print(json.dumps(line))

@@ -5,6 +5,7 @@ measured (inbox, handler reads and writes, outbox, one transaction per batch), n
 from __future__ import annotations
 
 import contextlib
+import os
 import statistics
 import tempfile
 import time
@@ -26,11 +27,26 @@ from tests.support.service import envelope
 BATCH = 500  # the chassis default `kafka_batch_max_records`
 
 
+STORES = ("memory", "disk")  # `BENCH_SECANTUS_STORE`: "disk" is the local stack's (a data directory, fsync per commit)
+
+
+def store_kind() -> str:
+    kind = os.environ.get("BENCH_SECANTUS_STORE", "memory")
+    if kind not in STORES:
+        raise SystemExit(f"BENCH_SECANTUS_STORE must be one of {STORES}, not {kind!r}")
+    return kind
+
+
 @contextlib.contextmanager
-def secantus() -> Iterator[str]:
-    """A throw-away SecantusDB; yields its URI."""
+def secantus(store: str | None = None) -> Iterator[str]:
+    """A throw-away SecantusDB; yields its URI. `store` (default `BENCH_SECANTUS_STORE`, else "memory"): "memory"
+    keeps nothing; "disk" stores in a temporary directory and fsyncs every commit, as `mutasi stack up` runs it."""
+    kind = store or store_kind()
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_secantus(Path(tmp) / "secantus.log")
+        if kind == "disk":
+            server = start_secantus(Path(tmp) / "secantus.log", storage=Path(tmp) / "data", sync_on_commit=True)
+        else:
+            server = start_secantus(Path(tmp) / "secantus.log")
         try:
             yield server.url
         finally:
