@@ -7,7 +7,7 @@ BKD's round (source and target agency drawn independently from the 19 regencies/
 handler in batches of 500, then 500 of one agency's own round, and prints JSON lines: decisions/s per batch and in
 all, the client's and the database's CPU seconds, the documents written and read per decision, and the load.
 SPY (a file prefix): py-spy profiles of both processes during the BKD decisions (`/tmp/spy/bin/py-spy`, `--idle`, so
-a thread waiting shows where it waits).
+a thread waiting shows where it waits; `BENCH_SPY_NATIVE=1` adds the C frames, e.g. WiredTiger's).
 
 Side by side with the local stack's database (docs/bench-round.md, "Training's stage"):
 - `BENCH_SECANTUS_STORES=memory,disk` runs the whole measurement on each store in turn in one process; "disk" is how
@@ -190,7 +190,7 @@ async def fill(kit: Any, people: dict[str, list[Colleague]]) -> float:
     part-full), written straight into the buckets (the ingest path itself is not what is measured here)."""
     from mutasi.chassis.store import storable
     from mutasi.training.adapters import documents as docs
-    from mutasi.training.adapters.repository import COLLEAGUE_BUCKETS
+    from mutasi.training.adapters.repository import COLLEAGUE_BUCKETS, colleagues_changed
 
     stamp = datetime(2026, 1, 1, tzinfo=UTC)
     started_at = time.perf_counter()
@@ -206,6 +206,7 @@ async def fill(kit: Any, people: dict[str, list[Colleague]]) -> float:
         for i in range(0, len(buckets), 400):
             async with kit.uow() as uow:
                 await uow.collection(COLLEAGUE_BUCKETS.collection).insert_many(buckets[i : i + 400])
+                await colleagues_changed(uow, agency)  # as every write of the buckets does
                 await uow.commit()
     return time.perf_counter() - started_at
 
@@ -261,8 +262,8 @@ def _spies(prefix: str, pids: dict[str, int]) -> list[subprocess.Popen[bytes]]:
                 f"{prefix}.{who}",
                 "--rate",
                 "50",
-                "--nonblocking",
                 "--idle",
+                *(["--native"] if os.environ.get("BENCH_SPY_NATIVE") == "1" else ["--nonblocking"]),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -272,7 +273,7 @@ def _spies(prefix: str, pids: dict[str, int]) -> list[subprocess.Popen[bytes]]:
 
 
 async def measure(
-    total: int, n: int, spy: str | None = None, own: int = 500, store: str | None = None
+    total: int, n: int, spy: str | None = None, own: int = 500, store: str | None = None, cache: int | None = None
 ) -> list[dict[str, Any]]:
     from mutasi.contracts import topics
     from mutasi.training.adapters.repository import TrainingRepository
@@ -287,7 +288,8 @@ async def measure(
     people, units_of = pool(total, rng)
     store = store or store_kind()
     with secantus(store) as uri:
-        settings = TrainingSettings(**database_settings(uri), agencies=list(WEIGHTS), metrics_refresh_s=0)
+        extra = {} if cache is None else {"colleague_cache_records": cache}
+        settings = TrainingSettings(**database_settings(uri), agencies=list(WEIGHTS), metrics_refresh_s=0, **extra)
         kit = create_app(settings).state.kit
         await started(kit)
         try:
@@ -332,7 +334,7 @@ async def measure(
                 out.append({
                     "bench": "training.province_decisions", "metric": "decisions_per_second",
                     "value": round(count / wall, 1), "unit": "decisions/s", "mode": mode, "store": store,
-                    "pool_path": POOL_PATH, "batch": BATCH,
+                    "pool_path": POOL_PATH, "cache_records": settings.colleague_cache_records, "batch": BATCH,
                     "colleagues": sum(map(len, people.values())), "decisions": count, "per_batch": rates,
                     "target_agencies": len({d for d, _, _ in payloads}), "wall_s": round(wall, 1),
                     "client_cpu_s": round(cpu, 1), "server_cpu_s": round(scpu, 1),
@@ -359,13 +361,17 @@ if __name__ == "__main__":
     stores = [s for s in os.environ.get("BENCH_SECANTUS_STORES", store_kind()).split(",") if s]
     if not set(stores) <= set(STORES):
         raise SystemExit(f"BENCH_SECANTUS_STORES: each of {STORES}")
+    # BENCH_TRAINING_CACHES=0,150000: the same run with each `colleague_cache_records` in turn (0 = none kept)
+    caches = [int(c) for c in os.environ.get("BENCH_TRAINING_CACHES", "").split(",") if c.strip()] or [None]
     for kind in stores:
-        for line in asyncio.run(
-            measure(
-                int(args[0]) if args else 106_760,
-                int(args[1]) if len(args) > 1 else 2_000,
-                f"{args[2]}.{kind}" if len(args) > 2 else None,
-                store=kind,
-            )
-        ):
-            print(json.dumps(line))
+        for cache in caches:
+            for line in asyncio.run(
+                measure(
+                    int(args[0]) if args else 106_760,
+                    int(args[1]) if len(args) > 1 else 2_000,
+                    f"{args[2]}.{kind}.{cache}" if len(args) > 2 else None,
+                    store=kind,
+                    cache=cache,
+                )
+            ):
+                print(json.dumps(line))

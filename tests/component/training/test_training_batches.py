@@ -129,10 +129,14 @@ def province_events() -> tuple[list[CloudEvent[Any]], list[SimpleNamespace], Clo
 
 
 async def stored_in_province(
-    events: tuple[list[CloudEvent[Any]], list[SimpleNamespace], CloudEvent[Any]], fold_at: int, batch_size: int
+    events: tuple[list[CloudEvent[Any]], list[SimpleNamespace], CloudEvent[Any]],
+    fold_at: int,
+    batch_size: int,
+    cache_records: int = 150_000,
 ) -> dict[str, Any]:
     before, records, later = events
-    async with running_service(create_app(settings(colleague_moves_fold_at=fold_at))) as svc:
+    configured = settings(colleague_moves_fold_at=fold_at, colleague_cache_records=cache_records)
+    async with running_service(create_app(configured)) as svc:
         r = await svc.http.post("/v1/catalogue/import", content=workbook(), headers=XLSX)
         assert r.status_code == 200, r.text
         for event in before:
@@ -167,3 +171,13 @@ async def test_decisions_kept_as_moves_documents_store_what_unit_buckets_after_e
     assert [p["mentor_nip"] for p in kept["plans"] if p["status"] == "active" and p["mentor_nip"]]
     del kept["moves_documents"], folded["moves_documents"]
     assert kept == folded
+
+
+async def test_colleagues_kept_between_batches_plan_what_reading_them_in_every_batch_plans() -> None:
+    """ADR 27: the units' colleagues kept by the process between batches (and dropped whenever a fold writes the
+    buckets) give the plans, mentors and colleagues of reading them again in every batch."""
+    events = province_events()
+    kept = await stored_in_province(events, fold_at=3, batch_size=2)
+    read = await stored_in_province(events, fold_at=3, batch_size=2, cache_records=0)
+    assert [p["mentor_nip"] for p in kept["plans"] if p["status"] == "active" and p["mentor_nip"]]
+    assert kept == read

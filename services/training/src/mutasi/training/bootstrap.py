@@ -17,6 +17,7 @@ from mutasi.training.adapters.repository import (
     PLANS,
     Shared,
     TrainingRepository,
+    UnitCache,
     bucket_old_colleagues,
     move_seats,
     save_colleagues,
@@ -48,7 +49,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
         await move_seats(started.uow)
 
     kit.on_startup(bucket_old_layout)  # colleagues a document per person before ADR 25, seats before ADR 26
-    shared = Shared(fold_at=settings.colleague_moves_fold_at)
+    shared = Shared(fold_at=settings.colleague_moves_fold_at, units=UnitCache(settings.colleague_cache_records))
 
     def repository(uow: UnitOfWork, agency_id: str) -> Repository:
         return TrainingRepository(uow, agency_id, shared)

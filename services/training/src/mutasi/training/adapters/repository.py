@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,8 @@ AGENCY_COLLEAGUES = "colleague_buckets"  # an agency's people in arrival order, 
 IMPORTS = "catalogue_imports"
 ARRIVALS = "colleague_arrivals"  # possible mentors not yet in their unit's buckets (see `save_colleagues`)
 SETTLE_FROM = 5000  # an agency's arrivals go into the units' buckets once this many wait (or before any read)
+VERSIONS = "colleague_versions"  # an agency's colleague buckets' version, new with every write of them (ADR 27)
+UNIT_CACHE_RECORDS = 150_000  # colleague records a process keeps between batches (about a province's pool)
 
 MENTOR_LOAD_FIELDS = ("plan_id", "nip", "target_unit_id", "status", "kind", "mentor_nip")
 
@@ -69,6 +72,7 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     (LEDGER, [("agency_id", 1), ("nip", 1)], False),
     *COLLEAGUE_BUCKETS.indexes([[("agency_id", 1), ("unit_id", 1), ("size", 1)]]),
     (ARRIVALS, [("agency_id", 1), ("at", 1), ("batch", 1)], True),
+    (VERSIONS, [("agency_id", 1)], True),
 ]
 
 
@@ -129,14 +133,49 @@ class _Batch:
         return list(self.unit_list[unit_id])
 
 
+class UnitCache:
+    """The colleague records of units' buckets as last read, kept between batches (ADR 27): a unit's records are
+    used again only while its agency's colleague version (`VERSIONS`, read in the reader's own transaction) is the
+    one they were read at; every write of the agency's buckets gives it a new version in the same transaction, so a
+    version names one state of the buckets. At most `limit` records, the least recently used units dropped first.
+    The records are shared, read-only objects (a change makes a new record), each with its `Colleague`."""
+
+    def __init__(self, limit: int = UNIT_CACHE_RECORDS) -> None:
+        self.limit = limit
+        self.size = 0
+        self._units: OrderedDict[tuple[str, str], tuple[str, list[tuple[Doc, Colleague]]]] = OrderedDict()
+
+    def get(self, agency_id: str, unit_id: str, version: str) -> list[tuple[Doc, Colleague]] | None:
+        key = (agency_id, unit_id)
+        hit = self._units.get(key)
+        if hit is None or hit[0] != version:
+            return None
+        self._units.move_to_end(key)
+        return hit[1]
+
+    def put(self, agency_id: str, unit_id: str, version: str, records: list[Doc]) -> None:
+        old = self._units.pop((agency_id, unit_id), None)
+        if old is not None:
+            self.size -= max(1, len(old[1]))
+        if max(1, len(records)) > self.limit:
+            return
+        self._units[(agency_id, unit_id)] = (version, [(d, docs.colleague_from_doc(d)) for d in records])
+        self.size += max(1, len(records))  # a unit with nobody counts as one
+        while self.size > self.limit:
+            _, (_, dropped) = self._units.popitem(last=False)
+            self.size -= max(1, len(dropped))
+
+
 @dataclass
 class Shared:
     """What one service's repositories share across units of work: each agency's catalogue as last read, with the
-    version it was read at (a catalogue is read again only after an offerings write changed the version), and when
-    an agency's moves documents are folded into the unit buckets (ADR 26)."""
+    version it was read at (a catalogue is read again only after an offerings write changed the version), the
+    units' colleagues as last read (`UnitCache`), and when an agency's moves documents are folded into the unit
+    buckets (ADR 26)."""
 
     fold_at: int = 2000
     catalogues: dict[str, tuple[str, Catalogue]] = field(default_factory=dict)
+    units: UnitCache = field(default_factory=UnitCache)
 
 
 class TrainingRepository:
@@ -183,8 +222,13 @@ class TrainingRepository:
         if b.units:
             moves = await self._c(MOVES).find({"agency_id": a}, sort=[("at", 1)])
             b.moves_size = sum(int(d["size"]) for d in moves)
-            for d in await _colleagues_in(self.uow, a, b.units, moves):
+            version = await colleagues_version(self.uow, a)
+            cached = (self.shared.units, version) if version is not None else None
+            known: dict[str, tuple[Doc, Colleague]] = {}
+            for d in await _colleagues_in(self.uow, a, b.units, moves, cached, known):
                 b.keep_colleague(d)
+            # the colleagues made when their records were cached, for those the batch sees as stored
+            b.people.update({n: c for n, (d, c) in known.items() if b.colleagues.get(n) is d})
         # the batch's people are not read: a decision's record goes to this batch's moves document, and whichever
         # picture of a person is newer wins when colleagues are read (`_colleagues_in`)
 
@@ -354,6 +398,7 @@ class TrainingRepository:
             return False
         doc = storable(docs.colleague_to_doc(self.agency_id, colleague, as_of))
         await COLLEAGUE_BUCKETS.save(self.uow, [doc], stored=[colleague.nip])
+        await colleagues_changed(self.uow, self.agency_id)
         return True
 
     async def _write_moves(self, b: _Batch) -> None:
@@ -403,22 +448,72 @@ def _newest(documents: Iterable[Iterable[Doc]]) -> dict[str, Doc]:
     return newest
 
 
+async def colleagues_version(uow: UnitOfWork, agency_id: str) -> str | None:
+    """The agency's colleague version as this unit of work sees it (None before any write of its buckets)."""
+    found = await uow.collection(VERSIONS).find_one({"agency_id": agency_id})
+    return str(found["version"]) if found else None
+
+
+async def colleagues_changed(uow: UnitOfWork, agency_id: str) -> None:
+    """Give the agency's colleague buckets a new version, in the transaction that wrote them (`UnitCache`): every
+    write of `COLLEAGUES` calls it."""
+    await uow.collection(VERSIONS).update_one({"agency_id": agency_id}, {"$set": {"version": uuid.uuid4().hex}}, True)
+
+
 def _newest_moves(moves: Iterable[Doc]) -> dict[str, Doc]:
     """nip -> the newest record of the moves documents (oldest first)."""
     return _newest(doc["people"] for doc in moves)
 
 
-async def _colleagues_in(uow: UnitOfWork, agency_id: str, units: Iterable[str], moves: Sequence[Doc]) -> list[Doc]:
+async def _colleagues_in(
+    uow: UnitOfWork,
+    agency_id: str,
+    units: Iterable[str],
+    moves: Sequence[Doc],
+    cached: tuple[UnitCache, str] | None = None,
+    known: dict[str, tuple[Doc, Colleague]] | None = None,
+) -> list[Doc]:
     """The colleague records that decide who is in `units`: the units' buckets, overlaid by the agency's moves
     documents (`moves`, oldest first), the newer picture of a person winning (a moves record on a tie). People
     who moved into the units are checked against their bucket record, wherever it is. Records of other units may be
-    among them (someone who left a unit); the caller filters by unit."""
+    among them (someone who left a unit); the caller filters by unit.
+
+    With `cached` (the process's `UnitCache` and the agency's colleague version read in this unit of work) a unit
+    read before at that version is not read again, and the units read are kept; `known` then receives each cached
+    record with its `Colleague`."""
     unit_set = set(units)
     wanted = sorted(unit_set)
-    # read only, not remembered for a bucket write (nothing here writes them): the unit of work keeps no index of
-    # every key read, which cost more client time than the read itself
-    buckets = await uow.collection(COLLEAGUES).find({"agency_id": agency_id, "unit_id": {"$in": wanted}})
-    stored: dict[str, Doc] = {d["nip"]: d for b in buckets for d in COLLEAGUE_BUCKETS.records(b)}
+    stored: dict[str, Doc] = {}
+    if cached is not None:
+        cache, version = cached
+        missing = []
+        for unit_id in wanted:
+            hit = cache.get(agency_id, unit_id, version)
+            if hit is None:
+                missing.append(unit_id)
+                continue
+            for d, person in hit:
+                stored[d["nip"]] = d
+                if known is not None:
+                    known[d["nip"]] = (d, person)
+        wanted = missing
+    if wanted:
+        # read only, not remembered for a bucket write (nothing here writes them): the unit of work keeps no index
+        # of every key read, which cost more client time than the read itself
+        buckets = await uow.collection(COLLEAGUES).find({"agency_id": agency_id, "unit_id": {"$in": wanted}})
+        by_unit: dict[str, list[Doc]] = {u: [] for u in wanted}
+        for b in buckets:
+            records = COLLEAGUE_BUCKETS.records(b)
+            by_unit.setdefault(str(b["unit_id"]), []).extend(records)
+            for d in records:
+                stored[d["nip"]] = d
+        if cached is not None:
+            cache, version = cached
+            for unit_id in wanted:
+                cache.put(agency_id, unit_id, version, by_unit[unit_id])
+                if known is not None:
+                    for d, person in cache.get(agency_id, unit_id, version) or []:
+                        known[d["nip"]] = (d, person)
     newest = _newest_moves(moves)
     arrived = [n for n, d in newest.items() if d["unit_id"] in unit_set and n not in stored]
     if arrived:
@@ -455,6 +550,7 @@ async def fold_moves(uow: UnitOfWork, agency_id: str) -> int:
     stored = await COLLEAGUE_BUCKETS.get(uow, (agency_id,), sorted(newest))
     keep = [d for n, d in newest.items() if (old := stored.get(n)) is None or d["as_of"] >= old["as_of"]]
     await COLLEAGUE_BUCKETS.save(uow, keep, stored=sorted(newest))
+    await colleagues_changed(uow, agency_id)
     await uow.collection(MOVES).delete_many({"agency_id": agency_id, "batch": {"$in": [d["batch"] for d in moves]}})
     return len(newest)
 
@@ -555,6 +651,7 @@ async def settle_colleagues(uow: UnitOfWork, agency_id: str) -> int:
     stored = await COLLEAGUE_BUCKETS.get(uow, (agency_id,), nips)
     fresh = [newest[nip] for nip in nips if not ((old := stored.get(nip)) and old["as_of"] > newest[nip]["as_of"])]
     await COLLEAGUE_BUCKETS.save(uow, fresh, stored=nips, top_up=False)
+    await colleagues_changed(uow, agency_id)
     return len(fresh)
 
 
@@ -589,7 +686,13 @@ async def bucket_old_colleagues(begin: Callable[[], UnitOfWork], chunk: int = 20
         return bool(old["as_of"] > new["as_of"])
 
     moved = await COLLEAGUE_BUCKETS.move_over(begin, OLD_COLLEAGUES, chunk, wins=newer)
-    return moved + await COLLEAGUE_BUCKETS.move_over(begin, AGENCY_COLLEAGUES, chunk, wins=newer, source=AGENCY_BUCKETS)
+    moved += await COLLEAGUE_BUCKETS.move_over(begin, AGENCY_COLLEAGUES, chunk, wins=newer, source=AGENCY_BUCKETS)
+    if moved:  # after the move (its own transactions): every agency's units are read again
+        async with begin() as uow:
+            for agency_id in await uow.collection(COLLEAGUES).distinct("agency_id", {}):
+                await colleagues_changed(uow, str(agency_id))
+            await uow.commit()
+    return moved
 
 
 def _after(stamp: str) -> str:
