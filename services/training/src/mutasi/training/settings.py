@@ -78,7 +78,7 @@ class TrainingSettings(ServiceSettings):
         150_000,
         ge=0,
         description="Colleague records (possible mentors) kept in memory between batches of decisions, used again "
-        "while their agency's colleagues are unchanged (about 2.5 KB each; ADR 27); 0 = read every batch's units.",
+        "while their agency's colleagues are unchanged (about 2.3 KB each; ADR 27); 0 = read every batch's units.",
     )
     metrics_refresh_s: float = Field(
         60.0, ge=0, description="How often the programme gauges are recomputed while running; 0 = never."
