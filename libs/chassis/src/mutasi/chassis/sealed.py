@@ -89,7 +89,8 @@ class Sealer:
         """`value` as a JWE compact value (`dir` + A256GCM) under the current session key."""
         _, aead, _, protected = self._current()
         iv = os.urandom(12)  # 96 bits, fresh per value (RFC 7518 §5.3); a session seals at most `rotate_after`
-        sealed = aead.encrypt(iv, value.model_dump_json().encode(), protected)  # ciphertext, then the 128-bit tag
+        plain = value.__pydantic_serializer__.to_json(value)  # model_dump_json's bytes, without its str round trip
+        sealed = aead.encrypt(iv, plain, protected)  # ciphertext, then the 128-bit tag
         return b".".join((protected, b"", _b64(iv), _b64(sealed[:-16]), _b64(sealed[-16:]))).decode()
 
     def _current(self) -> tuple[str, AESGCM, str, bytes]:

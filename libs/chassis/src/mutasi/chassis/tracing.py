@@ -65,13 +65,22 @@ def instrument_app(app: FastAPI) -> None:
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/live,health/ready,metrics")
 
 
+_last_traceparent: tuple[Any, str | None] = (None, None)  # (span context, its traceparent)
+
+
 def current_traceparent() -> str | None:
     """The W3C `traceparent` of the current span, for the CloudEvents distributed-tracing extension."""
-    if not trace.get_current_span().get_span_context().is_valid:
+    global _last_traceparent
+    span_context = trace.get_current_span().get_span_context()
+    if not span_context.is_valid:
         return None  # no trace to carry on (what the propagator would find too, at a fraction of its cost)
+    last_context, last = _last_traceparent
+    if span_context is last_context:  # the same span emits again (an import's thousands of events): the same header
+        return last
     carrier: dict[str, str] = {}
     _propagator.inject(carrier)
-    return carrier.get("traceparent")
+    _last_traceparent = (span_context, carrier.get("traceparent"))
+    return _last_traceparent[1]
 
 
 @contextmanager

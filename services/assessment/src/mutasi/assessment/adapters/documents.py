@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import date
@@ -25,9 +26,14 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+# `json.dumps(content, sort_keys=True, default=str)`, with the encoder built once instead of once per record (the
+# same text, so stored fingerprints stay valid).
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def fingerprint(content: Doc) -> str:
     """A stable hash of a record's content: equal hashes mean a re-import changes nothing."""
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return hashlib.sha256(_FINGERPRINT_JSON.encode(content).encode()).hexdigest()[:32]
 
 
 def employee_content(e: Employee) -> Doc:
@@ -78,13 +84,18 @@ def employee_from_doc(doc: Doc) -> Employee:
         tmt_pns=_date(doc.get("tmt_pns")),
         discipline=doc["discipline"],
         discipline_until=_date(doc.get("discipline_until")),
-        predicates=tuple(YearPredicate(p["year"], Predicate(p["predicate"])) for p in doc.get("predicates", [])),
+        predicates=tuple(_year_predicate(p["year"], p["predicate"]) for p in doc.get("predicates", [])),
         bup_age=doc["bup_age"],
         on_study_leave=doc.get("on_study_leave", False),
         on_cltn=doc.get("on_cltn", False),
         in_court_process=doc.get("in_court_process", False),
         audit_finding_open=doc.get("audit_finding_open", False),
     )
+
+
+@functools.lru_cache(maxsize=1024)  # a few years × five predicates; the record is frozen, one instance serves all
+def _year_predicate(year: int, predicate: str) -> YearPredicate:
+    return YearPredicate(year, Predicate(predicate))
 
 
 def _req(value: Any) -> date:

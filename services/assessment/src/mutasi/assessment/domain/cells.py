@@ -100,6 +100,8 @@ def parse_date(text: str, column: str) -> date:
 
 def parse_int(text: str, column: str) -> int:
     """Parse a whole number, accepting a trailing '.0'."""
+    if text.isascii() and text.isdigit():  # what nearly every cell holds: no float round trip
+        return int(text)
     try:
         number = float(text)
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -106,7 +107,12 @@ class JpmResult:
 
 def gaps(actual: Mapping[str, int], standard: CompetencyStandard) -> tuple[Gap, ...]:
     """Per-competency gaps; a required competency that was not assessed counts as level 0."""
-    return tuple(Gap(code, group_of(code), required, actual.get(code, 0)) for code, required in standard.levels.items())
+    return tuple(_gap(code, required, actual.get(code, 0)) for code, required in standard.levels.items())
+
+
+@functools.lru_cache(maxsize=8192)  # codes × levels 0–5 × 1–5: one frozen Gap serves every person with that pair
+def _gap(code: str, standard: int, actual: int) -> Gap:
+    return Gap(code, group_of(code), standard, actual)
 
 
 def _percent(items: tuple[Gap, ...], cap: CapMode) -> float:

@@ -126,7 +126,9 @@ async def _record(
         batch.counts["unchanged"] += 1
         return
     batch.counts["updated" if old else "created"] += 1
-    a = replace(a, follow_up_id=(old or {}).get("follow_up_id") or _follow_up_for(batch, a))
+    follow_up_id = (old or {}).get("follow_up_id") or _follow_up_for(batch, a)
+    if follow_up_id != a.follow_up_id:  # `replace` rebuilds the whole record; most results answer no follow-up
+        a = replace(a, follow_up_id=follow_up_id)
     employee_doc = batch.employees[a.nip]
     employee, post, ev = assess(deps, employee_doc, a, posts, policy)
     result = deps.docs.evaluation_doc(ev, a)
