@@ -19,7 +19,7 @@ from mutasi.placement.adapters.ortools_solver import (
     solve_flow_by_group,
 )
 from mutasi.placement.adapters.vectorised.arcs import build_arcs, preference_arrays
-from mutasi.placement.adapters.vectorised.arrays import from_domain
+from mutasi.placement.adapters.vectorised.arrays import from_domain, lexsort_ints
 from mutasi.placement.adapters.vectorised.caps import unit_gates
 from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
 from mutasi.placement.adapters.vectorised.grouping import agency_groups
@@ -32,7 +32,7 @@ from mutasi.placement.domain.planning import greedy_baseline, greedy_plan, total
 from mutasi.placement.domain.posts import Post
 from mutasi.placement.domain.ranks import GOLONGAN, MANAGERIAL_CODES
 from mutasi.placement.domain.rounds import PlanEntry
-from mutasi.placement.domain.scoring import FitWeights
+from mutasi.placement.domain.scoring import FitWeights, fit_for_stay
 from mutasi.placement.service_layer.planning import asked_results
 
 from .placement_factories import TODAY, candidate, post
@@ -261,3 +261,34 @@ def test_asked_for_posts_among_the_options_are_eligible_as_the_rules_say() -> No
             }
             offered += sum(o.post_id in pref.ranked for o in options if not o.stay)
     assert offered > 50
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_stays_parts_kept_as_arrays_are_the_domain_scorers(seed: int) -> None:
+    """A plan takes a stayer's score parts and raw JPM from the builder's arrays instead of scoring the stay again:
+    they are `fit_for_stay`'s, and everyone staying totals what the stay options total."""
+    people, posts, prefs = random_pool(seed)
+    pool = PoolView.of(people, posts)
+    problem = build_problem_fast(pool, prefs, PlanningRules(), TODAY).problem
+    table = problem.options
+    assert isinstance(table, ArcOptions)
+    for c in people:
+        fit = fit_for_stay(c, pool.posts.get(c.post_id), prefs[c.nip].ranked if c.nip in prefs else (), FitWeights())
+        assert table.stay_fit(c.nip) == (dict(fit.parts), fit.jpm)
+        assert list(table.stay_fit(c.nip)[0]) == list(fit.parts)  # the same parts in the same order
+    assert problem.status_quo_fit() == total_fit({c.nip: problem.stay_option(c.nip) for c in people})
+    objects = replace(problem, options={nip: table[nip] for nip in table})
+    assert objects.status_quo_fit() == problem.status_quo_fit()
+
+
+def test_lexsort_ints_orders_as_lexsort() -> None:
+    rng = np.random.default_rng(7)
+    for n in (0, 1, 50, 5000):
+        person = np.sort(rng.integers(0, 300, n))
+        score = rng.integers(-1500, 9000, n)
+        post = rng.integers(-1, 40, n)
+        stay = rng.random(n) < 0.2
+        for keys in ((post, -score, person), (~stay, person), (np.arange(n), -score, person), (person, score)):
+            assert np.array_equal(lexsort_ints(keys), np.lexsort(keys))
+        wide = (rng.integers(0, 2**40, n), rng.integers(0, 2**40, n))  # no room to pack: lexsort itself
+        assert np.array_equal(lexsort_ints(wide), np.lexsort(wide))

@@ -101,7 +101,7 @@ async def save_posts(uow: UnitOfWork, posts: Iterable[Post]) -> int:
 
 # --- candidates ----------------------------------------------------------------------------------
 def candidate_from_doc(doc: Mapping[str, Any]) -> Candidate:
-    return Candidate(
+    return Candidate.of_fields(
         nip=doc["nip"], name=doc["name"], agency_id=doc["agency_id"], employee_type=doc["employee_type"],
         golongan=doc["golongan"], post_id=doc["post_id"], post_type=doc["post_type"], unit_id=doc["unit_id"],
         months_in_post=int(doc["months_in_post"]), as_of=date.fromisoformat(doc["as_of"]),
@@ -113,6 +113,7 @@ def candidate_from_doc(doc: Mapping[str, Any]) -> Candidate:
         on_cltn=bool(doc.get("on_cltn")), in_court_process=bool(doc.get("in_court_process")),
         audit_finding_open=bool(doc.get("audit_finding_open")), coi_unit_ids=frozenset(doc.get("coi_unit_ids", [])),
         follow_up=doc.get("follow_up"), post_name=(doc.get("current_post") or {}).get("post_name", ""),
+        jf_competency_test_passed=False, demotion_penalty=False,
     )  # fmt: skip
 
 

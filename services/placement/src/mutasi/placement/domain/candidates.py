@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from mutasi.placement.domain.ranks import post_bup, post_level
@@ -51,6 +51,19 @@ class Candidate:
     jf_competency_test_passed: bool = False  # uji kompetensi JF passed (PermenPANRB 1/2023)
     demotion_penalty: bool = False  # a disciplinary decision lowers the person's level (PP 94/2021 Pasal 8(4))
 
+    @classmethod
+    def of_fields(cls, **fields: object) -> Candidate:
+        """A candidate from every one of its fields, already of their types: the same object the constructor
+        makes, without the frozen dataclass's one `object.__setattr__` per field (a province round's plan builds
+        ~110,000 candidates from the pool; this takes a sixth of the time). A missing or unknown field is an
+        error, as in the constructor."""
+        if fields.keys() != _FIELD_NAMES:
+            raise TypeError(f"Candidate fields: missing {sorted(_FIELD_NAMES - fields.keys())}, "
+                            f"unknown {sorted(fields.keys() - _FIELD_NAMES)}")  # fmt: skip
+        candidate = object.__new__(cls)
+        candidate.__dict__.update(fields)
+        return candidate
+
     def months_in_post_on(self, on: date) -> int:
         return self.months_in_post + months_between(self.as_of, on)
 
@@ -74,3 +87,6 @@ class Candidate:
     def last_predicates(self, n: int) -> list[str]:
         """The n most recent annual predicates, newest first."""
         return [p for _, p in sorted(self.predicates, reverse=True)[:n]]
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(Candidate))

@@ -27,6 +27,14 @@ class Option:
     def scaled(self) -> int:
         return round(self.score * SCALE)
 
+    @classmethod
+    def bare(cls, nip: str, post_id: str, score: float, stay: bool) -> Option:
+        """`Option(nip, post_id, score, stay)` (no parts, JPM 0) without the frozen dataclass's per-field setattr:
+        a province plan makes ~600,000 options from its arrays (the plan, the baseline, the explanations)."""
+        option = object.__new__(cls)
+        option.__dict__.update(nip=nip, post_id=post_id, score=score, stay=stay, parts={}, jpm=0.0)
+        return option
+
 
 @dataclass(frozen=True)
 class Person:
@@ -52,6 +60,15 @@ class OptionTable(Mapping[str, list[Option]], ABC):
     @abstractmethod
     def shortlist(self, nip: str, keep: Collection[str], count: int) -> list[Option]: ...
 
+    def stay_fit(self, nip: str) -> tuple[dict[str, float], float] | None:
+        """The parts and raw JPM of the person's stay option (what `scoring.fit_for_stay` gives), when the table
+        kept them; None: score it again."""
+        return None
+
+    def stays_scaled(self) -> int:
+        """Everyone's stay score in hundredths, summed (the status quo's total fit, scaled)."""
+        return sum(self.stay(nip).scaled for nip in self)
+
 
 @dataclass
 class PlanProblem:
@@ -73,6 +90,13 @@ class PlanProblem:
     def stay_option(self, nip: str) -> Option:
         table = self.options
         return table.stay(nip) if isinstance(table, OptionTable) else table[nip][0]
+
+    def status_quo_fit(self) -> float:
+        """The total fit of everyone staying (`total_fit` of every stay option)."""
+        table = self.options
+        if isinstance(table, OptionTable):
+            return round(table.stays_scaled() / SCALE, 2)
+        return total_fit({p.nip: self.stay_option(p.nip) for p in self.people})
 
     def shortlist(self, nip: str, keep: Collection[str], count: int) -> list[Option]:
         """The person's options an explanation can name: staying, the moves to the posts in `keep`, and at least

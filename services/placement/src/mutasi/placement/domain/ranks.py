@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # PNS golongan/pangkat in ascending order (docs/domain.md#ranks-and-eselon).
 GOLONGAN: tuple[str, ...] = (
     "I/a", "I/b", "I/c", "I/d",
@@ -119,12 +121,14 @@ def _jenjang(name: str) -> str | None:
     return next((j for j in JF_JENJANG_LEVEL if j in lowered), None)
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of a post's type and name, asked for each of ~110,000 people
 def post_level(post_type: str, name: str) -> int:
     """The rung of a post on the jenjang ladder (POST_TYPE_LEVEL, JF by the jenjang in its name)."""
     jenjang = _jenjang(name) if post_type == "fungsional" else None
     return JF_JENJANG_LEVEL[jenjang] if jenjang else POST_TYPE_LEVEL.get(post_type, 1)
 
 
+@lru_cache(maxsize=1 << 16)
 def post_bup(post_type: str, name: str) -> float:
     """Retirement age of whoever holds the post."""
     jenjang = _jenjang(name) if post_type == "fungsional" else None

@@ -5,14 +5,23 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from mutasi.placement.domain.eligibility import EligibilityPolicy, EligibilityResult, move_kind
 from mutasi.placement.domain.explanations import Explanation, MoveFacts, explain
 from mutasi.placement.domain.options import BuiltProblem, PlanningRules, PoolView, Preference, build_problem
-from mutasi.placement.domain.planning import Assignment, Option, PlanSolver, gain_pct, greedy_baseline, total_fit
+from mutasi.placement.domain.planning import (
+    Assignment,
+    Option,
+    OptionTable,
+    PlanProblem,
+    PlanSolver,
+    gain_pct,
+    greedy_baseline,
+    total_fit,
+)
 from mutasi.placement.domain.rounds import Plan, PlanEntry, Round
 from mutasi.placement.domain.scoring import fit_for_move, fit_for_stay
 from mutasi.placement.service_layer.deps import Builder
@@ -43,24 +52,33 @@ async def solve_async(pool: PoolView, preferences: Mapping[str, Preference], rul
     return await asyncio.to_thread(solve, pool, preferences, rules, r, solver, builder)
 
 
-def entry_for(nip: str, o: Option, pool: PoolView, r: Round, rules: PlanningRules) -> PlanEntry:
-    """A plan entry with the score broken into its parts (recomputed when the builder left them out)."""
+def entry_for(nip: str, o: Option, pool: PoolView, r: Round, rules: PlanningRules,
+              problem: PlanProblem | None = None) -> PlanEntry:  # fmt: skip
+    """A plan entry with the score broken into its parts: the option's, else the stay's as `problem`'s table kept
+    them, else recomputed by the domain scorer (the builder leaves them out of its millions of moves)."""
     c = pool.candidates[nip]
-    if not o.parts:
-        ranked = r.preferences[nip].ranked if nip in r.preferences else ()
-        fit = (fit_for_stay(c, pool.posts.get(c.post_id), ranked, rules.weights) if o.stay
-               else fit_for_move(c, pool.posts[o.post_id], ranked, rules.max_preferences, rules.weights))  # fmt: skip
-        o = replace(o, parts=dict(fit.parts), jpm=fit.jpm)
+    parts, jpm = o.parts, o.jpm
+    if not parts:
+        table = problem.options if problem is not None else None
+        kept = table.stay_fit(nip) if o.stay and isinstance(table, OptionTable) else None
+        if kept is not None:
+            parts, jpm = kept
+        else:
+            ranked = r.preferences[nip].ranked if nip in r.preferences else ()
+            weights = rules.weights
+            fit = (fit_for_stay(c, pool.posts.get(c.post_id), ranked, weights) if o.stay
+                   else fit_for_move(c, pool.posts[o.post_id], ranked, rules.max_preferences, weights))  # fmt: skip
+            parts, jpm = fit.parts, fit.jpm
     kind = move_kind(c, pool.posts[o.post_id]) if not o.stay and o.post_id in pool.posts else "rotasi"
-    return PlanEntry(nip, c.post_id, o.post_id, o.score, dict(o.parts), o.jpm, kind=kind)
+    return PlanEntry(nip, c.post_id, o.post_id, o.score, dict(parts), jpm, kind=kind)
 
 
 def to_plan(plan_id: str, solved: Solved, rules_doc: Mapping[str, Any], pool: PoolView, r: Round,
             rules: PlanningRules) -> Plan:  # fmt: skip
-    entries = {nip: entry_for(nip, o, pool, r, rules) for nip, o in sorted(solved.optimum.items())}
-    best, base = total_fit(solved.optimum), total_fit(solved.greedy)
     problem = solved.built.problem
-    status_quo = total_fit({p.nip: problem.stay_option(p.nip) for p in problem.people})
+    entries = {nip: entry_for(nip, o, pool, r, rules, problem) for nip, o in sorted(solved.optimum.items())}
+    best, base = total_fit(solved.optimum), total_fit(solved.greedy)
+    status_quo = problem.status_quo_fit()
     return Plan(plan_id, entries, best, base, gain_pct(best, base), solved.built.eligible_pairs,
                 round(solved.seconds, 4), dict(rules_doc), status_quo)  # fmt: skip
 

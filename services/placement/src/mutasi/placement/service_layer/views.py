@@ -46,8 +46,15 @@ def entry(e: PlanEntry) -> dict[str, Any]:
 
 
 def decision(d: Decision) -> dict[str, Any]:
-    return {**asdict(d), "parts": dict(d.parts), "effective_date": d.effective_date.isoformat(),
-            "decided_at": d.decided_at.isoformat(), "cancelled": d.cancelled}  # fmt: skip
+    """The decision's fields by name (what `dataclasses.asdict` gave, without its deep copy of every value: a
+    province round answers with ~4,000 decisions), dates as ISO text."""
+    return {
+        "decision_id": d.decision_id, "nip": d.nip, "from_post": d.from_post, "to_post": d.to_post,
+        "effective_date": d.effective_date.isoformat(), "decided_at": d.decided_at.isoformat(),
+        "reason_summary": d.reason_summary, "score": d.score, "parts": dict(d.parts), "jpm_target": d.jpm_target,
+        "override_reason": d.override_reason, "supersedes": d.supersedes, "superseded_by": d.superseded_by,
+        "cancelled": d.cancelled,
+    }  # fmt: skip
 
 
 def objection(o: Objection) -> dict[str, Any]:

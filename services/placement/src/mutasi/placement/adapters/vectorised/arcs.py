@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 
 from mutasi.placement.adapters.ortools_solver import FlowArcs
-from mutasi.placement.adapters.vectorised.arrays import I32, I64, B, PoolArrays, PoolIndex
+from mutasi.placement.adapters.vectorised.arrays import I32, I64, B, PoolArrays, PoolIndex, lexsort_ints
 from mutasi.placement.adapters.vectorised.rules import lowest_ranks, openable_posts, pair_ok, person_ok
 from mutasi.placement.adapters.vectorised.scoring import move_scores, stay_scores
 from mutasi.placement.domain.eligibility import RULES_BY_CODE, EligibilityPolicy, rule_applies
@@ -172,7 +172,7 @@ def build_arcs(
 
 def _best_per_person(pi: I64, pj: I64, rank: I64, score: I64, k: int) -> tuple[I64, I64, I64]:
     """The asked-for moves and the k best others of each person."""
-    order = np.lexsort((pj, -score, pi))
+    order = lexsort_ints((pj, -score, pi))
     pi, pj, rank, score = pi[order], pj[order], rank[order], score[order]
     new_group = np.r_[True, pi[1:] != pi[:-1]]
     group = np.cumsum(new_group) - 1

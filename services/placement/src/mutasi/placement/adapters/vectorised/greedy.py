@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mutasi.placement.adapters.vectorised.arcs import BuiltArcs
-from mutasi.placement.adapters.vectorised.arrays import I64
+from mutasi.placement.adapters.vectorised.arrays import I64, lexsort_ints
 
 
 def greedy_arcs(built: BuiltArcs, gate: I64 | None = None, caps: I64 | None = None) -> I64:
@@ -20,7 +20,7 @@ def greedy_arcs(built: BuiltArcs, gate: I64 | None = None, caps: I64 | None = No
     chosen = stay_of.copy()
     current_post = arcs.post[stay_of]
     moves = np.flatnonzero(~built.is_stay)
-    order = moves[np.lexsort((arcs.person[moves], -arcs.score[moves], arcs.post[moves]))]
+    order = moves[lexsort_ints((arcs.person[moves], -arcs.score[moves], arcs.post[moves]))]
     mpost = arcs.post[order]
     bounds = np.searchsorted(mpost, np.arange(arcs.n_posts + 1))
     holders = np.bincount(current_post[current_post >= 0], minlength=arcs.n_posts)

@@ -16,9 +16,10 @@ import numpy as np
 
 from mutasi.placement.adapters.flow import FlowArcs
 from mutasi.placement.adapters.vectorised.arcs import BuiltArcs, build_arcs, preference_arrays
-from mutasi.placement.adapters.vectorised.arrays import I64, PoolArrays, from_domain
+from mutasi.placement.adapters.vectorised.arrays import F64, I64, PoolArrays, from_domain, lexsort_ints
 from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
 from mutasi.placement.adapters.vectorised.rules import Columns, rule_masks
+from mutasi.placement.adapters.vectorised.scoring import stay_parts
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import (
     RULES,
@@ -55,10 +56,12 @@ def build_problem_fast(
                             if u in unit_index), dtype=np.int64)  # fmt: skip
     must_fill = np.array([p in rules.must_fill for p in index.post_ids], dtype=np.bool_)
     must_stay = np.array([c.nip in rules.must_stay for c in candidates], dtype=np.bool_)
-    built = build_arcs(arr, on, rules.policy, rules.weights, preference_arrays(index, preferences),
-                       rules.max_preferences, rules.options_per_person, must_fill, None, must_stay, avoid)  # fmt: skip
+    asked = preference_arrays(index, preferences)
+    built = build_arcs(arr, on, rules.policy, rules.weights, asked, rules.max_preferences, rules.options_per_person,
+                       must_fill, None, must_stay, avoid)  # fmt: skip
+    stays = stay_parts(arr, asked.lengths(arr.n_people) > 0, rules.weights)  # what fit_for_stay gives, per person
     table = ArcOptions(built, [c.nip for c in candidates], [c.post_id for c in candidates],
-                       [c.unit_id for c in candidates], index.post_ids)  # fmt: skip
+                       [c.unit_id for c in candidates], index.post_ids, (stays, arr.jpm_current))  # fmt: skip
     people = [Person(c.nip, c.unit_id, c.post_id) for c in candidates]
     problem = PlanProblem(
         people=people, options=table,
@@ -95,9 +98,9 @@ class ArcOptions(OptionTable):
     give the solver what `ortools_solver` would make from the option objects, without making them."""
 
     def __init__(self, built: BuiltArcs, nips: Sequence[str], stay_posts: Sequence[str], units: Sequence[str],
-                 post_ids: Sequence[str]) -> None:  # fmt: skip
+                 post_ids: Sequence[str], stays: tuple[Mapping[str, I64], F64] | None = None) -> None:  # fmt: skip
         a = built.arcs
-        order = np.lexsort((~built.is_stay, a.person))
+        order = lexsort_ints((~built.is_stay, a.person))
         self._person = a.person[order]
         self._post = a.post[order]  # index into post_ids; -1 = a stay on a post outside the round
         self._score = a.score[order]
@@ -111,7 +114,11 @@ class ArcOptions(OptionTable):
         self._post_row = {p: j for j, p in enumerate(self._post_ids)}
         self._made: dict[str, tuple[PlanProblem, Any]] = {}  # flow_arcs and gates of the last problem asked
         moves = np.flatnonzero(~self._stay)  # person i's moves are best[starts[i] - i : starts[i + 1] - i - 1]
-        self._best = moves[np.lexsort((moves, -self._score[moves], self._person[moves]))]  # an array: ~2.9 M ints
+        self._best = moves[lexsort_ints((moves, -self._score[moves], self._person[moves]))]  # ~2.9 M ints
+        # each stay's parts in hundredths (part -> one int per person) and raw JPM, as plain lists: a plan reads them
+        # for every stayer
+        self._stay_parts = {k: v.tolist() for k, v in stays[0].items()} if stays is not None else None
+        self._stay_jpm: list[float] = stays[1].tolist() if stays is not None else []
 
     # --- the mapping NIP -> options ---------------------------------------------------------------------------
     def __getitem__(self, nip: str) -> list[Option]:
@@ -130,7 +137,7 @@ class ArcOptions(OptionTable):
     def _option(self, k: int) -> Option:
         i, j = int(self._person[k]), int(self._post[k])
         post_id = self._post_ids[j] if j >= 0 else self._stay_posts[i]
-        return Option(self._nips[i], post_id, int(self._score[k]) / SCALE, bool(self._stay[k]))
+        return Option.bare(self._nips[i], post_id, int(self._score[k]) / SCALE, bool(self._stay[k]))
 
     def option_at(self, k: int) -> Option:
         """Option k of the flat list (person by person), the index of `flow_arcs`."""
@@ -139,15 +146,30 @@ class ArcOptions(OptionTable):
     def stay(self, nip: str) -> Option:
         return self._option(self._starts[self._row[nip]])
 
+    def stay_fit(self, nip: str) -> tuple[dict[str, float], float] | None:
+        """The stay's parts as `scoring.fit_for_stay` rounds them (whole hundredths, a point each) and its raw JPM,
+        from the builder's arrays (the property test holds every part of both paths equal)."""
+        if self._stay_parts is None:
+            return None
+        i = self._row[nip]
+        return {k: v[i] / SCALE for k, v in self._stay_parts.items()}, self._stay_jpm[i]
+
+    def stays_scaled(self) -> int:
+        return int(self._score[self._stay].sum())
+
     def shortlist(self, nip: str, keep: Collection[str], count: int) -> list[Option]:
         """Staying, the moves to `keep` and the `count` best moves (ties: the earlier), in list order."""
         i = self._row[nip]
         s, e = self._starts[i], self._starts[i + 1]
         best = set(self._best[s - i : min(s - i + count, e - i - 1)].tolist())
-        wanted = {self._post_row[p] for p in keep if p in self._post_row}
+        wanted = {self._post_row[p] for p in keep if p in self._post_row} if keep else None
         if wanted:
             best.update(k for k, j in enumerate(self._post[s + 1 : e].tolist(), s + 1) if j in wanted)
-        return [self._option(k) for k in [s, *sorted(best)]]
+        moves = sorted(best)  # every option after the person's first is a move to a post of the round
+        nip, post_ids = self._nips[i], self._post_ids
+        posts, scores = self._post[moves].tolist(), self._score[moves].tolist()
+        made = (Option.bare(nip, post_ids[j], score / SCALE, False) for j, score in zip(posts, scores, strict=True))
+        return [self._option(s), *made]
 
     # --- the arrays the solver and the baseline use ----------------------------------------------------------
     def _once(self, name: str, problem: PlanProblem, make: Callable[[PlanProblem], Any]) -> Any:
