@@ -179,7 +179,8 @@ def timed_steps(steps: Steps) -> Iterator[None]:
     targets = [
         (plans, "load_pool", "load_pool"), (rounds, "load_pool", "load_pool"),
         (planning, "greedy_plan", "greedy"), (planning, "greedy_baseline", "greedy"), (plans, "to_plan", "entries"),
-        (plans, "explain_person", "explanations"), (plans, "explanation_doc", "explanation_docs"),
+        (plans, "explain_person", "explanations"), (plans, "explanations", "explanations"),
+        (plans, "explanation_doc", "explanation_docs"),
         (plans, "post_names", "explanations"), (rounds, "emit_decisions", "emit_decisions"),
         (views, "reason_summary", "reason_summaries"), (shared, "emit_decisions", "emit_decisions"),
     ]  # fmt: skip

@@ -84,7 +84,7 @@ def _move_lines(entry: PlanEntry, facts: MoveFacts) -> list[str]:
 
 
 def _parts_text(parts: Mapping[str, float]) -> str:
-    return "; ".join(f"{PART_LABELS_ID.get(k, k)} {v:+.1f}" for k, v in parts.items() if v)
+    return "; ".join([f"{PART_LABELS_ID.get(k, k)} {v:+.1f}" for k, v in parts.items() if v])
 
 
 def explain(
@@ -112,10 +112,10 @@ def explain(
         lines += _move_lines(entry, facts)
     if entry.override_reason:
         lines.append(f"Penempatan ini ditetapkan oleh penyetuju dengan alasan tertulis: {entry.override_reason}")
-    if ineligible_person is not None and not ineligible_person.eligible:
-        reasons = "; ".join(f.reason_id for f in ineligible_person.failures)
+    if ineligible_person is not None and (failed := ineligible_person.failures):
+        reasons = "; ".join([f.reason_id for f in failed])
         lines.append(f"Anda belum memenuhi syarat mutasi pada putaran ini: {reasons}")
-    by_post = {o.post_id: o for o in options if not o.stay}
+    by_post = {o.post_id: o for o in options if not o.stay} if ranked else {}
     asked = []
     for rank, post_id in enumerate(ranked, start=1):
         result = asked_results.get(post_id)

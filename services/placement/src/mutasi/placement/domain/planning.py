@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -60,6 +60,11 @@ class OptionTable(Mapping[str, list[Option]], ABC):
     @abstractmethod
     def shortlist(self, nip: str, keep: Collection[str], count: int) -> list[Option]: ...
 
+    def shortlists(self, count: int) -> Iterator[tuple[str, list[Option]]]:
+        """`shortlist(nip, (), count)` of everyone, in the table's (NIP) order."""
+        for nip in self:
+            yield nip, self.shortlist(nip, (), count)
+
     def stay_fit(self, nip: str) -> tuple[dict[str, float], float] | None:
         """The parts and raw JPM of the person's stay option (what `scoring.fit_for_stay` gives), when the table
         kept them; None: score it again."""
@@ -106,6 +111,16 @@ class PlanProblem:
         if isinstance(table, OptionTable):
             return table.shortlist(nip, keep, count)
         return list(table.get(nip, []))
+
+    def shortlists(self, count: int) -> Iterator[tuple[str, list[Option]]]:
+        """`shortlist(nip, (), count)` of every person, in NIP order, with the NIP (a table reads them in one
+        pass over its arrays)."""
+        table = self.options
+        if isinstance(table, OptionTable):
+            yield from table.shortlists(count)
+            return
+        for nip in sorted(table):
+            yield nip, list(table[nip])
 
     def leaves_unit(self, person: Person, option: Option) -> bool:
         return not option.stay and self.post_unit.get(option.post_id) != person.unit_id

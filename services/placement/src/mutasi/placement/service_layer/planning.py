@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -88,13 +88,36 @@ def post_names(pool: PoolView) -> dict[str, str]:
     return {p.post_id: f"{p.name} ({p.unit_name})" for p in pool.posts.values()}
 
 
+def explanations(entries: Iterable[PlanEntry], pool: PoolView, solved: Solved, r: Round, policy: EligibilityPolicy,
+                 names: Mapping[str, str]) -> Iterator[Explanation]:  # fmt: skip
+    """`explain_person` of each entry (in NIP order, as a plan keeps them), the shortlists of everyone who asked
+    for nothing read from the problem in one pass."""
+    problem = solved.built.problem
+    lists = problem.shortlists(NEXT_BEST + 1)
+    for entry in entries:
+        nip, options = next(lists)
+        while nip != entry.nip:  # a plan has an entry for everyone in the problem, in the same order
+            nip, options = next(lists)
+        pref = r.preferences.get(entry.nip)
+        yield explain_person(entry, pool, solved, r, policy, names, None if pref and pref.ranked else options)
+
+
 def explain_person(
-    entry: PlanEntry, pool: PoolView, solved: Solved, r: Round, policy: EligibilityPolicy, names: Mapping[str, str]
+    entry: PlanEntry,
+    pool: PoolView,
+    solved: Solved,
+    r: Round,
+    policy: EligibilityPolicy,
+    names: Mapping[str, str],
+    options: list[Option] | None = None,
 ) -> Explanation:
+    """The person's explanation; `options`, when given, is the problem's shortlist for the person (asking for
+    nothing), else it is read here."""
     pref = r.preferences.get(entry.nip)
     ranked = pref.ranked if pref else ()
     person = solved.built.person_results.get(entry.nip)  # the person's own rules, checked once by the builder
-    options = solved.built.problem.shortlist(entry.nip, ranked, NEXT_BEST + 1)  # what `explain` can name
+    if options is None:
+        options = solved.built.problem.shortlist(entry.nip, ranked, NEXT_BEST + 1)  # what `explain` can name
     asked = asked_results(entry.nip, ranked, options, pool, r.effective_date, policy, pref, person)
     facts = move_facts(entry, pool, r, policy, pref, person)
     return explain(entry, names, options, ranked, asked, person, NEXT_BEST, facts=facts)

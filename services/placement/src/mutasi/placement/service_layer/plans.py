@@ -21,8 +21,8 @@ from mutasi.placement.service_layer.fairness import row_doc
 from mutasi.placement.service_layer.planning import (
     Solved,
     entry_for,
-    explain_person,
     explanation_doc,
+    explanations,
     post_names,
     solve_async,
     to_plan,
@@ -57,8 +57,8 @@ async def _plan(deps: Deps, caller: Caller, round_id: str, options: PlanOptions)
     }
     new_plan = to_plan(deps.new_id(), solved, rules_doc, pool, r, rules)
     names = post_names(pool)
-    papers = (explanation_doc(r, explain_person(e, pool, solved, r, rules.policy, names))
-              for e in new_plan.entries.values())  # in NIP order  # fmt: skip
+    papers = (explanation_doc(r, x) for x in explanations(new_plan.entries.values(), pool, solved, r, rules.policy,
+                                                          names))  # in NIP order  # fmt: skip
     packed = deps.store.pack_explanations(r.agency_id, r.round_id, papers)  # ~110,000 never held as documents
     async with deps.uow() as uow:
         now = await deps.store.get_round_to_plan(uow, caller.agency_id, round_id, people=False)

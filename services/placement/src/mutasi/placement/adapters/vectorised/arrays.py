@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -164,67 +166,89 @@ def _perf_columns(candidates: Sequence[Candidate]) -> tuple[B, I32]:
     return passing[row], counts[row]
 
 
+# The candidate fields the arrays are made of, read in one pass (`attrgetter` over every candidate, then transposed)
+_PEOPLE_FIELDS = (
+    "agency_id", "unit_id", "post_id", "employee_type", "golongan", "education_level", "education_field",
+    "months_in_post", "as_of", "years_to_bup", "tmt_pns", "post_type", "post_name", "discipline_active",
+    "discipline_until", "in_court_process", "on_study_leave", "audit_finding_open", "on_cltn", "talent_box",
+    "jpm_current", "follow_up", "jf_competency_test_passed", "demotion_penalty", "competencies",
+)  # fmt: skip
+
+
+def _education(level: str) -> int:
+    return education_rank(level) if is_education_level(level) else -1
+
+
+def _by_value(column: Sequence[Any], convert: Callable[[Any], Any], dtype: type) -> npt.NDArray[Any]:
+    """`[convert(v) for v in column]` as an array, `convert` called once per distinct value (a province pool has
+    ~110,000 people and a few dozen golongan, dates, post types...)."""
+    table = {v: convert(v) for v in set(column)}
+    return np.fromiter(map(table.__getitem__, column), dtype=dtype, count=len(column))
+
+
 def from_domain(candidates: Sequence[Candidate], posts: Sequence[Post]) -> tuple[PoolArrays, PoolIndex]:
     """Column arrays of domain candidates and posts."""
+    n = len(candidates)
+    col = dict(zip(_PEOPLE_FIELDS, zip(*map(attrgetter(*_PEOPLE_FIELDS), candidates), strict=True), strict=True)) \
+        if n else {f: () for f in _PEOPLE_FIELDS}  # fmt: skip
     post_ids = [p.post_id for p in posts]
     post_index = {pid: j for j, pid in enumerate(post_ids)}
-    agencies = {a: k for k, a in enumerate(sorted({c.agency_id for c in candidates} | {p.agency_id for p in posts}))}
-    units = {u: k for k, u in enumerate(sorted({c.unit_id for c in candidates} | {p.unit_id for p in posts}))}
-    fields = sorted({c.education_field for c in candidates} | {f for p in posts for f in p.education_fields})
+    agencies = {a: k for k, a in enumerate(sorted(set(col["agency_id"]) | {p.agency_id for p in posts}))}
+    units = {u: k for k, u in enumerate(sorted(set(col["unit_id"]) | {p.unit_id for p in posts}))}
+    fields = sorted(set(col["education_field"]) | {f for p in posts for f in p.education_fields})
     field_index = {f: k for k, f in enumerate(fields)}
     if len(fields) > 62:
         raise ValueError("more than 62 fields of study; widen the field mask")
-    codes = sorted({k for c in candidates for k in c.competencies} | {k for p in posts for k in p.standard_levels()})
+    codes = sorted({k for c in col["competencies"] for k in c} | {k for p in posts for k in p.standard_levels()})
     code_index = {k: n for n, k in enumerate(codes)}
-    levels = np.zeros((len(candidates), len(codes)), dtype=np.int32)
-    for i, c in enumerate(candidates):
-        for k, v in c.competencies.items():
-            levels[i, code_index[k]] = v
+    levels = np.array([[c.get(k, 0) for k in codes] for c in col["competencies"]], dtype=np.int32)
+    levels = levels.reshape(n, len(codes))
     standard = np.zeros((len(posts), len(codes)), dtype=np.int32)
     for j, p in enumerate(posts):
         for k, v in p.standard_levels().items():
             standard[j, code_index[k]] = v
     perf_pass, perf_count = _perf_columns(candidates)
 
-    def until(c: Candidate) -> int:
-        if not c.discipline_active:
+    def until(held: tuple[bool, date | None]) -> int:
+        active, until_date = held
+        if not active:
             return NO_DATE
-        return ordinal(c.discipline_until, FOREVER)
+        return ordinal(until_date, FOREVER)
 
     def mask(p: Post) -> int:
         return sum(1 << field_index[f] for f in set(p.education_fields))
 
     def flag(attr: str) -> B:
-        return np.array([bool(getattr(c, attr)) for c in candidates], dtype=np.bool_)
+        return np.fromiter(map(bool, col[attr]), dtype=np.bool_, count=n)
 
+    post_kind = list(zip(col["post_type"], col["post_name"], strict=True))
     arr = PoolArrays(
-        agency=np.array([agencies[c.agency_id] for c in candidates], dtype=np.int32),
-        unit=np.array([units[c.unit_id] for c in candidates], dtype=np.int32),
-        post=np.array([post_index.get(c.post_id, -1) for c in candidates], dtype=np.int32),
-        kind=np.array([TYPES.get(c.employee_type, TYPES["OTHER"]) for c in candidates], dtype=np.int32),
-        golongan=np.array([_rank(c.golongan) for c in candidates], dtype=np.int32),
-        education=np.array(
-            [education_rank(c.education_level) if is_education_level(c.education_level) else -1 for c in candidates],
-            dtype=np.int32,
+        agency=np.fromiter(map(agencies.__getitem__, col["agency_id"]), dtype=np.int32, count=n),
+        unit=np.fromiter(map(units.__getitem__, col["unit_id"]), dtype=np.int32, count=n),
+        post=_by_value(col["post_id"], lambda p: post_index.get(p, -1), np.int32),
+        kind=_by_value(col["employee_type"], lambda t: TYPES.get(t, TYPES["OTHER"]), np.int32),
+        golongan=_by_value(col["golongan"], _rank, np.int32),
+        education=_by_value(col["education_level"], _education, np.int32),
+        field=np.fromiter(map(field_index.__getitem__, col["education_field"]), dtype=np.int32, count=n),
+        months_in_post=np.array(col["months_in_post"], dtype=np.int32).reshape(n),
+        as_of=_by_value(col["as_of"], date.toordinal, np.int32),
+        years_to_bup=np.array(col["years_to_bup"], dtype=np.float64).reshape(n),
+        tmt_pns=_by_value(col["tmt_pns"], ordinal, np.int32),
+        jpt=_by_value(col["post_type"], lambda t: t.startswith("jpt"), np.bool_),
+        discipline_until=_by_value(
+            list(zip(col["discipline_active"], col["discipline_until"], strict=True)), until, np.int32
         ),
-        field=np.array([field_index[c.education_field] for c in candidates], dtype=np.int32),
-        months_in_post=np.array([c.months_in_post for c in candidates], dtype=np.int32),
-        as_of=np.array([c.as_of.toordinal() for c in candidates], dtype=np.int32),
-        years_to_bup=np.array([c.years_to_bup for c in candidates], dtype=np.float64),
-        tmt_pns=np.array([ordinal(c.tmt_pns) for c in candidates], dtype=np.int32),
-        jpt=np.array([c.post_type.startswith("jpt") for c in candidates], dtype=np.bool_),
-        discipline_until=np.array([until(c) for c in candidates], dtype=np.int32),
         in_court=flag("in_court_process"),
         study_leave=flag("on_study_leave"),
         audit_open=flag("audit_finding_open"),
         cltn=flag("on_cltn"),
         perf_pass=perf_pass,
         perf_count=perf_count,
-        box=np.array([c.talent_box for c in candidates], dtype=np.int32),
-        jpm_current=np.array([c.jpm_current for c in candidates], dtype=np.float64),
-        re_placement=np.array([c.follow_up == "re_placement" for c in candidates], dtype=np.bool_),
-        level=np.array([post_level(c.post_type, c.post_name) for c in candidates], dtype=np.int32),  # Candidate.level
-        bup=np.array([post_bup(c.post_type, c.post_name) for c in candidates], dtype=np.float64),  # Candidate.bup
+        box=np.array(col["talent_box"], dtype=np.int32).reshape(n),
+        jpm_current=np.array(col["jpm_current"], dtype=np.float64).reshape(n),
+        re_placement=_by_value(col["follow_up"], lambda f: f == "re_placement", np.bool_),
+        level=_by_value(post_kind, lambda k: post_level(*k), np.int32),  # Candidate.level
+        bup=_by_value(post_kind, lambda k: post_bup(*k), np.float64),  # Candidate.bup
         ukom_passed=flag("jf_competency_test_passed"),
         demotion_penalty=flag("demotion_penalty"),
         levels=levels,

@@ -171,6 +171,29 @@ class ArcOptions(OptionTable):
         made = (Option.bare(nip, post_ids[j], score / SCALE, False) for j, score in zip(posts, scores, strict=True))
         return [self._option(s), *made]
 
+    def shortlists(self, count: int) -> Iterator[tuple[str, list[Option]]]:
+        """`shortlist(nip, (), count)` of everyone, in NIP order, read from the arrays in one pass: each person's
+        stay is the first arc of their block and their moves sit after it, so one sort of the chosen arcs puts
+        every person's options in list order (an explanation per person of a province pool)."""
+        n = len(self._nips)
+        if n == 0:
+            return
+        starts = np.asarray(self._starts, dtype=np.int64)
+        first = starts[:-1] - np.arange(n)  # where person i's moves begin in `_best`
+        take = np.minimum(count, np.diff(starts) - 1)
+        within = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
+        chosen = np.sort(np.concatenate([starts[:-1], self._best[np.repeat(first, take) + within]]))
+        posts, scores = self._post[chosen].tolist(), self._score[chosen].tolist()
+        ends = np.cumsum(take + 1).tolist()
+        post_ids, nips, stay_posts, at = self._post_ids, self._nips, self._stay_posts, 0
+        for i, end in enumerate(ends):
+            nip, j = nips[i], posts[at]
+            options = [Option.bare(nip, post_ids[j] if j >= 0 else stay_posts[i], scores[at] / SCALE, True)]
+            options += [Option.bare(nip, post_ids[j], score / SCALE, False) for j, score in
+                        zip(posts[at + 1 : end], scores[at + 1 : end], strict=True)]  # fmt: skip
+            yield nip, options
+            at = end
+
     # --- the arrays the solver and the baseline use ----------------------------------------------------------
     def _once(self, name: str, problem: PlanProblem, make: Callable[[PlanProblem], Any]) -> Any:
         """`make(problem)`, made once per problem: the solver and the greedy baseline both ask (nothing changes
