@@ -358,7 +358,8 @@ async def save_round(uow: UnitOfWork, r: Round) -> None:
             now[key] = (obj, doc)
             if replaced or held is None:
                 added.append(doc)
-                _add(counts, part.counts(doc), 1)
+                if not replaced:  # a new plan's entries are counted once, in _save_entries
+                    _add(counts, part.counts(doc), 1)
             elif held[1] != doc:
                 changed.append(doc)
                 _add(counts, part.counts(held[1]), -1)
