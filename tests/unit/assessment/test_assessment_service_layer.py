@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from pymongo.errors import OperationFailure
 
 from mutasi.assessment.adapters import documents, repositories
 from mutasi.assessment.adapters.repositories import EMPLOYEES, FOLLOW_UPS, HISTORY
@@ -15,6 +16,8 @@ from mutasi.assessment.service_layer.deps import Deps
 from mutasi.assessment.service_layer.follow_ups import request_reassessment
 from mutasi.assessment.service_layer.imports import ImportRequest, run_import
 from mutasi.assessment.settings import AssessmentSettings
+from mutasi.chassis.faults import WRITE_CONFLICT
+from mutasi.chassis.store import OUTBOX
 from tests.support.memory_db import MemoryDatabase
 from tests.support.service import seal_for_placement
 from tests.unit.assessment.assessment_factories import TODAY, assessment_row, employee_row
@@ -136,3 +139,31 @@ async def test_batches_commit_in_order_and_none_after_a_failed_one(deps: Deps) -
     assert assessed == nips[:2]  # the first batch and no more
     again = await run_import(deps, request("assessments", rows))
     assert again["counts"] == {"created": 5, "updated": 0, "unchanged": 2, "completed": 5}
+
+
+class ConflictingOnce(FailingOnSecondWrite):
+    """The second batch's write of assessments meets a write conflict (another agency's batch), once."""
+
+    async def save_assessments(self, uow: Any, docs: list[dict[str, Any]], stored: Any = None) -> None:
+        self.writes += 1
+        if self.writes == 2:
+            raise OperationFailure("WriteConflict", code=WRITE_CONFLICT)
+        await repositories.save_assessments(uow, docs, stored)
+
+
+async def test_a_batch_that_meets_a_write_conflict_runs_again_alone_and_announces_each_result_once(
+    deps: Deps,
+) -> None:
+    nips = [f"19900101201503100{i}" for i in range(1, 8)]
+    await run_import(deps, request("skj", SKJ))
+    await run_import(deps, request("employees", [employee_row(nip=n) for n in nips]))
+    conflicting = ConflictingOnce()
+    result = await run_import(
+        replace(deps, store=conflicting), request("assessments", [assessment_row(nip=n) for n in nips])
+    )
+    assert conflicting.writes == 5  # four batches of at most 2 people, the second written twice
+    assert result["counts"] == {"created": 7, "updated": 0, "unchanged": 0, "completed": 7}
+    async with deps.uow() as uow:
+        outbox = await uow.collection(OUTBOX).find({})
+    subjects = [e["key"] for doc in outbox for e in doc["events"]]
+    assert sorted(subjects) == nips  # the conflicted attempt's events went with its rollback

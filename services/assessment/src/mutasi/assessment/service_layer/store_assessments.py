@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +13,7 @@ from mutasi.assessment.domain.assessment_rows import validate_assessment_rows
 from mutasi.assessment.domain.competency import CompetencyStandard, Post
 from mutasi.assessment.domain.employee import Employee
 from mutasi.assessment.domain.rows import Cells, RowsOutcome
-from mutasi.assessment.service_layer.deps import Deps, chunks
+from mutasi.assessment.service_layer.deps import Deps, chunks, in_batch
 from mutasi.assessment.service_layer.policy import Policy
 from mutasi.assessment.service_layer.snapshot import completed_event
 from mutasi.chassis.store import UnitOfWork
@@ -170,13 +170,14 @@ async def store_assessments(
     async with deps.uow() as uow:
         posts = await deps.store.load_posts(uow, agency_id)
     for part in chunks(sorted(items, key=lambda a: (a.nip, a.assessed_on)), deps.batch_size):
-        async with deps.batch_gate, deps.uow() as uow:
+
+        async def write(uow: UnitOfWork, part: Sequence[Assessment] = part) -> dict[str, int]:
             batch = Batch(
                 employees=await deps.store.employees_by_nip(uow, agency_id, (a.nip for a in part)),
                 existing=await deps.store.assessments_by_id(uow, agency_id, map(assessment_id, part)),
                 follow_ups=await deps.store.open_follow_ups(uow, agency_id, [a.nip for a in part]),
                 assessments=[],
-                counts=counts,
+                counts=dict.fromkeys(counts, 0),  # this attempt's: a batch run again counts from scratch
             )
             for a in part:
                 await _record(uow, deps, policy, agency_id, batch, posts, a, import_id)
@@ -185,6 +186,9 @@ async def store_assessments(
             # every employee touched was read in this unit of work: replaced with no second lookup; an assessment
             # changes only the employee's result, so the registry record is not compared nor written
             await deps.store.save_results(uow, list({d["nip"]: d for d in touched}.values()), stored=batch.employees)
-            await uow.commit()
+            return batch.counts
+
+        for name, n in (await in_batch(deps, agency_id, write)).items():
+            counts[name] += n
     deps.telemetry.assessments(agency_id, counts["created"] + counts["updated"], counts["completed"])
     return counts

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from mutasi.assessment.domain.employee import Employee
 from mutasi.assessment.domain.employee_rows import validate_employee_rows
 from mutasi.assessment.domain.rows import Cells, RowsOutcome
-from mutasi.assessment.service_layer.deps import Deps, chunks
+from mutasi.assessment.service_layer.deps import Deps, chunks, in_batch
 from mutasi.assessment.service_layer.policy import Policy
 from mutasi.assessment.service_layer.store_assessments import refresh_latest
+from mutasi.chassis.store import UnitOfWork
 
 
 async def validate_employees(
@@ -70,7 +71,9 @@ async def store_employees(
     """Unchanged rows are skipped; a changed row updates the employee and files the old version in history."""
     counts = {"created": 0, "updated": 0, "unchanged": 0, "reannounced": 0}
     for part in chunks(sorted(items, key=lambda e: e.nip), deps.batch_size):
-        async with deps.batch_gate, deps.uow() as uow:
+
+        async def write(uow: UnitOfWork, part: Sequence[Employee] = part) -> dict[str, int]:
+            done = dict.fromkeys(counts, 0)  # this attempt's: a batch run again counts from scratch
             existing = await deps.store.employees_by_nip(uow, agency_id, (e.nip for e in part))
             docs, history = [], []
             for employee in part:
@@ -78,9 +81,9 @@ async def store_employees(
                 print_ = deps.docs.fingerprint(content)
                 old = existing.get(employee.nip)
                 if old is not None and old.get("fingerprint") == print_:
-                    counts["unchanged"] += 1
+                    done["unchanged"] += 1
                     continue
-                counts["updated" if old else "created"] += 1
+                done["updated" if old else "created"] += 1
                 if old is not None:
                     history.append(_history(old, import_id))
                 version = old["version"] + 1 if old else 1
@@ -96,8 +99,11 @@ async def store_employees(
                     }
                 )
             changed = [d for d in docs if d["version"] > 1]
-            counts["reannounced"] += await refresh_latest(uow, deps, policy, agency_id, changed)
+            done["reannounced"] += await refresh_latest(uow, deps, policy, agency_id, changed)
             await deps.store.save_employees(uow, docs, stored=existing)
             await deps.store.add_history(uow, history)
-            await uow.commit()
+            return done
+
+        for name, n in (await in_batch(deps, agency_id, write)).items():
+            counts[name] += n
     return counts

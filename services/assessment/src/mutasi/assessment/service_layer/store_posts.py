@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from mutasi.assessment.domain.rows import Cells, RowsOutcome
 from mutasi.assessment.domain.skj_rows import PostStandard, validate_skj_rows
-from mutasi.assessment.service_layer.deps import Deps, chunks
+from mutasi.assessment.service_layer.deps import Deps, chunks, in_batch
 from mutasi.assessment.service_layer.policy import Policy
+from mutasi.chassis.store import UnitOfWork
 
 
 async def validate_posts(
@@ -26,7 +27,9 @@ async def store_posts(
     """Create or update posts whose content changed; identical rows change nothing."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for part in chunks(sorted(items, key=lambda i: i.post.post_id), deps.batch_size):
-        async with deps.batch_gate, deps.uow() as uow:
+
+        async def write(uow: UnitOfWork, part: Sequence[PostStandard] = part) -> dict[str, int]:
+            done = dict.fromkeys(counts, 0)  # this attempt's: a batch run again counts from scratch
             existing = await deps.store.posts_by_id(uow, agency_id, (i.post.post_id for i in part))
             docs = []
             for item in part:
@@ -34,10 +37,13 @@ async def store_posts(
                 doc["fingerprint"] = deps.docs.fingerprint(doc)
                 old = existing.get(item.post.post_id)
                 if old is not None and old.get("fingerprint") == doc["fingerprint"]:
-                    counts["unchanged"] += 1
+                    done["unchanged"] += 1
                     continue
-                counts["updated" if old else "created"] += 1
+                done["updated" if old else "created"] += 1
                 docs.append({**doc, "import_id": import_id, "updated_at": datetime.now(UTC)})
             await deps.store.save_posts(uow, docs)
-            await uow.commit()
+            return done
+
+        for name, n in (await in_batch(deps, agency_id, write)).items():
+            counts[name] += n
     return counts
