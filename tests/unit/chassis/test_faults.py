@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from mutasi.chassis.faults import WRITE_CONFLICT, in_chunks
+from mutasi.chassis.faults import WRITE_CONFLICT, fault_fields, in_chunks
 
 
 def steps(*outcomes: int | BaseException | None):  # type: ignore[no-untyped-def]
@@ -52,3 +52,10 @@ def test_too_many_failures_are_raised_even_when_each_is_transient() -> None:
     with pytest.raises(OperationFailure):
         asyncio.run(in_chunks(step, failures_allowed=2))
     assert len(calls) == 4
+
+
+def test_what_a_log_may_say_of_a_fault_leaves_out_its_message() -> None:
+    exc = DuplicateKeyError("E11000 duplicate key: { nip: '198503302010011001' }", code=11000)
+    fields = fault_fields(exc)
+    assert fields == {"error": "DuplicateKeyError", "code": 11000, "labels": []}
+    assert "198503302010011001" not in repr(fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
@@ -39,6 +40,14 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, PyMongoError):
         return exc.has_error_label("UnknownTransactionCommitResult")
     return False
+
+
+def fault_fields(exc: BaseException) -> dict[str, Any]:
+    """What a log may say about a database or broker fault: its type, code and labels. Not its message, which can
+    quote the key values of a document (a NIP in a duplicate-key error)."""
+    known = ("TransientTransactionError", "UnknownTransactionCommitResult", "RetryableWriteError")
+    labels = [label for label in known if isinstance(exc, PyMongoError) and exc.has_error_label(label)]
+    return {"error": type(exc).__name__, "code": getattr(exc, "code", None), "labels": labels}
 
 
 async def in_chunks(step: Callable[[], Awaitable[int | None]], failures_allowed: int = 5) -> int:

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from pymongo.errors import PyMongoError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mutasi.chassis.faults import is_conflict, is_duplicate_key, is_outage, is_transient
+from mutasi.chassis.faults import fault_fields, is_conflict, is_duplicate_key, is_outage, is_transient
 from mutasi.chassis.store import UnitOfWork
 
 log = logging.getLogger("mutasi.writes")
@@ -80,7 +80,7 @@ def install_fault_handlers(app: FastAPI, retry_after_s: int) -> None:
         if is_duplicate_key(exc):
             reason = "sudah ada / already exists (a unique key was repeated)"
             return _problem(409, "body", reason, {})
-        fault = _fault_fields(exc)
+        fault = fault_fields(exc)
         if is_conflict(exc):
             log.warning("write conflict answered 503", extra={"path": request.url.path, **fault})
             reason = "sedang diubah bersamaan, coba lagi / changed concurrently, retry"
@@ -93,14 +93,6 @@ def install_fault_handlers(app: FastAPI, retry_after_s: int) -> None:
 
     for exc_type in (PyMongoError, KafkaError, ConnectionError, TimeoutError):
         app.add_exception_handler(exc_type, database_fault)
-
-
-def _fault_fields(exc: BaseException) -> dict[str, Any]:
-    """What a log may say about a database or broker fault: its type, code and labels. Not its message, which can
-    quote the key values of a document (a NIP in a duplicate-key error)."""
-    known = ("TransientTransactionError", "UnknownTransactionCommitResult", "RetryableWriteError")
-    labels = [label for label in known if isinstance(exc, PyMongoError) and exc.has_error_label(label)]
-    return {"error": type(exc).__name__, "code": getattr(exc, "code", None), "labels": labels}
 
 
 class RetryWrites:

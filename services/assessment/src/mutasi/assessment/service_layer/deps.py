@@ -12,7 +12,7 @@ from typing import Protocol, TypeVar
 
 from mutasi.assessment.service_layer.policy import Policy
 from mutasi.assessment.service_layer.ports import Documents, Store
-from mutasi.chassis.faults import is_transient
+from mutasi.chassis.faults import fault_fields, is_transient
 from mutasi.chassis.spreadsheets import SheetLimits
 from mutasi.chassis.store import UnitOfWork
 from mutasi.contracts.assessment import EligibilityFlagsV1
@@ -71,7 +71,7 @@ async def in_batch(deps: Deps, agency_id: str, write: Callable[[UnitOfWork], Awa
         except Exception as exc:
             if attempt == BATCH_ATTEMPTS or not is_transient(exc):
                 raise
-            log.info("import batch conflicted, running it again", extra={"agency_id": agency_id, "error": repr(exc)})
+            log.info("import batch conflicted, running it again", extra={"agency_id": agency_id, **fault_fields(exc)})
             await asyncio.sleep(backoff)
             backoff *= 2
     raise AssertionError("unreachable")  # the loop returns or raises
