@@ -436,15 +436,27 @@ class TrainingRepository:
         await self._c(IMPORTS).insert_one({"agency_id": self.agency_id, **report})
 
 
+def _wins(record: Doc, old: Doc | None) -> bool:
+    """Whether `record` is the picture of its person to keep over `old`, one written before it: the newer `as_of`
+    wins and the later-written record wins a tie. Buckets, arrivals and moves all follow this one rule."""
+    return old is None or record["as_of"] >= old["as_of"]
+
+
+def _overlay(under: dict[str, Doc], over: Iterable[Doc]) -> dict[str, Doc]:
+    """`under` (nip -> record) with the records of `over`, written after them, laid on top by `_wins`; changed in
+    place and returned."""
+    for record in over:
+        if _wins(record, under.get(record["nip"])):
+            under[record["nip"]] = record
+    return under
+
+
 def _newest(documents: Iterable[Iterable[Doc]]) -> dict[str, Doc]:
     """nip -> the newest of the records, given per document, oldest document first (`as_of`; the later document on
     a tie)."""
     newest: dict[str, Doc] = {}
     for records in documents:
-        for record in records:
-            old = newest.get(record["nip"])
-            if old is None or record["as_of"] >= old["as_of"]:
-                newest[record["nip"]] = record
+        _overlay(newest, records)
     return newest
 
 
@@ -518,11 +530,7 @@ async def _colleagues_in(
     arrived = [n for n, d in newest.items() if d["unit_id"] in unit_set and n not in stored]
     if arrived:
         stored.update(await COLLEAGUE_BUCKETS.get(uow, (agency_id,), arrived))
-    out = []
-    for nip in stored.keys() | newest.keys():
-        old, moved = stored.get(nip), newest.get(nip)
-        out.append(moved if moved is not None and (old is None or moved["as_of"] >= old["as_of"]) else old)
-    return [d for d in out if d is not None]
+    return list(_overlay(stored, newest.values()).values())
 
 
 async def colleagues_of_agency(uow: UnitOfWork, agency_id: str) -> list[Doc]:
@@ -530,12 +538,8 @@ async def colleagues_of_agency(uow: UnitOfWork, agency_id: str) -> list[Doc]:
     still waiting, then by moves), by NIP: what the unit reads are built from (tests, audits). Reads only."""
     moves = await uow.collection(MOVES).find({"agency_id": agency_id}, sort=[("at", 1)])
     stored = {d["nip"]: d for d in await COLLEAGUE_BUCKETS.all(uow, (agency_id,))}
-    for nip, arrived in _newest_arrivals(await _arrivals(uow, agency_id)).items():
-        if (old := stored.get(nip)) is None or arrived["as_of"] >= old["as_of"]:
-            stored[nip] = arrived
-    for nip, moved in _newest_moves(moves).items():
-        if (old := stored.get(nip)) is None or moved["as_of"] >= old["as_of"]:
-            stored[nip] = moved
+    _overlay(stored, _newest_arrivals(await _arrivals(uow, agency_id)).values())
+    _overlay(stored, _newest_moves(moves).values())
     return [stored[n] for n in sorted(stored)]
 
 
@@ -548,7 +552,7 @@ async def fold_moves(uow: UnitOfWork, agency_id: str) -> int:
         return 0
     newest = _newest_moves(moves)
     stored = await COLLEAGUE_BUCKETS.get(uow, (agency_id,), sorted(newest))
-    keep = [d for n, d in newest.items() if (old := stored.get(n)) is None or d["as_of"] >= old["as_of"]]
+    keep = [d for n, d in newest.items() if _wins(d, stored.get(n))]
     await COLLEAGUE_BUCKETS.save(uow, keep, stored=sorted(newest))
     await colleagues_changed(uow, agency_id)
     await uow.collection(MOVES).delete_many({"agency_id": agency_id, "batch": {"$in": [d["batch"] for d in moves]}})
@@ -649,7 +653,7 @@ async def settle_colleagues(uow: UnitOfWork, agency_id: str) -> int:
     units = sorted({str(r["unit_id"]) for r in newest.values()})
     await COLLEAGUE_BUCKETS.find_buckets(uow, {"agency_id": agency_id, "unit_id": {"$in": units}})
     stored = await COLLEAGUE_BUCKETS.get(uow, (agency_id,), nips)
-    fresh = [newest[nip] for nip in nips if not ((old := stored.get(nip)) and old["as_of"] > newest[nip]["as_of"])]
+    fresh = [newest[nip] for nip in nips if _wins(newest[nip], stored.get(nip))]
     await COLLEAGUE_BUCKETS.save(uow, fresh, stored=nips, top_up=False)
     await colleagues_changed(uow, agency_id)
     return len(fresh)
@@ -682,8 +686,8 @@ async def bucket_old_colleagues(begin: Callable[[], UnitOfWork], chunk: int = 20
     update) into the units' buckets, about `chunk` per transaction; the newer picture of a person (`as_of`) wins
     over one already in a bucket. Returns how many moved."""
 
-    def newer(old: Doc, new: Doc) -> bool:
-        return bool(old["as_of"] > new["as_of"])
+    def newer(old: Doc, bucketed: Doc) -> bool:  # the bucket's record was written after the old one
+        return not _wins(bucketed, old)
 
     moved = await COLLEAGUE_BUCKETS.move_over(begin, OLD_COLLEAGUES, chunk, wins=newer)
     moved += await COLLEAGUE_BUCKETS.move_over(begin, AGENCY_COLLEAGUES, chunk, wins=newer, source=AGENCY_BUCKETS)
