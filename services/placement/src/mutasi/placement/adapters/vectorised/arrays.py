@@ -161,9 +161,7 @@ def _perf_columns(candidates: Sequence[Candidate]) -> tuple[B, I32]:
     for k, preds in enumerate(newest):
         passing[k, : len(preds)] = [p in PASSING_PREDICATES for p in preds]
     counts = np.array([len(p) for p in newest], dtype=np.int32)
-    if not len(candidates):
-        return np.zeros((0, width), dtype=np.bool_), np.zeros(0, dtype=np.int32)
-    return passing[row], counts[row]
+    return passing[row], counts[row]  # no people: the empty row picks arrays of shape (0, 1) and (0,)
 
 
 # The candidate fields the arrays are made of, read in one pass (`attrgetter` over every candidate, then transposed)
