@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from mutasi.chassis.kit import ServiceKit
+from mutasi.chassis.metrics import DEAD_LETTER_REASONS
 from mutasi.chassis.mongo import MongoDatabase
 from mutasi.chassis.store import IDEMPOTENCY, INBOX, OUTBOX
 from mutasi.contracts import topics
@@ -100,10 +101,21 @@ async def test_subscriber_processes_once_despite_redelivery_and_dead_letters_poi
         nip2 = "198505052010012003"
         await produce(wire.kafka, topics.MUTATION_DECIDED.name, decided_event(nip2, "evt-wire-2"), nip2.encode())
 
-        async def both_handled() -> Any:
-            return await kit.database().raw("plans").count({"nip": nip2})
+        registry = kit.metrics.registry
+        labels = {"service": "toy", "topic": topics.MUTATION_DECIDED.name}
 
-        await eventually(both_handled, timeout=30)
+        async def all_seen() -> Any:
+            # The three keys land on different partitions, so the last one handled says nothing about the others:
+            # wait for each outcome (nip2's plan, the skipped copy, the dead letter) before the subscriber stops.
+            duplicates = registry.get_sample_value("mutasi_events_duplicate_total", labels) or 0
+            dead = sum(
+                registry.get_sample_value("mutasi_events_dead_lettered_total", {**labels, "reason": reason}) or 0
+                for reason in DEAD_LETTER_REASONS
+            )
+            nip2_planned = await kit.database().raw("plans").count({"nip": nip2})
+            return nip2_planned and duplicates >= 1 and dead >= 1
+
+        await eventually(all_seen, timeout=30)
         plans = await kit.database().raw("plans").count({"nip": nip})
         inbox = await kit.database().raw(INBOX).count({"event_ids": "evt-wire-dup"})
     finally:
