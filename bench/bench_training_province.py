@@ -12,6 +12,7 @@ a thread waiting shows where it waits; `BENCH_SPY_NATIVE=1` adds the C frames, e
 Side by side with the local stack's database (docs/bench-round.md, "Training's stage"):
 - `BENCH_SECANTUS_STORES=memory,disk` runs the whole measurement on each store in turn in one process; "disk" is how
   `mutasi stack up` runs SecantusDB (a data directory, `--sync-on-commit`: the log fsynced on every commit);
+- `BENCH_TRAINING_MENTOR_LOADS=0,1` runs it without and with the units' mentor load kept between batches;
 - `BENCH_TRAINING_POOL=ingest` builds the pool as the stack does (assessment-completed batches through the consume
   path: inbox, arrivals, settled into the unit buckets) instead of writing the buckets directly (`buckets`).
 
@@ -273,7 +274,13 @@ def _spies(prefix: str, pids: dict[str, int]) -> list[subprocess.Popen[bytes]]:
 
 
 async def measure(
-    total: int, n: int, spy: str | None = None, own: int = 500, store: str | None = None, cache: int | None = None
+    total: int,
+    n: int,
+    spy: str | None = None,
+    own: int = 500,
+    store: str | None = None,
+    cache: int | None = None,
+    mentor: bool | None = None,
 ) -> list[dict[str, Any]]:
     from mutasi.contracts import topics
     from mutasi.training.adapters.repository import TrainingRepository
@@ -288,7 +295,9 @@ async def measure(
     people, units_of = pool(total, rng)
     store = store or store_kind()
     with secantus(store) as uri:
-        extra = {} if cache is None else {"colleague_cache_records": cache}
+        extra: dict[str, Any] = {} if cache is None else {"colleague_cache_records": cache}
+        if mentor is not None:
+            extra["mentor_load_cache"] = mentor
         settings = TrainingSettings(**database_settings(uri), agencies=list(WEIGHTS), metrics_refresh_s=0, **extra)
         kit = create_app(settings).state.kit
         await started(kit)
@@ -334,7 +343,8 @@ async def measure(
                 out.append({
                     "bench": "training.province_decisions", "metric": "decisions_per_second",
                     "value": round(count / wall, 1), "unit": "decisions/s", "mode": mode, "store": store,
-                    "pool_path": POOL_PATH, "cache_records": settings.colleague_cache_records, "batch": BATCH,
+                    "pool_path": POOL_PATH, "cache_records": settings.colleague_cache_records,
+                    "mentor_load_cache": settings.mentor_load_cache, "batch": BATCH,
                     "colleagues": sum(map(len, people.values())), "decisions": count, "per_batch": rates,
                     "target_agencies": len({d for d, _, _ in payloads}), "wall_s": round(wall, 1),
                     "client_cpu_s": round(cpu, 1), "server_cpu_s": round(scpu, 1),
@@ -363,15 +373,19 @@ if __name__ == "__main__":
         raise SystemExit(f"BENCH_SECANTUS_STORES: each of {STORES}")
     # BENCH_TRAINING_CACHES=0,150000: the same run with each `colleague_cache_records` in turn (0 = none kept)
     caches = [int(c) for c in os.environ.get("BENCH_TRAINING_CACHES", "").split(",") if c.strip()] or [None]
+    # BENCH_TRAINING_MENTOR_LOADS=0,1: the same run without and with `mentor_load_cache` (units' mentor load kept)
+    mentors = [c.strip() == "1" for c in os.environ.get("BENCH_TRAINING_MENTOR_LOADS", "").split(",") if c.strip()]
     for kind in stores:
         for cache in caches:
-            for line in asyncio.run(
-                measure(
-                    int(args[0]) if args else 106_760,
-                    int(args[1]) if len(args) > 1 else 2_000,
-                    f"{args[2]}.{kind}.{cache}" if len(args) > 2 else None,
-                    store=kind,
-                    cache=cache,
-                )
-            ):
-                print(json.dumps(line))
+            for mentor in mentors or [None]:
+                for line in asyncio.run(
+                    measure(
+                        int(args[0]) if args else 106_760,
+                        int(args[1]) if len(args) > 1 else 2_000,
+                        f"{args[2]}.{kind}.{cache}.{mentor}" if len(args) > 2 else None,
+                        store=kind,
+                        cache=cache,
+                        mentor=mentor,
+                    )
+                ):
+                    print(json.dumps(line))

@@ -133,9 +133,12 @@ async def stored_in_province(
     fold_at: int,
     batch_size: int,
     cache_records: int = 150_000,
+    mentor_load_cache: bool = True,
 ) -> dict[str, Any]:
     before, records, later = events
-    configured = settings(colleague_moves_fold_at=fold_at, colleague_cache_records=cache_records)
+    configured = settings(
+        colleague_moves_fold_at=fold_at, colleague_cache_records=cache_records, mentor_load_cache=mentor_load_cache
+    )
     async with running_service(create_app(configured)) as svc:
         r = await svc.http.post("/v1/catalogue/import", content=workbook(), headers=XLSX)
         assert r.status_code == 200, r.text
@@ -174,10 +177,14 @@ async def test_decisions_kept_as_moves_documents_store_what_unit_buckets_after_e
 
 
 async def test_colleagues_kept_between_batches_plan_what_reading_them_in_every_batch_plans() -> None:
-    """ADR 27: the units' colleagues kept by the process between batches (and dropped whenever a fold writes the
-    buckets) give the plans, mentors and colleagues of reading them again in every batch."""
+    """ADR 27: the units' colleagues and mentor load kept by the process between batches (the colleagues dropped
+    whenever a fold writes the buckets, the load carried over the batch's own plan writes) give the plans, mentors
+    and colleagues of reading them again in every batch."""
     events = province_events()
     kept = await stored_in_province(events, fold_at=3, batch_size=2)
-    read = await stored_in_province(events, fold_at=3, batch_size=2, cache_records=0)
-    assert [p["mentor_nip"] for p in kept["plans"] if p["status"] == "active" and p["mentor_nip"]]
+    read = await stored_in_province(events, fold_at=3, batch_size=2, cache_records=0, mentor_load_cache=False)
+    load_read = await stored_in_province(events, fold_at=3, batch_size=2, mentor_load_cache=False)
+    mentors = [p["mentor_nip"] for p in kept["plans"] if p["status"] == "active" and p["mentor_nip"]]
+    assert len(mentors) > len(set(mentors))  # a mentor took several mentees, over several batches: the load counted
     assert kept == read
+    assert kept == load_read

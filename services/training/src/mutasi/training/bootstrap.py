@@ -49,7 +49,11 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
         await move_seats(started.uow)
 
     kit.on_startup(bucket_old_layout)  # colleagues a document per person before ADR 25, seats before ADR 26
-    shared = Shared(fold_at=settings.colleague_moves_fold_at, units=UnitCache(settings.colleague_cache_records))
+    shared = Shared(
+        fold_at=settings.colleague_moves_fold_at,
+        units=UnitCache(settings.colleague_cache_records),
+        mentor_loads={} if settings.mentor_load_cache else None,
+    )
 
     def repository(uow: UnitOfWork, agency_id: str) -> Repository:
         return TrainingRepository(uow, agency_id, shared)

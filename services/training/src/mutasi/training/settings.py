@@ -80,6 +80,12 @@ class TrainingSettings(ServiceSettings):
         description="Colleague records (possible mentors) kept in memory between batches of decisions, used again "
         "while their agency's colleagues are unchanged (about 2.3 KB each; ADR 27); 0 = read every batch's units.",
     )
+    mentor_load_cache: bool = Field(
+        True,
+        description="Keep the units' mentor load (their active plans with a mentor) between batches of decisions, "
+        "used again while the agency's plans are unchanged since this process read or wrote them (ADR 27); "
+        "false = read every batch's units.",
+    )
     metrics_refresh_s: float = Field(
         60.0, ge=0, description="How often the programme gauges are recomputed while running; 0 = never."
     )

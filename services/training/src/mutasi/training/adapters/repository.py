@@ -170,12 +170,18 @@ class UnitCache:
 class Shared:
     """What one service's repositories share across units of work: each agency's catalogue as last read, with the
     version it was read at (a catalogue is read again only after an offerings write changed the version), the
-    units' colleagues as last read (`UnitCache`), and when an agency's moves documents are folded into the unit
-    buckets (ADR 26)."""
+    units' colleagues as last read (`UnitCache`), the units' mentor load as last read or written (each agency's at
+    the version of its plans, the seat book's `plans`, new with every write of its plans), and when an agency's
+    moves documents are folded into the unit buckets (ADR 26)."""
 
     fold_at: int = 2000
     catalogues: dict[str, tuple[str, Catalogue]] = field(default_factory=dict)
     units: UnitCache = field(default_factory=UnitCache)
+    # agency -> (plans version, unit -> plan_id -> (status, kind, mentor)): the active plans with a mentor of the
+    # units read so far, as of that version of the agency's plans (`MentorLoads`); None keeps nothing
+    mentor_loads: dict[str, tuple[str, dict[str, dict[str, tuple[str, str, str | None]]]]] | None = field(
+        default_factory=dict
+    )
 
 
 class TrainingRepository:
@@ -193,6 +199,7 @@ class TrainingRepository:
         self._book: Doc | None = None  # the agency's seat book as read by this unit of work
         self._book_read = False
         self._batch: _Batch | None = None
+        self._loads: dict[str, dict[str, tuple[str, str, str | None]]] | None = None  # `_mentor_loads`, this uow's
         self._last_stamp = ""
         self._settled = False
 
@@ -211,10 +218,11 @@ class TrainingRepository:
         for d in await self._c(PLANS).find({"agency_id": a, "nip": {"$in": sorted(b.nips)}}, sort=[("created_at", 1)]):
             b.keep_plan(d)
             b.stored.add((PLANS, d["plan_id"]))
-        mentored = {"agency_id": a, "target_unit_id": {"$in": sorted(b.units)}, "status": PlanStatus.ACTIVE.value}
-        for d in await self._c(PLANS).find({**mentored, "mentor_nip": {"$ne": None}}, fields=MENTOR_LOAD_FIELDS):
-            if d["plan_id"] not in b.plans:
-                b.keep_mentored(d)
+        if b.units:
+            for unit_id, plans in (await self._mentor_loads(b.units)).items():
+                for plan_id, kept in plans.items():
+                    if plan_id not in b.plans:
+                        b.mentored.setdefault(unit_id, {})[plan_id] = kept
         for d in await self._c(LEDGER).find(
             {"agency_id": a, "nip": {"$in": sorted(b.nips)}}, sort=[("completed_on", 1)]
         ):
@@ -232,6 +240,62 @@ class TrainingRepository:
         # the batch's people are not read: a decision's record goes to this batch's moves document, and whichever
         # picture of a person is newer wins when colleagues are read (`_colleagues_in`)
 
+    async def _mentor_loads(self, units: set[str]) -> dict[str, dict[str, tuple[str, str, str | None]]]:
+        """unit -> plan_id -> (status, kind, mentor) of the units' active plans with a mentor, as this unit of work
+        sees them: units held at the version of the agency's plans it reads are not read again, and what is read
+        is held (the process's `Shared.mentor_loads`; `_plans_changed` carries it to the version it writes)."""
+        a = self.agency_id
+        book = await self._seat_book()
+        version = book.get("plans") if book else None
+        held = self._loads
+        if held is None:
+            kept = self.shared.mentor_loads.get(a) if self.shared.mentor_loads is not None else None
+            held = self._loads = (
+                dict(kept[1]) if kept is not None and version is not None and kept[0] == version else {}
+            )
+        missing = sorted(units - held.keys())
+        if missing:
+            for u in missing:
+                held[u] = {}
+            query = {"agency_id": a, "target_unit_id": {"$in": missing}, "status": PlanStatus.ACTIVE.value}
+            for d in await self._c(PLANS).find({**query, "mentor_nip": {"$ne": None}}, fields=MENTOR_LOAD_FIELDS):
+                held[d["target_unit_id"]][d["plan_id"]] = (d["status"], d["kind"], d.get("mentor_nip"))
+            if version is not None and self.shared.mentor_loads is not None:
+                self.shared.mentor_loads[a] = (str(version), held)  # read in this unit of work, at this version
+        return {u: held[u] for u in units}
+
+    async def _plans_changed(self, rows: Sequence[Doc], seats: dict[str, Any] | None = None) -> None:
+        """In the transaction that wrote these plans: a new version of the agency's plans (in its seat book, with
+        the seats if they changed), and the mentor load held for it updated with them. A unit of work that did not
+        read the load drops what the process held for the agency."""
+        version = uuid.uuid4().hex
+        await self._c(SEAT_BOOKS).update_one(
+            {"agency_id": self.agency_id}, {"$set": {**(seats or {}), "plans": version}}, True
+        )
+        if self._book_read:
+            self._book = {
+                **(self._book or {"agency_id": self.agency_id, "seats": []}),
+                **(seats or {}),
+                "plans": version,
+            }
+        if self.shared.mentor_loads is None:
+            return
+        held = self._loads
+        if held is None:
+            self.shared.mentor_loads.pop(self.agency_id, None)
+            return
+        held = self._loads = dict(held)  # a new one: what is kept for the version read stays as it was read
+        for d in rows:
+            unit = held.get(d["target_unit_id"])
+            if unit is None:
+                continue
+            unit = held[d["target_unit_id"]] = dict(unit)  # a new dict: a rolled-back batch leaves the old one
+            if d["status"] == PlanStatus.ACTIVE.value and d.get("mentor_nip") is not None:
+                unit[d["plan_id"]] = (d["status"], d["kind"], d.get("mentor_nip"))
+            else:
+                unit.pop(d["plan_id"], None)
+        self.shared.mentor_loads[self.agency_id] = (version, held)
+
     async def flush(self) -> None:
         """Write what the batch changed: plans, colleagues, seats."""
         b = self._batch
@@ -245,9 +309,14 @@ class TrainingRepository:
         if b.dirty_colleagues:
             await self._write_moves(b)
         b.dirty_colleagues.clear()
-        if b.seats is not None:
-            book, b.seats = b.seats, None
-            await self._write_seats(book)
+        book, b.seats = b.seats, None
+        seats = self._seat_rows(book) if book is not None else None
+        if rows:
+            await self._plans_changed(rows, {"seats": seats} if seats is not None else None)
+        elif seats is not None:
+            await self._write_seats(book)  # type: ignore[arg-type]
+        if book is not None:
+            self._seats_loaded = {**self._seats_loaded, **book.taken}
 
     def _stamp(self) -> str:
         """Now, strictly after the previous stamp: a person's plans are ordered by it."""
@@ -303,6 +372,13 @@ class TrainingRepository:
             return
         await self._write_seats(book)
 
+    def _seat_rows(self, book: SeatBook) -> list[dict[str, Any]] | None:
+        """The seat book's rows after `book`, or None when no session's count changed."""
+        taken = {**self._seats_loaded, **book.taken}
+        if taken == self._seats_loaded:
+            return None
+        return [{"session_id": sid, "taken": n} for sid, n in sorted(taken.items())]
+
     async def _write_seats(self, book: SeatBook) -> None:
         """One write of the agency's seat book, when a session's count changed."""
         taken = {**self._seats_loaded, **book.taken}
@@ -345,12 +421,16 @@ class TrainingRepository:
                 b.dirty_plans[plan.plan_id] = doc
             return
         now = datetime.now(UTC).isoformat()
+        rows = []
         for plan in plans:
             doc = docs.plan_to_doc(plan)
             existing = await self._c(PLANS).find_one({"agency_id": self.agency_id, "plan_id": plan.plan_id})
             doc["created_at"] = existing["created_at"] if existing else now
             doc["updated_at"] = now
             await self._c(PLANS).replace_one({"agency_id": self.agency_id, "plan_id": plan.plan_id}, doc, upsert=True)
+            rows.append(doc)
+        if rows:
+            await self._plans_changed(rows)
 
     async def add_entry(self, nip: str, entry: JpEntry) -> None:
         await self._c(LEDGER).insert_one(docs.entry_to_doc(self.agency_id, nip, entry))
