@@ -33,7 +33,7 @@ async def database() -> MemoryDatabase:
 
 
 async def batch(
-    db: MemoryDatabase, shared: Shared, plans: list[DevelopmentPlan] = [], commit: bool = True, unit: str = "u1"
+    db: MemoryDatabase, shared: Shared, plans: tuple[DevelopmentPlan, ...] = (), commit: bool = True, unit: str = "u1"
 ) -> dict[str, int]:
     """The mentor load a batch of decisions into `unit` sees, then the batch saves `plans`."""
     async with db.uow("training") as uow:
@@ -69,10 +69,10 @@ async def test_a_units_mentor_load_is_read_again_only_after_a_write_of_the_agenc
 async def test_a_batchs_own_plans_carry_the_kept_load_to_the_version_it_writes() -> None:
     db, shared = await database(), Shared()
     await saved_alone(db, shared, [plan(1)])
-    assert await batch(db, shared, [plan(2), plan(3, "M2"), plan(4, None)]) == {"M1": 1}
+    assert await batch(db, shared, (plan(2), plan(3, "M2"), plan(4, None))) == {"M1": 1}
     await db.raw(PLANS).delete_many({"agency_id": AGENCY, "plan_id": "plan-1"})  # unseen, as above: not read again
     ended = plan(2, status=PlanStatus.COMPLETED)
-    assert await batch(db, shared, [ended]) == {"M1": 2, "M2": 1}
+    assert await batch(db, shared, (ended,)) == {"M1": 2, "M2": 1}
     assert await batch(db, shared) == {"M1": 1, "M2": 1}  # the completed plan left the load
     assert await batch(db, Shared()) == {"M2": 1}  # read afresh: the same but for the plan deleted by hand
 
@@ -80,7 +80,7 @@ async def test_a_batchs_own_plans_carry_the_kept_load_to_the_version_it_writes()
 async def test_the_load_a_rolled_back_transaction_read_or_wrote_is_never_used() -> None:
     db, shared = await database(), Shared()
     await saved_alone(db, shared, [plan(1)])
-    assert await batch(db, shared, [plan(2)], commit=False) == {"M1": 1}
+    assert await batch(db, shared, (plan(2),), commit=False) == {"M1": 1}
     assert await batch(db, shared) == {"M1": 1}  # plan-2 was never stored
     await saved_alone(db, Shared(), [plan(5, "M3", unit="u2")])
     assert await batch(db, shared, unit="u2", commit=False) == {"M3": 1}
