@@ -88,3 +88,13 @@ async def test_the_load_a_rolled_back_transaction_read_or_wrote_is_never_used() 
     await db.raw(PLANS).delete_many({"agency_id": AGENCY, "plan_id": "plan-5"})
     assert await batch(db, shared, unit="u2") == {"M3": 1}
     assert await batch(db, Shared(), unit="u2") == {}
+
+
+async def test_the_agencys_load_is_read_whole_once_so_a_unit_reached_later_is_not_read() -> None:
+    db, shared = await database(), Shared()
+    await saved_alone(db, shared, [plan(1), plan(2, "M2", unit="u2")])
+    assert await batch(db, shared) == {"M1": 1}  # the first batch read the agency's units, u2's too
+    # written by hand into u2 (no new version): a later batch into u2 does not read u2, it was held already
+    await db.raw(PLANS).delete_many({"agency_id": AGENCY, "plan_id": "plan-2"})
+    assert await batch(db, shared, unit="u2") == {"M2": 1}
+    assert await batch(db, Shared(), unit="u2") == {}  # read afresh: the plan deleted by hand is gone

@@ -242,27 +242,39 @@ class TrainingRepository:
 
     async def _mentor_loads(self, units: set[str]) -> dict[str, dict[str, tuple[str, str, str | None]]]:
         """unit -> plan_id -> (status, kind, mentor) of the units' active plans with a mentor, as this unit of work
-        sees them: units held at the version of the agency's plans it reads are not read again, and what is read
-        is held (the process's `Shared.mentor_loads`; `_plans_changed` carries it to the version it writes)."""
+        sees them. With the cache on, the process holds every unit of the agency at the version of its plans it
+        last read or wrote (`Shared.mentor_loads`; `_plans_changed` carries it to the version it writes): when that
+        version is not the stored one, the agency's active mentored plans are read in one query, else not at all.
+        Reading them by unit as batches reach new units read each plan again and again as the round went on; on the
+        local stack's database those reads of freshly written plans stalled for seconds (docs/bench-round.md)."""
         a = self.agency_id
-        book = await self._seat_book()
-        version = book.get("plans") if book else None
+        active = {"agency_id": a, "status": PlanStatus.ACTIVE.value, "mentor_nip": {"$ne": None}}
+        if self.shared.mentor_loads is None:  # nothing kept: this batch's units, read now
+            found: dict[str, dict[str, tuple[str, str, str | None]]] = {u: {} for u in units}
+            for d in await self._c(PLANS).find(
+                {**active, "target_unit_id": {"$in": sorted(units)}}, fields=MENTOR_LOAD_FIELDS
+            ):
+                found[d["target_unit_id"]][d["plan_id"]] = (d["status"], d["kind"], d.get("mentor_nip"))
+            return found
         held = self._loads
         if held is None:
-            kept = self.shared.mentor_loads.get(a) if self.shared.mentor_loads is not None else None
-            held = self._loads = (
-                dict(kept[1]) if kept is not None and version is not None and kept[0] == version else {}
-            )
-        missing = sorted(units - held.keys())
-        if missing:
-            for u in missing:
-                held[u] = {}
-            query = {"agency_id": a, "target_unit_id": {"$in": missing}, "status": PlanStatus.ACTIVE.value}
-            for d in await self._c(PLANS).find({**query, "mentor_nip": {"$ne": None}}, fields=MENTOR_LOAD_FIELDS):
-                held[d["target_unit_id"]][d["plan_id"]] = (d["status"], d["kind"], d.get("mentor_nip"))
-            if version is not None and self.shared.mentor_loads is not None:
-                self.shared.mentor_loads[a] = (str(version), held)  # read in this unit of work, at this version
-        return {u: held[u] for u in units}
+            book = await self._seat_book()
+            version = book.get("plans") if book else None
+            kept = self.shared.mentor_loads.get(a)
+            if kept is not None and version is not None and kept[0] == version:
+                held = dict(kept[1])
+            else:
+                held = {}
+                for d in await self._c(PLANS).find(active, fields=MENTOR_LOAD_FIELDS):
+                    held.setdefault(d["target_unit_id"], {})[d["plan_id"]] = (
+                        d["status"],
+                        d["kind"],
+                        d.get("mentor_nip"),
+                    )
+                if version is not None:
+                    self.shared.mentor_loads[a] = (str(version), held)  # read in this unit of work, at this version
+            self._loads = held
+        return {u: held.get(u, {}) for u in units}
 
     async def _plans_changed(self, rows: Sequence[Doc], seats: dict[str, Any] | None = None) -> None:
         """In the transaction that wrote these plans: a new version of the agency's plans (in its seat book, with
@@ -285,11 +297,8 @@ class TrainingRepository:
             self.shared.mentor_loads.pop(self.agency_id, None)
             return
         held = self._loads = dict(held)  # a new one: what is kept for the version read stays as it was read
-        for d in rows:
-            unit = held.get(d["target_unit_id"])
-            if unit is None:
-                continue
-            unit = held[d["target_unit_id"]] = dict(unit)  # a new dict: a rolled-back batch leaves the old one
+        for d in rows:  # every unit of the agency is held: a unit absent has no active mentored plan
+            unit = held[d["target_unit_id"]] = dict(held.get(d["target_unit_id"], {}))  # new: a rollback keeps the old
             if d["status"] == PlanStatus.ACTIVE.value and d.get("mentor_nip") is not None:
                 unit[d["plan_id"]] = (d["status"], d["kind"], d.get("mentor_nip"))
             else:
