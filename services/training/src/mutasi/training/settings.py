@@ -82,9 +82,9 @@ class TrainingSettings(ServiceSettings):
     )
     mentor_load_cache: bool = Field(
         True,
-        description="Keep the units' mentor load (their active plans with a mentor) between batches of decisions, "
-        "used again while the agency's plans are unchanged since this process read or wrote them (ADR 27); "
-        "false = read every batch's units.",
+        description="Keep each agency's mentor load (its active plans with a mentor, every unit, read in one query) "
+        "between batches of decisions, used again while the agency's plans are unchanged since this process read or "
+        "wrote them (ADR 27's addendum); false = read every batch's units.",
     )
     metrics_refresh_s: float = Field(
         60.0, ge=0, description="How often the programme gauges are recomputed while running; 0 = never."
