@@ -109,7 +109,7 @@ class _Batch:
 
     def keep_mentored(self, doc: Doc) -> None:
         plans = self.mentored.setdefault(doc["target_unit_id"], {})
-        plans[doc["plan_id"]] = (doc["status"], doc["kind"], doc.get("mentor_nip"))
+        plans[doc["plan_id"]] = _mentoring(doc)
 
     def keep_colleague(self, doc: Doc) -> None:
         old = self.colleagues.get(doc["nip"])
@@ -254,7 +254,7 @@ class TrainingRepository:
             for d in await self._c(PLANS).find(
                 {**active, "target_unit_id": {"$in": sorted(units)}}, fields=MENTOR_LOAD_FIELDS
             ):
-                found[d["target_unit_id"]][d["plan_id"]] = (d["status"], d["kind"], d.get("mentor_nip"))
+                found[d["target_unit_id"]][d["plan_id"]] = _mentoring(d)
             return found
         held = self._loads
         if held is None:
@@ -266,11 +266,7 @@ class TrainingRepository:
             else:
                 held = {}
                 for d in await self._c(PLANS).find(active, fields=MENTOR_LOAD_FIELDS):
-                    held.setdefault(d["target_unit_id"], {})[d["plan_id"]] = (
-                        d["status"],
-                        d["kind"],
-                        d.get("mentor_nip"),
-                    )
+                    held.setdefault(d["target_unit_id"], {})[d["plan_id"]] = _mentoring(d)
                 if version is not None:
                     self.shared.mentor_loads[a] = (str(version), held)  # read in this unit of work, at this version
             self._loads = held
@@ -300,7 +296,7 @@ class TrainingRepository:
         for d in rows:  # every unit of the agency is held: a unit absent has no active mentored plan
             unit = held[d["target_unit_id"]] = dict(held.get(d["target_unit_id"], {}))  # new: a rollback keeps the old
             if d["status"] == PlanStatus.ACTIVE.value and d.get("mentor_nip") is not None:
-                unit[d["plan_id"]] = (d["status"], d["kind"], d.get("mentor_nip"))
+                unit[d["plan_id"]] = _mentoring(d)
             else:
                 unit.pop(d["plan_id"], None)
         self.shared.mentor_loads[self.agency_id] = (version, held)
@@ -523,6 +519,11 @@ class TrainingRepository:
 
     async def record_import(self, report: dict[str, Any]) -> None:
         await self._c(IMPORTS).insert_one({"agency_id": self.agency_id, **report})
+
+
+def _mentoring(plan: Doc) -> tuple[str, str, str | None]:
+    """What the mentor load keeps of a plan: its status, kind and mentor."""
+    return (plan["status"], plan["kind"], plan.get("mentor_nip"))
 
 
 def _wins(record: Doc, old: Doc | None) -> bool:
