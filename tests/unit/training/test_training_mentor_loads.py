@@ -5,10 +5,11 @@ carry what is kept to the version they write; a transaction that rolled back lea
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from mutasi.training.adapters.repository import INDEXES, PLANS, Shared, TrainingRepository
+from mutasi.training.adapters.repository import INDEXES, PLANS, SEAT_BOOKS, Shared, TrainingRepository
 from mutasi.training.domain.mentor import MentorMatch
 from mutasi.training.domain.plan import DevelopmentPlan, PlanKind, PlanStatus
 from tests.support.memory_db import MemoryDatabase
@@ -98,3 +99,22 @@ async def test_the_agencys_load_is_read_whole_once_so_a_unit_reached_later_is_no
     await db.raw(PLANS).delete_many({"agency_id": AGENCY, "plan_id": "plan-2"})
     assert await batch(db, shared, unit="u2") == {"M2": 1}
     assert await batch(db, Shared(), unit="u2") == {}  # read afresh: the plan deleted by hand is gone
+
+
+async def test_only_a_write_that_changes_a_mentors_load_makes_a_new_version() -> None:
+    """An item completed in a plan that stays active (the common HTTP write) leaves the agency's seat book alone,
+    so such writes do not conflict with each other there; a plan that ends, or a new mentored plan, does not."""
+    db, shared = await database(), Shared()
+
+    async def version() -> str | None:
+        book = await db.raw(SEAT_BOOKS).find_one({"agency_id": AGENCY})
+        return book.get("plans") if book else None
+
+    await saved_alone(db, shared, [plan(1)])
+    first = await version()
+    assert first is not None
+    await saved_alone(db, shared, [replace(plan(1), name="P1 renamed")])  # same unit, kind, mentor and status
+    assert await version() == first
+    await saved_alone(db, shared, [plan(1, status=PlanStatus.COMPLETED)])
+    assert await version() not in (None, first)
+    assert await batch(db, shared) == {}

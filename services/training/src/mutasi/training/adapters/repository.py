@@ -76,6 +76,9 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
 ]
 
 
+LoadKey = tuple[str, str, str] | None  # see `_load_key`
+
+
 @dataclass
 class _Batch:
     """What a batch of decisions needs, read once; the batch's writes are kept here and written by `flush`.
@@ -97,6 +100,7 @@ class _Batch:
     people: dict[str, Colleague] = field(default_factory=dict)  # nip -> their (immutable) colleague, made once
     stored: set[tuple[str, str]] = field(default_factory=set)  # (collection, key) of documents read as present
     dirty_plans: dict[str, Doc] = field(default_factory=dict)
+    load_keys: dict[str, LoadKey] = field(default_factory=dict)  # plan_id -> its `_load_key` as stored
     dirty_colleagues: dict[str, Doc] = field(default_factory=dict)  # nip -> record for this batch's moves document
     moves_size: int | None = None  # records in the agency's moves documents, once read
     seats: SeatBook | None = None
@@ -218,6 +222,7 @@ class TrainingRepository:
         for d in await self._c(PLANS).find({"agency_id": a, "nip": {"$in": sorted(b.nips)}}, sort=[("created_at", 1)]):
             b.keep_plan(d)
             b.stored.add((PLANS, d["plan_id"]))
+            b.load_keys[d["plan_id"]] = _load_key(d)
         if b.units:
             for unit_id, plans in (await self._mentor_loads(b.units)).items():
                 for plan_id, kept in plans.items():
@@ -311,13 +316,16 @@ class TrainingRepository:
         await self._c(PLANS).bulk_upsert(rows, ["agency_id", "plan_id"], stored=stored)
         b.stored |= {(PLANS, r["plan_id"]) for r in rows}
         b.dirty_plans.clear()
+        # a plan this batch did not read counts as changed: the version is new whenever the load may have moved
+        loads = [r for r in rows if r["plan_id"] not in b.load_keys or _load_key(r) != b.load_keys[r["plan_id"]]]
+        b.load_keys.update((r["plan_id"], _load_key(r)) for r in rows)
         if b.dirty_colleagues:
             await self._write_moves(b)
         b.dirty_colleagues.clear()
         book, b.seats = b.seats, None
         seats = self._seat_rows(book) if book is not None else None
-        if rows:
-            await self._plans_changed(rows, {"seats": seats} if seats is not None else None)
+        if loads:
+            await self._plans_changed(loads, {"seats": seats} if seats is not None else None)
         elif seats is not None:
             await self._write_seats(book)  # type: ignore[arg-type]
         if book is not None:
@@ -426,16 +434,17 @@ class TrainingRepository:
                 b.dirty_plans[plan.plan_id] = doc
             return
         now = datetime.now(UTC).isoformat()
-        rows = []
+        loads = []
         for plan in plans:
             doc = docs.plan_to_doc(plan)
             existing = await self._c(PLANS).find_one({"agency_id": self.agency_id, "plan_id": plan.plan_id})
             doc["created_at"] = existing["created_at"] if existing else now
             doc["updated_at"] = now
             await self._c(PLANS).replace_one({"agency_id": self.agency_id, "plan_id": plan.plan_id}, doc, upsert=True)
-            rows.append(doc)
-        if rows:
-            await self._plans_changed(rows)
+            if _load_key(doc) != (_load_key(existing) if existing else None):
+                loads.append(doc)
+        if loads:  # an item completed in a plan that stays active changes no mentor's load: no new version
+            await self._plans_changed(loads)
 
     async def add_entry(self, nip: str, entry: JpEntry) -> None:
         await self._c(LEDGER).insert_one(docs.entry_to_doc(self.agency_id, nip, entry))
@@ -519,6 +528,17 @@ class TrainingRepository:
 
     async def record_import(self, report: dict[str, Any]) -> None:
         await self._c(IMPORTS).insert_one({"agency_id": self.agency_id, **report})
+
+
+def _load_key(plan: Doc) -> LoadKey:
+    """What of a plan counts in a mentor's load: (unit, kind, mentor) while it is active with a mentor, else None.
+    A write that leaves every plan's key as stored changes no load, so it writes no new version of the agency's
+    plans: item completions, the common HTTP write, then touch only their own plan and do not conflict with each
+    other on the agency's seat book."""
+    mentor = plan.get("mentor_nip")
+    if plan["status"] != PlanStatus.ACTIVE.value or mentor is None:
+        return None
+    return (plan["target_unit_id"], plan["kind"], mentor)
 
 
 def _mentoring(plan: Doc) -> tuple[str, str, str | None]:
