@@ -45,7 +45,8 @@ class Deps:
     # One import batch writes at a time in this process (`in_batch`): two agencies' imports running at once
     # interleave their batches instead of overlapping them, because the stand-in database fails one of two
     # overlapping import transactions with a WriteConflict now and then (seen in-process: two agencies' files at
-    # once). Letting different agencies' batches overlap was measured and gained nothing on a busy 2-core machine
+    # once). Letting different agencies' batches overlap was measured: it gained nothing on a busy 2-core machine
+    # and lost on a quiet one at 115,895 ASN, where the consumers of the events needed the other core
     # (docs/bench-round.md, "The assessment stage: where its time goes").
     batch_gate: asyncio.Lock = field(default_factory=asyncio.Lock)
 
