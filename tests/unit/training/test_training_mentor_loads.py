@@ -9,7 +9,14 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from mutasi.training.adapters.repository import INDEXES, PLANS, SEAT_BOOKS, Shared, TrainingRepository
+from mutasi.training.adapters.repository import (
+    INDEXES,
+    MENTOR_UNITS,
+    PLANS,
+    SEAT_BOOKS,
+    Shared,
+    TrainingRepository,
+)
 from mutasi.training.domain.mentor import MentorMatch
 from mutasi.training.domain.plan import DevelopmentPlan, PlanKind, PlanStatus
 from tests.support.memory_db import MemoryDatabase
@@ -58,7 +65,8 @@ async def saved_alone(db: MemoryDatabase, shared: Shared, plans: list[Developmen
 async def test_a_units_mentor_load_is_read_again_only_after_a_write_of_the_agencys_plans() -> None:
     db, shared = await database(), Shared()
     await saved_alone(db, shared, [plan(1), plan(2, "M2")])
-    assert await batch(db, shared) == {"M1": 1, "M2": 1}
+    # a batch's plan write gives the agency's plans a version, at which the process keeps what it read
+    assert await batch(db, shared, (plan(9, None),)) == {"M1": 1, "M2": 1}
     # A write that bypasses the repository (no new version) is not seen: the batch used what it kept
     await db.raw(PLANS).delete_many({"agency_id": AGENCY})
     assert await batch(db, shared) == {"M1": 1, "M2": 1}
@@ -80,7 +88,7 @@ async def test_a_batchs_own_plans_carry_the_kept_load_to_the_version_it_writes()
 
 async def test_the_load_a_rolled_back_transaction_read_or_wrote_is_never_used() -> None:
     db, shared = await database(), Shared()
-    await saved_alone(db, shared, [plan(1)])
+    await batch(db, shared, (plan(1),))
     assert await batch(db, shared, (plan(2),), commit=False) == {"M1": 1}
     assert await batch(db, shared) == {"M1": 1}  # plan-2 was never stored
     await saved_alone(db, Shared(), [plan(5, "M3", unit="u2")])
@@ -94,27 +102,34 @@ async def test_the_load_a_rolled_back_transaction_read_or_wrote_is_never_used() 
 async def test_the_agencys_load_is_read_whole_once_so_a_unit_reached_later_is_not_read() -> None:
     db, shared = await database(), Shared()
     await saved_alone(db, shared, [plan(1), plan(2, "M2", unit="u2")])
-    assert await batch(db, shared) == {"M1": 1}  # the first batch read the agency's units, u2's too
+    # the first batch read the agency's units, u2's too, and its plan write gave the agency a version to keep it at
+    assert await batch(db, shared, (plan(3, None),)) == {"M1": 1}
     # written by hand into u2 (no new version): a later batch into u2 does not read u2, it was held already
     await db.raw(PLANS).delete_many({"agency_id": AGENCY, "plan_id": "plan-2"})
     assert await batch(db, shared, unit="u2") == {"M2": 1}
     assert await batch(db, Shared(), unit="u2") == {}  # read afresh: the plan deleted by hand is gone
 
 
-async def test_only_a_write_that_changes_a_mentors_load_makes_a_new_version() -> None:
-    """An item completed in a plan that stays active (the common HTTP write) leaves the agency's seat book alone,
-    so such writes do not conflict with each other there; a plan that ends, or a new mentored plan, does not."""
+async def test_outside_a_batch_only_a_change_of_a_mentors_load_makes_a_version_and_only_of_its_unit() -> None:
+    """An item completed in a plan that stays active (the common HTTP write) writes no version at all; a plan that
+    ends writes a version of its unit only, never the agency's seat book, so such writes in parallel do not meet
+    unless they are in one unit. A batch keeping the load reads that unit again."""
     db, shared = await database(), Shared()
 
-    async def version() -> str | None:
+    async def versions() -> tuple[str | None, dict[str, str]]:
         book = await db.raw(SEAT_BOOKS).find_one({"agency_id": AGENCY})
-        return book.get("plans") if book else None
+        units = await db.raw(MENTOR_UNITS).find({"agency_id": AGENCY})
+        return (book.get("plans") if book else None), {d["unit_id"]: d["version"] for d in units}
 
-    await saved_alone(db, shared, [plan(1)])
-    first = await version()
-    assert first is not None
+    assert await batch(db, shared, (plan(1), plan(2, "M2", unit="u2"))) == {}
+    agency, units = await versions()
+    assert agency is not None
+    assert units == {}
     await saved_alone(db, shared, [replace(plan(1), name="P1 renamed")])  # same unit, kind, mentor and status
-    assert await version() == first
+    assert await versions() == (agency, {})
     await saved_alone(db, shared, [plan(1, status=PlanStatus.COMPLETED)])
-    assert await version() not in (None, first)
-    assert await batch(db, shared) == {}
+    after = await versions()
+    assert after[0] == agency
+    assert set(after[1]) == {"u1"}
+    assert await batch(db, shared) == {}  # u1 read again: plan-1 ended
+    assert await batch(db, shared, unit="u2") == {"M2": 1}

@@ -34,6 +34,9 @@ AGENCY_COLLEAGUES = "colleague_buckets"  # an agency's people in arrival order, 
 IMPORTS = "catalogue_imports"
 ARRIVALS = "colleague_arrivals"  # possible mentors not yet in their unit's buckets (see `save_colleagues`)
 SETTLE_FROM = 5000  # an agency's arrivals go into the units' buckets once this many wait (or before any read)
+# unit -> a random version, new with every write outside a batch that changes a mentor's load in the unit (an
+# item completion that ends a plan, a replan): checked by every batch that keeps the agency's load (ADR 27's addendum)
+MENTOR_UNITS = "mentor_unit_versions"
 VERSIONS = "colleague_versions"  # an agency's colleague buckets' version, new with every write of them (ADR 27)
 UNIT_CACHE_RECORDS = 150_000  # colleague records a process keeps between batches (about a province's pool)
 
@@ -73,10 +76,12 @@ INDEXES: list[tuple[str, list[tuple[str, int]], bool]] = [
     *COLLEAGUE_BUCKETS.indexes([[("agency_id", 1), ("unit_id", 1), ("size", 1)]]),
     (ARRIVALS, [("agency_id", 1), ("at", 1), ("batch", 1)], True),
     (VERSIONS, [("agency_id", 1)], True),
+    (MENTOR_UNITS, [("agency_id", 1), ("unit_id", 1)], True),
 ]
 
 
 LoadKey = tuple[str, str, str] | None  # see `_load_key`
+Load = dict[str, dict[str, tuple[str, str, str | None]]]  # unit -> plan_id -> (status, kind, mentor)
 
 
 @dataclass
@@ -181,11 +186,10 @@ class Shared:
     fold_at: int = 2000
     catalogues: dict[str, tuple[str, Catalogue]] = field(default_factory=dict)
     units: UnitCache = field(default_factory=UnitCache)
-    # agency -> (plans version, unit -> plan_id -> (status, kind, mentor)): the active plans with a mentor of the
-    # units read so far, as of that version of the agency's plans (`MentorLoads`); None keeps nothing
-    mentor_loads: dict[str, tuple[str, dict[str, dict[str, tuple[str, str, str | None]]]]] | None = field(
-        default_factory=dict
-    )
+    # agency -> (plans version, unit -> plan_id -> (status, kind, mentor), unit -> unit version seen): the agency's
+    # active plans with a mentor, as of that version of its plans and those of its units (`_mentor_loads`); None
+    # keeps nothing
+    mentor_loads: dict[str, tuple[str, Load, dict[str, str]]] | None = field(default_factory=dict)
 
 
 class TrainingRepository:
@@ -203,7 +207,8 @@ class TrainingRepository:
         self._book: Doc | None = None  # the agency's seat book as read by this unit of work
         self._book_read = False
         self._batch: _Batch | None = None
-        self._loads: dict[str, dict[str, tuple[str, str, str | None]]] | None = None  # `_mentor_loads`, this uow's
+        self._loads: Load | None = None  # `_mentor_loads`, this uow's
+        self._units_seen: dict[str, str] = {}  # the unit versions `_loads` reflects
         self._last_stamp = ""
         self._settled = False
 
@@ -248,8 +253,9 @@ class TrainingRepository:
     async def _mentor_loads(self, units: set[str]) -> dict[str, dict[str, tuple[str, str, str | None]]]:
         """unit -> plan_id -> (status, kind, mentor) of the units' active plans with a mentor, as this unit of work
         sees them. With the cache on, the process holds every unit of the agency at the version of its plans it
-        last read or wrote (`Shared.mentor_loads`; `_plans_changed` carries it to the version it writes): when that
-        version is not the stored one, the agency's active mentored plans are read in one query, else not at all.
+        last read or wrote (`Shared.mentor_loads`; `_plans_changed` carries it to the version a batch writes) and at
+        the unit versions that writes outside a batch leave (`_units_changed`): when the agency's version is not the
+        stored one, its active mentored plans are read in one query; else only the units whose version moved.
         Reading them by unit as batches reach new units read each plan again and again as the round went on; on the
         local stack's database those reads of freshly written plans stalled for seconds (docs/bench-round.md)."""
         a = self.agency_id
@@ -266,15 +272,24 @@ class TrainingRepository:
             book = await self._seat_book()
             version = book.get("plans") if book else None
             kept = self.shared.mentor_loads.get(a)
+            units_now = await self._unit_versions()
             if kept is not None and version is not None and kept[0] == version:
-                held = dict(kept[1])
+                held, seen = dict(kept[1]), dict(kept[2])
+                # units whose load changed outside a batch (an ended plan) since: read again, those units only
+                stale = sorted(u for u, v in units_now.items() if seen.get(u) != v)
+                if stale:
+                    for u in stale:
+                        held[u] = {}
+                    query = {**active, "target_unit_id": {"$in": stale}}
+                    for d in await self._c(PLANS).find(query, fields=MENTOR_LOAD_FIELDS):
+                        held[d["target_unit_id"]][d["plan_id"]] = _mentoring(d)
             else:
                 held = {}
                 for d in await self._c(PLANS).find(active, fields=MENTOR_LOAD_FIELDS):
                     held.setdefault(d["target_unit_id"], {})[d["plan_id"]] = _mentoring(d)
-                if version is not None:
-                    self.shared.mentor_loads[a] = (str(version), held)  # read in this unit of work, at this version
-            self._loads = held
+            self._loads, self._units_seen = held, units_now
+            if version is not None:
+                self.shared.mentor_loads[a] = (str(version), held, units_now)  # as read in this unit of work
         return {u: held.get(u, {}) for u in units}
 
     async def _plans_changed(self, rows: Sequence[Doc], seats: dict[str, Any] | None = None) -> None:
@@ -304,7 +319,19 @@ class TrainingRepository:
                 unit[d["plan_id"]] = _mentoring(d)
             else:
                 unit.pop(d["plan_id"], None)
-        self.shared.mentor_loads[self.agency_id] = (version, held)
+        self.shared.mentor_loads[self.agency_id] = (version, held, self._units_seen)
+
+    async def _unit_versions(self) -> dict[str, str]:
+        found = await self._c(MENTOR_UNITS).find({"agency_id": self.agency_id}, fields=["unit_id", "version"])
+        return {d["unit_id"]: d["version"] for d in found}
+
+    async def _units_changed(self, units: Iterable[str]) -> None:
+        """Outside a batch: a new version of each unit whose mentor load this transaction changed. Writes in
+        different units do not meet; the batches check these versions (`_mentor_loads`)."""
+        for unit in sorted(set(units)):
+            await self._c(MENTOR_UNITS).update_one(
+                {"agency_id": self.agency_id, "unit_id": unit}, {"$set": {"version": uuid.uuid4().hex}}, True
+            )
 
     async def flush(self) -> None:
         """Write what the batch changed: plans, colleagues, seats."""
@@ -434,17 +461,18 @@ class TrainingRepository:
                 b.dirty_plans[plan.plan_id] = doc
             return
         now = datetime.now(UTC).isoformat()
-        loads = []
+        units: list[str] = []
         for plan in plans:
             doc = docs.plan_to_doc(plan)
             existing = await self._c(PLANS).find_one({"agency_id": self.agency_id, "plan_id": plan.plan_id})
             doc["created_at"] = existing["created_at"] if existing else now
             doc["updated_at"] = now
             await self._c(PLANS).replace_one({"agency_id": self.agency_id, "plan_id": plan.plan_id}, doc, upsert=True)
-            if _load_key(doc) != (_load_key(existing) if existing else None):
-                loads.append(doc)
-        if loads:  # an item completed in a plan that stays active changes no mentor's load: no new version
-            await self._plans_changed(loads)
+            keys = (_load_key(existing) if existing else None, _load_key(doc))
+            if keys[0] != keys[1]:
+                units += [k[0] for k in keys if k is not None]
+        if units:  # an item completed in a plan that stays active changes no mentor's load: no new version
+            await self._units_changed(units)
 
     async def add_entry(self, nip: str, entry: JpEntry) -> None:
         await self._c(LEDGER).insert_one(docs.entry_to_doc(self.agency_id, nip, entry))
@@ -532,9 +560,8 @@ class TrainingRepository:
 
 def _load_key(plan: Doc) -> LoadKey:
     """What of a plan counts in a mentor's load: (unit, kind, mentor) while it is active with a mentor, else None.
-    A write that leaves every plan's key as stored changes no load, so it writes no new version of the agency's
-    plans: item completions, the common HTTP write, then touch only their own plan and do not conflict with each
-    other on the agency's seat book."""
+    A write that leaves every plan's key as stored changes no load, so it writes no version: an item completion in
+    a plan that stays active, the common HTTP write, touches only its own plan."""
     mentor = plan.get("mentor_nip")
     if plan["status"] != PlanStatus.ACTIVE.value or mentor is None:
         return None
