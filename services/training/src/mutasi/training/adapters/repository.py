@@ -179,9 +179,10 @@ class UnitCache:
 class Shared:
     """What one service's repositories share across units of work: each agency's catalogue as last read, with the
     version it was read at (a catalogue is read again only after an offerings write changed the version), the
-    units' colleagues as last read (`UnitCache`), the units' mentor load as last read or written (each agency's at
-    the version of its plans, the seat book's `plans`, new with every write of its plans), and when an agency's
-    moves documents are folded into the unit buckets (ADR 26)."""
+    units' colleagues as last read (`UnitCache`), each agency's mentor load as last read or written (at the version
+    of its plans, the seat book's `plans`, new with every batch that changes a load, and at the unit versions that
+    writes outside a batch leave), and when an agency's moves documents are folded into the unit buckets
+    (ADR 26)."""
 
     fold_at: int = 2000
     catalogues: dict[str, tuple[str, Catalogue]] = field(default_factory=dict)
