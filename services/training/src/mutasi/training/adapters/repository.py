@@ -316,7 +316,7 @@ class TrainingRepository:
         held = self._loads = dict(held)  # a new one: what is kept for the version read stays as it was read
         for d in rows:  # every unit of the agency is held: a unit absent has no active mentored plan
             unit = held[d["target_unit_id"]] = dict(held.get(d["target_unit_id"], {}))  # new: a rollback keeps the old
-            if d["status"] == PlanStatus.ACTIVE.value and d.get("mentor_nip") is not None:
+            if _load_key(d) is not None:
                 unit[d["plan_id"]] = _mentoring(d)
             else:
                 unit.pop(d["plan_id"], None)
