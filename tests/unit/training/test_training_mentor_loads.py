@@ -133,3 +133,13 @@ async def test_outside_a_batch_only_a_change_of_a_mentors_load_makes_a_version_a
     assert set(after[1]) == {"u1"}
     assert await batch(db, shared) == {}  # u1 read again: plan-1 ended
     assert await batch(db, shared, unit="u2") == {"M2": 1}
+
+
+async def test_a_plan_a_batch_writes_into_another_unit_leaves_the_load_of_the_unit_it_was_in() -> None:
+    db, shared = await database(), Shared()
+    await saved_alone(db, shared, [plan(1), plan(2, "M2")])
+    assert await batch(db, shared, (plan(3, None),)) == {"M1": 1, "M2": 1}  # the agency's load kept at a version
+    assert await batch(db, shared, (plan(1, unit="u2"),), unit="u2") == {}  # plan-1 moves from u1 to u2
+    assert await batch(db, shared) == {"M2": 1}  # kept: u1 no longer counts plan-1
+    assert await batch(db, shared, unit="u2") == {"M1": 1}
+    assert await batch(db, Shared()) == {"M2": 1}  # the same as read afresh

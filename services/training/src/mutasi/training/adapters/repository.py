@@ -314,6 +314,10 @@ class TrainingRepository:
             self.shared.mentor_loads.pop(self.agency_id, None)
             return
         held = self._loads = dict(held)  # a new one: what is kept for the version read stays as it was read
+        written = {d["plan_id"]: d["target_unit_id"] for d in rows}
+        for other, plans in list(held.items()):  # a plan written into another unit leaves the one it was in
+            if any(written.get(plan_id, other) != other for plan_id in plans):
+                held[other] = {k: v for k, v in plans.items() if written.get(k, other) == other}
         for d in rows:  # every unit of the agency is held: a unit absent has no active mentored plan
             unit = held[d["target_unit_id"]] = dict(held.get(d["target_unit_id"], {}))  # new: a rollback keeps the old
             if _load_key(d) is not None:
