@@ -98,10 +98,13 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
 
 
 async def refresh_gauges(kit: ServiceKit, deps: Deps) -> None:
-    """The programme gauges change with the calendar (JP per year), not only with events."""
+    """The programme gauges change with the calendar (JP per year), not only with events. Each agency is read in a
+    short transaction of its own: one transaction over every agency's plans held a snapshot open for seconds, and
+    batches inserting plans meanwhile stalled in the stand-in database (docs/bench-round.md)."""
     async with kit.uow() as uow:
         agencies = await uow.collection(PLANS).distinct("agency_id", {})
-        for agency in agencies:
-            today = deps.service.today()
+    for agency in agencies:
+        today = deps.service.today()
+        async with kit.uow() as uow:
             summary = await deps.views.summary(uow, agency, None, today.year, deps.service.rules)
-            deps.metrics.observe_summary(agency, summary)
+        deps.metrics.observe_summary(agency, summary)
