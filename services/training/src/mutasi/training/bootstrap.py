@@ -99,8 +99,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
 
 async def refresh_gauges(kit: ServiceKit, deps: Deps) -> None:
     """The programme gauges change with the calendar (JP per year), not only with events. Each agency is read in a
-    short transaction of its own, so that no read holds one snapshot across every agency's plans while the round's
-    batches insert plans (docs/bench-round.md, training's stage, has what was measured)."""
+    short transaction of its own, so the refresh never holds one snapshot open across every agency's plans."""
     async with kit.uow() as uow:
         agencies = await uow.collection(PLANS).distinct("agency_id", {})
     for agency in agencies:
