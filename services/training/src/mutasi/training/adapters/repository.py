@@ -260,14 +260,8 @@ class TrainingRepository:
         Reading them by unit as batches reach new units read each plan again and again as the round went on; on the
         local stack's database those reads of freshly written plans stalled for seconds (docs/bench-round.md)."""
         a = self.agency_id
-        active = {"agency_id": a, "status": PlanStatus.ACTIVE.value, "mentor_nip": {"$ne": None}}
         if self.shared.mentor_loads is None:  # nothing kept: this batch's units, read now
-            found: dict[str, dict[str, tuple[str, str, str | None]]] = {u: {} for u in units}
-            for d in await self._c(PLANS).find(
-                {**active, "target_unit_id": {"$in": sorted(units)}}, fields=MENTOR_LOAD_FIELDS
-            ):
-                found[d["target_unit_id"]][d["plan_id"]] = _mentoring(d)
-            return found
+            return await self._read_loads(units)
         held = self._loads
         if held is None:
             book = await self._seat_book()
@@ -275,23 +269,29 @@ class TrainingRepository:
             kept = self.shared.mentor_loads.get(a)
             units_now = await self._unit_versions()
             if kept is not None and version is not None and kept[0] == version:
-                held, seen = dict(kept[1]), dict(kept[2])
+                held, seen = dict(kept[1]), kept[2]
                 # units whose load changed outside a batch (an ended plan) since: read again, those units only
-                stale = sorted(u for u, v in units_now.items() if seen.get(u) != v)
+                stale = {u for u, v in units_now.items() if seen.get(u) != v}
                 if stale:
-                    for u in stale:
-                        held[u] = {}
-                    query = {**active, "target_unit_id": {"$in": stale}}
-                    for d in await self._c(PLANS).find(query, fields=MENTOR_LOAD_FIELDS):
-                        held[d["target_unit_id"]][d["plan_id"]] = _mentoring(d)
+                    held.update(await self._read_loads(stale))
             else:
-                held = {}
-                for d in await self._c(PLANS).find(active, fields=MENTOR_LOAD_FIELDS):
-                    held.setdefault(d["target_unit_id"], {})[d["plan_id"]] = _mentoring(d)
+                held = await self._read_loads(None)
             self._loads, self._units_seen = held, units_now
             if version is not None:
                 self.shared.mentor_loads[a] = (str(version), held, units_now)  # as read in this unit of work
         return {u: held.get(u, {}) for u in units}
+
+    async def _read_loads(self, units: Iterable[str] | None) -> Load:
+        """The active plans with a mentor of these units (each present, empty if it has none), or of every unit of
+        the agency (None: only units that have one), in one query."""
+        query: Doc = {"agency_id": self.agency_id, "status": PlanStatus.ACTIVE.value, "mentor_nip": {"$ne": None}}
+        found: Load = {}
+        if units is not None:
+            found = {u: {} for u in sorted(units)}
+            query["target_unit_id"] = {"$in": list(found)}
+        for d in await self._c(PLANS).find(query, fields=MENTOR_LOAD_FIELDS):
+            found.setdefault(d["target_unit_id"], {})[d["plan_id"]] = _mentoring(d)
+        return found
 
     async def _plans_changed(self, rows: Sequence[Doc], seats: dict[str, Any] | None = None) -> None:
         """In the transaction that wrote these plans: a new version of the agency's plans (in its seat book, with
