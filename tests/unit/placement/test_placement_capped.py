@@ -80,7 +80,7 @@ def whole_program(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray) -> int:
 @pytest.mark.parametrize("seed", range(10))
 def test_capped_optimum_equals_brute_force_on_tiny_tie_heavy_instances(seed: int) -> None:
     arcs, gate, caps, stay = instance(seed, people=7, posts=4, units=2, levels=3 if seed % 2 else 8, pct=35.0)
-    result = solve_capped(arcs, gate, caps, stay, rounds=seed % 3, first_delta=1 + 40 * (seed % 2))
+    result = solve_capped(arcs, gate, caps, stay, rounds=seed % 3, rungs=((1,), (41,), (2, 8), ())[seed % 4])
     assert result.proven
     assert feasible(arcs, gate, caps, result.chosen)
     assert int(arcs.score[result.chosen].sum()) == brute_force(arcs, gate, caps)
@@ -90,7 +90,9 @@ def test_capped_optimum_equals_the_whole_integer_program_on_random_instances() -
     methods = set()
     for seed in range(15):
         arcs, gate, caps, stay = instance(100 + seed, people=80, posts=25, units=5, levels=(3, 6, 40)[seed % 3])
-        result = solve_capped(arcs, gate, caps, stay, rounds=(0, 1, 6)[seed % 3], first_delta=(1, 200)[seed % 2])
+        result = solve_capped(
+            arcs, gate, caps, stay, rounds=(0, 1, 6)[seed % 3], rungs=((1,), (200,), capped.RUNGS)[(seed // 2) % 3]
+        )
         methods.add(result.method)
         assert result.proven
         assert feasible(arcs, gate, caps, result.chosen)
@@ -179,25 +181,39 @@ def test_groups_solve_to_the_same_optimum_as_the_whole_round() -> None:
     assert int(arcs.score[whole.chosen].sum()) == whole_program(arcs, gate, caps)
 
 
-def test_a_residual_short_of_the_bound_is_widened_not_taken(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On this instance the first residual that has a plan is not the optimum (it is more than δ under the
-    bound): the solver must widen it instead of returning it."""
+def test_a_rung_without_a_plan_that_reaches_it_sends_the_search_one_rung_wider(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On this instance the optimum is more than one hundredth under the bound: the narrowest residual holds no
+    plan worth bound − 1, so its program proves that (with no plan, or only a worse one HiGHS met on the way) and
+    the ladder must go on, not stop, until a residual holds the optimum."""
     arcs, gate, caps, stay = instance(202, people=60, posts=20, units=4, levels=40, per_person=3)
-    residuals: list[int] = []
+    programs: list[tuple[int, int | None]] = []  # (floor, weight of the plan it returned)
     program = capped._residual_program
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         solved = program(*args, **kwargs)
-        if solved.plan is not None:
-            residuals.append(int(arcs.score[solved.plan].sum()))
+        weight, floor = args[3], args[7]
+        programs.append((floor, None if solved.plan is None else int(weight[solved.plan].sum())))
         return solved
 
     monkeypatch.setattr(capped, "_residual_program", spy)
-    result = solve_capped(arcs, gate, caps, stay, rounds=2, first_delta=1)
+    result = solve_capped(arcs, gate, caps, stay, rounds=2, rungs=(1,))
     best = whole_program(arcs, gate, caps)
-    assert residuals[0] < best  # the trap is there
+    assert len(np.unique(components(arcs, gate)[0])) == 1  # one group: the programs see the whole round
+    floor, plan = programs[0]
+    assert plan is None or plan <= floor  # the narrowest residual holds nothing that reaches it
+    assert len(programs) > 1  # so the search went on
     assert result.method == "mip_residual"
     assert int(arcs.score[result.chosen].sum()) == best
+
+
+def test_the_ladder_of_widths_ends_at_the_bound_minus_the_best_plan_known() -> None:
+    assert capped._widths((8, 16, 32, 48), 5) == [5]
+    assert capped._widths((8, 16, 32, 48), 40) == [8, 16, 32, 40]
+    assert capped._widths((8, 16, 32, 48), 200) == [8, 16, 32, 48, 96, 192, 200]
+    assert capped._widths((16, 8), 16) == [8, 16]
+    assert capped._widths((), 5) == [2, 4, 5]
 
 
 @pytest.mark.parametrize("seed", range(4))

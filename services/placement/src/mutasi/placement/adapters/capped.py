@@ -13,10 +13,10 @@ e.g. agencies that share no asked-for post; a unit belongs to one agency, so its
 3. The LP is usually fractional (ties; moves inside a unit are not gated), so reduced-cost fixing settles it:
    every plan worth at least bound − δ uses only arcs whose reduced cost is within the slack of δ. An integer
    program (HiGHS, zero gap) over the people with more than one such arc, everyone else on their one open arc,
-   finds the best plan of that residual; if it reaches bound − δ it is the capped optimum, otherwise δ grows (to
-   the bound minus the best plan found, which the next residual contains) and the residual is solved again.
-   Each program seeks only plans better than the best one known (HiGHS' objective bound as a cutoff): the better
-   that plan, the more HiGHS fixes and prunes from the root.
+   asks whether that residual holds a plan worth at least bound − δ (HiGHS' objective bound as a cutoff, so it
+   prunes everything below from the root); the best such plan is the capped optimum. If there is none, the next,
+   wider δ of a short ladder (8, 16, 32, 48 hundredths, then doubling, at most the bound minus the best plan
+   known) is tried. A narrow "none" is quick to prove, and the last program is as narrow as the ladder allows.
    Exact by construction; only a time limit can stop it short, and then the result says so (method
    "mip_time_limited"). Both programs are built as MathOpt model protos straight from the arrays.
 """
@@ -43,10 +43,11 @@ _SCALE = 10**6  # prices in millionths of a hundredth: rounding the LP duals the
 _LP_WIDTH = 150  # the first LP holds the arcs within this reduced cost (hundredths) of the plain flow
 PRICE_ROUNDS = 6  # LP solves of the column generation, at most
 WORKERS = 2  # groups solved at once (this deployment's two cores)
-# The first residual's width (hundredths): above most groups' integrality gap (6–36 in the province bench), so one
-# program settles them. 16 and 32 were quicker on agencies whose gap they cover and slower on the others; over the
-# province neither beat 48 beyond the noise of this machine (docs/adr/0020).
-FIRST_DELTA = 48
+# The residuals' widths (hundredths under the bound), tried narrowest first until one holds a plan that reaches
+# bound − δ; past the last, the width doubles. The province bench's groups have integrality gaps of 6–36: a width
+# well under a group's gap is refuted in 0.02–0.3 s, one just under it or the one that holds the optimum costs
+# 1–3 s, so a few coarse rungs beat both one wide residual (48) and rungs every 4 hundredths (docs/adr/0020).
+RUNGS = (8, 16, 32, 48)
 
 # Methods from best to worst; a province reports the worst of its groups.
 METHODS = ("min_cost_flow", "certified", "mip_residual", "mip_time_limited")
@@ -351,7 +352,7 @@ def solve_group(
     stay: IntArray,
     rounds: int = PRICE_ROUNDS,
     deadline: float | None = None,
-    first_delta: int = FIRST_DELTA,
+    rungs: tuple[int, ...] = RUNGS,
 ) -> _GroupResult:
     """The capped optimum of one group (gate: the group's unit index of each arc, -1 = not leaving a capped unit;
     stay: each person's stay arc, the always-feasible fallback)."""
@@ -371,7 +372,17 @@ def solve_group(
     if incumbent_fit >= bound.bound:
         return _GroupResult(incumbent, "certified", binding, spent)
     return _residual(arcs, gate, caps, weight, bound, incumbent, incumbent_fit, deadline, binding, spent,
-                     first_delta)  # fmt: skip
+                     rungs)  # fmt: skip
+
+
+def _widths(rungs: tuple[int, ...], top: int) -> list[int]:
+    """The residual widths to try, narrowest first: the rungs under `top`, then doubling, then `top` itself (the
+    bound minus the best plan known, whose residual holds that plan)."""
+    widths = sorted({r for r in rungs if 0 < r < top})
+    last = max(rungs, default=1)
+    while (last := 2 * last) < top:
+        widths.append(last)
+    return [*widths, top]
 
 
 def _residual(
@@ -385,24 +396,24 @@ def _residual(
     deadline: float | None,
     binding: int,
     spent: int,
-    first_delta: int,
+    rungs: tuple[int, ...],
 ) -> _GroupResult:
-    """Reduced-cost fixing under the bound, growing δ until the residual program proves its plan: every plan
-    worth at least bound − δ lies in the residual of δ, so its best plan is the optimum once it reaches
-    bound − δ; below that (or with no plan) δ widens, at most to the bound minus the best plan found, which the
-    next residual then contains."""
-    delta = max(1, min(bound.bound - incumbent_fit, first_delta))
+    """Reduced-cost fixing under the bound, δ by δ: every plan worth at least bound − δ lies in the residual of δ,
+    so a residual program that seeks only such plans (its floor bound − δ − 1, or the best plan known if that is
+    higher) and proves its best is the capped optimum; one that proves there is none sends the search one rung
+    wider. The last width is the bound minus the best plan known, which then holds that plan, so the ladder ends
+    there at the latest."""
     # each person's best arc under the prices (reduced cost 0): the arc they keep when it is their only open one
     order = np.lexsort((bound.rc, arcs.person))
     keep = order[np.searchsorted(arcs.person[order], np.arange(arcs.n_people))]
     people_total = 0
-    while True:
+    for delta in _widths(rungs, bound.bound - incumbent_fit):
         open_arc = bound.rc <= bound.slack(bound.bound - delta)
         free_person = np.bincount(arcs.person[open_arc], minlength=arcs.n_people) > 1
         var = np.flatnonzero(open_arc & free_person[arcs.person])
         left = None if deadline is None else deadline - time.monotonic()
-        # only plans better than the incumbent are sought: "optimal" then means the residual holds none better
-        solved = _residual_program(arcs, gate, caps, weight, var, keep, left, incumbent_fit)
+        floor = max(incumbent_fit, bound.bound - delta - 1)
+        solved = _residual_program(arcs, gate, caps, weight, var, keep, left, floor)
         people_total += solved.free_people
         if solved.plan is not None and int(weight[solved.plan].sum()) > incumbent_fit:
             incumbent, incumbent_fit = solved.plan, int(weight[solved.plan].sum())
@@ -410,7 +421,7 @@ def _residual(
             return _GroupResult(incumbent, "mip_residual", binding, spent, people_total)
         if solved.status == "time_limited":
             return _GroupResult(incumbent, "mip_time_limited", binding, spent, people_total)
-        delta = max(delta + 1, min(bound.bound - incumbent_fit, delta * 4))
+    raise RuntimeError("the residual of the bound minus the best plan did not settle: the bound is not valid")
 
 
 def _residual_program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray,
@@ -429,13 +440,13 @@ def solve_capped(
     post_group: IntArray | None = None,
     mip_seconds: float = 120.0,
     rounds: int = PRICE_ROUNDS,
-    first_delta: int = FIRST_DELTA,
     workers: int = WORKERS,
+    rungs: tuple[int, ...] = RUNGS,
 ) -> CappedSolve:
     """The capped optimum of a whole round, group by group (gate: capped unit index of each arc or -1; caps: most
     leavers per unit; stay: each person's stay arc). Without groups, the connected parts of the round are used.
-    `rounds` (LP solves for the prices; 0 = the plain flow's bound only), `first_delta` (the first residual's
-    reduced-cost width) and `workers` (groups solved at once: HiGHS releases the GIL, so two groups' programs run
+    `rounds` (LP solves for the prices; 0 = the plain flow's bound only), `rungs` (the residuals' reduced-cost
+    widths, narrowest first) and `workers` (groups solved at once: HiGHS releases the GIL, so two groups' programs run
     on two cores; the flows still take turns) change only the speed, never the result."""
     if person_group is None or post_group is None:
         person_group, post_group = components(arcs, gate)
@@ -460,7 +471,7 @@ def solve_capped(
         umap[units] = np.arange(len(units))
         local_gate = np.where(g_gate >= 0, umap[np.maximum(g_gate, 0)], -1)
         local_stay = np.searchsorted(sel, stay[people])  # sel is sorted: a group's arcs in their round order
-        return people, sel, solve_group(sub, local_gate, caps[units], local_stay, rounds, deadline, first_delta)
+        return people, sel, solve_group(sub, local_gate, caps[units], local_stay, rounds, deadline, rungs)
 
     chosen = np.full(arcs.n_people, -1, dtype=np.int64)
     worst, binding, spent, residual, capped = 0, 0, 0, 0, 0
