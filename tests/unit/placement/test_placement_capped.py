@@ -233,3 +233,71 @@ def test_a_residual_program_with_a_floor_finds_only_better_plans_and_says_when_t
     assert below.plan is not None
     assert feasible(arcs, gate, caps, below.plan)
     assert int(value[below.plan].sum()) == best
+
+
+def whole_lp(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray, value: np.ndarray) -> float:
+    """The reference LP relaxation over every arc, by GLOP (another solver than the one under test)."""
+    s = pywraplp.Solver.CreateSolver("GLOP")
+    x = [s.NumVar(0, 1, f"x{k}") for k in range(len(value))]
+    for i in range(arcs.n_people):
+        s.Add(sum(x[k] for k in np.flatnonzero(arcs.person == i)) == 1)
+    for j in range(arcs.n_posts):
+        s.Add(sum(x[k] for k in np.flatnonzero(arcs.post == j)) <= int(arcs.capacity[j]))
+    for u in range(len(caps)):
+        s.Add(sum(x[k] for k in np.flatnonzero(gate == u)) <= int(caps[u]))
+    s.Maximize(sum(int(value[k]) * x[k] for k in range(len(x))))
+    assert s.Solve() == pywraplp.Solver.OPTIMAL
+    lp: float = s.Objective().Value()
+    return lp
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_column_generation_reaches_the_whole_lp_through_its_warm_solves(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The LP grows column by column and HiGHS goes on from its last basis (barrier first, then primal simplex):
+    when no arc outside prices better, the bound is the relaxation over every arc, whatever path it took."""
+    arcs, gate, caps, stay = instance(400 + seed, people=120, posts=30, units=6, levels=40, per_person=5)
+    monkeypatch.setattr(capped, "_LP_WIDTH", 0)  # start from the flow's tied arcs only: many rounds
+    value = weights(arcs)
+    flow = solve_flow(arcs)
+    rc0 = reduced_costs(arcs, value, flow)
+    solves: list[int] = []
+    solve = capped._ColumnLp.solve
+
+    def counted(self, seconds):  # type: ignore[no-untyped-def]
+        solves.append(self.solves)
+        return solve(self, seconds)
+
+    monkeypatch.setattr(capped._ColumnLp, "solve", counted)
+    bound, spent, _ = capped._lp_bound(arcs, gate, caps, stay, value, flow, rc0, capped._scale(arcs, value), 50,
+                                       None)  # fmt: skip
+    assert spent == len(solves) > capped._BARRIER_SOLVES  # simplex solves from a basis happened
+    assert bound.bound == int(np.floor(whole_lp(arcs, gate, caps, value) + 1e-6))
+
+
+def test_a_plan_found_on_the_way_brings_the_end_of_the_ladder_closer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every plan worth v lies in the residual of bound − v, so once a program returns a better plan, no width
+    beyond the bound minus that plan is ever needed: the ladder is recomputed from it."""
+    arcs, gate, caps, stay = instance(202, people=60, posts=20, units=4, levels=40, per_person=3)
+    tops: list[int] = []
+    plans: list[int] = []
+    widths, program = capped._widths, capped._residual_program
+
+    def spy_widths(rungs, top):  # type: ignore[no-untyped-def]
+        tops.append(top)
+        return widths(rungs, top)
+
+    def spy_program(*args, **kwargs):  # type: ignore[no-untyped-def]
+        solved = program(*args, **kwargs)
+        plans.append(-(2**62) if solved.plan is None else int(args[3][solved.plan].sum()))
+        return solved
+
+    monkeypatch.setattr(capped, "_widths", spy_widths)
+    monkeypatch.setattr(capped, "_residual_program", spy_program)
+    result = solve_capped(arcs, gate, caps, stay, rounds=0, rungs=(1,))  # the flow's bound: a wide gap
+    assert int(arcs.score[result.chosen].sum()) == whole_program(arcs, gate, caps)
+    assert len(tops) == len(plans) >= 2
+    best = np.maximum.accumulate([int(weights(arcs)[stay].sum()), *plans])  # rounds=0: the stay plan comes first
+    assert len({top + int(b) for top, b in zip(tops, best, strict=False)}) == 1  # the bound, every time
+    assert tops[-1] < tops[0]

@@ -7,18 +7,20 @@ e.g. agencies that share no asked-for post; a unit belongs to one agency, so its
 1. The plain flow; if no cap is exceeded, that is the optimum.
 2. Prices: any prices v ≥ 0 on seats and λ ≥ 0 on gates bound the capped optimum from above (weak LP duality,
    kept in integers, see `_Bound`), and the best ones are the duals of the capped problem's LP relaxation. That
-   LP is solved by column generation around the plain flow: HiGHS (barrier) on the arcs within a small reduced
-   cost of the flow, priced over every arc, the arcs the prices make attractive added, a few rounds. An
-   integral LP plan that reaches the bound is optimal (certificate).
+   LP is solved by column generation around the plain flow: HiGHS on the arcs within a small reduced cost of the
+   flow, priced over every arc, the arcs the prices make attractive added as columns of the same model, a few
+   rounds (barrier for the first two, then primal simplex from the last basis). An integral LP plan that reaches
+   the bound is optimal (certificate).
 3. The LP is usually fractional (ties; moves inside a unit are not gated), so reduced-cost fixing settles it:
    every plan worth at least bound − δ uses only arcs whose reduced cost is within the slack of δ. An integer
    program (HiGHS, zero gap) over the people with more than one such arc, everyone else on their one open arc,
    asks whether that residual holds a plan worth at least bound − δ (HiGHS' objective bound as a cutoff, so it
    prunes everything below from the root); the best such plan is the capped optimum. If there is none, the next,
    wider δ of a short ladder (8, 16, 32, 48 hundredths, then doubling, at most the bound minus the best plan
-   known) is tried. A narrow "none" is quick to prove, and the last program is as narrow as the ladder allows.
-   Exact by construction; only a time limit can stop it short, and then the result says so (method
-   "mip_time_limited"). Both programs are built as MathOpt model protos straight from the arrays.
+   known, which a plan found on the way lowers) is tried. A narrow "none" is quick to prove, and the last program
+   is as narrow as the ladder allows. Exact by construction; only a time limit can stop it short, and then the
+   result says so (method "mip_time_limited"). Both programs go to HiGHS (highspy) as arrays; the integer
+   programs without restarts (re-presolving after root fixings cost 3–9× and gained nothing here).
 """
 
 from __future__ import annotations
@@ -26,21 +28,22 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
 
+import highspy
 import numpy as np
 import numpy.typing as npt
-from ortools.math_opt import model_parameters_pb2, model_pb2, result_pb2, solution_pb2, sparse_containers_pb2
-from ortools.math_opt.core.python import solver as core_solver
-from ortools.math_opt.python import callback, init_arguments, mathopt
 
 from mutasi.placement.adapters.flow import FlowArcs, group_arcs, solve_flow
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+Int32Array = npt.NDArray[np.int32]  # HiGHS' matrix starts and indices
 _BIG = np.iinfo(np.int64).max // 4
 _SCALE = 10**6  # prices in millionths of a hundredth: rounding the LP duals then moves the bound by far less than 1
 _LP_WIDTH = 150  # the first LP holds the arcs within this reduced cost (hundredths) of the plain flow
+# LP solves by barrier (with crossover) before the simplex takes over: the second round's joining columns cost
+# the simplex more pivots than barrier takes from scratch (docs/adr/0020)
+_BARRIER_SOLVES = 2
 PRICE_ROUNDS = 6  # LP solves of the column generation, at most
 WORKERS = 2  # groups solved at once (this deployment's two cores)
 # The residuals' widths (hundredths under the bound), tried narrowest first until one holds a plan that reaches
@@ -166,27 +169,59 @@ def _price_bound(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArra
 
 @dataclass
 class _Solved:
-    status: str  # "optimal", "infeasible", "time_limited" (a plan may still be there) or "failed"
+    status: str  # "optimal", "infeasible" or "time_limited" (a plan may still be there)
     plan: IntArray | None  # the whole group's chosen arc per person (fixed people keep theirs)
-    objective: float  # weight of `plan` (for an LP: its fractional value)
-    post_dual: FloatArray | None = None
-    unit_dual: FloatArray | None = None
-    integral: bool = False
+    objective: float  # weight of `plan`
     free_people: int = 0
 
 
+def _columns(arcs: FlowArcs, gate: IntArray, var: IntArray, person_row: IntArray,
+             people_rows: int) -> tuple[Int32Array, Int32Array]:  # fmt: skip
+    """The arcs `var` as columns of a compressed-column matrix of ones (starts, row indices): each arc in its
+    person's row (`person_row`), its post's seat row and its gate's unit row (after the `people_rows` people's
+    rows, then the posts' rows)."""
+    post, g = arcs.post[var], gate[var]
+    entries = np.stack([person_row[arcs.person[var]], np.where(post >= 0, people_rows + post, -1),
+                        np.where(g >= 0, people_rows + arcs.n_posts + g, -1)], axis=1)  # fmt: skip
+    start = np.concatenate([[0], np.cumsum((entries >= 0).sum(axis=1))])
+    return start.astype(np.int32), entries[entries >= 0].astype(np.int32)  # row by row: each column's rows in order
+
+
+def _highs(seconds: float | None) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if seconds is not None:
+        h.setOptionValue("time_limit", max(seconds, 0.5))
+    return h
+
+
+def _model(cost: FloatArray, start: Int32Array, index: Int32Array, row_lower: FloatArray, row_upper: FloatArray,
+           integer: bool) -> highspy.HighsLp:  # fmt: skip
+    """A 0–1 program (or its relaxation) that minimises `cost` over a matrix of ones."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cost), len(row_lower)
+    lp.col_cost_ = cost
+    lp.col_lower_, lp.col_upper_ = np.zeros(len(cost)), np.ones(len(cost))
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = start, index, np.ones(len(index))
+    lp.sense_ = highspy.ObjSense.kMinimize
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cost)
+    return lp
+
+
 def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray, fixed_arc: IntArray,
-             integer: bool, seconds: float | None, floor: int | None = None) -> _Solved:  # fmt: skip
-    """The group's plan over the arcs `var` (people who have one are free: exactly one of their `var` arcs), every
-    other person fixed to `fixed_arc`; seats and caps as rows. An integer program (exact: zero gap, "optimal" only
-    when the dual bound is within less than one hundredth) or its linear relaxation (for the duals). Built as a
-    MathOpt model proto from arrays and solved by HiGHS; the objective is measured from `fixed_arc`, so its
-    magnitude stays small and a zero gap is exact in floating point. `floor`: the weight of a plan already known
-    (integer program only); HiGHS then looks only for plans worth at least floor + 1 (its objective bound, a
-    cutoff: reduced-cost fixing and pruning start from it at the root), and "optimal" with no plan, or with a plan
-    worth less, means that no plan of these arcs beats the floor."""
+             seconds: float | None, floor: int | None = None) -> _Solved:  # fmt: skip
+    """The group's integer program over the arcs `var` (people who have one are free: exactly one of their `var`
+    arcs), every other person fixed to `fixed_arc`; seats and caps as rows. Exact: zero gap, "optimal" only when
+    the dual bound is within less than one hundredth. Solved by HiGHS; the objective is measured from
+    `fixed_arc`, so its magnitude stays small and a zero gap is exact in floating point. `floor`: the weight of a
+    plan already known; HiGHS then looks only for plans worth at least floor + 1 (its objective bound, a cutoff:
+    reduced-cost fixing and pruning start from it at the root), and "optimal" with no plan, or with a plan worth
+    less, means that no plan of these arcs beats the floor."""
     n, p, units = arcs.n_people, arcs.n_posts, len(caps)
-    people, row = np.unique(arcs.person[var], return_inverse=True)
+    people = np.unique(arcs.person[var])
     fixed_people = np.ones(n, dtype=np.bool_)
     fixed_people[people] = False
     fixed = fixed_arc[fixed_people]
@@ -196,97 +231,98 @@ def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, v
     if (seats < 0).any() or (room < 0).any():
         return _Solved("infeasible", None, 0.0)
     free = len(people)
-    moves = arcs.post[var] >= 0
-    gated = gate[var] >= 0
-    rows = np.concatenate([row, free + arcs.post[var][moves], free + p + gate[var][gated]])
-    cols = np.concatenate([np.arange(len(var)), np.flatnonzero(moves), np.flatnonzero(gated)])
-    order = np.lexsort((cols, rows))
+    person_row = np.zeros(n, dtype=np.int64)
+    person_row[people] = np.arange(free)
+    start, index = _columns(arcs, gate, var, person_row, free)
     gain = weight[var] - weight[fixed_arc[arcs.person[var]]]
-    proto = model_pb2.ModelProto()
-    proto.variables.ids.extend(range(len(var)))
-    proto.variables.lower_bounds.extend(np.zeros(len(var)).tolist())
-    proto.variables.upper_bounds.extend(np.ones(len(var)).tolist())
-    proto.variables.integers.extend([integer] * len(var))
-    proto.linear_constraints.ids.extend(range(free + p + units))
-    proto.linear_constraints.lower_bounds.extend([1.0] * free + [-np.inf] * (p + units))
-    proto.linear_constraints.upper_bounds.extend([1.0] * free + seats.astype(float).tolist())
-    proto.linear_constraints.upper_bounds.extend(room.astype(float).tolist())
-    proto.linear_constraint_matrix.row_ids.extend(rows[order].tolist())
-    proto.linear_constraint_matrix.column_ids.extend(cols[order].tolist())
-    proto.linear_constraint_matrix.coefficients.extend(np.ones(len(order)).tolist())
-    proto.objective.maximize = True
-    nonzero = np.flatnonzero(gain)
-    proto.objective.linear_coefficients.ids.extend(nonzero.tolist())
-    proto.objective.linear_coefficients.values.extend(gain[nonzero].astype(float).tolist())
-    params = mathopt.SolveParameters(enable_output=False)
-    if integer:
-        params.relative_gap_tolerance, params.absolute_gap_tolerance = 0.0, 0.5
-    else:
-        params.lp_algorithm = mathopt.LPAlgorithm.BARRIER  # with crossover: a vertex, and far quicker here
-    if seconds is not None:
-        params.time_limit = timedelta(seconds=max(seconds, 0.5))
+    lower = np.concatenate([np.ones(free), np.full(p + units, -np.inf)])
+    upper = np.concatenate([np.ones(free), seats, room]).astype(np.float64)
+    h = _highs(seconds)
+    h.passModel(_model(-gain.astype(np.float64), start, index, lower, upper, integer=True))
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 0.5)
+    # restarts (presolving again after fixing columns at the root) cost the province bench's residuals 3–9× their
+    # time, for nothing: these programs are small and their roots already tight (docs/adr/0020)
+    h.setOptionValue("mip_allow_restart", False)
     base = int(weight[fixed_arc].sum())  # the objective's zero: every free person on their fixed arc
-    if integer and floor is not None:
-        # HiGHS minimises internally and reads its objective bound in that sense: −(the least gain worth having)
-        params.highs.double_options["objective_bound"] = -(float(floor - base) + 0.5)
-    result = _solve_proto(proto, params, model_parameters_pb2.ModelSolveParametersProto())
-    reason = result.termination.reason
-    if reason in (result_pb2.TERMINATION_REASON_INFEASIBLE, result_pb2.TERMINATION_REASON_INFEASIBLE_OR_UNBOUNDED):
-        # with a floor: no plan of these arcs beats it (HiGHS pruned everything at or below the floor)
-        return _Solved("infeasible" if floor is None else "optimal", None, 0.0, free_people=free)
-    feasible = solution_pb2.SOLUTION_STATUS_FEASIBLE
-    primal = next((s.primal_solution for s in result.solutions if s.HasField("primal_solution")
-                   and s.primal_solution.feasibility_status == feasible), None)  # fmt: skip
-    done = reason == result_pb2.TERMINATION_REASON_OPTIMAL
-    if primal is None:
-        if integer and done and floor is not None:
-            return _Solved("optimal", None, 0.0, free_people=free)
-        return _Solved("time_limited" if integer else "failed", None, 0.0, free_people=free)
-    x = _dense(primal.variable_values, len(var))
-    integral = bool((np.abs(x - np.round(x)) < 1e-9).all())
+    if floor is not None:
+        h.setOptionValue("objective_bound", -(float(floor - base) + 0.5))  # minimising: −(least gain worth having)
+    h.run()
+    status, info = h.getModelStatus(), h.getInfo()
+    pruned = status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kObjectiveBound)
+    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:  # no plan
+        if pruned or (floor is not None and status == highspy.HighsModelStatus.kOptimal):
+            # with a floor: no plan of these arcs beats it (HiGHS pruned everything at or below the floor)
+            return _Solved("infeasible" if floor is None else "optimal", None, 0.0, free)
+        return _Solved("time_limited", None, 0.0, free)
+    x = np.asarray(h.getSolution().col_value)
     plan = fixed_arc.copy()
     plan[arcs.person[var[x > 0.5]]] = var[x > 0.5]
-    if integer:
-        bounds = result.termination.objective_bounds
-        value = int(weight[plan].sum())
-        # proven: the dual bound is within one hundredth of the plan, or (with a floor) HiGHS finished without a
-        # plan beating the floor, so none exists
-        proven = done and (bounds.dual_bound < bounds.primal_bound + 1 or (floor is not None and value <= floor))
-        return _Solved("optimal" if proven else "time_limited", plan, float(value), free_people=free)
-    dual = next((s.dual_solution for s in result.solutions if s.HasField("dual_solution")), None)
-    if reason != result_pb2.TERMINATION_REASON_OPTIMAL or dual is None:
-        return _Solved("failed", None, 0.0, free_people=free)
-    duals = _dense(dual.dual_values, free + p + units)
-    objective = float(base) + float(gain @ x)
-    return _Solved("optimal", plan if integral else None, objective, duals[free : free + p], duals[free + p :],
-                   integral, free)  # fmt: skip
+    value = int(weight[plan].sum())
+    done = status == highspy.HighsModelStatus.kOptimal or pruned
+    # proven: the dual bound is within one hundredth of the plan, or (with a floor) HiGHS finished without a plan
+    # beating the floor, so none exists
+    tight = info.mip_dual_bound > info.objective_function_value - 1  # the objective is integral
+    proven = done and (tight or (floor is not None and value <= floor))
+    return _Solved("optimal" if proven else "time_limited", plan, float(value), free)
 
 
-def _dense(values: sparse_containers_pb2.SparseDoubleVectorProto, size: int) -> FloatArray:
-    out = np.zeros(size, dtype=np.float64)
-    out[np.asarray(values.ids, dtype=np.int64)] = np.asarray(values.values, dtype=np.float64)
-    return out
+class _ColumnLp:
+    """The capped problem's LP relaxation over a growing set of arcs, kept warm between solves: every person of
+    the group is a row (one arc, exactly), seats and caps are rows, and arcs join as columns and never leave, so
+    the last optimal basis stays feasible and HiGHS' primal simplex goes on from it. The first `_BARRIER_SOLVES`
+    are barrier with crossover (quicker here than simplex from scratch, or from a basis many columns just joined);
+    the objective is the gain over the plain flow."""
 
+    def __init__(self, arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, flow: IntArray) -> None:
+        self.arcs, self.gate, self.weight, self.flow = arcs, gate, weight, flow
+        n, rows = arcs.n_people, arcs.n_people + arcs.n_posts + len(caps)
+        self.columns = np.zeros(0, dtype=np.int64)
+        self.member = np.zeros(len(arcs.person), dtype=np.bool_)
+        self.h = _highs(None)
+        lower = np.concatenate([np.ones(n), np.full(rows - n, -np.inf)])
+        upper = np.concatenate([np.ones(n), arcs.capacity, caps]).astype(np.float64)
+        empty = np.zeros(0, dtype=np.int32)
+        self.h.passModel(_model(np.zeros(0), np.zeros(1, dtype=np.int32), empty, lower, upper, integer=False))
+        self.h.setOptionValue("solver", "ipm")
+        self.solves = 0
+        self.add(flow)
 
-def _solve_proto(
-    proto: model_pb2.ModelProto, params: mathopt.SolveParameters, hints: model_parameters_pb2.ModelSolveParametersProto
-) -> result_pb2.SolveResultProto:
-    """HiGHS on a model proto built from arrays: the call `mathopt.solve` makes once it has exported its model,
-    without the per-variable Python objects on either side (they cost more than HiGHS here)."""
-    result = core_solver.solve(
-        proto,
-        mathopt.SolverType.HIGHS.value,
-        init_arguments.StreamableSolverInitArguments().to_proto(),
-        params.to_proto(),
-        hints,
-        None,
-        callback.CallbackRegistration().to_proto(),
-        None,
-        None,
-    )
-    if not isinstance(result, result_pb2.SolveResultProto):  # a proto of the C++ side's own pool
-        result = result_pb2.SolveResultProto.FromString(result.SerializeToString())
-    return result
+    def add(self, arcs_joining: IntArray) -> None:
+        new = arcs_joining[~self.member[arcs_joining]]
+        new = np.unique(new)
+        if not len(new):
+            return
+        arcs = self.arcs
+        start, index = _columns(arcs, self.gate, new, np.arange(arcs.n_people), arcs.n_people)
+        gain = self.weight[new] - self.weight[self.flow[arcs.person[new]]]
+        self.h.addCols(len(new), -gain.astype(np.float64), np.zeros(len(new)), np.ones(len(new)), len(index),
+                       start[:-1], index, np.ones(len(index)))  # fmt: skip
+        self.member[new] = True
+        self.columns = np.concatenate([self.columns, new])
+
+    def solve(self, seconds: float | None) -> tuple[float, FloatArray, FloatArray, IntArray | None] | None:
+        """(the LP's value, post prices, unit prices, its plan if integral), or None if HiGHS did not finish."""
+        if seconds is not None:
+            self.h.setOptionValue("time_limit", max(seconds, 0.5))
+        self.h.run()
+        self.solves += 1
+        if self.solves == _BARRIER_SOLVES:
+            # from here on primal simplex from the last basis: joining columns leave it primal feasible, and
+            # few join after the first rounds (dual simplex takes about twice as long here)
+            self.h.setOptionValue("solver", "simplex")
+            self.h.setOptionValue("simplex_strategy", 4)
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        solution = self.h.getSolution()
+        x, dual = np.asarray(solution.col_value), np.asarray(solution.row_dual)
+        n, p = self.arcs.n_people, self.arcs.n_posts
+        plan = None
+        if (np.abs(x - np.round(x)) < 1e-9).all():
+            plan = np.full(n, -1, dtype=np.int64)
+            plan[self.arcs.person[self.columns[x > 0.5]]] = self.columns[x > 0.5]
+        objective = float(self.weight[self.flow].sum()) - float(self.h.getInfo().objective_function_value)
+        return objective, -dual[n : n + p], -dual[n + p :], plan  # minimising: a binding ≤ row's dual is ≤ 0
 
 
 def _lp_bound(arcs: FlowArcs, gate: IntArray, caps: IntArray, stay: IntArray, weight: IntArray, flow: IntArray,
@@ -300,39 +336,37 @@ def _lp_bound(arcs: FlowArcs, gate: IntArray, caps: IntArray, stay: IntArray, we
     integral LP plan if one came out (a capped plan: an incumbent, often the optimum)."""
     n = arcs.n_people
     best = _Bound(scale * int(weight[flow].sum()), scale, scale * rc0)
+    if rounds <= 0:
+        return best, 0, None
     open_arc = rc0 <= _LP_WIDTH
     free = np.bincount(arcs.person[open_arc], minlength=n) > 1
     free |= gate[flow] >= 0
-    open_arc[flow] = True
-    open_arc[stay[free]] = True
+    lp = _ColumnLp(arcs, gate, caps, weight, flow)
+    lp.add(np.concatenate([np.flatnonzero(open_arc & free[arcs.person]), stay[free]]))
     plan, spent = None, 0
     for _ in range(rounds):
-        var = np.flatnonzero(open_arc & free[arcs.person])
         left = None if deadline is None else deadline - time.monotonic()
-        solved = _program(arcs, gate, caps, weight, var, flow, False, left)
+        solved = lp.solve(left)
         spent += 1
-        if solved.status != "optimal" or solved.post_dual is None or solved.unit_dual is None:
+        if solved is None:
             break
-        if solved.plan is not None:
-            plan = solved.plan
-        bound = _price_bound(arcs, gate, caps, weight, solved.post_dual, solved.unit_dual, scale)
+        objective, post_price, unit_price, integral = solved
+        if integral is not None:
+            plan = integral
+        bound = _price_bound(arcs, gate, caps, weight, post_price, unit_price, scale)
         if bound.total < best.total:
             best = bound
-        if best.bound <= int(np.floor(solved.objective + 1e-6)):
+        if best.bound <= int(np.floor(objective + 1e-6)):
             break  # the bound is the LP's value: no prices do better
-        # the least reduced cost each person has inside the LP (their flow arc if they are not free)
+        # the least reduced cost each person has inside the LP; arcs under it join, with their person's stay arc
         inside = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(inside, arcs.person[var], bound.rc[var])
-        inside[~free] = bound.rc[flow[~free]]
-        better = ~(open_arc & free[arcs.person]) & (bound.rc < inside[arcs.person])
+        np.minimum.at(inside, arcs.person[lp.columns], bound.rc[lp.columns])
+        better = ~lp.member & (bound.rc < inside[arcs.person])
         if not better.any():
             break
         joining = np.zeros(n, dtype=np.bool_)
         joining[arcs.person[better]] = True
-        open_arc |= better
-        open_arc[flow[joining]] = True
-        open_arc[stay[joining]] = True
-        free |= joining
+        lp.add(np.concatenate([np.flatnonzero(better), stay[joining]]))
     return best, spent, plan
 
 
@@ -406,8 +440,10 @@ def _residual(
     # each person's best arc under the prices (reduced cost 0): the arc they keep when it is their only open one
     order = np.lexsort((bound.rc, arcs.person))
     keep = order[np.searchsorted(arcs.person[order], np.arange(arcs.n_people))]
-    people_total = 0
-    for delta in _widths(rungs, bound.bound - incumbent_fit):
+    people_total, delta = 0, 0
+    # the next width after the last, from a ladder that ends at the bound minus the best plan known (a better plan
+    # found on the way brings that end closer)
+    while (delta := next((w for w in _widths(rungs, bound.bound - incumbent_fit) if w > delta), 0)) > 0:
         open_arc = bound.rc <= bound.slack(bound.bound - delta)
         free_person = np.bincount(arcs.person[open_arc], minlength=arcs.n_people) > 1
         var = np.flatnonzero(open_arc & free_person[arcs.person])
@@ -428,7 +464,7 @@ def _residual_program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: In
                       keep: IntArray, seconds: float | None, floor: int | None = None) -> _Solved:  # fmt: skip
     """The integer program over the open arcs `var`; everyone else keeps their one open arc (`keep`); only plans
     worth more than `floor` are sought."""
-    return _program(arcs, gate, caps, weight, var, keep, True, seconds, floor)
+    return _program(arcs, gate, caps, weight, var, keep, seconds, floor)
 
 
 def solve_capped(
