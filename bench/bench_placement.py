@@ -116,7 +116,8 @@ def synthetic_province(seed: int = 2026, people: int = PEOPLE, posts: int = POST
 
 
 REPEATS = int(os.environ.get("BENCH_PLACEMENT_REPEATS", "3"))
-# The capped plan takes minutes on this machine (≈4 at load 5–7, see docs/adr/0020): one sample unless asked for more.
+# The capped plan takes 13–15 s on a quiet 2-core machine (minutes at loads of 5–7, docs/adr/0020): one sample
+# unless asked for more.
 CAPPED_REPEATS = int(os.environ.get("BENCH_PLACEMENT_CAPPED_REPEATS", "1"))
 MAX_OUTFLOW_PCT = 30.0  # the service default (settings.max_outflow_pct)
 MIP_SECONDS = float(os.environ.get("BENCH_PLACEMENT_MIP_SECONDS", "1800"))
