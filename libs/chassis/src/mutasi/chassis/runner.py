@@ -12,7 +12,8 @@ from mutasi.chassis.settings import ServiceSettings
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     freeze_startup_objects()
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False,
+                timeout_keep_alive=settings.http_keep_alive_s)  # fmt: skip
 
 
 def freeze_startup_objects() -> None:

@@ -88,6 +88,14 @@ class ServiceSettings(BaseSettings):
     database: str | None = Field(None, description="Database name; default mutasi_<service>.")
     http_host: str = Field("127.0.0.1", description="HTTP bind address.")
     http_port: int = Field(8000, description="HTTP port.")
+    http_keep_alive_s: int = Field(
+        75,
+        gt=0,
+        description="Seconds an idle keep-alive connection stays open. Longer than the idle timeout of whatever "
+        "reuses connections in front (nginx's upstream keepalive_timeout is 60 s; HTTP clients keep theirs 5–60 s): "
+        "with uvicorn's default of 5 s, a request sent on a pooled connection just as the server closes it meets "
+        "'server disconnected' (a 502 behind a proxy).",
+    )
     relay_interval_s: float = Field(0.5, description="Outbox relay poll interval when not woken by a commit.")
     relay_batch: int = Field(500, description="Outbox entries published per relay pass.")
     relay_read_interval_s: float = Field(
