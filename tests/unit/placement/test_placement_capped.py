@@ -301,3 +301,18 @@ def test_a_plan_found_on_the_way_brings_the_end_of_the_ladder_closer(monkeypatch
     best = np.maximum.accumulate([int(weights(arcs)[stay].sum()), *plans])  # rounds=0: the stay plan comes first
     assert len({top + int(b) for top, b in zip(tops, best, strict=False)}) == 1  # the bound, every time
     assert tops[-1] < tops[0]
+
+
+def test_a_residual_with_nobody_free_is_the_fixed_plan_proven() -> None:
+    """At a narrow width everyone may have one open arc: the program then has no columns, and its answer is the
+    fixed plan itself — optimal, whether or not it beats the floor."""
+    arcs, gate, caps, stay = instance(11, people=30, posts=10, units=3, levels=20)
+    value = weights(arcs)
+    nobody = np.zeros(0, dtype=np.int64)
+    at_stay = int(value[stay].sum())
+    for floor in (at_stay - 1, at_stay, None):
+        solved = capped._residual_program(arcs, gate, caps, value, nobody, stay, None, floor)
+        assert solved.status == "optimal"
+        assert solved.plan is not None
+        assert (solved.plan == stay).all()
+        assert solved.objective == at_stay

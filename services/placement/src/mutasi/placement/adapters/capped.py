@@ -230,6 +230,8 @@ def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, v
     room = caps - leavers(gate, fixed, units)
     if (seats < 0).any() or (room < 0).any():
         return _Solved("infeasible", None, 0.0)
+    if not len(var):  # nobody free: the fixed plan is the only one (HiGHS would call the model empty, not optimal)
+        return _Solved("optimal", fixed_arc.copy(), float(weight[fixed_arc].sum()))
     free = len(people)
     person_row = np.zeros(n, dtype=np.int64)
     person_row[people] = np.arange(free)
