@@ -61,20 +61,32 @@ def brute_force(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray) -> int:
 
 def whole_program(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray) -> int:
     """The reference: the whole capped problem as one integer program."""
-    s = pywraplp.Solver.CreateSolver("HIGHS")
+    return round(_whole(arcs, gate, caps, arcs.score, integer=True))
+
+
+def whole_lp(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray, value: np.ndarray) -> float:
+    """The reference LP relaxation over every arc, by GLOP (another solver than the one under test)."""
+    return _whole(arcs, gate, caps, value, integer=False)
+
+
+def _whole(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray, value: np.ndarray, integer: bool) -> float:
+    """The whole capped problem maximising `value`, as built by OR-Tools' linear solver wrapper: HiGHS for the
+    integer program, GLOP for the relaxation."""
+    s = pywraplp.Solver.CreateSolver("HIGHS" if integer else "GLOP")
     s.SuppressOutput()
-    s.SetSolverSpecificParametersAsString("output_flag=false")
-    x = [s.BoolVar(f"x{k}") for k in range(len(arcs.score))]
+    if integer:
+        s.SetSolverSpecificParametersAsString("output_flag=false")
+    x = [s.BoolVar(f"x{k}") if integer else s.NumVar(0, 1, f"x{k}") for k in range(len(value))]
     for i in range(arcs.n_people):
         s.Add(sum(x[k] for k in np.flatnonzero(arcs.person == i)) == 1)
     for j in range(arcs.n_posts):
         s.Add(sum(x[k] for k in np.flatnonzero(arcs.post == j)) <= int(arcs.capacity[j]))
     for u in range(len(caps)):
         s.Add(sum(x[k] for k in np.flatnonzero(gate == u)) <= int(caps[u]))
-    s.Maximize(sum(int(arcs.score[k]) * x[k] for k in range(len(x))))
+    s.Maximize(sum(int(value[k]) * x[k] for k in range(len(x))))
     assert s.Solve() == pywraplp.Solver.OPTIMAL
-    value: float = s.Objective().Value()
-    return round(value)
+    objective: float = s.Objective().Value()
+    return objective
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -233,22 +245,6 @@ def test_a_residual_program_with_a_floor_finds_only_better_plans_and_says_when_t
     assert below.plan is not None
     assert feasible(arcs, gate, caps, below.plan)
     assert int(value[below.plan].sum()) == best
-
-
-def whole_lp(arcs: FlowArcs, gate: np.ndarray, caps: np.ndarray, value: np.ndarray) -> float:
-    """The reference LP relaxation over every arc, by GLOP (another solver than the one under test)."""
-    s = pywraplp.Solver.CreateSolver("GLOP")
-    x = [s.NumVar(0, 1, f"x{k}") for k in range(len(value))]
-    for i in range(arcs.n_people):
-        s.Add(sum(x[k] for k in np.flatnonzero(arcs.person == i)) == 1)
-    for j in range(arcs.n_posts):
-        s.Add(sum(x[k] for k in np.flatnonzero(arcs.post == j)) <= int(arcs.capacity[j]))
-    for u in range(len(caps)):
-        s.Add(sum(x[k] for k in np.flatnonzero(gate == u)) <= int(caps[u]))
-    s.Maximize(sum(int(value[k]) * x[k] for k in range(len(x))))
-    assert s.Solve() == pywraplp.Solver.OPTIMAL
-    lp: float = s.Objective().Value()
-    return lp
 
 
 @pytest.mark.parametrize("seed", range(6))
