@@ -91,10 +91,10 @@ class ServiceSettings(BaseSettings):
     http_keep_alive_s: int = Field(
         75,
         gt=0,
-        description="Seconds an idle keep-alive connection stays open. Longer than the idle timeout of whatever "
-        "reuses connections in front (nginx's upstream keepalive_timeout is 60 s; HTTP clients keep theirs 5–60 s): "
-        "with uvicorn's default of 5 s, a request sent on a pooled connection just as the server closes it meets "
-        "'server disconnected' (a 502 behind a proxy).",
+        description="Seconds an idle keep-alive connection stays open. Longer than the idle timeout of a proxy in "
+        "front (nginx's upstream keepalive_timeout is 60 s) and of pooling clients such as httpx (5 s), so they, not "
+        "the service, close idle connections: with uvicorn's default of 5 s a request sent on a pooled connection "
+        "just as the service closes it fails with 'server disconnected' (a 502 behind a proxy).",
     )
     relay_interval_s: float = Field(0.5, description="Outbox relay poll interval when not woken by a commit.")
     relay_batch: int = Field(500, description="Outbox entries published per relay pass.")
