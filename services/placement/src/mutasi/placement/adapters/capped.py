@@ -190,9 +190,14 @@ def _columns(arcs: FlowArcs, gate: IntArray, var: IntArray, person_row: IntArray
 def _highs(seconds: float | None) -> highspy.Highs:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    _time_limit(h, seconds)
+    return h
+
+
+def _time_limit(h: highspy.Highs, seconds: float | None) -> None:
+    """The seconds left before the round's deadline (None: no limit), at least half a second."""
     if seconds is not None:
         h.setOptionValue("time_limit", max(seconds, 0.5))
-    return h
 
 
 def _model(cost: FloatArray, start: Int32Array, index: Int32Array, row_lower: FloatArray, row_upper: FloatArray,
@@ -211,11 +216,11 @@ def _model(cost: FloatArray, start: Int32Array, index: Int32Array, row_lower: Fl
     return lp
 
 
-def _program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray, fixed_arc: IntArray,
-             seconds: float | None, floor: int | None = None) -> _Solved:  # fmt: skip
-    """The group's integer program over the arcs `var` (people who have one are free: exactly one of their `var`
-    arcs), every other person fixed to `fixed_arc`; seats and caps as rows. Exact: zero gap, "optimal" only when
-    the dual bound is within less than one hundredth. Solved by HiGHS; the objective is measured from
+def _residual_program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray,
+                      fixed_arc: IntArray, seconds: float | None, floor: int | None = None) -> _Solved:  # fmt: skip
+    """The group's integer program over the open arcs `var` (people who have one are free: exactly one of their
+    `var` arcs), every other person fixed to `fixed_arc`; seats and caps as rows. Exact: zero gap, "optimal" only
+    when the dual bound is within less than one hundredth. Solved by HiGHS; the objective is measured from
     `fixed_arc`, so its magnitude stays small and a zero gap is exact in floating point. `floor`: the weight of a
     plan already known; HiGHS then looks only for plans worth at least floor + 1 (its objective bound, a cutoff:
     reduced-cost fixing and pruning start from it at the root), and "optimal" with no plan, or with a plan worth
@@ -305,8 +310,7 @@ class _ColumnLp:
 
     def solve(self, seconds: float | None) -> tuple[float, FloatArray, FloatArray, IntArray | None] | None:
         """(the LP's value, post prices, unit prices, its plan if integral), or None if HiGHS did not finish."""
-        if seconds is not None:
-            self.h.setOptionValue("time_limit", max(seconds, 0.5))
+        _time_limit(self.h, seconds)
         self.h.run()
         self.solves += 1
         if self.solves == _BARRIER_SOLVES:
@@ -460,13 +464,6 @@ def _residual(
         if solved.status == "time_limited":
             return _GroupResult(incumbent, "mip_time_limited", binding, spent, people_total)
     raise RuntimeError("the residual of the bound minus the best plan did not settle: the bound is not valid")
-
-
-def _residual_program(arcs: FlowArcs, gate: IntArray, caps: IntArray, weight: IntArray, var: IntArray,
-                      keep: IntArray, seconds: float | None, floor: int | None = None) -> _Solved:  # fmt: skip
-    """The integer program over the open arcs `var`; everyone else keeps their one open arc (`keep`); only plans
-    worth more than `floor` are sought."""
-    return _program(arcs, gate, caps, weight, var, keep, seconds, floor)
 
 
 def solve_capped(
