@@ -487,14 +487,20 @@ def solve_capped(
         person_group, post_group = components(arcs, gate)
     deadline = time.monotonic() + mip_seconds
     arc_group = person_group[arcs.person]
-    if ((arcs.post >= 0) & (post_group[np.maximum(arcs.post, 0)] != arc_group)).any():
+    moves = np.flatnonzero(arcs.post >= 0)
+    if (post_group[arcs.post[moves]] != arc_group[moves]).any():
         raise ValueError("an arc joins two groups")
+    gated = np.flatnonzero(gate >= 0)
     unit_group = np.full(len(caps), -1, dtype=np.int64)
-    unit_group[gate[gate >= 0]] = arc_group[gate >= 0]
-    if (unit_group[gate[gate >= 0]] != arc_group[gate >= 0]).any():
+    unit_group[gate[gated]] = arc_group[gated]
+    if (unit_group[gate[gated]] != arc_group[gated]).any():
         raise ValueError("a capped unit spans two groups")
+    # the arcs group by group (a stable sort: within a group, in their round order); the groups' bounds from where
+    # the sorted labels change (np.unique would sort the 4.5 M labels of a province a second time)
     order = np.argsort(arc_group, kind="stable")
-    groups, starts = np.unique(arc_group[order], return_index=True)
+    sorted_group = arc_group[order]
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]]) if len(order) else moves[:0]
+    groups = sorted_group[starts]
     ends = np.append(starts[1:], len(order))
 
     def solve_one(g: int, s: int, e: int) -> tuple[IntArray, IntArray, _GroupResult]:
