@@ -255,6 +255,7 @@ def test_column_generation_reaches_the_whole_lp_through_its_warm_solves(
     when no arc outside prices better, the bound is the relaxation over every arc, whatever path it took."""
     arcs, gate, caps, stay = instance(400 + seed, people=120, posts=30, units=6, levels=40, per_person=5)
     monkeypatch.setattr(capped, "_LP_WIDTH", 0)  # start from the flow's tied arcs only: many rounds
+    monkeypatch.setattr(capped, "_PRICED_WIDTH", -1)  # and none of the guessed prices' columns
     value = weights(arcs)
     flow = solve_flow(arcs)
     rc0 = reduced_costs(arcs, value, flow)
@@ -270,6 +271,32 @@ def test_column_generation_reaches_the_whole_lp_through_its_warm_solves(
                                        None)  # fmt: skip
     assert spent == len(solves) > capped._BARRIER_SOLVES  # simplex solves from a basis happened
     assert bound.bound == int(np.floor(whole_lp(arcs, gate, caps, value) + 1e-6))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_guessed_gate_prices_choose_columns_but_not_the_bound(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first LP's columns from the flow's guessed gate prices only change where the column generation starts:
+    it still ends at the relaxation over every arc."""
+    arcs, gate, caps, stay = instance(500 + seed, people=120, posts=30, units=6, levels=40, per_person=5)
+    monkeypatch.setattr(capped, "_LP_WIDTH", 0)
+    value = weights(arcs)
+    flow = solve_flow(arcs)
+    rc0 = reduced_costs(arcs, value, flow)
+    bound, _, _ = capped._lp_bound(arcs, gate, caps, stay, value, flow, rc0, capped._scale(arcs, value), 50, None)
+    assert bound.bound == int(np.floor(whole_lp(arcs, gate, caps, value) + 1e-6))
+
+
+def test_a_units_guessed_price_is_the_cost_of_keeping_its_excess_in() -> None:
+    """Unit 0's three leavers would stay at a cost of 5, 9 and 2 (their cheapest arc that does not leave); its cap
+    of 1 is exceeded by 2, so the second-cheapest cost is its price. Unit 1 keeps its cap: price 0."""
+    # person: 0 1 2 (unit 0), 3 (unit 1); arcs: each person's stay arc (rc 5, 9, 2, 0), then a move out (rc 0)
+    arcs = FlowArcs(4, 2, np.array([0, 0, 1, 1, 2, 2, 3, 3]), np.array([-1, 0, -1, 0, -1, 1, -1, 1]),
+                    np.zeros(8, dtype=np.int64), np.array([3, 3]), np.zeros(8, dtype=np.bool_))  # fmt: skip
+    gate = np.array([-1, 0, -1, 0, -1, 0, -1, 1])
+    flow = np.array([1, 3, 5, 7])
+    rc0 = np.array([5, 0, 9, 0, 2, 0, 0, 0])
+    excess = np.array([3, 1]) - np.array([1, 1])
+    assert capped._gate_prices(arcs, gate, flow, rc0, excess).tolist() == [5, 0]
 
 
 def test_a_plan_found_on_the_way_brings_the_end_of_the_ladder_closer(monkeypatch: pytest.MonkeyPatch) -> None:

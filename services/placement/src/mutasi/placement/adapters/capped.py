@@ -8,9 +8,9 @@ e.g. agencies that share no asked-for post; a unit belongs to one agency, so its
 2. Prices: any prices v ≥ 0 on seats and λ ≥ 0 on gates bound the capped optimum from above (weak LP duality,
    kept in integers, see `_Bound`), and the best ones are the duals of the capped problem's LP relaxation. That
    LP is solved by column generation around the plain flow: HiGHS on the arcs within a small reduced cost of the
-   flow, priced over every arc, the arcs the prices make attractive added as columns of the same model, a few
-   rounds (barrier for the first two, then primal simplex from the last basis). An integral LP plan that reaches
-   the bound is optimal (certificate).
+   flow (and of the flow with the gate prices it suggests), priced over every arc, the arcs the prices make
+   attractive added as columns of the same model, a few rounds (barrier first, then primal simplex from the last
+   basis). An integral LP plan that reaches the bound is optimal (certificate).
 3. The LP is usually fractional (ties; moves inside a unit are not gated), so reduced-cost fixing settles it:
    every plan worth at least bound − δ uses only arcs whose reduced cost is within the slack of δ. An integer
    program (HiGHS, zero gap) over the people with more than one such arc, everyone else on their one open arc,
@@ -41,9 +41,12 @@ Int32Array = npt.NDArray[np.int32]  # HiGHS' matrix starts and indices
 _BIG = np.iinfo(np.int64).max // 4
 _SCALE = 10**6  # prices in millionths of a hundredth: rounding the LP duals then moves the bound by far less than 1
 _LP_WIDTH = 150  # the first LP holds the arcs within this reduced cost (hundredths) of the plain flow
-# LP solves by barrier (with crossover) before the simplex takes over: the second round's joining columns cost
-# the simplex more pivots than barrier takes from scratch (docs/adr/0020)
-_BARRIER_SOLVES = 2
+# ... and those within this much of their person's best once the gates carry the prices the flow suggests
+# (`_gate_prices`): the arcs the LP's own prices would bring in one round later (docs/adr/0020)
+_PRICED_WIDTH = 250
+# LP solves by barrier (with crossover) before the simplex takes over: with the guessed prices' columns in the
+# first LP, few columns join later and the simplex goes on from the first basis (docs/adr/0020)
+_BARRIER_SOLVES = 1
 PRICE_ROUNDS = 6  # LP solves of the column generation, at most
 WORKERS = 2  # groups solved at once (this deployment's two cores)
 # The residuals' widths (hundredths under the bound), tried narrowest first until one holds a plan that reaches
@@ -331,12 +334,34 @@ class _ColumnLp:
         return objective, -dual[n : n + p], -dual[n + p :], plan  # minimising: a binding ≤ row's dual is ≤ 0
 
 
+def _gate_prices(arcs: FlowArcs, gate: IntArray, flow: IntArray, rc0: IntArray, excess: IntArray) -> IntArray:
+    """A guess of each capped unit's price from the plain flow: for a unit the flow takes `excess` people over its
+    cap, the cost (in reduced costs of the flow) of the excess-th cheapest way to keep one of its leavers in
+    (their cheapest arc that does not leave the unit); 0 for units within their cap. Only a guess (it ignores
+    that the people kept in take seats from others): it chooses the first LP's columns, not the bound."""
+    price = np.zeros(len(excess), dtype=np.int64)
+    left = gate[flow]  # the unit each person's flow arc leaves, or -1
+    over = np.flatnonzero((left >= 0) & (excess[np.maximum(left, 0)] > 0))
+    if not len(over):
+        return price
+    inside = gate < 0
+    stay_cost = np.full(arcs.n_people, _BIG, dtype=np.int64)
+    np.minimum.at(stay_cost, arcs.person[inside], rc0[inside])
+    cost, unit = stay_cost[over], left[over]
+    order = np.lexsort((cost, unit))
+    units = np.flatnonzero(excess > 0)
+    first = np.searchsorted(unit[order], units)
+    price[units] = cost[order][first + excess[units] - 1]  # a unit over its cap has more leavers than its excess
+    return price
+
+
 def _lp_bound(arcs: FlowArcs, gate: IntArray, caps: IntArray, stay: IntArray, weight: IntArray, flow: IntArray,
               rc0: IntArray, scale: int, rounds: int,
               deadline: float | None) -> tuple[_Bound, int, IntArray | None]:  # fmt: skip
     """The capped problem's LP bound, by column generation around the plain flow: the LP over the arcs within
-    _LP_WIDTH of the flow's reduced costs (people with one such arc keep their flow arc; people the flow takes
-    out of a capped unit are free, with their stay arc), priced over every arc; arcs the prices make better
+    _LP_WIDTH of the flow's reduced costs or within _PRICED_WIDTH of their person's best under the guessed gate
+    prices (people with one such arc keep their flow arc; people the flow takes out of a capped unit are free,
+    with their stay arc), priced over every arc; arcs the prices make better
     than what the LP gave their person join it, until none does or the bound meets the LP's value.
     Returns the lowest bound seen (the plain flow's own bound if no LP solved), the LP solves spent and an
     integral LP plan if one came out (a capped plan: an incumbent, often the optimum)."""
@@ -344,7 +369,11 @@ def _lp_bound(arcs: FlowArcs, gate: IntArray, caps: IntArray, stay: IntArray, we
     best = _Bound(scale * int(weight[flow].sum()), scale, scale * rc0)
     if rounds <= 0:
         return best, 0, None
-    open_arc = rc0 <= _LP_WIDTH
+    excess = leavers(gate, flow, len(caps)) - caps
+    shifted = rc0 + np.where(gate >= 0, _gate_prices(arcs, gate, flow, rc0, excess)[np.maximum(gate, 0)], 0)
+    least = np.full(n, _BIG, dtype=np.int64)
+    np.minimum.at(least, arcs.person, shifted)
+    open_arc = (rc0 <= _LP_WIDTH) | (shifted - least[arcs.person] <= _PRICED_WIDTH)
     free = np.bincount(arcs.person[open_arc], minlength=n) > 1
     free |= gate[flow] >= 0
     lp = _ColumnLp(arcs, gate, caps, weight, flow)
