@@ -18,6 +18,7 @@ from mutasi.placement.adapters.ortools_solver import (
     solve_flow,
     solve_flow_by_group,
 )
+from mutasi.placement.adapters.vectorised import arcs as arcs_module
 from mutasi.placement.adapters.vectorised.arcs import build_arcs, preference_arrays
 from mutasi.placement.adapters.vectorised.arrays import from_domain, lexsort_ints
 from mutasi.placement.adapters.vectorised.caps import unit_gates
@@ -121,6 +122,24 @@ def test_vectorised_options_equal_the_domain_options(seed: int) -> None:
     }
     assert vec == domain
     assert fast.eligible_pairs == built.eligible_pairs
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_checking_and_scoring_pairs_in_slices_at_once_builds_the_same_arcs(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pairs checked and scored in slices on threads give the arcs of one pass, in the same order."""
+    people, posts, prefs = random_pool(seed)
+    policy = POLICIES[seed % 2]
+    arr, index = from_domain(people, posts)
+    asked = preference_arrays(index, prefs)
+    one = build_arcs(arr, TODAY, policy, FitWeights(), asked, options_per_person=1000, workers=1)
+    monkeypatch.setattr(arcs_module, "_SLICE_MIN", 7)  # a small pool still splits into slices
+    sliced = build_arcs(arr, TODAY, policy, FitWeights(), asked, options_per_person=1000, workers=3)
+    for name in ("person", "post", "score", "priority"):
+        assert np.array_equal(getattr(one.arcs, name), getattr(sliced.arcs, name)), name
+    assert one.eligible_pairs == sliced.eligible_pairs
+    assert np.array_equal(one.is_stay, sliced.is_stay)
 
 
 def test_vectorised_greedy_and_flow_match_the_domain_totals() -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +19,23 @@ from mutasi.placement.domain.options import Preference
 from mutasi.placement.domain.scoring import FitWeights
 
 _NONE = np.zeros(0, np.int64)
+# Pair checks and scores run on this many slices of the pairs at once: every rule and every part of the score
+# reads each pair on its own, and numpy releases the GIL inside its array loops (docs/adr/0020)
+WORKERS = 2
+_SLICE_MIN = 200_000  # fewer pairs than this per slice are not worth a thread
+
+
+def _by_slices(fn: Callable[..., np.ndarray], pairs: tuple[np.ndarray, ...], workers: int) -> np.ndarray:
+    """fn over contiguous slices of the pair arrays, at once, concatenated: the same as fn(*pairs) for any fn that
+    reads each pair on its own."""
+    n = len(pairs[0])
+    k = max(1, min(workers, n // _SLICE_MIN))
+    if k == 1:
+        return fn(*pairs)
+    bounds = np.linspace(0, n, k + 1).astype(np.int64)
+    with ThreadPoolExecutor(max_workers=k) as pool:
+        parts = list(pool.map(lambda s: fn(*(a[bounds[s] : bounds[s + 1]] for a in pairs)), range(k)))
+    return np.concatenate(parts)
 
 
 @dataclass
@@ -126,9 +144,11 @@ def build_arcs(
     timings: dict[str, float] | None = None,
     must_stay: B | None = None,
     avoid: I64 | None = None,
+    workers: int = WORKERS,
 ) -> BuiltArcs:
     """Flow arcs of a whole round: one stay arc per person (first) and their best eligible moves.
-    `timings` receives the seconds spent on eligibility and on scoring."""
+    `timings` receives the seconds spent on eligibility and on scoring; `workers` (slices of the pairs checked
+    and scored at once) changes only the speed."""
     started = time.perf_counter()
     asked = asked if asked is not None else Asked()
     people_ok = person_ok(arr, on, policy)
@@ -139,14 +159,15 @@ def build_arcs(
     ranks = (lowest_ranks(arr, policy), arr.gmax) if job else None
     pi, pj = candidate_pairs(arr, (asked.person, asked.post), people_ok, openable, ranks)
     rank = rank_of_pairs(arr, asked, pi, pj)
-    ok = pair_ok(arr, pi, pj, on, policy, rank >= 0)
+    ok = _by_slices(lambda i, j, r: pair_ok(arr, i, j, on, policy, r >= 0), (pi, pj, rank), workers)
     if avoid is not None and len(avoid):
         ok &= ~np.isin(pi * arr.n_units + arr.p_unit[pj], avoid)
     pi, pj, rank = pi[ok], pj[ok], rank[ok]
     eligible = len(pi)
     checked = time.perf_counter()
     lengths = asked.lengths(arr.n_people)
-    score = move_scores(arr, pi, pj, rank, lengths, max_preferences, weights)
+    score = _by_slices(lambda i, j, r: move_scores(arr, i, j, r, lengths, max_preferences, weights), (pi, pj, rank),
+                       workers)  # fmt: skip
     unasked_count = np.bincount(pi[rank < 0], minlength=arr.n_people)
     if len(pi) and unasked_count.max() > options_per_person:
         pi, pj, score = _best_per_person(pi, pj, rank, score, options_per_person)
