@@ -25,16 +25,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.procstat import cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("libs/chassis/src", "libs/contracts/src", "services/assessment/src", "cli/src", ".")
 VOLATILE = {"_id", "updated_at", "recorded_at", "import_id", "replaced_at", "replaced_by_import"}
 EVENT_VOLATILE = {"id", "time", "correlationid", "causationid", "traceparent", "dataschema"}
-
-
-def _cpu_of(pid: int) -> float:
-    """User + system CPU seconds of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _clean(value: Any) -> Any:
@@ -91,14 +87,14 @@ async def _measure(people: int, agencies: int) -> dict[str, Any]:
                     csv_file([assessment_row(e["nip"], j) for j, e in enumerate(rows)]),
                 )
                 await upload(agency, "skj", csv_file(skj_rows(posts_of(a))))
-            service_cpu, db_cpu, wall = time.process_time(), _cpu_of(server.proc.pid), time.perf_counter()
+            service_cpu, db_cpu, wall = time.process_time(), cpu_seconds(server.proc.pid), time.perf_counter()
             for agency in names:
                 await upload(agency, "employees", files[agency][0])
-            employees_cpu = time.process_time() - service_cpu, _cpu_of(server.proc.pid) - db_cpu
+            employees_cpu = time.process_time() - service_cpu, cpu_seconds(server.proc.pid) - db_cpu
             for agency in names:
                 await upload(agency, "assessments", files[agency][1])
             service_cpu = time.process_time() - service_cpu
-            db_cpu = _cpu_of(server.proc.pid) - db_cpu
+            db_cpu = cpu_seconds(server.proc.pid) - db_cpu
             wall = time.perf_counter() - wall
             digest = await _digest(kit, deps, names)
             await kit.stop(stop_broker=False)

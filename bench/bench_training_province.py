@@ -34,6 +34,7 @@ from typing import Any
 
 from bench.bench_training import catalogue, moves
 from bench.handler_rig import STORES, consume_rate, database_settings, records, secantus, started, store_kind, valid_nip
+from bench.procstat import cpu_seconds
 from bench.province import WEIGHTS
 from mutasi.chassis import mongo
 from mutasi.training.domain.competency import MANAGERIAL, SOCIO_CULTURAL
@@ -243,11 +244,6 @@ def _server_pid() -> int:
     return int(Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()[0])
 
 
-def _cpu(pid: int) -> float:
-    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _spies(prefix: str, pids: dict[str, int]) -> list[subprocess.Popen[bytes]]:
     """py-spy recording each process (raw, 50 Hz) into `prefix.<who>`."""
     return [
@@ -330,13 +326,13 @@ async def measure(
                 if spies:
                     await asyncio.sleep(1.0)
                 before = COUNTED.copy()
-                cpu0, scpu0, t0 = time.process_time(), _cpu(server), time.perf_counter()
+                cpu0, scpu0, t0 = time.process_time(), cpu_seconds(server), time.perf_counter()
                 rates = []
                 for i in range(0, len(recs), BATCH):
                     rates.append(round(await consume_rate(kit, topics.MUTATION_DECIDED, handler, recs[i : i + BATCH],
                                                           size=BATCH), 1))  # fmt: skip
                 wall = time.perf_counter() - t0
-                cpu, scpu = time.process_time() - cpu0, _cpu(server) - scpu0
+                cpu, scpu = time.process_time() - cpu0, cpu_seconds(server) - scpu0
                 for sp in spies:
                     sp.send_signal(2)
                     sp.wait(30)

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.procstat import cpu_seconds
+
 HANDLER_EVENTS = 2_000
 AGENCIES = ("kab-agam", "kota-padang")  # two agencies, as the province bench's 10,000 round
 
@@ -65,13 +67,6 @@ class DocumentPerPerson:
         return int(await uow.collection(self.COLLECTION).count({"agency_id": agency_id}))
 
 
-def _cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) a process has used: what a run costs the database whatever else the machine
-    runs (wall-clock rates on a shared machine move with its load)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def handler_rates(mongo_uri: str, n: int, layout: str, db_pid: int | None = None) -> dict[str, Any]:
     """Events per second through placement's batch handler (batches of 500): `n` people new to the pool, then the
     same `n` re-assessed; CPU milliseconds per event of this process and of the database (`db_pid`); and the pool
@@ -103,13 +98,13 @@ async def handler_rates(mongo_uri: str, n: int, layout: str, db_pid: int | None 
             for agency_id, payloads in assessed_payloads(n, later=later).items():
                 recs = records(topics.ASSESSMENT_COMPLETED, payloads, agency_id)
                 batches += [recs[i : i + BATCH] for i in range(0, len(recs), BATCH)]
-            started_at, cpu, db_cpu = time.perf_counter(), time.process_time(), _cpu_s(db_pid) if db_pid else 0.0
+            started_at, cpu, db_cpu = time.perf_counter(), time.process_time(), cpu_seconds(db_pid) if db_pid else 0.0
             for batch in batches:
                 await kit.consumer.process_batch(topics.ASSESSMENT_COMPLETED, handler, batch)
             out[pool] = {
                 "rate": n / (time.perf_counter() - started_at),
                 "cpu_ms": 1000 * (time.process_time() - cpu) / n,
-                "db_cpu_ms": 1000 * (_cpu_s(db_pid) - db_cpu) / n if db_pid else None,
+                "db_cpu_ms": 1000 * (cpu_seconds(db_pid) - db_cpu) / n if db_pid else None,
             }
         async with kit.uow() as uow:
             out["pooled"] = sum([await store.count_candidates(uow, a) for a in AGENCIES])

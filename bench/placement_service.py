@@ -32,6 +32,8 @@ from unittest import mock
 
 import numpy as np
 
+from bench.procstat import cpu_seconds
+
 PEOPLE = int(os.environ.get("BENCH_SERVICE_PEOPLE", "10000"))
 FULL_PEOPLE, FULL_POSTS = 117_000, 15_000
 PREFERRING = float(os.environ.get("BENCH_SERVICE_PREFERRING", "0.3"))  # share of people who rank posts (bench-round: 0)
@@ -294,18 +296,10 @@ def _database_pid() -> int | None:
     return None
 
 
-def _cpu_s(pid: int | None) -> float:
-    """CPU seconds (user + system) of a process so far: unlike wall time, barely moved by other work on the machine."""
-    if pid is None:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _use_case(out: dict[str, Any], steps: Steps, name: str, call: Any) -> Any:
     steps.take()
     db_pid = _database_pid()
-    cpu, db_cpu = time.process_time(), _cpu_s(db_pid)
+    cpu, db_cpu = time.process_time(), cpu_seconds(db_pid)
     profile = None
     if name in PROFILE.split(","):
         import cProfile
@@ -324,7 +318,7 @@ async def _use_case(out: dict[str, Any], steps: Steps, name: str, call: Any) -> 
         sys.stderr.write(text.getvalue())
     out[f"{name}_seconds"] = round(time.perf_counter() - started, 3)
     out[f"{name}_cpu_seconds"] = round(time.process_time() - cpu, 3)  # this process, every thread
-    out[f"{name}_db_cpu_seconds"] = round(_cpu_s(db_pid) - db_cpu, 3)
+    out[f"{name}_db_cpu_seconds"] = round(cpu_seconds(db_pid) - db_cpu, 3)
     out[f"{name}_steps"] = steps.take()
     out[f"{name}_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # so far
     cpu_s, db_s, rss = out[f"{name}_cpu_seconds"], out[f"{name}_db_cpu_seconds"], out[f"{name}_peak_rss_mb"]
