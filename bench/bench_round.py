@@ -15,7 +15,8 @@ and its raw ceiling on the same Tansu and SecantusDB. Records (docs/bench-round.
   the round (per collection in `documents`), per person — the stand-in database pays per document;
 - `{"bench": "round.province", "metric": "seconds_per_1000_people", …}` per size and the growth ratio;
 - `chassis.consume` / `chassis.consume_ceiling` (bench_chassis) with `ratio_to_ceiling`;
-- `{"bench": "round.replicas", "metric": "events_per_second", "replicas": 1|2, …}` and their ratio.
+- `{"bench": "round.replicas", "metric": "events_per_second", "replicas": 1|2, …}` with the cores each process kept
+  busy meanwhile (`busy_cores`), and their ratio.
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from bench import bench_chassis, province
+from bench.procstat import cpu_seconds
 from mutasi.cli import stack
 from tests.support.replicas import consumed_by, decided_event, produce_many, replica_nip, until_split
 from tests.support.wire import Wire
 
 SEED = 2026
-REPLICA_EVENTS = int(os.environ.get("BENCH_ROUND_REPLICA_EVENTS", "1000"))
+REPLICA_EVENTS = int(os.environ.get("BENCH_ROUND_REPLICA_EVENTS", "5000"))
 REPLICA_SERVICE = "evaluation"
 REFRESH = {"METRICS_REFRESH_S": "60"}
 # "per_service": each service its own SecantusDB process (as each has its own MongoDB in production);
@@ -246,6 +248,11 @@ def growth(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- two replicas in one consumer group ----------------------------------------------------------------------------
 
 
+def _cpu_of(pids: dict[str, int], names: list[str]) -> dict[str, float]:
+    """CPU seconds so far of the stack's processes named in `names` (those it runs)."""
+    return {name: cpu_seconds(pid) for name, pid in pids.items() if name in names}
+
+
 async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA_EVENTS) -> list[dict[str, Any]]:
     """`mutation-decided` events/s into evaluation with one replica, then with two in the same consumer group.
 
@@ -257,6 +264,9 @@ async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA
     topic = topics.MUTATION_DECIDED.name
     observer = province.Observer(state.mongo)
     urls = [state.url(REPLICA_SERVICE)]
+    database = f"mongo-{REPLICA_SERVICE}" if f"mongo-{REPLICA_SERVICE}" in state.pids else "mongo"
+    watched = [REPLICA_SERVICE, f"{REPLICA_SERVICE}-2", database, "kafka"]
+    busy: dict[int, dict[str, float]] = {}  # cores each process kept busy while the events were consumed
     rates: dict[int, float] = {}
     split: dict[str, Any] = {}
     try:
@@ -269,12 +279,15 @@ async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA
             before = [consumed_by(u, topic)[0] for u in urls]
             round_id = f"bench-replicas-{replicas}"
             bodies = [decided_event(replica_nip(i + (replicas - 1) * events), round_id) for i in range(events)]
-            started = time.perf_counter()
+            cpu0, started = _cpu_of(state.pids, watched), time.perf_counter()
             await produce_many(state.kafka, topic, bodies)
             await province.wait_until(
                 f"schedules with {replicas} replica(s)", lambda rid=round_id: observer.schedules([rid]), events, say
             )
-            rates[replicas] = events / (time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            rates[replicas] = events / elapsed
+            cpu1 = _cpu_of(state.pids, watched)
+            busy[replicas] = {k: round((cpu1[k] - cpu0.get(k, cpu1[k])) / elapsed, 2) for k in cpu1}
             after = [consumed_by(u, topic) for u in urls]
             split = {
                 "consumed_per_replica": [round(a[0] - b) for a, b in zip(after, before, strict=True)],
@@ -288,9 +301,9 @@ async def replica_rates(state: stack.StackState, say: Any, events: int = REPLICA
     common = {"service": REPLICA_SERVICE, "topic": topic, "n": events, "stack": "tansu+secantusdb"}
     return [
         {"bench": "round.replicas", "metric": "events_per_second", "value": round(rates[1], 1), "unit": "events/s",
-         "replicas": 1, **common},
+         "replicas": 1, "busy_cores": busy[1], **common},
         {"bench": "round.replicas", "metric": "events_per_second", "value": round(rates[2], 1), "unit": "events/s",
-         "replicas": 2, **split, "handled_once": once, **common},
+         "replicas": 2, **split, "handled_once": once, "busy_cores": busy[2], **common},
         {"bench": "round.replicas", "metric": "speedup", "value": round(rates[2] / rates[1], 2), "unit": "ratio",
          **common},
     ]  # fmt: skip
