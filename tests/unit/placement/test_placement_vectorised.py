@@ -25,6 +25,7 @@ from mutasi.placement.adapters.vectorised.caps import unit_gates
 from mutasi.placement.adapters.vectorised.greedy import greedy_arcs
 from mutasi.placement.adapters.vectorised.grouping import agency_groups
 from mutasi.placement.adapters.vectorised.problem import ArcOptions, build_problem_fast, person_results_fast
+from mutasi.placement.adapters.vectorised.rules import pair_ok
 from mutasi.placement.domain.candidates import Candidate
 from mutasi.placement.domain.eligibility import BlackoutWindow, Dated, EligibilityPolicy, check_person
 from mutasi.placement.domain.explanations import explain
@@ -134,8 +135,17 @@ def test_checking_and_scoring_pairs_in_slices_at_once_builds_the_same_arcs(
     arr, index = from_domain(people, posts)
     asked = preference_arrays(index, prefs)
     one = build_arcs(arr, TODAY, policy, FitWeights(), asked, options_per_person=1000, workers=1)
-    monkeypatch.setattr(arcs_module, "_SLICE_MIN", 7)  # a small pool still splits into slices
+    monkeypatch.setattr(arcs_module, "_SLICE_MIN", 2)  # a small pool still splits into slices
+    checked: list[int] = []
+
+    def counted(arr_, pi, *args):  # type: ignore[no-untyped-def]
+        checked.append(len(pi))
+        return pair_ok(arr_, pi, *args)
+
+    monkeypatch.setattr(arcs_module, "pair_ok", counted)
     sliced = build_arcs(arr, TODAY, policy, FitWeights(), asked, options_per_person=1000, workers=3)
+    assert len(checked) == 3  # three slices, each checked on its own
+    assert min(checked) > 0
     for name in ("person", "post", "score", "priority"):
         assert np.array_equal(getattr(one.arcs, name), getattr(sliced.arcs, name)), name
     assert one.eligible_pairs == sliced.eligible_pairs

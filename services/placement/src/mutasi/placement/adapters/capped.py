@@ -361,8 +361,8 @@ def _lp_bound(arcs: FlowArcs, gate: IntArray, caps: IntArray, stay: IntArray, we
     """The capped problem's LP bound, by column generation around the plain flow: the LP over the arcs within
     _LP_WIDTH of the flow's reduced costs or within _PRICED_WIDTH of their person's best under the guessed gate
     prices (people with one such arc keep their flow arc; people the flow takes out of a capped unit are free,
-    with their stay arc), priced over every arc; arcs the prices make better
-    than what the LP gave their person join it, until none does or the bound meets the LP's value.
+    with their stay arc), priced over every arc; arcs the prices make better than what the LP gave their person
+    join it, until none does or the bound meets the LP's value.
     Returns the lowest bound seen (the plain flow's own bound if no LP solved), the LP solves spent and an
     integral LP plan if one came out (a capped plan: an incumbent, often the optimum)."""
     n = arcs.n_people
