@@ -80,6 +80,13 @@ def weights(arcs: FlowArcs) -> IntArray:
     return np.asarray(arcs.score + np.where(arcs.priority, bonus, 0), dtype=np.int64)
 
 
+def _run_starts(values: IntArray) -> IntArray:
+    """Where each run of equal values starts in a sorted array."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+
+
 def reduced_costs(arcs: FlowArcs, value: IntArray, chosen: IntArray) -> IntArray:
     """Reduced cost of every arc for an optimal flow `chosen` of the arc values `value` (maximised): 0 on the
     chosen arcs, ≥ 0 elsewhere; how much worse any plan gets per unit of flow it moves onto the arc.
@@ -99,7 +106,7 @@ def reduced_costs(arcs: FlowArcs, value: IntArray, chosen: IntArray) -> IntArray
     idx = np.flatnonzero(free & (head < p))
     order = idx[np.argsort(head[idx], kind="stable")]
     h = head[order]
-    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]]) if len(h) else np.zeros(0, np.int64)
+    starts = _run_starts(h)
     targets = h[starts]
     tails, gains = hu[order], gain[order]
     for _ in range(p + 2):
@@ -528,7 +535,7 @@ def solve_capped(
     # the sorted labels change (np.unique would sort the 4.5 M labels of a province a second time)
     order = np.argsort(arc_group, kind="stable")
     sorted_group = arc_group[order]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]]) if len(order) else moves[:0]
+    starts = _run_starts(sorted_group)
     groups = sorted_group[starts]
     ends = np.append(starts[1:], len(order))
 
