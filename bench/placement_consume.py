@@ -98,7 +98,7 @@ async def handler_rates(mongo_uri: str, n: int, layout: str, db_pid: int | None 
             for agency_id, payloads in assessed_payloads(n, later=later).items():
                 recs = records(topics.ASSESSMENT_COMPLETED, payloads, agency_id)
                 batches += [recs[i : i + BATCH] for i in range(0, len(recs), BATCH)]
-            started_at, cpu, db_cpu = time.perf_counter(), time.process_time(), cpu_seconds(db_pid) if db_pid else 0.0
+            started_at, cpu, db_cpu = time.perf_counter(), time.process_time(), cpu_seconds(db_pid)
             for batch in batches:
                 await kit.consumer.process_batch(topics.ASSESSMENT_COMPLETED, handler, batch)
             out[pool] = {
